@@ -1,0 +1,77 @@
+import type { Kernels } from './kernels.ts';
+import type { ParamSpecs, ParamsOf } from './params.ts';
+import { AtlasError } from './errors.ts';
+
+/** What an experiment returns: scalars, strings, typed arrays, and nested records or lists of them. */
+export type ResultValue =
+  | number
+  | string
+  | boolean
+  | null
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | Uint8Array
+  | readonly number[]
+  | readonly string[]
+  | ResultRecord
+  | readonly ResultRecord[];
+export interface ResultRecord {
+  [key: string]: ResultValue;
+}
+
+export interface RunContext {
+  kernels: Kernels;
+  /**
+   * Report progress in [0, 1] and give the host a chance to deliver a cancellation. Experiments
+   * await it between chunks of work; it throws AtlasError('cancelled') once the signal has fired.
+   */
+  checkpoint(fraction: number): Promise<void>;
+  signal: AbortSignal;
+}
+
+/** A column table for CSV export: equal-length numeric columns. */
+export type ResultTable = Record<string, ArrayLike<number>>;
+
+export interface ExperimentDefinition<P extends ParamSpecs, R extends ResultRecord> {
+  name: string;
+  title: string;
+  /** One sentence: what the experiment shows. */
+  summary: string;
+  /** Chapter slug the widget lives in, for embed back-links. */
+  chapter: string;
+  params: P;
+  run(params: ParamsOf<P>, ctx: RunContext): Promise<R>;
+  /** The curves of a result as tables, for CSV; named tables are printed one after another. */
+  tables(result: R, params: ParamsOf<P>): Record<string, ResultTable>;
+  /** Cheap pre-run checks across parameters (e.g. tMin < tMax); throw AtlasError to reject. */
+  check?(params: ParamsOf<P>): void;
+}
+
+export type AnyExperiment = ExperimentDefinition<ParamSpecs, ResultRecord>;
+
+export function defineExperiment<P extends ParamSpecs, R extends ResultRecord>(
+  def: ExperimentDefinition<P, R>,
+): ExperimentDefinition<P, R> {
+  return def;
+}
+
+/** A context for direct, in-thread runs (tests, the CLI's in-process path). */
+export function directContext(kernels: Kernels, options: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): RunContext {
+  const signal = options.signal ?? new AbortController().signal;
+  let lastYield = Date.now();
+  return {
+    kernels,
+    signal,
+    async checkpoint(fraction) {
+      options.onProgress?.(Math.min(1, Math.max(0, fraction)));
+      const now = Date.now();
+      // Yielding costs a macrotask; do it only every few tens of milliseconds.
+      if (now - lastYield > 25) {
+        lastYield = now;
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      }
+      if (signal.aborted) throw new AtlasError('cancelled', 'the run was cancelled');
+    },
+  };
+}

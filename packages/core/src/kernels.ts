@@ -1,0 +1,81 @@
+/**
+ * The hot loops behind a small interface. Core calls these; the worker supplies fast
+ * implementations (gpu.js, tuned CPU loops) and checks them against `referenceKernels`, which is
+ * the ground truth in tests.
+ */
+export interface SoftmaxDenoiseArgs {
+  /** m × d queries, row-major. */
+  queries: Float32Array;
+  m: number;
+  /** n × d centres (training points or mixture means), row-major. */
+  centres: Float32Array;
+  n: number;
+  d: number;
+  /** Multiplies the centres: e^{−t} in OU time. */
+  scale: number;
+  /** Variance of each noised centre: Δ_t for the empirical score, Γ_t for a mixture. */
+  variance: number;
+  /** Optional per-centre log weights (log π_k); uniform when absent. */
+  logWeights?: Float32Array;
+}
+
+export interface SoftmaxDenoiseResult {
+  /** m × d: Σ_μ w_μ a_μ, the posterior mean of the (unscaled) centre. */
+  mean: Float32Array;
+  /** m: index of the heaviest centre (the nearest noised centre). */
+  nearest: Int32Array;
+}
+
+export interface Kernels {
+  /** Which implementation ran, reported with every result. */
+  readonly backend: string;
+  softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult;
+}
+
+/**
+ * Below this log-weight (relative to the row maximum) a float32 weight would be subnormal:
+ * e^{−87.3} is the smallest normal float32. Such weights are set to exactly 0 on every path, so CPU
+ * and GPU agree and no path runs at subnormal speed.
+ */
+export const LOG_WEIGHT_FLOOR = -87;
+
+/** Plain loops in Float64: the reference every other implementation is tested against. */
+export const referenceKernels: Kernels = {
+  backend: 'reference',
+  softmaxDenoise({ queries, m, centres, n, d, scale, variance, logWeights }) {
+    const mean = new Float32Array(m * d);
+    const nearest = new Int32Array(m);
+    const logits = new Float64Array(n);
+    const acc = new Float64Array(d);
+    const inv2v = 1 / (2 * variance);
+    for (let i = 0; i < m; i++) {
+      let best = -Infinity;
+      let arg = 0;
+      for (let mu = 0; mu < n; mu++) {
+        let dist2 = 0;
+        for (let k = 0; k < d; k++) {
+          const diff = queries[i * d + k] - scale * centres[mu * d + k];
+          dist2 += diff * diff;
+        }
+        const l = -dist2 * inv2v + (logWeights ? logWeights[mu] : 0);
+        logits[mu] = l;
+        if (l > best) {
+          best = l;
+          arg = mu;
+        }
+      }
+      acc.fill(0);
+      let z = 0;
+      for (let mu = 0; mu < n; mu++) {
+        const rel = logits[mu] - best;
+        if (rel < LOG_WEIGHT_FLOOR) continue;
+        const w = Math.exp(rel);
+        z += w;
+        for (let k = 0; k < d; k++) acc[k] += w * centres[mu * d + k];
+      }
+      for (let k = 0; k < d; k++) mean[i * d + k] = acc[k] / z;
+      nearest[i] = arg;
+    }
+    return { mean, nearest };
+  },
+};

@@ -1,0 +1,22 @@
+import type { Kernels } from '../kernels.ts';
+import type { Score } from '../score.ts';
+import { delta } from '../forward.ts';
+
+/**
+ * The exact empirical score: the score of P_t^e = (1/n) Σ_μ N(e^{−t} a_μ, Δ_t I),
+ * F^e(x, t) = (e^{−t} Σ_μ w_μ a_μ − x) / Δ_t with w = softmax(−|x − e^{−t} a_μ|² / 2Δ_t).
+ * It is the minimiser of the denoising loss over all functions, and it memorizes.
+ */
+export function empiricalScore(train: Float32Array, n: number, d: number, kernels: Kernels): Score {
+  return {
+    d,
+    evaluate(x, m, t) {
+      const a = Math.exp(-t);
+      const v = delta(t);
+      const { mean, nearest } = kernels.softmaxDenoise({ queries: x, m, centres: train, n, d, scale: a, variance: v });
+      const score = new Float32Array(m * d);
+      for (let i = 0; i < m * d; i++) score[i] = (a * mean[i] - x[i]) / v;
+      return { score, nearest };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import type { Kernels } from '../kernels.ts';
+import type { Score } from '../score.ts';
+import type { GaussianMixture } from '../data/mixture.ts';
+import { gamma } from '../forward.ts';
+
+/**
+ * The exact (population) score of a noised isotropic Gaussian mixture: each component becomes
+ * N(e^{−t} c_k, Γ_t I), Γ_t = Δ_t + s² e^{−2t}, so F = (e^{−t} Σ_k r_k c_k − x) / Γ_t with
+ * responsibilities r = softmax(log π_k − |x − e^{−t} c_k|² / 2Γ_t): the same softmax kernel as the
+ * empirical score, with Γ_t in place of Δ_t.
+ */
+export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
+  const logWeights = g.weights ? Float32Array.from(g.weights, Math.log) : undefined;
+  return {
+    d: g.d,
+    evaluate(x, m, t) {
+      const a = Math.exp(-t);
+      const v = gamma(t, g.variance);
+      const { mean, nearest } = kernels.softmaxDenoise({
+        queries: x,
+        m,
+        centres: g.means,
+        n: g.K,
+        d: g.d,
+        scale: a,
+        variance: v,
+        logWeights,
+      });
+      const score = new Float32Array(m * g.d);
+      for (let i = 0; i < m * g.d; i++) score[i] = (a * mean[i] - x[i]) / v;
+      return { score, nearest };
+    },
+  };
+}

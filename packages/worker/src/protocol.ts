@@ -1,0 +1,43 @@
+import type { ResultRecord, SerializedAtlasError } from '@diffusion-atlas/core';
+
+/** What every run returns across the worker boundary (and what the CLI prints as JSON). */
+export interface RunOutput<R extends ResultRecord = ResultRecord> {
+  experiment: string;
+  /** Fully resolved parameters, exactly as used. */
+  params: Record<string, unknown>;
+  /** Kernel implementation that ran: 'gpu-webgl2', 'cpu', 'reference', … */
+  backend: string;
+  elapsedMs: number;
+  result: R;
+}
+
+export interface BackendReport {
+  backend: string;
+  /** Why the preferred backend was not used, if it was not. */
+  fallbackReason?: string;
+  /** Max abs difference to the reference on the start-up check problem. */
+  checkMaxError?: number;
+}
+
+export type ProgressCallback = (fraction: number) => void;
+
+/** The API the worker exposes (Comlink). Small on purpose. */
+export interface WorkerApi {
+  run(jobId: number, name: string, params: unknown, onProgress?: ProgressCallback): Promise<RunOutput>;
+  cancel(jobId: number): void;
+  backend(): Promise<BackendReport>;
+}
+
+/** The client side, shared by the site and Node. */
+export interface AtlasClient {
+  /**
+   * Run an experiment. With `key`, a newer request for the same key supersedes (cancels) the
+   * running one, which rejects with AtlasError('superseded').
+   */
+  run(name: string, params: unknown, options?: { key?: string; onProgress?: ProgressCallback; signal?: AbortSignal }): Promise<RunOutput>;
+  cancel(key: string): void;
+  backend(): Promise<BackendReport>;
+  terminate(): void;
+}
+
+export type { SerializedAtlasError };
