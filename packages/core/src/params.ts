@@ -133,7 +133,7 @@ export function validateParams<P extends ParamSpecs>(specs: P, input: unknown): 
     throw new AtlasError('invalid-params', 'parameters must be an object');
   }
   for (const key of Object.keys(input)) {
-    if (!(key in specs)) {
+    if (!Object.hasOwn(specs, key)) {
       throw new AtlasError('invalid-params', `unknown parameter ${key} (known: ${Object.keys(specs).join(', ')})`, key);
     }
   }
@@ -186,7 +186,7 @@ export function coerceParams<P extends ParamSpecs>(
   const params = defaultsOf(specs) as Record<string, unknown>;
   const notices: ParamNotice[] = [];
   for (const [key, text] of Object.entries(raw)) {
-    const spec = specs[key];
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
     if (spec === undefined) {
       notices.push({ param: key, message: `ignored unknown parameter “${key}”` });
       continue;

@@ -1,0 +1,14 @@
+import { defineCollection } from 'astro:content';
+import { glob } from 'astro/loaders';
+import { z } from 'astro/zod';
+
+/** Chapter texts; their number, title and teaser live in src/chapters.ts, keyed by file name. */
+const chapterTexts = defineCollection({
+  loader: glob({ pattern: '*.mdx', base: './src/content/chapters' }),
+  schema: z.object({
+    /** One-sentence description for the page's meta tag. */
+    description: z.string(),
+  }),
+});
+
+export const collections = { chapters: chapterTexts };
