@@ -1,0 +1,124 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+
+export const distDir = join(import.meta.dirname, '../../apps/site/dist');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain',
+  '.csv': 'text/csv',
+};
+
+export interface StaticServer {
+  url: string;
+  notFound: string[];
+  close(): Promise<void>;
+}
+
+/** Serves the built site the way a static host would; records every 404. */
+export async function serveDist(dir = distDir): Promise<StaticServer> {
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new Error(`the site is not built (${dir}/index.html missing): run "npm run build" first`);
+  }
+  const notFound: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      notFound.push(path);
+      const page404 = join(dir, '404.html');
+      res.writeHead(404, { 'content-type': MIME['.html'] }).end(existsSync(page404) ? readFileSync(page404) : 'not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    notFound,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Browser tests are required unless SKIP_E2E=1 is set explicitly. */
+export const skipE2E = process.env.SKIP_E2E === '1';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium not found at ${chromiumPath}. Install Debian's chromium (apt-get update && apt-get install -y chromium), ` +
+        'set CHROMIUM_PATH to another Chromium, or skip the browser tests explicitly with SKIP_E2E=1.',
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // WebGL2 through SwiftShader: the GPU code path runs, on the CPU.
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
+
+/** A page that records console errors, page errors and failed requests. */
+export async function openPage(browser: Browser, options: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    reducedMotion: options.reducedMotion ? 'reduce' : 'no-preference',
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg: ConsoleMessage) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  return { page, problems };
+}
+
+/** Waits until the widget's computation has finished (or failed) and returns its final status. */
+export async function waitForWidget(page: Page, experiment: string, timeout = 60_000): Promise<string> {
+  const sel = `[data-widget][data-experiment="${experiment}"]`;
+  await page.waitForSelector(sel, { timeout });
+  await page.waitForFunction(
+    (s) => {
+      const el = document.querySelector(s);
+      const status = el?.getAttribute('data-status');
+      return status === 'done' || status === 'error';
+    },
+    sel,
+    { timeout },
+  );
+  return (await page.getAttribute(sel, 'data-status')) ?? '';
+}
