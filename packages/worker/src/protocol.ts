@@ -26,6 +26,8 @@ export interface WorkerApi {
   run(jobId: number, name: string, params: unknown, onProgress?: ProgressCallback): Promise<RunOutput>;
   cancel(jobId: number): void;
   backend(): Promise<BackendReport>;
+  /** Test hook: the worker dies as a real crash would (an uncaught error), to exercise respawn. */
+  crashForTest(): void;
 }
 
 /** The client side, shared by the site and Node. */
@@ -38,6 +40,12 @@ export interface AtlasClient {
   cancel(key: string): void;
   backend(): Promise<BackendReport>;
   terminate(): void;
+}
+
+/** What the client factories return: the client plus the crash hook tests drive. */
+export interface AtlasTestableClient extends AtlasClient {
+  /** Asks the current worker to crash; pending calls then reject with 'worker-crashed'. */
+  crashForTest(): Promise<void>;
 }
 
 export type { SerializedAtlasError };

@@ -1,0 +1,96 @@
+import * as Comlink from 'comlink';
+import { directContext, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
+import type { BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+import { selectKernels, type KernelSelection } from './kernels/select.ts';
+import { serializeError } from './wire-errors.ts';
+import { transferablesOf } from './transferables.ts';
+
+/** Progress messages cross a thread each; more often than this is noise. */
+const PROGRESS_INTERVAL_MS = 50;
+
+export interface WorkerApiOptions {
+  /** Try WebGL2 kernels (browser workers only); default true. */
+  preferGpu?: boolean;
+  /** Replace kernel selection entirely (tests). */
+  select?: () => Promise<KernelSelection>;
+}
+
+/**
+ * The worker side: runs experiments on the selected kernels, keeps one AbortController per job so
+ * `cancel` reaches the experiment's next checkpoint, and sends results with their buffers
+ * transferred. Everything thrown crosses as a plain serialized AtlasError, because structured
+ * clone drops class identity and Comlink's own error wrapping drops `code` and `param`.
+ */
+export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
+  const jobs = new Map<number, AbortController>();
+  let selection: Promise<KernelSelection> | undefined;
+  // Selected once per worker, on first use: the GPU check costs a shader compile or three.
+  const kernels = (): Promise<KernelSelection> =>
+    (selection ??= options.select ? options.select() : selectKernels({ preferGpu: options.preferGpu ?? true }));
+
+  return {
+    async run(jobId, name, params, onProgress) {
+      const controller = new AbortController();
+      // Registered before the first await, so a cancel sent right after the run finds it.
+      jobs.set(jobId, controller);
+      try {
+        const { kernels: k } = await kernels();
+        const ctx = directContext(k, { signal: controller.signal, onProgress: onProgress && throttle(onProgress) });
+        const started = performance.now();
+        const { params: resolved, result } = await runExperiment(name, params, ctx);
+        const output: RunOutput = {
+          experiment: name,
+          params: resolved as Record<string, unknown>,
+          backend: k.backend,
+          elapsedMs: performance.now() - started,
+          result: result as ResultRecord,
+        };
+        return Comlink.transfer(output, transferablesOf(result));
+      } catch (error) {
+        throw serializeError(error);
+      } finally {
+        jobs.delete(jobId);
+        releaseRemote(onProgress);
+      }
+    },
+
+    cancel(jobId) {
+      jobs.get(jobId)?.abort();
+    },
+
+    async backend(): Promise<BackendReport> {
+      // a copy: the live report object must not be cloned mid-update by a later fallback
+      return { ...(await kernels()).report };
+    },
+
+    crashForTest() {
+      // Thrown from a timer so it is uncaught: both runtimes then report a dead worker to the
+      // parent ('error' event), which is the path a real crash takes.
+      setTimeout(() => {
+        throw new Error('worker crashed on purpose (crashForTest)');
+      }, 0);
+    },
+  };
+}
+
+function throttle(onProgress: ProgressCallback): ProgressCallback {
+  let last = -Infinity;
+  return (fraction) => {
+    const now = performance.now();
+    if (fraction < 1 && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    // A Comlink remote returns a promise; a client that went away must not become an unhandled rejection.
+    const sent: unknown = onProgress(fraction);
+    if (sent instanceof Promise) sent.catch(() => undefined);
+  };
+}
+
+/** Frees the MessagePort behind a Comlink.proxy callback once the job is over. */
+function releaseRemote(callback: ProgressCallback | undefined): void {
+  if (typeof callback !== 'function') return;
+  const release: unknown = (callback as unknown as Record<symbol, unknown>)[Comlink.releaseProxy];
+  if (typeof release === 'function') {
+    const done: unknown = release.call(callback);
+    if (done instanceof Promise) done.catch(() => undefined);
+  }
+}

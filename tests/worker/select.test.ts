@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { GPU } from 'gpu.js';
+import { referenceKernels, type Kernels } from '@diffusion-atlas/core';
+import { checkAgainstReference, cpuKernels, guardKernels, selectKernels, type BackendReport } from '@diffusion-atlas/worker';
+import { randomProblem } from './problems.ts';
+
+describe('kernel selection', () => {
+  it('uses the CPU when the GPU is not wanted', async () => {
+    const { kernels, report } = await selectKernels({ preferGpu: false });
+    expect(kernels).toBe(cpuKernels);
+    expect(report).toEqual({ backend: 'cpu' });
+  });
+
+  it('falls back to the CPU in Node, saying why', async () => {
+    const { kernels, report } = await selectKernels({ preferGpu: true });
+    expect(kernels.backend).toBe('cpu');
+    expect(report.fallbackReason).toMatch(/WebGL2/);
+  });
+
+  it('accepts gpu.js kernels that pass the check against the reference', async () => {
+    const { kernels, report } = await selectKernels({ preferGpu: true, createGpu: () => new GPU({ mode: 'cpu' }) });
+    expect(kernels.backend).toBe('gpujs-cpu');
+    expect(report.backend).toBe('gpujs-cpu');
+    expect(report.fallbackReason).toBeUndefined();
+    expect(report.checkMaxError).toBeLessThan(1e-4);
+  });
+
+  it('falls back when creating the GPU throws', async () => {
+    const { kernels, report } = await selectKernels({
+      preferGpu: true,
+      createGpu: () => {
+        throw new Error('no context for you');
+      },
+    });
+    expect(kernels).toBe(cpuKernels);
+    expect(report.fallbackReason).toMatch(/no context for you/);
+  });
+
+  it('rejects kernels that disagree with the reference', () => {
+    const wrong: Kernels = {
+      backend: 'wrong',
+      softmaxDenoise(args) {
+        const out = referenceKernels.softmaxDenoise(args);
+        out.mean[3] += 0.01;
+        return out;
+      },
+    };
+    expect(() => checkAgainstReference(wrong)).toThrow(/wrong mean differs/);
+    const wrongNearest: Kernels = {
+      backend: 'wrong',
+      softmaxDenoise(args) {
+        const out = referenceKernels.softmaxDenoise(args);
+        out.nearest[0] = (out.nearest[0] + 1) % args.n;
+        return out;
+      },
+    };
+    expect(() => checkAgainstReference(wrongNearest)).toThrow(/nearest differs/);
+    expect(checkAgainstReference(cpuKernels)).toBeLessThan(1e-6);
+  });
+
+  it('switches to the CPU for good when the GPU throws mid-run', () => {
+    let calls = 0;
+    let destroyed = false;
+    const flaky = {
+      backend: 'flaky-gpu',
+      softmaxDenoise(args: Parameters<Kernels['softmaxDenoise']>[0]) {
+        calls++;
+        if (calls >= 2) throw new Error('context lost');
+        return referenceKernels.softmaxDenoise(args);
+      },
+      destroy() {
+        destroyed = true;
+      },
+    };
+    const report: BackendReport = { backend: 'flaky-gpu' };
+    const guarded = guardKernels(flaky, cpuKernels, report);
+    const args = randomProblem({ m: 3, n: 5, d: 2, variance: 1, seed: 1 });
+    expect(guarded.backend).toBe('flaky-gpu');
+    guarded.softmaxDenoise(args);
+    const second = guarded.softmaxDenoise(args);
+    expect(Array.from(second.mean)).toEqual(Array.from(cpuKernels.softmaxDenoise(args).mean));
+    expect(guarded.backend).toBe('cpu');
+    expect(report).toMatchObject({ backend: 'cpu', fallbackReason: expect.stringMatching(/flaky-gpu failed during a run: context lost/) });
+    expect(destroyed).toBe(true);
+    guarded.softmaxDenoise(args);
+    expect(calls).toBe(2);
+  });
+});
