@@ -28,6 +28,22 @@ export interface RunContext {
    */
   checkpoint(fraction: number): Promise<void>;
   signal: AbortSignal;
+  /** Real data sets, supplied by the environment (files in Node, static assets in the browser). */
+  data?: DataSources;
+}
+
+/** A class of real images as rows of pixel intensities in [0, 1]. */
+export interface ImageSet {
+  /** count × (width·height), row-major. */
+  images: Float32Array;
+  count: number;
+  width: number;
+  height: number;
+}
+
+export interface DataSources {
+  /** MNIST digits of one class (0–9), in the order the data package ships them. */
+  mnistDigit(digit: number): Promise<ImageSet>;
 }
 
 /** A column table for CSV export: equal-length numeric columns. */
@@ -57,12 +73,16 @@ export function defineExperiment<P extends ParamSpecs, R extends ResultRecord>(
 }
 
 /** A context for direct, in-thread runs (tests, the CLI's in-process path). */
-export function directContext(kernels: Kernels, options: { signal?: AbortSignal; onProgress?: (f: number) => void } = {}): RunContext {
+export function directContext(
+  kernels: Kernels,
+  options: { signal?: AbortSignal; onProgress?: (f: number) => void; data?: DataSources } = {},
+): RunContext {
   const signal = options.signal ?? new AbortController().signal;
   let lastYield = Date.now();
   return {
     kernels,
     signal,
+    data: options.data,
     async checkpoint(fraction) {
       options.onProgress?.(Math.min(1, Math.max(0, fraction)));
       const now = Date.now();
