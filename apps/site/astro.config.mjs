@@ -8,7 +8,11 @@ export default defineConfig({
   output: 'static',
   integrations: [mdx()],
   markdown: {
-    processor: unified({ remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] }),
+    processor: unified({
+      remarkPlugins: [remarkMath],
+      rehypePlugins: [rehypeKatex],
+      remarkRehype: { footnoteLabel: 'Notes' },
+    }),
   },
   vite: {
     // The experiment worker uses top-level await, which the default iife worker format rejects.

@@ -3,6 +3,7 @@ export interface ChapterInfo {
   number: number;
   slug: string;
   title: string;
+  /** One paragraph; a symbol written `t_S` or `τ_gen` renders with its subscript. */
   teaser: string;
   status: 'live' | 'coming';
 }

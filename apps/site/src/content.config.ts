@@ -8,6 +8,8 @@ const chapterTexts = defineCollection({
   schema: z.object({
     /** One-sentence description for the page's meta tag. */
     description: z.string(),
+    /** Keys into src/references.ts, listed after the notes in this order. */
+    references: z.array(z.string()).default([]),
   }),
 });
 

@@ -1,0 +1,25 @@
+import type { RunOutput } from '@diffusion-atlas/worker';
+import type { ParamValues } from './url-state.ts';
+
+/** What the generic widget machinery hands to an experiment's view. */
+export interface ViewContext {
+  /** Where the view draws; it owns everything inside. */
+  stage: HTMLElement;
+  /** A visible line (or lines) of live numbers, updated as the reader scrubs. */
+  readout: HTMLElement;
+  /** The polite live region: one sentence per finished run, not per animation frame. */
+  summary: HTMLElement;
+}
+
+export interface WidgetView {
+  /** Draw a finished run. */
+  show(output: RunOutput, params: ParamValues): void;
+  /** A run for new parameters is on its way: the old picture stays, marked stale. */
+  pending(): void;
+  /** No run is coming (stopped, or failed with the given reason shown elsewhere); unmark the picture. */
+  settled(note: string): void;
+  /** Theme colours changed: redraw with the new ones. */
+  restyle(): void;
+}
+
+export type ViewFactory = (context: ViewContext) => WidgetView;
