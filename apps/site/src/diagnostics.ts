@@ -1,3 +1,4 @@
+import { createBrowserClient } from '@diffusion-atlas/worker/client';
 import { atlasClient } from './widgets/client.ts';
 import { asAtlasError } from './widgets/errors.ts';
 import { formatValue } from './widgets/format.ts';
@@ -28,5 +29,42 @@ export async function showBackendReport(root: HTMLElement): Promise<void> {
   } catch (error) {
     root.dataset['state'] = 'error';
     field(root, 'backend', `the worker did not answer: ${asAtlasError(error).message}`);
+  }
+}
+
+/**
+ * A short, non-chaotic run (exact score, ODE, stopping at t = 0.01) so float32 rounding cannot be
+ * amplified into a different choice of training point: the two paths must agree to float32 tolerance.
+ */
+const COMPARE_PARAMS = { dataset: 'gaussians', score: 'exact', sampler: 'ode', n: 50, m: 300, steps: 60, tMin: 0.01, seed: 11 };
+
+/** Run one experiment in a GPU-forced and a CPU-only worker and report the largest difference. */
+export async function compareBackends(root: HTMLElement): Promise<void> {
+  root.dataset['state'] = 'running';
+  field(root, 'experiment', `noise-and-back ${JSON.stringify(COMPARE_PARAMS)}`);
+  const gpu = createBrowserClient({ backend: 'gpu' });
+  const cpu = createBrowserClient({ backend: 'cpu' });
+  try {
+    const [a, b] = await Promise.all([gpu.run('noise-and-back', COMPARE_PARAMS), cpu.run('noise-and-back', COMPARE_PARAMS)]);
+    const x = a.result['samples'];
+    const y = b.result['samples'];
+    if (!(x instanceof Float32Array) || !(y instanceof Float32Array) || x.length !== y.length) {
+      throw new Error('the two runs returned different shapes');
+    }
+    let max = 0;
+    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
+    root.dataset['gpuBackend'] = a.backend;
+    root.dataset['cpuBackend'] = b.backend;
+    root.dataset['maxDifference'] = String(max);
+    field(root, 'gpuBackend', a.backend);
+    field(root, 'cpuBackend', b.backend);
+    field(root, 'maxDifference', formatValue(max));
+    root.dataset['state'] = 'ready';
+  } catch (error) {
+    root.dataset['state'] = 'error';
+    field(root, 'maxDifference', `failed: ${asAtlasError(error).message}`);
+  } finally {
+    gpu.terminate();
+    cpu.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { AtlasError, type AtlasErrorCode } from '@diffusion-atlas/core';
-import type { AtlasTestableClient, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+import type { AtlasTestableClient, BackendPreference, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 import { reviveError } from './wire-errors.ts';
 
 /** A spawned worker as the client needs it, whatever the runtime. */
@@ -34,7 +34,7 @@ interface Job {
  * rejects them all with 'worker-crashed', and the next call spawns a fresh worker. Cancelled and
  * superseded runs reject at once; the worker stops them at its next checkpoint.
  */
-export function createAtlasClient(spawn: () => WorkerLike): AtlasTestableClient {
+export function createAtlasClient(spawn: () => WorkerLike, options: { backend?: BackendPreference } = {}): AtlasTestableClient {
   let live: Live | undefined;
   let nextJobId = 1;
   const jobsByKey = new Map<string, Job>();
@@ -44,6 +44,8 @@ export function createAtlasClient(spawn: () => WorkerLike): AtlasTestableClient 
     const worker = spawn();
     const fresh: Live = { worker, api: Comlink.wrap<WorkerApi>(worker.endpoint), pending: new Set(), dead: false };
     worker.onFailure((reason) => kill(fresh, `the worker crashed (${reason}); the next run starts a fresh worker`));
+    // Comlink keeps call order, so the preference reaches the worker before any run.
+    if (options.backend !== undefined) void fresh.api.configure(options.backend).catch(() => undefined);
     live = fresh;
     return fresh;
   }
@@ -147,7 +149,7 @@ export function createAtlasClient(spawn: () => WorkerLike): AtlasTestableClient 
  * The site's client. The `new Worker(new URL(…), { type: 'module' })` expression must stay
  * literally like this: it is the pattern Vite recognises to bundle the worker.
  */
-export function createBrowserClient(): AtlasTestableClient {
+export function createBrowserClient(options: { backend?: BackendPreference } = {}): AtlasTestableClient {
   return createAtlasClient(() => {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     return {
@@ -161,5 +163,5 @@ export function createBrowserClient(): AtlasTestableClient {
       },
       terminate: () => worker.terminate(),
     };
-  });
+  }, options);
 }

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { directContext, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
-import type { BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+import type { BackendPreference, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 import { selectKernels, type KernelSelection } from './kernels/select.ts';
 import { serializeError } from './wire-errors.ts';
 import { transferablesOf } from './transferables.ts';
@@ -9,8 +9,8 @@ import { transferablesOf } from './transferables.ts';
 const PROGRESS_INTERVAL_MS = 50;
 
 export interface WorkerApiOptions {
-  /** Try WebGL2 kernels (browser workers only); default true. */
-  preferGpu?: boolean;
+  /** Kernel preference until `configure` says otherwise; default 'auto'. */
+  preference?: BackendPreference;
   /** Replace kernel selection entirely (tests). */
   select?: () => Promise<KernelSelection>;
 }
@@ -24,9 +24,12 @@ export interface WorkerApiOptions {
 export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   const jobs = new Map<number, AbortController>();
   let selection: Promise<KernelSelection> | undefined;
+  let preference: BackendPreference = options.preference ?? 'auto';
   // Selected once per worker, on first use: the GPU check costs a shader compile or three.
   const kernels = (): Promise<KernelSelection> =>
-    (selection ??= options.select ? options.select() : selectKernels({ preferGpu: options.preferGpu ?? true }));
+    (selection ??= options.select
+      ? options.select()
+      : selectKernels({ preferGpu: preference !== 'cpu', allowSoftwareGpu: preference === 'gpu' }));
 
   return {
     async run(jobId, name, params, onProgress) {
@@ -52,6 +55,10 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
         jobs.delete(jobId);
         releaseRemote(onProgress);
       }
+    },
+
+    configure(next) {
+      preference = next;
     },
 
     cancel(jobId) {

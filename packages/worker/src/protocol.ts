@@ -21,11 +21,20 @@ export interface BackendReport {
 
 export type ProgressCallback = (fraction: number) => void;
 
+/**
+ * Which kernels a worker should use. `auto`: the GPU when it is a real one (a software WebGL
+ * renderer such as SwiftShader is slower than the CPU loops); `gpu`: any verified WebGL2, software
+ * included (diagnostics and tests of the GPU code path); `cpu`: never the GPU.
+ */
+export type BackendPreference = 'auto' | 'gpu' | 'cpu';
+
 /** The API the worker exposes (Comlink). Small on purpose. */
 export interface WorkerApi {
   run(jobId: number, name: string, params: unknown, onProgress?: ProgressCallback): Promise<RunOutput>;
   cancel(jobId: number): void;
   backend(): Promise<BackendReport>;
+  /** Choose the kernels before the first run; later calls after selection are ignored. */
+  configure(preference: BackendPreference): void;
   /** Test hook: the worker dies as a real crash would (an uncaught error), to exercise respawn. */
   crashForTest(): void;
 }

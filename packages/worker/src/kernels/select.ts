@@ -14,6 +14,8 @@ export interface KernelSelection {
 
 export interface SelectOptions {
   preferGpu: boolean;
+  /** Use a software WebGL renderer (SwiftShader, llvmpipe) too; by default those fall back to the CPU. */
+  allowSoftwareGpu?: boolean;
   /**
    * How to obtain a gpu.js instance; by default WebGL2 in a browser worker, and none elsewhere.
    * Tests pass `() => new GPU({ mode: 'cpu' })` to drive the check and fallback in Node.
@@ -27,10 +29,17 @@ export interface SelectOptions {
  */
 export async function selectKernels(options: SelectOptions): Promise<KernelSelection> {
   if (!options.preferGpu) return { kernels: cpuKernels, report: { backend: cpuKernels.backend } };
-  if (!options.createGpu && !hasWorkerWebGl2()) {
+  const renderer = options.createGpu ? 'injected' : workerWebGl2Renderer();
+  if (renderer === null) {
     return {
       kernels: cpuKernels,
       report: { backend: cpuKernels.backend, fallbackReason: 'no WebGL2: GPU kernels run only in a browser worker with OffscreenCanvas' },
+    };
+  }
+  if (!options.allowSoftwareGpu && SOFTWARE_RENDERER.test(renderer)) {
+    return {
+      kernels: cpuKernels,
+      report: { backend: cpuKernels.backend, fallbackReason: `software WebGL renderer (${renderer}): the CPU path is faster` },
     };
   }
   let gpuKernels: (Kernels & { destroy(): void }) | undefined;
@@ -48,15 +57,21 @@ export async function selectKernels(options: SelectOptions): Promise<KernelSelec
   }
 }
 
-function hasWorkerWebGl2(): boolean {
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software/i;
+
+/** The WebGL2 renderer's name in a browser worker, or null when there is no WebGL2 there. */
+function workerWebGl2Renderer(): string | null {
   // by property, not identifier: this module also typechecks under DOM-only libs (the site, the tests)
-  if (!('WorkerGlobalScope' in globalThis) || typeof OffscreenCanvas === 'undefined') return false;
+  if (!('WorkerGlobalScope' in globalThis) || typeof OffscreenCanvas === 'undefined') return null;
   try {
     const probe = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (probe === null) return null;
+    const info = probe.getExtension('WEBGL_debug_renderer_info');
+    const name = String(probe.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : probe.RENDERER) ?? 'unknown');
     // browsers cap live WebGL contexts; give the probe's back at once
-    probe?.getExtension('WEBGL_lose_context')?.loseContext();
-    return probe !== null;
+    probe.getExtension('WEBGL_lose_context')?.loseContext();
+    return name;
   } catch {
-    return false;
+    return null;
   }
 }
