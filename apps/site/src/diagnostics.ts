@@ -52,7 +52,9 @@ export async function compareBackends(root: HTMLElement): Promise<void> {
       throw new Error('the two runs returned different shapes');
     }
     let max = 0;
-    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
+    x.forEach((xi, i) => {
+      max = Math.max(max, Math.abs(xi - (y[i] ?? Number.NaN)));
+    });
     root.dataset['gpuBackend'] = a.backend;
     root.dataset['cpuBackend'] = b.backend;
     root.dataset['maxDifference'] = String(max);
