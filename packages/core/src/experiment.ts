@@ -1,5 +1,6 @@
 import type { Kernels } from './kernels.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
+import type { ParamHistory } from './params-codec.ts';
 import { AtlasError } from './errors.ts';
 
 /** What an experiment returns: scalars, strings, typed arrays, and nested records or lists of them. */
@@ -62,6 +63,8 @@ export interface ExperimentDefinition<P extends ParamSpecs, R extends ResultReco
   tables(result: R, params: ParamsOf<P>): Record<string, ResultTable>;
   /** Cheap pre-run checks across parameters (e.g. tMin < tMax); throw AtlasError to reject. */
   check?(params: ParamsOf<P>): void;
+  /** Incompatible schema changes (renames, removals, renamed options), so old permalinks keep working. */
+  paramHistory?: ParamHistory;
 }
 
 export type AnyExperiment = ExperimentDefinition<ParamSpecs, ResultRecord>;

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { directContext, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
+import { directContext, runExperiment, type DataSources, type ResultRecord } from '@diffusion-atlas/core';
 import type { BackendPreference, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 import { selectKernels, type KernelSelection } from './kernels/select.ts';
 import { serializeError } from './wire-errors.ts';
@@ -11,6 +11,8 @@ const PROGRESS_INTERVAL_MS = 50;
 export interface WorkerApiOptions {
   /** Kernel preference until `configure` says otherwise; default 'auto'. */
   preference?: BackendPreference;
+  /** Real data sets for the experiments that need them (files in Node, static assets in a browser). */
+  data?: DataSources;
   /** Replace kernel selection entirely (tests). */
   select?: () => Promise<KernelSelection>;
 }
@@ -38,7 +40,7 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       jobs.set(jobId, controller);
       try {
         const { kernels: k } = await kernels();
-        const ctx = directContext(k, { signal: controller.signal, onProgress: onProgress && throttle(onProgress) });
+        const ctx = directContext(k, { signal: controller.signal, onProgress: onProgress && throttle(onProgress), data: options.data });
         const started = performance.now();
         const { params: resolved, result } = await runExperiment(name, params, ctx);
         const output: RunOutput = {

@@ -1,0 +1,171 @@
+import { defineExperiment } from '../experiment.ts';
+import { AtlasError } from '../errors.ts';
+import { param } from '../params.ts';
+import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
+import { rfConstants } from '../rf/constants.ts';
+import { RF_LIMITS, checkRealFeatureSize, noiseAveragedProblem } from '../rf/feature-matrices.ts';
+import { lossesAt, memorizationTime, readoutAt, solveGradientFlow } from '../rf/gradient-flow.ts';
+import { sampleAtFixedTime, type RandomFeaturesScore } from '../rf/score-model.ts';
+import { tauMemTheory } from '../rf/spectrum.ts';
+
+/** Training times of the memorization curve: 10⁰…10⁸, one per decade. */
+const CURVE_TAUS = Array.from({ length: 9 }, (_, i) => 10 ** i);
+/** Chains per point of the curve: ±0.05 binomial error at worst, cheap enough for 2 × 9 points. */
+const CURVE_SAMPLES = 100;
+const LANGEVIN_STEPS = 40;
+/** η = Δ_t/4: stable for the stiffness 1/Δ_t of a well, and 40 steps span a time 10 Δ_t. */
+const STEP_FRACTION = 0.25;
+
+/** One training-set size: its memorization curve over τ, and what the model generates at the chosen τ. */
+export type TrainingSamplesRun = {
+  psiN: number;
+  n: number;
+  /** n × d. */
+  training: Float32Array;
+  /** Training times of the curve. */
+  curveTau: Float64Array;
+  /** Memorized fraction (ratio test, k = 1/3) of CURVE_SAMPLES chains at each curveTau. */
+  memorizedCurve: Float64Array;
+  /** samples × d, generated with the model trained for τ. */
+  samples: Float32Array;
+  nearest: Int32Array;
+  ratio: Float32Array;
+  memorizedFraction: number;
+  trainLoss: number;
+  testLoss: number;
+  generalizationGap: number;
+  /** Measured on the same model: first τ where the gap reaches half its τ → ∞ value. */
+  tauMem: number;
+  tauMemTheory: number;
+};
+
+export type TrainingSamplesResult = {
+  d: number;
+  p: number;
+  t: number;
+  tau: number;
+  /** k^d: the fraction of fresh data points that pass the test by chance. */
+  memorizedBaselineTheory: number;
+  runs: TrainingSamplesRun[];
+};
+
+export const trainingSamples = defineExperiment({
+  name: 'training-samples',
+  title: 'Samples before and after τ_mem',
+  summary:
+    'The random-features score trained for a time τ on real features of n Gaussian points generates by Langevin dynamics at a small time t: between τ_gen and τ_mem its samples are new, after τ_mem they copy training points, later for larger n.',
+  chapter: 'training-time',
+  params: {
+    d: param.int({ label: 'Dimension', symbol: 'd', min: 2, max: 32, default: 8 }),
+    psiP: param.number({ label: 'Width ratio', symbol: 'ψ_p = p/d', min: 1, max: 128, default: 32, scale: 'log' }),
+    psiN: param.numberList({
+      label: 'Training-set ratios (two)',
+      symbol: 'ψ_n = n/d',
+      min: 0.125,
+      max: 64,
+      minItems: 2,
+      maxItems: 2,
+      default: [0.5, 2],
+    }),
+    t: param.number({ label: 'Diffusion time', symbol: 't', min: 0.005, max: 0.5, default: 0.02, scale: 'log' }),
+    tau: param.number({ label: 'Training time', symbol: 'τ', min: 0.01, max: 1e10, default: 1e6, scale: 'log' }),
+    samples: param.int({ label: 'Samples', symbol: 'N', min: 10, max: 4000, default: 300, scale: 'log' }),
+    seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  check(p) {
+    const width = Math.round(p.psiP * p.d);
+    if (width > RF_LIMITS.maxWidthRealFeatures) {
+      throw new AtlasError('invalid-params', `psiP·d = ${width} features is above ${RF_LIMITS.maxWidthRealFeatures}; lower psiP or d`, 'psiP');
+    }
+    for (const psiN of p.psiN) {
+      const n = Math.round(psiN * p.d);
+      if (n < 2) {
+        throw new AtlasError('invalid-params', `psiN = ${psiN} gives fewer than 2 training points at d = ${p.d} (the memorization test needs two)`, 'psiN');
+      }
+      checkRealFeatureSize(width, n, 0, 'psiN');
+    }
+  },
+  async run(p, ctx): Promise<TrainingSamplesResult> {
+    const width = Math.round(p.psiP * p.d);
+    const psiP = width / p.d;
+    const c = rfConstants(p.t);
+    const curveTau = Float64Array.from(CURVE_TAUS);
+    const runs: TrainingSamplesRun[] = [];
+    const stages = 2 * (2 + CURVE_TAUS.length);
+    let stage = 0;
+    for (const requested of p.psiN) {
+      const n = Math.round(requested * p.d);
+      const problem = noiseAveragedProblem({ d: p.d, p: width, n }, p.t, 'tanh', p.seed);
+      await ctx.checkpoint(++stage / stages);
+      const flow = solveGradientFlow(problem);
+      await ctx.checkpoint(++stage / stages);
+      const training = Float32Array.from(problem.data);
+      const model = (tau: number): RandomFeaturesScore => ({ d: p.d, p: width, weights: problem.weights, readout: readoutAt(flow, tau), activation: 'tanh' });
+      const memorizedCurve = new Float64Array(CURVE_TAUS.length);
+      for (let i = 0; i < CURVE_TAUS.length; i++) {
+        const out = sampleAtFixedTime(model(CURVE_TAUS[i]), { t: p.t, m: CURVE_SAMPLES, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed });
+        memorizedCurve[i] = memorizedFraction(nearestTwo(Float32Array.from(out), CURVE_SAMPLES, training, n, p.d).ratio);
+        await ctx.checkpoint(++stage / stages);
+      }
+      const generated = sampleAtFixedTime(model(p.tau), { t: p.t, m: p.samples, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed });
+      const samples = Float32Array.from(generated);
+      const test = nearestTwo(samples, p.samples, training, n, p.d);
+      const losses = lossesAt(flow, p.tau);
+      runs.push({
+        psiN: n / p.d,
+        n,
+        training,
+        curveTau: Float64Array.from(curveTau),
+        memorizedCurve,
+        samples,
+        nearest: test.nearest,
+        ratio: test.ratio,
+        memorizedFraction: memorizedFraction(test.ratio),
+        trainLoss: losses.trainLoss,
+        testLoss: losses.testLoss,
+        generalizationGap: losses.generalizationGap,
+        tauMem: memorizationTime(flow, 0.5).tau,
+        tauMemTheory: tauMemTheory(psiP, n / p.d, c),
+      });
+    }
+    await ctx.checkpoint(1);
+    return {
+      d: p.d,
+      p: width,
+      t: p.t,
+      tau: p.tau,
+      memorizedBaselineTheory: memorizationBaselineTheory(p.d),
+      runs,
+    };
+  },
+  tables(r) {
+    const curve: { psiN: number[]; tau: number[]; memorizedFraction: number[] } = { psiN: [], tau: [], memorizedFraction: [] };
+    for (const run of r.runs) {
+      for (let i = 0; i < run.curveTau.length; i++) {
+        curve.psiN.push(run.psiN);
+        curve.tau.push(run.curveTau[i]);
+        curve.memorizedFraction.push(run.memorizedCurve[i]);
+      }
+    }
+    const tables: Record<string, Record<string, ArrayLike<number>>> = { curve };
+    r.runs.forEach((run, k) => {
+      const cols: Record<string, ArrayLike<number>> = {};
+      for (let j = 0; j < r.d; j++) cols[`x${j}`] = run.samples.filter((_, i) => i % r.d === j);
+      cols.ratio = run.ratio;
+      cols.nearest = run.nearest;
+      tables[`samples${k}`] = cols;
+      const train: Record<string, ArrayLike<number>> = {};
+      for (let j = 0; j < r.d; j++) train[`x${j}`] = run.training.filter((_, i) => i % r.d === j);
+      tables[`training${k}`] = train;
+    });
+    tables.summary = {
+      psiN: r.runs.map((x) => x.psiN),
+      n: r.runs.map((x) => x.n),
+      memorizedFraction: r.runs.map((x) => x.memorizedFraction),
+      tauMem: r.runs.map((x) => x.tauMem),
+      tauMemTheory: r.runs.map((x) => x.tauMemTheory),
+      generalizationGap: r.runs.map((x) => x.generalizationGap),
+    };
+    return tables;
+  },
+});

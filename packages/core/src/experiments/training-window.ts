@@ -1,0 +1,206 @@
+import { defineExperiment } from '../experiment.ts';
+import { AtlasError } from '../errors.ts';
+import { param } from '../params.ts';
+import { rfActivations, rfConstants } from '../rf/constants.ts';
+import { RF_LIMITS, checkRealFeatureSize, gaussianEquivalentProblem, noiseAveragedProblem, sampledProblem, type RfProblem } from '../rf/feature-matrices.ts';
+import { logTimes, lossesAt, memorizationTime, scoreErrorMinimum, solveGradientFlow } from '../rf/gradient-flow.ts';
+import { logLogSlope, rho1Edges, tauMemTheory } from '../rf/spectrum.ts';
+
+/** One training-set size: curves over τ (losses per dimension), the two times, and the spectrum of U. */
+export type TrainingWindowRun = {
+  /** n/d as run (n = round(ψ_n d)). */
+  psiN: number;
+  n: number;
+  tau: Float64Array;
+  trainLoss: Float64Array;
+  testLoss: Float64Array;
+  /** (1/d) E|s_A − ∇log P_t|². */
+  scoreError: Float64Array;
+  generalizationGap: Float64Array;
+  /** argmin over τ of the score error (refined between grid points). */
+  tauGen: number;
+  /** First τ with generalizationGap ≥ ½ generalizationGapFinal. */
+  tauMem: number;
+  /** The τ → ∞ generalization gap, the reference of the τ_mem criterion. */
+  generalizationGapFinal: number;
+  /** ψ_p/(2Δ_t λ_min(ρ_1)) with the ρ_1 left edge. */
+  tauMemTheory: number;
+  /** All p eigenvalues of U, ascending (Float64). */
+  eigenvalues: Float64Array;
+  rho1Edges: [number, number];
+};
+
+export type TrainingWindowResult = {
+  constants: { mu1: number; sigmaNorm2: number; b: number; v2: number; s2: number };
+  runs: TrainingWindowRun[];
+  /** Least-squares log-log slopes against n (NaN with fewer than two distinct n). */
+  slopes: { tauGen: number; tauMem: number; tauMemTheory: number };
+};
+
+export const trainingWindow = defineExperiment({
+  name: 'training-window',
+  title: 'The training window: generalization first, memorization later',
+  summary:
+    'Gradient flow of a random-features score on the denoising loss, in closed form through the spectrum of its feature matrix U: the score error reaches its minimum at a time that barely depends on n, and the model starts to memorize at a time that grows with n.',
+  chapter: 'training-time',
+  params: {
+    d: param.int({ label: 'Dimension', symbol: 'd', min: 2, max: 200, default: 20, scale: 'log' }),
+    psiP: param.number({ label: 'Width ratio', symbol: 'ψ_p = p/d', min: 0.5, max: 256, default: 32, scale: 'log' }),
+    psiN: param.numberList({
+      label: 'Training-set ratios',
+      symbol: 'ψ_n = n/d',
+      min: 0.05,
+      max: 256,
+      minItems: 1,
+      maxItems: 8,
+      default: [1, 2, 4, 8],
+    }),
+    t: param.number({ label: 'Diffusion time', symbol: 't', min: 0.001, max: 3, default: 0.1, scale: 'log' }),
+    activation: param.enum({ label: 'Activation', symbol: 'σ', options: rfActivations, default: 'tanh' }),
+    matrix: param.enum({
+      label: 'Feature matrix',
+      options: ['gaussian-equivalent', 'sampled'],
+      default: 'gaussian-equivalent',
+      optionLabels: { 'gaussian-equivalent': 'Gaussian equivalent', sampled: 'sampled (real features)' },
+    }),
+    noiseDraws: param.int({
+      label: 'Noise draws per point',
+      symbol: 'K',
+      min: 0,
+      max: 256,
+      default: 0,
+      help: 'sampled only: K noisy copies of each training point; 0 averages over the noise exactly (K → ∞, the loss of the paper)',
+    }),
+    tauMin: param.number({ label: 'First training time', symbol: 'τ_min', min: 1e-4, max: 1e4, default: 0.1, scale: 'log' }),
+    tauMax: param.number({ label: 'Last training time', symbol: 'τ_max', min: 1, max: 1e14, default: 1e7, scale: 'log' }),
+    points: param.int({ label: 'Times', min: 10, max: 1000, default: 100 }),
+    seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  check(p) {
+    if (p.tauMin >= p.tauMax) throw new AtlasError('invalid-params', `tauMin (${p.tauMin}) must be smaller than tauMax (${p.tauMax})`, 'tauMin');
+    const width = Math.round(p.psiP * p.d);
+    const maxP = p.matrix === 'sampled' ? RF_LIMITS.maxWidthRealFeatures : RF_LIMITS.maxWidth;
+    if (width > maxP) {
+      throw new AtlasError('invalid-params', `psiP·d = ${width} features is above ${maxP} for matrix = ${p.matrix}; lower psiP or d`, 'psiP');
+    }
+    for (const psiN of p.psiN) {
+      const n = Math.round(psiN * p.d);
+      if (n < 1) throw new AtlasError('invalid-params', `psiN = ${psiN} gives no training point at d = ${p.d}`, 'psiN');
+      if (n > RF_LIMITS.maxTrainingSet) throw new AtlasError('invalid-params', `psiN·d = ${n} training points is above ${RF_LIMITS.maxTrainingSet}`, 'psiN');
+      if (p.matrix === 'sampled') checkRealFeatureSize(width, n, p.noiseDraws, 'psiN');
+    }
+  },
+  async run(p, ctx): Promise<TrainingWindowResult> {
+    const c = rfConstants(p.t, p.activation);
+    const width = Math.round(p.psiP * p.d);
+    const psiP = width / p.d;
+    const count = p.psiN.length;
+    const runs: TrainingWindowRun[] = [];
+    for (let r = 0; r < count; r++) {
+      const n = Math.round(p.psiN[r] * p.d);
+      const psiN = n / p.d;
+      const shape = { d: p.d, p: width, n };
+      const base = r / count;
+      await ctx.checkpoint(base);
+      let problem: RfProblem;
+      if (p.matrix === 'gaussian-equivalent') problem = gaussianEquivalentProblem(shape, c, p.seed);
+      else if (p.noiseDraws === 0) problem = noiseAveragedProblem(shape, p.t, p.activation, p.seed);
+      else problem = sampledProblem({ ...shape, noiseDraws: p.noiseDraws }, p.t, p.activation, p.seed);
+      await ctx.checkpoint(base + 0.3 / count);
+      const flow = solveGradientFlow(problem);
+      await ctx.checkpoint(base + 0.8 / count);
+      const tau = logTimes(p.tauMin, p.tauMax, p.points);
+      const trainLoss = new Float64Array(p.points);
+      const testLoss = new Float64Array(p.points);
+      const scoreError = new Float64Array(p.points);
+      const generalizationGap = new Float64Array(p.points);
+      const work = new Float64Array(flow.modes);
+      for (let i = 0; i < p.points; i++) {
+        const l = lossesAt(flow, tau[i], work);
+        trainLoss[i] = l.trainLoss;
+        testLoss[i] = l.testLoss;
+        scoreError[i] = l.scoreError;
+        generalizationGap[i] = l.generalizationGap;
+      }
+      const gen = scoreErrorMinimum(flow, tau, scoreError);
+      const mem = memorizationTime(flow, 0.5);
+      runs.push({
+        psiN,
+        n,
+        tau,
+        trainLoss,
+        testLoss,
+        scoreError,
+        generalizationGap,
+        tauGen: gen.tau,
+        tauMem: mem.tau,
+        generalizationGapFinal: mem.finalGap,
+        tauMemTheory: tauMemTheory(psiP, psiN, c),
+        eigenvalues: flow.eigenvalues,
+        rho1Edges: rho1Edges(psiP, psiN, c),
+      });
+    }
+    await ctx.checkpoint(1);
+    const ns = runs.map((x) => x.n);
+    const finite = runs.every((x) => Number.isFinite(x.tauMem));
+    return {
+      constants: { mu1: c.mu1, sigmaNorm2: c.sigmaNorm2, b: c.b, v2: c.v2, s2: c.s2 },
+      runs,
+      slopes: {
+        tauGen: logLogSlope(ns, runs.map((x) => x.tauGen)),
+        tauMem: finite ? logLogSlope(ns, runs.map((x) => x.tauMem)) : Number.NaN,
+        tauMemTheory: logLogSlope(ns, runs.map((x) => x.tauMemTheory)),
+      },
+    };
+  },
+  tables(r) {
+    const curveColumns = ['psiN', 'tau', 'trainLoss', 'testLoss', 'scoreError', 'generalizationGap'] as const;
+    const curves: Record<(typeof curveColumns)[number], number[]> = {
+      psiN: [],
+      tau: [],
+      trainLoss: [],
+      testLoss: [],
+      scoreError: [],
+      generalizationGap: [],
+    };
+    const spectrum: { psiN: number[]; eigenvalue: number[] } = { psiN: [], eigenvalue: [] };
+    for (const run of r.runs) {
+      for (let i = 0; i < run.tau.length; i++) {
+        curves.psiN.push(run.psiN);
+        curves.tau.push(run.tau[i]);
+        curves.trainLoss.push(run.trainLoss[i]);
+        curves.testLoss.push(run.testLoss[i]);
+        curves.scoreError.push(run.scoreError[i]);
+        curves.generalizationGap.push(run.generalizationGap[i]);
+      }
+      for (const e of run.eigenvalues) {
+        spectrum.psiN.push(run.psiN);
+        spectrum.eigenvalue.push(e);
+      }
+    }
+    return {
+      curves,
+      times: {
+        psiN: r.runs.map((x) => x.psiN),
+        n: r.runs.map((x) => x.n),
+        tauGen: r.runs.map((x) => x.tauGen),
+        tauMem: r.runs.map((x) => x.tauMem),
+        tauMemTheory: r.runs.map((x) => x.tauMemTheory),
+        generalizationGapFinal: r.runs.map((x) => x.generalizationGapFinal),
+        rho1Lo: r.runs.map((x) => x.rho1Edges[0]),
+        rho1Hi: r.runs.map((x) => x.rho1Edges[1]),
+      },
+      spectrum,
+      constants: {
+        mu1: [r.constants.mu1],
+        sigmaNorm2: [r.constants.sigmaNorm2],
+        b: [r.constants.b],
+        v2: [r.constants.v2],
+        s2: [r.constants.s2],
+        tauGenSlope: [r.slopes.tauGen],
+        tauMemSlope: [r.slopes.tauMem],
+        tauMemTheorySlope: [r.slopes.tauMemTheory],
+      },
+    };
+  },
+});
