@@ -45,6 +45,8 @@ export interface ImageSet {
 export interface DataSources {
   /** MNIST digits of one class (0–9), in the order the data package ships them. */
   mnistDigit(digit: number): Promise<ImageSet>;
+  /** Earthquake epicentres in degrees (the vega-datasets USGS week), in the order shipped; for `sphere`. */
+  earthquakes?(): Promise<{ lat: Float64Array; lon: Float64Array; count: number }>;
 }
 
 /** A column table for CSV export: equal-length numeric columns. */

@@ -8,6 +8,12 @@ import { speciation } from './speciation.ts';
 import { collapse } from './collapse.ts';
 import { curse } from './curse.ts';
 import { digits } from './digits.ts';
+import { manifold } from './manifold.ts';
+import { sphere } from './sphere.ts';
+import { bridge } from './bridge.ts';
+import { lowRankMixture } from './low-rank-mixture.ts';
+import { subspaceTransition } from './subspace-transition.ts';
+import { subspaceEditing } from './subspace-editing.ts';
 
 /** Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). */
 export const experiments: Record<string, AnyExperiment> = {
@@ -19,6 +25,12 @@ export const experiments: Record<string, AnyExperiment> = {
   [collapse.name]: collapse as unknown as AnyExperiment,
   [curse.name]: curse as unknown as AnyExperiment,
   [digits.name]: digits as unknown as AnyExperiment,
+  [manifold.name]: manifold as unknown as AnyExperiment,
+  [sphere.name]: sphere as unknown as AnyExperiment,
+  [bridge.name]: bridge as unknown as AnyExperiment,
+  [lowRankMixture.name]: lowRankMixture as unknown as AnyExperiment,
+  [subspaceTransition.name]: subspaceTransition as unknown as AnyExperiment,
+  [subspaceEditing.name]: subspaceEditing as unknown as AnyExperiment,
 };
 
 export function getExperiment(name: string): AnyExperiment {

@@ -1,5 +1,6 @@
 import { AtlasError, type DataSources, type ImageSet } from '@diffusion-atlas/core';
 import { checkDigit, decodeMnistBytes } from './mnist-format.ts';
+import { browserEarthquakes } from './earthquakes-browser.ts';
 
 /**
  * DataSources for browser workers: the site serves each class as `<base><d>.bin` (one byte per
@@ -10,6 +11,7 @@ export function browserDataSources(base: string | URL = '/data/mnist/'): DataSou
   const cache = new Map<number, Promise<Uint8Array>>();
   const root = new URL(base, globalThis.location?.href ?? 'http://localhost/');
   return {
+    earthquakes: browserEarthquakes(new URL('../', root)),
     async mnistDigit(digit: number): Promise<ImageSet> {
       checkDigit(digit);
       let bytes = cache.get(digit);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { DataSources, ImageSet } from '@diffusion-atlas/core';
 import { checkDigit, decodeMnistBytes, encodeMnistBytes } from './mnist-format.ts';
+import { nodeEarthquakes } from './earthquakes-node.ts';
 
 /** Where the `mnist` package keeps its digits: src/digits/<d>.json, { data: [...] } of 28·28·count floats. */
 export function mnistJsonPath(digit: number): string {
@@ -26,6 +27,7 @@ export async function readMnistBytes(digit: number): Promise<Uint8Array> {
 export function nodeDataSources(): DataSources {
   const cache = new Map<number, Promise<Uint8Array>>();
   return {
+    earthquakes: nodeEarthquakes(),
     async mnistDigit(digit: number): Promise<ImageSet> {
       checkDigit(digit);
       let bytes = cache.get(digit);

@@ -1,0 +1,302 @@
+import { defineExperiment, type RunContext } from '../experiment.ts';
+import { AtlasError } from '../errors.ts';
+import { param } from '../params.ts';
+import { Rng, Streams, normalAt } from '../random.ts';
+import { delta } from '../forward.ts';
+import { geometricGrid } from '../time-grid.ts';
+import { sampleBackward } from '../samplers.ts';
+import { empiricalScore } from '../scores/empirical.ts';
+import { memorizedFraction, nearestTwo } from '../metrics.ts';
+import {
+  balancedLabels,
+  knownComponentMmse,
+  molrgDenoise,
+  molrgScore,
+  randomLabels,
+  randomLowRankMixture,
+  sampleLowRankMixture,
+  withBases,
+  type LowRankMixture,
+} from '../lowrank/molrg.ts';
+import { principalSubspace } from '../lowrank/pca.ts';
+import { kSubspaces, matchSubspaces } from '../lowrank/k-subspaces.ts';
+
+export const LOW_RANK_CHAPTER = 'low-dimensional-structure';
+
+/**
+ * Fresh test points: the errors' Monte Carlo standard error is then ≲ 4.5% of their value (the
+ * squared error of one point has relative spread ≤ √2, reached for r = 1).
+ */
+export const MIXTURE_TEST_POINTS = 1000;
+/** Several restarts of K-subspaces, keeping the best objective (science.md §4.5). */
+export const K_SUBSPACES_RESTARTS = 5;
+export const K_SUBSPACES_MAX_ITERATIONS = 50;
+/** Generated samples per denoiser; their paths are the 3-D view's trajectories. */
+const GENERATED = 24;
+/** Reverse SDE from T = 5 (Δ_T = 1 − 5·10⁻⁵) to 10⁻³ on a geometric grid (science.md §1.6). */
+const GEN_T_MAX = 5;
+const GEN_T_MIN = 1e-3;
+const GEN_STEPS = 200;
+const FRAME_EVERY = 5;
+/** Queries per empirical-denoiser call: bounds the time between checkpoints at large K·n·d. */
+const QUERY_CHUNK = 100;
+
+const BASE_STREAM = 11;
+const TEST_STREAM = 12;
+const CLUSTER_STREAM = 13;
+/**
+ * One forward noise z for every time: x_t = e^{−t} x_0 + √Δ_t z. The curves are then smooth in t
+ * (their Monte Carlo error is a slowly varying offset, not jitter from point to point).
+ */
+const NOISE_STREAM = 14;
+
+export const lowRankMixture = defineExperiment({
+  name: 'low-rank-mixture',
+  title: 'A mixture of low-rank Gaussians: optimal, trained and memorizing denoisers',
+  summary:
+    'Data on K random r-dimensional subspaces of R^d: the exact posterior-mean denoiser, the same denoiser with subspaces learned from n samples each by subspace clustering, and the empirical denoiser that memorizes them, compared by their denoising error on fresh points over t.',
+  chapter: LOW_RANK_CHAPTER,
+  params: {
+    d: param.int({ label: 'Ambient dimension', symbol: 'd', min: 2, max: 64, default: 3 }),
+    K: param.int({ label: 'Subspaces', symbol: 'K', min: 1, max: 6, default: 2 }),
+    r: param.int({ label: 'Subspace dimension', symbol: 'r', min: 1, max: 32, default: 1 }),
+    n: param.int({ label: 'Samples per subspace', symbol: 'n', min: 1, max: 1000, default: 40, scale: 'log' }),
+    noise: param.number({
+      label: 'Ambient noise',
+      symbol: 'σ',
+      min: 0,
+      max: 0.5,
+      default: 0,
+      help: 'Standard deviation of isotropic noise added to every data point; 0 is the paper’s exactly low-rank model.',
+    }),
+    orthogonal: param.boolean({
+      label: 'Orthogonal subspaces',
+      default: true,
+      help: 'Mutually orthogonal subspaces (the theory’s assumption, needs K·r ≤ d); otherwise each is drawn independently at random.',
+    }),
+    tMin: param.number({ label: 'Smallest time', symbol: 't_min', min: 1e-4, max: 1, default: 0.005, scale: 'log' }),
+    tMax: param.number({ label: 'Largest time', symbol: 't_max', min: 0.01, max: 10, default: 3, scale: 'log' }),
+    points: param.int({ label: 'Time points', min: 4, max: 100, default: 24 }),
+    seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  check(p) {
+    if (p.tMin >= p.tMax) throw new AtlasError('invalid-params', `tMin (${p.tMin}) must be smaller than tMax (${p.tMax})`, 'tMin');
+    if (p.r >= p.d) throw new AtlasError('invalid-params', `r (${p.r}) must be smaller than d (${p.d}): a subspace of full dimension has no low-rank structure`, 'r');
+    if (p.orthogonal && p.K * p.r > p.d) {
+      throw new AtlasError('invalid-params', `orthogonal subspaces need K·r ≤ d (got K·r = ${p.K * p.r}, d = ${p.d}); lower K or r, or set orthogonal false`, 'K');
+    }
+  },
+  async run(p, ctx) {
+    const { d, K, r, n } = p;
+    const model = randomLowRankMixture({ d, K, r, noise: p.noise, orthogonal: p.orthogonal }, new Rng(p.seed, BASE_STREAM));
+    const trainingLabels = balancedLabels(K, n);
+    const training = sampleLowRankMixture(model, trainingLabels, new Rng(p.seed, Streams.data));
+    const count = K * n;
+
+    // Training the MoLRG-parametrized denoiser = PCA for K = 1, K-subspace clustering for K > 1.
+    const clusterRng = new Rng(p.seed, CLUSTER_STREAM);
+    const fit =
+      K === 1
+        ? { bases: principalSubspace(training, count, d, r, { fill: clusterRng }).basis, labels: new Int32Array(count) }
+        : await kSubspaces(
+            training,
+            count,
+            d,
+            { K, r, restarts: K_SUBSPACES_RESTARTS, maxIterations: K_SUBSPACES_MAX_ITERATIONS, onIteration: () => ctx.checkpoint(0.02) },
+            clusterRng,
+          );
+    const matching = matchSubspaces(model.bases, fit.bases, K, r, d);
+    // Reorder so that learned block k faces true block k, and cluster labels name true components.
+    const learnedBases = new Float64Array(K * r * d);
+    const toTrue = new Int32Array(K);
+    for (let k = 0; k < K; k++) {
+      const l = matching.assignment[k];
+      learnedBases.set(fit.bases.subarray(l * r * d, (l + 1) * r * d), k * r * d);
+      toTrue[l] = k;
+    }
+    const learnedLabels = fit.labels.map((l) => toTrue[l]);
+    const trained = withBases(model, learnedBases);
+    await ctx.checkpoint(0.05);
+
+    const t = geometricGrid(p.tMax, p.tMin, p.points - 1).reverse();
+    const testRng = new Rng(p.seed, TEST_STREAM);
+    const test = sampleLowRankMixture(model, randomLabels(K, MIXTURE_TEST_POINTS, testRng), testRng);
+    const mseOptimal = new Float64Array(t.length);
+    const mseTrained = new Float64Array(t.length);
+    const mseEmpirical = new Float64Array(t.length);
+    const mseKnownComponent = new Float64Array(t.length);
+    const mseOptimalStdErr = new Float64Array(t.length);
+    const mseTrainedStdErr = new Float64Array(t.length);
+    const mseEmpiricalStdErr = new Float64Array(t.length);
+    for (let i = 0; i < t.length; i++) {
+      // One set of noised points for all three denoisers: their differences carry less noise.
+      const e = await denoisingErrors(model, trained, training, count, test, t[i], p.seed, NOISE_STREAM, ctx, 0.05 + (0.45 * i) / t.length);
+      mseOptimal[i] = e.optimal.mean;
+      mseTrained[i] = e.trained.mean;
+      mseEmpirical[i] = e.empirical.mean;
+      mseOptimalStdErr[i] = e.optimal.stdErr;
+      mseTrainedStdErr[i] = e.trained.stdErr;
+      mseEmpiricalStdErr[i] = e.empirical.stdErr;
+      mseKnownComponent[i] = knownComponentMmse(d, r, p.noise, t[i]);
+    }
+
+    // Paired generation: one start and one noise sequence (the sampler's step stream) for both.
+    const start = new Float32Array(GENERATED * d);
+    for (let i = 0; i < start.length; i++) start[i] = normalAt(p.seed, Streams.init, i);
+    const grid = geometricGrid(GEN_T_MAX, GEN_T_MIN, GEN_STEPS);
+    const frameCount = Math.floor(GEN_STEPS / FRAME_EVERY) + 1;
+    const frameTimes = new Float64Array(frameCount);
+    for (let f = 0; f < frameCount; f++) frameTimes[f] = grid[f * FRAME_EVERY];
+    const generate = async (which: 'optimal' | 'empirical', from: number): Promise<{ samples: Float32Array; frames: Float32Array }> => {
+      const frames = new Float32Array(frameCount * GENERATED * d);
+      frames.set(start, 0);
+      const samples = await sampleBackward({
+        score: which === 'optimal' ? molrgScore(model) : empiricalScore(training, count, d, ctx.kernels),
+        start,
+        m: GENERATED,
+        grid,
+        sampler: 'sde',
+        seed: p.seed,
+        onStep: async (k, x) => {
+          if (k % FRAME_EVERY === 0) frames.set(x, (k / FRAME_EVERY) * GENERATED * d);
+          await ctx.checkpoint(from + (0.25 * k) / GEN_STEPS);
+        },
+      });
+      return { samples, frames };
+    };
+    const optimalRun = await generate('optimal', 0.5);
+    const empiricalRun = await generate('empirical', 0.75);
+    const memOptimal = nearestTwo(optimalRun.samples, GENERATED, training, count, d);
+    const memEmpirical = nearestTwo(empiricalRun.samples, GENERATED, training, count, d);
+    await ctx.checkpoint(1);
+
+    return {
+      d,
+      K,
+      r,
+      n,
+      t,
+      mseOptimal,
+      mseTrained,
+      mseEmpirical,
+      mseKnownComponent,
+      mseOptimalStdErr,
+      mseTrainedStdErr,
+      mseEmpiricalStdErr,
+      testPoints: MIXTURE_TEST_POINTS,
+      subspaceError: matching.errors,
+      bases: Float64Array.from(model.bases),
+      learnedBases,
+      basisLayout: 'K × r × d row-major: row j of block k is the j-th unit basis vector of subspace k; learned block k is matched to true block k',
+      training,
+      trainingLabels,
+      learnedLabels,
+      generated: GENERATED,
+      frameTimes,
+      trajectoriesOptimal: optimalRun.frames,
+      trajectoriesEmpirical: empiricalRun.frames,
+      trajectoryLayout: 'frames × generated × d row-major; frame f is the state at frameTimes[f], from t = 5 down to 10⁻³',
+      samplesOptimal: optimalRun.samples,
+      samplesEmpirical: empiricalRun.samples,
+      memorizedFractionOptimal: memorizedFraction(memOptimal.ratio),
+      memorizedFractionEmpirical: memorizedFraction(memEmpirical.ratio),
+    };
+  },
+  tables(res) {
+    const components = Float64Array.from({ length: res.K }, (_, k) => k);
+    return {
+      errors: {
+        t: res.t,
+        mseOptimal: res.mseOptimal,
+        mseTrained: res.mseTrained,
+        mseEmpirical: res.mseEmpirical,
+        mseKnownComponent: res.mseKnownComponent,
+        mseOptimalStdErr: res.mseOptimalStdErr,
+        mseTrainedStdErr: res.mseTrainedStdErr,
+        mseEmpiricalStdErr: res.mseEmpiricalStdErr,
+      },
+      subspaces: { component: components, subspaceError: res.subspaceError },
+      summary: {
+        memorizedFractionOptimal: [res.memorizedFractionOptimal],
+        memorizedFractionEmpirical: [res.memorizedFractionEmpirical],
+        testPoints: [res.testPoints],
+      },
+    };
+  },
+});
+
+/** Mean over test points of the summed squared error, with its Monte Carlo standard error. */
+interface ErrorEstimate {
+  mean: number;
+  stdErr: number;
+}
+
+/** Per-point squared errors, accumulated into sums of e and e² (Float64). */
+class ErrorSums {
+  sum = 0;
+  sum2 = 0;
+  count = 0;
+
+  add(estimate: Float32Array, truth: Float32Array, offset: number, d: number): void {
+    for (let i = 0; i < estimate.length; i += d) {
+      let e = 0;
+      for (let l = 0; l < d; l++) {
+        const diff = estimate[i + l] - truth[offset + i + l];
+        e += diff * diff;
+      }
+      this.sum += e;
+      this.sum2 += e * e;
+      this.count++;
+    }
+  }
+
+  estimate(): ErrorEstimate {
+    const mean = this.sum / this.count;
+    return { mean, stdErr: Math.sqrt(Math.max(0, this.sum2 / this.count - mean * mean) / this.count) };
+  }
+}
+
+/**
+ * E|x̂_0 − x_0|² summed over coordinates, averaged over the test points, for the exact MoLRG
+ * denoiser, the same formula with learned bases (σ = 0: the paper's parametrization has no noise
+ * term), and the empirical denoiser of the training set.
+ */
+async function denoisingErrors(
+  model: LowRankMixture,
+  trained: LowRankMixture,
+  training: Float32Array,
+  count: number,
+  test: Float32Array,
+  t: number,
+  seed: number,
+  stream: number,
+  ctx: RunContext,
+  progress: number,
+): Promise<{ optimal: ErrorEstimate; trained: ErrorEstimate; empirical: ErrorEstimate }> {
+  const d = model.d;
+  const m = test.length / d;
+  const a = Math.exp(-t);
+  const s = Math.sqrt(delta(t));
+  const noised = new Float32Array(test.length);
+  for (let i = 0; i < test.length; i++) noised[i] = a * test[i] + s * normalAt(seed, stream, i);
+  const optimal = new ErrorSums();
+  optimal.add(molrgDenoise(model, noised, m, t).mean, test, 0, d);
+  const trainedError = new ErrorSums();
+  trainedError.add(molrgDenoise(trained, noised, m, t).mean, test, 0, d);
+  const empirical = new ErrorSums();
+  for (let from = 0; from < m; from += QUERY_CHUNK) {
+    const rows = Math.min(QUERY_CHUNK, m - from);
+    const { mean } = ctx.kernels.softmaxDenoise({
+      queries: noised.subarray(from * d, (from + rows) * d),
+      m: rows,
+      centres: training,
+      n: count,
+      d,
+      scale: a,
+      variance: delta(t),
+    });
+    empirical.add(mean, test, from * d, d);
+    await ctx.checkpoint(progress);
+  }
+  return { optimal: optimal.estimate(), trained: trainedError.estimate(), empirical: empirical.estimate() };
+}

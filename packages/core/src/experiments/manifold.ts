@@ -1,0 +1,204 @@
+import { defineExperiment } from '../experiment.ts';
+import { param } from '../params.ts';
+import { Rng, Streams, normalAt } from '../random.ts';
+import { delta, noiseForward } from '../forward.ts';
+import { geometricGrid } from '../time-grid.ts';
+import { empiricalScore } from '../scores/empirical.ts';
+import { memorizedFraction, nearestTwo } from '../metrics.ts';
+import { curvePoints, embed, isometricFrame, manifoldShapes, project } from '../manifold/embedding.ts';
+import { w1Exact } from '../manifold/w1.ts';
+
+/** Backward runs start here: e^{−5} of the data survives, well inside the OU mixing time. */
+const MANIFOLD_T_MAX = 5;
+/** Geometric steps from T to the smallest ε (the ε values are added to the grid as exact stops). */
+const MANIFOLD_STEPS = 160;
+const CURVE_POINTS = 256;
+const STREAM_FRAME = 31;
+const STREAM_FLOOR = 32;
+const STREAM_FORWARD = 33;
+
+/**
+ * The cost of early stopping on data without a density (science.md §5.1, derived for OU): the
+ * forward coupling x_ε = e^{−ε}x₀ + √Δ_ε z gives
+ *   W₁(π_ε, π) ≤ E|x_ε − x₀| ≤ (1 − e^{−ε}) E|x₀| + √(D Δ_ε) ≈ √(2εD),
+ * with D the ambient dimension, where the noise lives.
+ */
+export function earlyStoppingBound(epsilon: number, meanNorm: number, D: number): number {
+  return -Math.expm1(-epsilon) * meanNorm + Math.sqrt(D * delta(epsilon));
+}
+
+export const manifold = defineExperiment({
+  name: 'manifold',
+  title: 'The manifold hypothesis: early stopping and its price',
+  summary:
+    'Data on a closed curve carried isometrically into R^D have no density: the score blows up as t → 0, generation must stop at t = ε, which costs a W₁ distance of order √(2εD); the exact empirical score then reproduces the training points.',
+  chapter: 'manifolds-and-finite-time',
+  params: {
+    D: param.int({ label: 'Ambient dimension', symbol: 'D', min: 2, max: 512, default: 64, scale: 'log' }),
+    shape: param.enum({
+      label: 'Manifold',
+      options: manifoldShapes,
+      default: 'circle',
+      optionLabels: { circle: 'circle', curve: 'three-lobed curve' },
+    }),
+    n: param.int({ label: 'Training points', symbol: 'n', min: 2, max: 1000, default: 50, scale: 'log' }),
+    epsilon: param.numberList({
+      label: 'Stopping times',
+      symbol: 'ε',
+      min: 1e-4,
+      max: 1,
+      minItems: 1,
+      maxItems: 12,
+      default: [0.0001, 0.001, 0.01, 0.1, 0.3],
+      help: 'Times at which the backward run is read off; sorted and deduplicated in the result.',
+    }),
+    trajectories: param.int({ label: 'Trajectories', symbol: 'm', min: 2, max: 1000, default: 128, scale: 'log' }),
+    seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  async run(p, ctx) {
+    const D = p.D;
+    const m = p.trajectories;
+    const n = p.n;
+    const rng = new Rng(p.seed);
+    const epsilon = Float64Array.from(new Set(p.epsilon)).sort();
+
+    const frame = isometricFrame(D, p.seed, STREAM_FRAME);
+    const dataRng = rng.stream(Streams.data);
+    const phi = Float64Array.from({ length: n }, () => 2 * Math.PI * dataRng.uniform());
+    const trainingPlanar = curvePoints(p.shape, phi);
+    const training = embed(trainingPlanar, n, frame, D);
+    let meanNorm = 0;
+    for (let i = 0; i < n; i++) meanNorm += Math.hypot(trainingPlanar[2 * i], trainingPlanar[2 * i + 1]) / n;
+    const curve = curvePoints(
+      p.shape,
+      Float64Array.from({ length: CURVE_POINTS + 1 }, (_, i) => (2 * Math.PI * i) / CURVE_POINTS),
+    );
+
+    const grid = gridWithStops(MANIFOLD_T_MAX, epsilon, MANIFOLD_STEPS);
+    const L = grid.length - 1;
+    const score = empiricalScore(training, n, D, ctx.kernels);
+    const x = new Float32Array(m * D);
+    for (let i = 0; i < x.length; i++) x[i] = normalAt(p.seed, Streams.init, i);
+
+    const t = grid.slice(0, L);
+    const scoreNorm = new Float64Array(L);
+    const zMean = chiMean(D);
+    const scoreNormTheory = Float64Array.from(t, (s) => zMean / Math.sqrt(delta(s)));
+    const samples = new Float32Array(epsilon.length * m * 2);
+    const offPlane = new Float32Array(epsilon.length * m);
+    const denoised = new Float32Array(epsilon.length * m * 2);
+    const snapshots: Float32Array[] = [];
+    const denoisedFull: Float32Array[] = [];
+    let stop = epsilon.length - 1;
+    // Euler–Maruyama on −dy = [y + 2F] dt + dξ (science.md §1.3), written out here rather than via
+    // sampleBackward because |F| at every step is a result of its own.
+    for (let k = 0; k < L; k++) {
+      const tk = grid[k];
+      const eta = tk - grid[k + 1];
+      const f = score.evaluate(x, m, tk).score;
+      let norms = 0;
+      for (let i = 0; i < m; i++) {
+        let r2 = 0;
+        for (let c = 0; c < D; c++) r2 += f[i * D + c] * f[i * D + c];
+        norms += Math.sqrt(r2);
+      }
+      scoreNorm[k] = norms / m;
+      const sd = Math.sqrt(2 * eta);
+      const base = k * m * D;
+      for (let i = 0; i < m * D; i++) x[i] = x[i] + eta * (x[i] + 2 * f[i]) + sd * normalAt(p.seed, Streams.steps, base + i);
+      const tNext = grid[k + 1];
+      if (stop >= 0 && tNext === epsilon[stop]) {
+        const here = project(x, m, frame, D);
+        samples.set(here.planar, stop * m * 2);
+        offPlane.set(here.offPlane, stop * m);
+        // Tweedie's denoiser D(x, ε) = Σ_μ w_μ a_μ: the clean point the model believes x came from.
+        const mean = Float32Array.from(
+          ctx.kernels.softmaxDenoise({ queries: x, m, centres: training, n, d: D, scale: Math.exp(-tNext), variance: delta(tNext) }).mean,
+        );
+        denoised.set(project(mean, m, frame, D).planar, stop * m * 2);
+        snapshots[stop] = Float32Array.from(x);
+        denoisedFull[stop] = mean;
+        stop--;
+      }
+      await ctx.checkpoint((0.7 * (k + 1)) / L);
+    }
+
+    // The estimator's floor: m draws from the training measure itself are this far from it in W₁.
+    const floorRng = rng.stream(STREAM_FLOOR);
+    const resampled = new Float32Array(m * D);
+    for (let i = 0; i < m; i++) {
+      const mu = floorRng.int(n);
+      resampled.set(training.subarray(mu * D, (mu + 1) * D), i * D);
+    }
+    const tick = (): Promise<void> => ctx.checkpoint(0.7);
+    const w1Floor = await w1Exact(resampled, m, training, n, D, tick);
+
+    // W₁ to the training measure, by exact transport, of: the backward output; its denoised
+    // version; and the same m resampled points noised exactly by the forward process, i.e. what a
+    // perfect sampler stopped at ε would give. By the triangle inequality through the resampled
+    // points, w1Forward ≤ (1 − e^{−ε}) mean|a| + √Δ_ε mean|z| + w1Floor, which is the bound up to
+    // the fluctuation of mean|z| around E|z| < √D.
+    const w1 = new Float64Array(epsilon.length);
+    const w1Denoised = new Float64Array(epsilon.length);
+    const w1Forward = new Float64Array(epsilon.length);
+    for (let e = 0; e < epsilon.length; e++) {
+      const fraction = 0.7 + (0.28 * e) / epsilon.length;
+      const tickE = (): Promise<void> => ctx.checkpoint(fraction);
+      w1[e] = await w1Exact(snapshots[e], m, training, n, D, tickE);
+      w1Denoised[e] = await w1Exact(denoisedFull[e], m, training, n, D, tickE);
+      w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickE);
+    }
+    const last = denoisedFull[0];
+    const test = nearestTwo(last, m, training, n, D);
+    await ctx.checkpoint(1);
+
+    return {
+      D,
+      epsilon,
+      w1,
+      w1Bound: Float64Array.from(epsilon, (e) => earlyStoppingBound(e, meanNorm, D)),
+      w1BoundLeading: Float64Array.from(epsilon, (e) => Math.sqrt(2 * e * D)),
+      w1Denoised,
+      w1Forward,
+      w1Floor,
+      meanNorm,
+      t,
+      scoreNorm,
+      scoreNormTheory,
+      samples,
+      offPlane,
+      denoised,
+      training: Float32Array.from(trainingPlanar),
+      curve: Float32Array.from(curve),
+      memorizedFraction: memorizedFraction(test.ratio),
+      tMax: MANIFOLD_T_MAX,
+    };
+  },
+  tables(r) {
+    return {
+      w1: { epsilon: r.epsilon, w1: r.w1, w1Bound: r.w1Bound, w1BoundLeading: r.w1BoundLeading, w1Denoised: r.w1Denoised, w1Forward: r.w1Forward },
+      score: { t: r.t, scoreNorm: r.scoreNorm, scoreNormTheory: r.scoreNormTheory },
+      summary: { D: [r.D], w1Floor: [r.w1Floor], meanNorm: [r.meanNorm], memorizedFraction: [r.memorizedFraction] },
+    };
+  },
+});
+
+/**
+ * A decreasing geometric grid from tMax to the smallest stop, with every stop inserted exactly so
+ * the run can be read off there.
+ */
+function gridWithStops(tMax: number, stops: Float64Array, steps: number): Float64Array {
+  const base = geometricGrid(tMax, stops[0], steps);
+  const all = new Set<number>([...base, ...stops]);
+  return Float64Array.from(all).sort().reverse();
+}
+
+/**
+ * E|z| for z ~ N(0, I_D): √2 Γ((D+1)/2)/Γ(D/2), by r_{D+1} = D/(2 r_D) from r_1 = 1/√π. Once a
+ * trajectory has committed to one training point, F ≈ −z/√Δ_t, so E|F| ≈ E|z|/√Δ_t (≈ √(D/Δ_t)).
+ */
+export function chiMean(D: number): number {
+  let r = 1 / Math.sqrt(Math.PI);
+  for (let k = 1; k < D; k++) r = k / (2 * r);
+  return Math.SQRT2 * r;
+}

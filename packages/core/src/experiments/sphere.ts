@@ -1,0 +1,264 @@
+import { defineExperiment } from '../experiment.ts';
+import { AtlasError } from '../errors.ts';
+import { param } from '../params.ts';
+import { Rng, Streams } from '../random.ts';
+import { geometricGrid } from '../time-grid.ts';
+import { memorizedFraction, nearestTwo } from '../metrics.ts';
+import { latLonToUnit, unitToLatLon } from '../sphere/coordinates.ts';
+import { geodesicWalkForward, meanCosine, uniformOnSphere } from '../sphere/geodesic-walk.ts';
+import { geodesicWalkBackward } from '../sphere/empirical-score.ts';
+import {
+  HEAT_KERNEL_SERIES_MIN_S,
+  heatKernel,
+  meanCosineTheory,
+  seriesLogKernelThetaDerivative,
+  varadhanLogKernel,
+  varadhanLogKernelThetaDerivative,
+} from '../sphere/heat-kernel.ts';
+
+/**
+ * Training epicentres are kept at least this far apart (greedy, in seeded random order). The USGS
+ * week repeats events: half of the epicentres have another within ≈ 16 km, a tenth within 1 km,
+ * and the ratio test cannot tell a reproduced epicentre from its twin. 0.25° (28 km) is below what
+ * the globe resolves and leaves about 440 of the 1679 events (the count depends on the seeded
+ * order of the greedy pass).
+ */
+export const SPHERE_MIN_SEPARATION_DEG = 0.25;
+/**
+ * Backward runs stop at this Brownian time: the residual spread √s_min ≈ 3·10⁻⁴ rad (2 km) per
+ * tangent direction is a quarter of the 0.25° separation, so a collapsed sample passes the ratio
+ * test (it needs d₁ < d₂/3, i.e. d₁ below ≈ 10⁻³ rad).
+ */
+export const SPHERE_S_MIN = 1e-7;
+/** Intervals of the heat-kernel table in u = cos θ (its interpolation error in log p is ≈ 10⁻⁸/s). */
+const TABLE_SIZE = 4096;
+const MAX_FRAMES = 40;
+/** Points of the kernel profiles drawn beside the globe. */
+const PROFILE_POINTS = 181;
+/**
+ * Times of the kernel profiles besides the run's own s: one deep in the Varadhan regime (where the
+ * series has no digits left in the tails), one at the switch, one where the series is cheap.
+ */
+export const SPHERE_PROFILE_TIMES = [0.01, HEAT_KERNEL_SERIES_MIN_S, 0.3] as const;
+
+const STREAM_BACKWARD = 21;
+const STREAM_FORWARD = 22;
+
+export const sphere = defineExperiment({
+  name: 'sphere',
+  title: 'Diffusion on the sphere: heat kernel, geodesic random walk and earthquakes',
+  summary:
+    'Brownian motion on S² (generator ½Δ) by the geodesic random walk, checked against the Legendre heat kernel, and its reversal with the exact empirical score of heat-kernel-smoothed earthquake epicentres, which memorizes them.',
+  chapter: 'manifolds-and-finite-time',
+  params: {
+    n: param.int({
+      label: 'Earthquakes used',
+      symbol: 'n',
+      min: 2,
+      max: 1000,
+      default: 200,
+      scale: 'log',
+      help: `Epicentres drawn at random, at least ${SPHERE_MIN_SEPARATION_DEG}° apart (about 440 of the 1679 events qualify).`,
+    }),
+    walkers: param.int({ label: 'Walkers', symbol: 'N', min: 1, max: 5000, default: 500, scale: 'log' }),
+    s: param.number({
+      label: 'Brownian time',
+      symbol: 's',
+      min: 0.01,
+      max: 10,
+      default: 3,
+      scale: 'log',
+      help: 'Horizon of the forward walk and start of the backward one, in Brownian time for the generator ½Δ (not a β-rescaled time). E⟨X_s, X_0⟩ = e^{−s}.',
+    }),
+    steps: param.int({ label: 'Steps', symbol: 'L', min: 10, max: 2000, default: 200, scale: 'log' }),
+    seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  async run(p, ctx) {
+    const source = ctx.data?.earthquakes;
+    if (!ctx.data || !source) throw new AtlasError('internal', 'sphere needs the earthquake data source, which this environment does not supply');
+    const quakes = await source.call(ctx.data);
+    await ctx.checkpoint(0.02);
+
+    // n training epicentres, separated, and from the rest of the catalogue held-out ones for the
+    // memorization baseline (what reproducing real but unseen events would score).
+    const all = latLonToUnit(quakes.lat, quakes.lon, quakes.count);
+    const order = shuffled(quakes.count, new Rng(p.seed).stream(Streams.data));
+    const chosen = separated(all, order, 2 * Math.sin((SPHERE_MIN_SEPARATION_DEG * Math.PI) / 360), p.n);
+    if (chosen.length < p.n) {
+      throw new AtlasError(
+        'invalid-params',
+        `n = ${p.n} exceeds the ${chosen.length} epicentres at least ${SPHERE_MIN_SEPARATION_DEG}° apart in the data`,
+        'n',
+      );
+    }
+    const used = new Uint8Array(quakes.count);
+    for (const j of chosen) used[j] = 1;
+    const data = new Float64Array(3 * p.n);
+    chosen.forEach((j, i) => data.set(all.subarray(3 * j, 3 * j + 3), 3 * i));
+    const rest = order.filter((j) => used[j] === 0).subarray(0, p.walkers);
+    const heldOut = new Float32Array(3 * rest.length);
+    rest.forEach((j, i) => heldOut.set(all.subarray(3 * j, 3 * j + 3), 3 * i));
+
+    // Forward: walkers start on the epicentres (cyclically) and diffuse for Brownian time s.
+    const x0 = new Float64Array(3 * p.walkers);
+    for (let i = 0; i < p.walkers; i++) x0.set(data.subarray(3 * (i % p.n), 3 * (i % p.n) + 3), 3 * i);
+    const forward = await geodesicWalkForward({
+      start: x0,
+      count: p.walkers,
+      s: p.s,
+      steps: p.steps,
+      seed: p.seed,
+      stream: STREAM_FORWARD,
+      onStep: (k) => ctx.checkpoint(0.02 + (0.08 * k) / p.steps),
+    });
+    const cos = meanCosine(forward.x, x0, p.walkers);
+    await ctx.checkpoint(0.1);
+
+    // Backward: from the invariant (uniform) law at s down to s_min, geometric in s like the
+    // Euclidean samplers (the empirical score's stiffness grows like 1/s).
+    const grid = geometricGrid(p.s, SPHERE_S_MIN, p.steps);
+    const start = uniformOnSphere(p.walkers, p.seed, Streams.init);
+    const frameEvery = Math.max(1, Math.ceil(p.steps / MAX_FRAMES));
+    const frameCount = Math.ceil(p.steps / frameEvery) + 1;
+    const frameLat = new Float32Array(frameCount * p.walkers);
+    const frameLon = new Float32Array(frameCount * p.walkers);
+    const frameTimes = new Float64Array(frameCount);
+    const keepFrame = (f: number, x: Float64Array, s: number): void => {
+      const { lat, lon } = unitToLatLon(x, p.walkers);
+      frameLat.set(lat, f * p.walkers);
+      frameLon.set(lon, f * p.walkers);
+      frameTimes[f] = s;
+    };
+    keepFrame(0, start, grid[0]);
+    let frame = 1;
+    const backward = await geodesicWalkBackward({
+      data,
+      n: p.n,
+      start,
+      count: p.walkers,
+      grid,
+      seed: p.seed,
+      stream: STREAM_BACKWARD,
+      tableSize: TABLE_SIZE,
+      onStep: async (k, x, s) => {
+        if (k % frameEvery === 0 || k === p.steps) keepFrame(frame++, x, s);
+        await ctx.checkpoint(0.1 + (0.85 * k) / p.steps);
+      },
+    });
+
+    const test = nearestTwo(Float32Array.from(backward.x), p.walkers, Float32Array.from(data), p.n, 3);
+    const baseline = nearestTwo(heldOut, rest.length, Float32Array.from(data), p.n, 3);
+    const profileTimes = [...new Set<number>([...SPHERE_PROFILE_TIMES, p.s])].sort((a, b) => a - b);
+    const profiles = profileTimes.map(kernelProfile);
+    await ctx.checkpoint(1);
+    return {
+      samples: unitToLatLon(backward.x, p.walkers),
+      forward: unitToLatLon(forward.x, p.walkers),
+      data: { lat: Float64Array.from(chosen, (j) => quakes.lat[j]), lon: Float64Array.from(chosen, (j) => quakes.lon[j]) },
+      frames: { lat: frameLat, lon: frameLon, s: frameTimes },
+      maxNormError: Math.max(forward.maxNormError, backward.maxNormError),
+      meanCos: cos.mean,
+      meanCosStdErr: cos.stdErr,
+      meanCosTheory: meanCosineTheory(p.s),
+      memorizedFraction: memorizedFraction(test.ratio),
+      memorizedBaseline: memorizedFraction(baseline.ratio),
+      nearest: test.nearest,
+      ratio: test.ratio,
+      sMin: SPHERE_S_MIN,
+      minSeparationDeg: SPHERE_MIN_SEPARATION_DEG,
+      seriesMinS: HEAT_KERNEL_SERIES_MIN_S,
+      kernel: profiles,
+      earthquakesTotal: quakes.count,
+    };
+  },
+  tables(r) {
+    return {
+      samples: { lat: r.samples.lat, lon: r.samples.lon, ratio: r.ratio, nearest: r.nearest },
+      kernel: Object.assign(
+        { theta: r.kernel[0].theta },
+        ...r.kernel.map((k) => ({
+          [`density_s${k.s}`]: k.density,
+          [`densityVaradhan_s${k.s}`]: k.densityVaradhan,
+          [`score_s${k.s}`]: k.score,
+          [`scoreVaradhan_s${k.s}`]: k.scoreVaradhan,
+        })),
+      ),
+      summary: {
+        meanCos: [r.meanCos],
+        meanCosStdErr: [r.meanCosStdErr],
+        meanCosTheory: [r.meanCosTheory],
+        maxNormError: [r.maxNormError],
+        memorizedFraction: [r.memorizedFraction],
+        memorizedBaseline: [r.memorizedBaseline],
+        n: [r.data.lat.length],
+        walkers: [r.samples.lat.length],
+      },
+    };
+  },
+});
+
+/**
+ * The kernel at time s as a function of the geodesic distance θ: the Legendre series and the
+ * Varadhan form, density and ∂_θ log p. Near θ = π the Varadhan form diverges (cut locus) and the
+ * series loses its digits at small s (NaN there), which is why each is used where it is.
+ */
+function kernelProfile(s: number): {
+  s: number;
+  theta: Float64Array;
+  density: Float64Array;
+  densityVaradhan: Float64Array;
+  score: Float64Array;
+  scoreVaradhan: Float64Array;
+} {
+  const theta = new Float64Array(PROFILE_POINTS);
+  const density = new Float64Array(PROFILE_POINTS);
+  const densityVaradhan = new Float64Array(PROFILE_POINTS);
+  const score = new Float64Array(PROFILE_POINTS);
+  const scoreVaradhan = new Float64Array(PROFILE_POINTS);
+  const floor = 1e-12 * heatKernel(s, 1);
+  for (let i = 0; i < PROFILE_POINTS; i++) {
+    // open interval: ∂_θ log p is 0/0 at both ends
+    const th = (Math.PI * (i + 0.5)) / PROFILE_POINTS;
+    theta[i] = th;
+    const p = heatKernel(s, Math.cos(th));
+    // below the cancellation floor the series has no correct digits: NaN (null in JSON), not noise
+    density[i] = p > floor ? p : Number.NaN;
+    densityVaradhan[i] = Math.exp(varadhanLogKernel(s, th));
+    score[i] = p > floor ? seriesLogKernelThetaDerivative(s, th) : Number.NaN;
+    scoreVaradhan[i] = varadhanLogKernelThetaDerivative(s, th);
+  }
+  return { s, theta, density, densityVaradhan, score, scoreVaradhan };
+}
+
+/** A seeded permutation of 0…count − 1 (Fisher–Yates). */
+function shuffled(count: number, rng: Rng): Int32Array {
+  const a = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}
+
+/** The first `limit` indices of `order` whose points are at least `chord` (Euclidean) from every earlier pick. */
+function separated(x: Float64Array, order: Int32Array, chord: number, limit: number): number[] {
+  const kept: number[] = [];
+  const c2 = chord * chord;
+  for (const i of order) {
+    if (kept.length === limit) break;
+    let ok = true;
+    for (const j of kept) {
+      const d0 = x[3 * i] - x[3 * j];
+      const d1 = x[3 * i + 1] - x[3 * j + 1];
+      const d2 = x[3 * i + 2] - x[3 * j + 2];
+      if (d0 * d0 + d1 * d1 + d2 * d2 < c2) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) kept.push(i);
+  }
+  return kept;
+}
