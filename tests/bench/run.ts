@@ -1,53 +1,147 @@
-// Kernel benchmark: one full backward run with the exact empirical score per configuration
-// (Euler–Maruyama, uniform grid from t = 3 to 1e-3, Gaussian-mixture training data), timed for each
-// CPU implementation. Speed is reported here and never asserted in tests.
-import { performance } from 'node:perf_hooks';
+// `npm run bench`: the three configurations of `diffusion-atlas bench` on our CPU path and, side by
+// side in the same run, the NumPy peer (bench/numpy_peer.py, single-threaded float32), with the
+// ratio. Speed is reported here and never asserted in tests.
+//
+//   npm run bench                                  (root: all three, 5 repeats)
+//   npm run bench -w @diffusion-atlas/tests -- [--config a|b|c]... [--repeats N] [--no-numpy] [--breakdown] [--scaling] [--threads N]
+//
+// --breakdown adds, per configuration, the share of a run spent outside the kernel (core's sampler
+// and its counter-based noise, the score arithmetic), timed with a kernel that returns at once.
+// --scaling then times single kernel calls on sampler-like states across n, m and d.
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createWasmKernels, selectKernels, type WasmKernels } from '@diffusion-atlas/worker';
 import {
-  Rng,
-  empiricalScore,
-  normalAt,
-  referenceKernels,
-  sampleBackward,
-  sampleMixture,
-  twoClassMixture,
-  uniformGrid,
-  type Kernels,
-} from '@diffusion-atlas/core';
-import { cpuKernels } from '@diffusion-atlas/worker';
+  BENCH_CONFIGS,
+  backwardRun,
+  benchProblem,
+  formatBenchLine,
+  median,
+  parseBenchLine,
+  runBench,
+} from '@diffusion-atlas/worker/bench';
+import { Rng, type Kernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
 
-interface Config {
-  name: string;
-  d: number;
-  n: number;
-  m: number;
-  steps: number;
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', multiple: true },
+    repeats: { type: 'string', default: '5' },
+    'no-numpy': { type: 'boolean', default: false },
+    breakdown: { type: 'boolean', default: false },
+    scaling: { type: 'boolean', default: false },
+    threads: { type: 'string' },
+  },
+});
+const repeats = Number(values.repeats);
+const wanted = values.config ?? BENCH_CONFIGS.map((c) => c.name);
+const PEER = fileURLToPath(new URL('../../bench/numpy_peer.py', import.meta.url));
+
+const { kernels, report } = await selectKernels({ preferGpu: false, threads: values.threads === undefined ? undefined : Number(values.threads) });
+console.log(`# ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; kernels ${report.backend} × ${report.workers ?? 1}${report.fallbackReason ? ` (${report.fallbackReason})` : ''}`);
+// other work on the machine moves both sides' figures: say how busy it was
+console.log(`# load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+for (const config of BENCH_CONFIGS.filter((c) => wanted.includes(c.name))) {
+  const ours = await runBench(config, kernels, { repeats, workers: report.workers ?? 1 });
+  const line = formatBenchLine(ours);
+  console.log(line);
+  if (values.breakdown) console.log(`#   outside the kernel: ${(await outsideKernel(config.name)).toFixed(4)} s of each run`);
+  if (values['no-numpy']) continue;
+  const peer = runPeer(config.name);
+  if (peer === undefined) continue;
+  console.log(peer);
+  const theirs = parseBenchLine(peer);
+  if (theirs) console.log(`ratio cfg=${config.name} numpy_s/diffusion_atlas_s=${(theirs.medianS / ours.medianS).toFixed(2)}`);
 }
+console.log(`# load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+if (values.scaling) scaling();
+(kernels as Partial<WasmKernels>).destroy?.();
 
-const configs: Config[] = [
-  { name: 'a', d: 2, n: 1000, m: 1000, steps: 200 },
-  { name: 'b', d: 64, n: 2000, m: 256, steps: 100 },
-  { name: 'c', d: 784, n: 1000, m: 64, steps: 100 },
-];
-
-const only = process.argv.slice(2);
-const backends: Kernels[] = [cpuKernels, referenceKernels];
-
-async function time(config: Config, kernels: Kernels): Promise<number> {
-  const { d, n, m, steps } = config;
-  const train = sampleMixture(twoClassMixture(d, 1, 1), n, new Rng(1, 1)).x;
-  const start = new Float32Array(m * d).map((_, i) => normalAt(1, 2, i));
-  const grid = uniformGrid(3, 1e-3, steps);
-  const t0 = performance.now();
-  await sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed: 1 });
-  return performance.now() - t0;
-}
-
-const rows: Array<Record<string, string | number>> = [];
-for (const c of configs.filter((x) => only.length === 0 || only.includes(x.name))) {
-  for (const k of backends) {
-    const ms = await time(c, k);
-    rows.push({ config: c.name, d: c.d, n: c.n, m: c.m, steps: c.steps, backend: k.backend, seconds: +(ms / 1000).toFixed(3) });
-    console.error(`${c.name} d=${c.d} n=${c.n} m=${c.m} T=${c.steps} ${k.backend}: ${(ms / 1000).toFixed(3)} s`);
+/**
+ * CPU milliseconds per softmaxDenoise call on one thread (median of repeats) on states of a
+ * backward run at t = 1 (mixing: most weights survive the flush) and t = 0.05 (nearly one-hot),
+ * with the rate in giga pair-coordinates per second (m·n·d / time). One thread and CPU time, so
+ * the figures hold on a machine shared with other work; the pool divides wall time by up to its
+ * thread count.
+ */
+function scaling(): void {
+  const single = createWasmKernels();
+  const grid: [number, number, number][] = [
+    ...[2, 16, 64, 256, 784].map((d): [number, number, number] => [256, 1000, d]),
+    ...[250, 500, 2000, 4000].map((n): [number, number, number] => [256, n, 64]),
+    ...[16, 64, 1024].map((m): [number, number, number] => [m, 1000, 64]),
+  ];
+  console.log(`# scaling, one thread (${single.variant} build): CPU ms per call at t=1 and t=0.05, G(m·n·d)/s at t=1`);
+  for (const [m, n, d] of grid) {
+    const times = [1, 0.05].map((t) => {
+      const args = state(m, n, d, t);
+      single.softmaxDenoise(args);
+      const runs: number[] = [];
+      for (let r = 0; r < Math.max(7, repeats); r++) {
+        const c0 = process.cpuUsage();
+        single.softmaxDenoise(args);
+        const used = process.cpuUsage(c0);
+        runs.push((used.user + used.system) / 1000);
+      }
+      return median(runs);
+    });
+    console.log(`scaling m=${m} n=${n} d=${d} ms_t1=${times[0].toFixed(3)} ms_t0.05=${times[1].toFixed(3)} Grate_t1=${((m * n * d) / times[0] / 1e6).toFixed(2)}`);
   }
 }
-console.log(JSON.stringify(rows, null, 2));
+
+/** Two-class training data and queries s·a_μ + √Δ z at time t. */
+function state(m: number, n: number, d: number, t: number): SoftmaxDenoiseArgs {
+  const rng = new Rng(m + n + d);
+  const data = rng.stream(1);
+  const centres = new Float32Array(n * d);
+  for (let mu = 0; mu < n; mu++) {
+    const sign = data.uniform() < 0.5 ? 1 : -1;
+    for (let j = 0; j < d; j++) centres[mu * d + j] = sign + data.normal();
+  }
+  const scale = Math.exp(-t);
+  const variance = -Math.expm1(-2 * t);
+  const noise = rng.stream(2);
+  const queries = new Float32Array(m * d);
+  for (let i = 0; i < m; i++) {
+    const mu = noise.int(n);
+    for (let j = 0; j < d; j++) queries[i * d + j] = scale * centres[mu * d + j] + Math.sqrt(variance) * noise.normal();
+  }
+  return { queries, m, centres, n, d, scale, variance };
+}
+
+/** The peer, single-threaded, with its best BLAS kernel (see the comment on the environment). */
+function runPeer(name: string): string | undefined {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  // Some machines here set these two so that old OpenBLAS builds pick a safe kernel; they slow a
+  // current NumPy. Unset for this one command only, never for tests or CI.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const out = spawnSync('python3', [PEER, '--config', name, '--repeats', String(repeats)], { env, encoding: 'utf8' });
+  if (out.error || out.status !== 0) {
+    console.log(`# numpy peer unavailable: ${out.error?.message ?? out.stderr.trim().split('\n').pop()}`);
+    return undefined;
+  }
+  for (const note of out.stderr.trim().split('\n')) if (note) console.log(note);
+  return out.stdout.trim().split('\n').find((l) => parseBenchLine(l) !== undefined);
+}
+
+/** Median seconds per run spent outside softmaxDenoise: the same run with a kernel that does nothing. */
+async function outsideKernel(name: string): Promise<number> {
+  const config = BENCH_CONFIGS.find((c) => c.name === name);
+  if (!config) throw new Error(name);
+  const idle: Kernels = {
+    backend: 'none',
+    softmaxDenoise: ({ m, d }) => ({ mean: new Float32Array(m * d), nearest: new Int32Array(m) }),
+  };
+  const problem = benchProblem(config);
+  await backwardRun(problem, idle);
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    await backwardRun(problem, idle);
+    times.push((performance.now() - t0) / 1000);
+  }
+  return median(times);
+}

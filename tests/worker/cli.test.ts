@@ -55,7 +55,7 @@ describe('diffusion-atlas CLI', () => {
     const out = JSON.parse(stdout) as { experiment: string; params: Record<string, unknown>; backend: string; elapsedMs: number; result: Record<string, unknown> };
     expect(Object.keys(out)).toEqual(['experiment', 'params', 'backend', 'elapsedMs', 'result']);
     expect(out.experiment).toBe('noise-and-back');
-    expect(out.backend).toBe('cpu');
+    expect(out.backend).toBe('wasm-simd');
     expect(out.params).toEqual({ dataset: 'moons', n: 50, m: 20, score: 'empirical', sampler: 'sde', steps: 40, tMax: 5, tMin: 1e-5, seed: 1 });
     expect(out.elapsedMs).toBeGreaterThanOrEqual(0);
     expect(Array.isArray(out.result.samples)).toBe(true);

@@ -5,15 +5,15 @@ import { checkAgainstReference, cpuKernels, guardKernels, selectKernels, type Ba
 import { randomProblem } from './problems.ts';
 
 describe('kernel selection', () => {
-  it('uses the CPU when the GPU is not wanted', async () => {
-    const { kernels, report } = await selectKernels({ preferGpu: false });
+  it('uses the CPU loops when the GPU is not wanted and WebAssembly SIMD is missing', async () => {
+    const { kernels, report } = await selectKernels({ preferGpu: false, wasmSimd: false });
     expect(kernels).toBe(cpuKernels);
-    expect(report).toEqual({ backend: 'cpu' });
+    expect(report).toEqual({ backend: 'cpu', fallbackReason: 'no WebAssembly SIMD in this engine' });
   });
 
-  it('falls back to the CPU in Node, saying why', async () => {
-    const { kernels, report } = await selectKernels({ preferGpu: true });
-    expect(kernels.backend).toBe('cpu');
+  it('falls back to the CPU path in Node, saying why', async () => {
+    const { kernels, report } = await selectKernels({ preferGpu: true, threads: 1 });
+    expect(kernels.backend).toBe('wasm-simd');
     expect(report.fallbackReason).toMatch(/WebGL2/);
   });
 
@@ -28,6 +28,7 @@ describe('kernel selection', () => {
   it('falls back when creating the GPU throws', async () => {
     const { kernels, report } = await selectKernels({
       preferGpu: true,
+      wasmSimd: false,
       createGpu: () => {
         throw new Error('no context for you');
       },

@@ -11,9 +11,11 @@ import {
   type AnyExperiment,
   type ParamSpec,
 } from '@diffusion-atlas/core';
-import { cpuKernels } from './kernels/cpu.ts';
+import { nodeDataSources } from './data/node.ts';
+import { selectKernels } from './kernels/select.ts';
 import type { RunOutput } from './protocol.ts';
 import { formatCsv, jsonReplacer } from './cli-format.ts';
+import { BENCH_CONFIGS, benchCommand } from './kernels/bench.ts';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
@@ -38,6 +40,10 @@ const USAGE = `Usage:
       Lists are comma-separated (--psiN 4,8,16), booleans true|false; values are checked, never clamped.
   diffusion-atlas run <experiment> --help
       The experiment's parameters, their ranges and defaults.
+  diffusion-atlas bench [--config a|b|c]... [--repeats N]
+      Time full backward runs with the exact empirical score on the CPU path (wasm-simd on one
+      thread per core); one line per configuration: a d=2 n=1000 m=1000 T=200,
+      b d=64 n=2000 m=256 T=100, c d=784 n=1000 m=64 T=100. Default: all three, 5 repeats.
 Exit status: 0 success, 1 failure while running, 2 invalid input.
 `;
 
@@ -48,7 +54,7 @@ class UsageError extends Error {}
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined) throw new UsageError('missing command: list or run (see --help)');
+    if (command === undefined) throw new UsageError('missing command: list, run or bench (see --help)');
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout(USAGE);
       return 0;
@@ -59,7 +65,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return 0;
     }
     if (command === 'run') return await run(rest, io);
-    throw new UsageError(`unknown command “${command}” (commands: list, run; see --help)`);
+    if (command === 'bench') return await bench(rest, io);
+    throw new UsageError(`unknown command “${command}” (commands: list, run, bench; see --help)`);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`diffusion-atlas: ${oneLine(error.message)}\n`);
@@ -182,8 +189,10 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const progress = io.stderrIsTTY ? progressLine(io, experiment.name) : undefined;
   const started = performance.now();
   let ran: Awaited<ReturnType<typeof runExperiment>>;
+  // The same selection as a worker without a GPU: WebAssembly SIMD when it validates, else plain loops.
+  const { kernels } = await selectKernels({ preferGpu: false });
   try {
-    ran = await runExperiment(experiment.name, request.raw, directContext(cpuKernels, { onProgress: progress?.update }));
+    ran = await runExperiment(experiment.name, request.raw, directContext(kernels, { onProgress: progress?.update, data: nodeDataSources() }));
   } finally {
     progress?.clear();
   }
@@ -191,7 +200,7 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   const output: RunOutput = {
     experiment: experiment.name,
     params: resolved,
-    backend: cpuKernels.backend,
+    backend: kernels.backend,
     elapsedMs: performance.now() - started,
     result,
   };
@@ -200,6 +209,37 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     request.format === 'csv' ? formatCsv(experiment.tables(result, resolved)) : `${JSON.stringify(output, jsonReplacer)}\n`;
   if (request.out !== undefined) await io.writeFile(request.out, text);
   else io.stdout(text);
+  return 0;
+}
+
+async function bench(args: readonly string[], io: CliIo): Promise<number> {
+  const configs: string[] = [];
+  let repeats = 5;
+  let steps: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = args[i + 1];
+    if (flag === '--help' || flag === '-h') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (flag !== '--config' && flag !== '--repeats' && flag !== '--steps') {
+      throw new UsageError(`unknown bench option “${flag}” (options: --config a|b|c, --repeats N)`);
+    }
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`missing value for ${flag}`);
+    i++;
+    if (flag === '--config') {
+      if (!BENCH_CONFIGS.some((c) => c.name === value)) throw new UsageError(`--config must be one of ${BENCH_CONFIGS.map((c) => c.name).join(', ')} (got “${value}”)`);
+      configs.push(value);
+    } else {
+      const count = Number(value);
+      if (!Number.isInteger(count) || count < 1 || count > 1000) throw new UsageError(`${flag} must be an integer from 1 to 1000 (got “${value}”)`);
+      // --steps is undocumented: a smoke test's short run, not a benchmark
+      if (flag === '--repeats') repeats = count;
+      else steps = count;
+    }
+  }
+  await benchCommand({ configs, repeats, steps }, (line) => io.stdout(`${line}\n`));
   return 0;
 }
 

@@ -1,6 +1,9 @@
 export type { AtlasClient, AtlasTestableClient, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 export { createAtlasClient, createBrowserClient, type WorkerLike } from './client.ts';
 export { cpuKernels } from './kernels/cpu.ts';
+export { createWasmKernels, WASM_BACKEND, type WasmKernels } from './kernels/wasm-simd.ts';
+export { createWasmPool, sharedMemoryAvailable, type WasmPool } from './kernels/wasm/pool.ts';
+export { wasmSimdSupported } from './kernels/wasm/instance.ts';
 export { selectKernels, type KernelSelection, type SelectOptions } from './kernels/select.ts';
 export { guardKernels } from './kernels/guard.ts';
 export { checkAgainstReference } from './kernels/check.ts';

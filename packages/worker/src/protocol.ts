@@ -5,7 +5,7 @@ export interface RunOutput<R extends ResultRecord = ResultRecord> {
   experiment: string;
   /** Fully resolved parameters, exactly as used. */
   params: Record<string, unknown>;
-  /** Kernel implementation that ran: 'gpu-webgl2', 'cpu', 'reference', … */
+  /** Kernel implementation that ran: 'gpu-webgl2', 'wasm-simd', 'cpu', 'reference', … */
   backend: string;
   elapsedMs: number;
   result: R;
@@ -17,6 +17,8 @@ export interface BackendReport {
   fallbackReason?: string;
   /** Max abs difference to the reference on the start-up check problem. */
   checkMaxError?: number;
+  /** Threads a large kernel call is split across (the wasm-simd pool, caller included). */
+  workers?: number;
 }
 
 export type ProgressCallback = (fraction: number) => void;

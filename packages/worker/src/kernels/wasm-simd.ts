@@ -1,0 +1,99 @@
+import type { Kernels, SoftmaxDenoiseArgs, SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { checkShapes } from './cpu.ts';
+import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
+import { WasmDenoiser, preferredVariant, wasmModule, type WasmVariant } from './wasm/instance.ts';
+import type { WasmPool } from './wasm/pool.ts';
+
+/*
+ * The WebAssembly SIMD backend (f32x4): the CPU path wherever the engine validates the kernel.
+ * Numerics: squared distances from direct differences (q/s − c)², summed in float32 over chunks of
+ * 16 coordinates and in float64 across chunks; logits and their maximum in float64; weights in
+ * float32 with the floor flush (exactly 0 below LOG_WEIGHT_FLOOR, so no subnormal is ever formed);
+ * the weighted sum in float32 over the centres that survive the flush. The expanded form
+ * ‖q‖² − 2q·c + ‖c‖² is not used: its cancellation grows like ‖c‖²/Δ and breaks the float32
+ * tolerance at small variance.
+ */
+
+export const WASM_BACKEND = 'wasm-simd';
+
+export interface WasmKernels extends Kernels {
+  /** Threads that compute a large call: 1 without a pool. */
+  readonly workers: number;
+  /** Which build runs: with relaxed SIMD's fused multiply-add, or SIMD128 only. */
+  readonly variant: WasmVariant;
+  destroy(): void;
+}
+
+/** Below this much work (m·n·(d + 8) multiply-adds) a call stays on the calling thread. */
+const POOL_MIN_WORK = 1 << 18;
+/** ...and below this many rows: a pool thread would get less than one chunk. */
+const POOL_MIN_ROWS = 16;
+/** Consecutive pooled calls that waited longer for the workers than the caller computed... */
+const SLOW_STRIKES = 3;
+/** ...send this many calls to the calling thread alone before the pool is tried again. */
+const LOCAL_SPELL = 64;
+
+/**
+ * softmaxDenoise on the wasm-simd kernel, in the calling thread, or split by rows across `pool`
+ * when one is given and the call is large enough. Both give the same bits: every row is computed
+ * by the same instructions whichever thread takes it.
+ */
+export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVariant } = {}): WasmKernels {
+  let pool = options.pool;
+  // a pool brings its own build: pooled and local calls must run the same instructions
+  const variant = pool?.variant ?? options.variant ?? preferredVariant() ?? 'simd';
+  let local: WasmDenoiser | undefined;
+  let key: CentresKey | undefined;
+  // On a machine with more runnable threads than cores a worker can be descheduled while holding
+  // rows, and the synchronous barrier then waits up to a scheduler time slice. When that keeps
+  // happening the calling thread alone is faster, so the next calls run alone for a while.
+  let strikes = 0;
+  let localCalls = 0;
+
+  function runLocal(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
+    const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+    local ??= new WasmDenoiser(wasmModule(variant));
+    if (!sameCentres(key, centres, n, d) || local.centresToken !== key) {
+      key = centresKey(centres, n, d);
+      local.setCentres(centres, n, d, key, m);
+    }
+    local.ensureRows(m);
+    const mean = new Float32Array(m * d);
+    const nearest = new Int32Array(m);
+    local.run({ queries, row0: 0, rows: m, scale, variance, logWeights, mean, nearest });
+    return { mean, nearest };
+  }
+
+  return {
+    backend: WASM_BACKEND,
+    get workers() {
+      return pool?.workers ?? 1;
+    },
+    variant,
+    softmaxDenoise(args) {
+      checkShapes(args);
+      const { m, n, d } = args;
+      if (m === 0) return { mean: new Float32Array(0), nearest: new Int32Array(0) };
+      if (localCalls > 0) localCalls--;
+      else if (pool !== undefined && m >= POOL_MIN_ROWS && m * n * (d + 8) >= POOL_MIN_WORK) {
+        try {
+          const result = pool.softmaxDenoise(args);
+          strikes = pool.lastWaitRatio > 1 ? strikes + 1 : 0;
+          if (strikes >= SLOW_STRIKES) {
+            strikes = 0;
+            localCalls = LOCAL_SPELL;
+          }
+          return result;
+        } catch {
+          // a worker died or stalled: this thread carries on alone (same instructions, same bits)
+          pool.destroy();
+          pool = undefined;
+        }
+      }
+      return runLocal(args);
+    },
+    destroy() {
+      pool?.destroy();
+    },
+  };
+}

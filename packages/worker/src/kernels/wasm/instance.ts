@@ -1,0 +1,217 @@
+import { SOFTMAX_DENOISE_RELAXED_WASM_BASE64, SOFTMAX_DENOISE_WASM_BASE64 } from './softmax-denoise.wasm.ts';
+
+/*
+ * One instance of the wasm-simd kernel and the memory layout around it. Used by the single-thread
+ * kernels in the calling thread and by each pool worker (every thread owns one instance and one
+ * private, non-shared memory: one binary then works with and without cross-origin isolation).
+ */
+
+/** 'relaxed': the build with relaxed SIMD's fused multiply-add; 'simd': SIMD128 only. */
+export type WasmVariant = 'relaxed' | 'simd';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  scratchBytes(d: number, nP: number): number;
+  denoise(
+    q: number, rows: number, d: number, n: number, nP: number, dp: number,
+    ct: number, ca: number, lw: number, invS: number, coef: number,
+    out: number, nearest: number, scratch: number,
+  ): void;
+  denoise2(
+    q: number, rows: number, n: number, nP: number,
+    ct: number, lw: number, invS: number, coef: number,
+    out: number, nearest: number, scratch: number,
+  ): void;
+}
+
+const decoded = new Map<WasmVariant, Uint8Array<ArrayBuffer>>();
+
+/** A build's binary, decoded once. */
+export function wasmBytes(variant: WasmVariant): Uint8Array<ArrayBuffer> {
+  let bytes = decoded.get(variant);
+  if (bytes === undefined) {
+    const text = atob(variant === 'relaxed' ? SOFTMAX_DENOISE_RELAXED_WASM_BASE64 : SOFTMAX_DENOISE_WASM_BASE64);
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    decoded.set(variant, bytes);
+  }
+  return bytes;
+}
+
+/** Validating the binary itself answers for WebAssembly and every SIMD instruction it uses at once. */
+function validates(variant: WasmVariant): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes(variant));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this engine runs the kernel at all (the SIMD128 build). */
+export function wasmSimdSupported(): boolean {
+  return validates('simd');
+}
+
+/** The build to use here: relaxed SIMD where the engine has it, else SIMD128, else none. */
+export function preferredVariant(): WasmVariant | undefined {
+  if (validates('relaxed')) return 'relaxed';
+  return validates('simd') ? 'simd' : undefined;
+}
+
+const compiled = new Map<WasmVariant, WebAssembly.Module>();
+
+/** Compiled once per thread; synchronous compilation is allowed off the main thread and in Node. */
+export function wasmModule(variant: WasmVariant = preferredVariant() ?? 'simd'): WebAssembly.Module {
+  let module = compiled.get(variant);
+  if (module === undefined) {
+    module = new WebAssembly.Module(wasmBytes(variant));
+    compiled.set(variant, module);
+  }
+  return module;
+}
+
+/** Centres padded to a multiple of this many: the kernel's two groups of four. */
+const CENTRE_BLOCK = 8;
+/** Queries per kernel block. */
+export const ROW_BLOCK = 4;
+
+const align = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+interface Layout {
+  n: number;
+  d: number;
+  nP: number;
+  dp: number;
+  rowsCap: number;
+  ct: number;
+  ca: number;
+  lw: number;
+  q: number;
+  out: number;
+  nearest: number;
+  scratch: number;
+  end: number;
+}
+
+export interface DenoiseBlock {
+  queries: Float32Array;
+  /** First query row of the block in `queries` (rows of d floats). */
+  row0: number;
+  rows: number;
+  scale: number;
+  variance: number;
+  logWeights: Float32Array | undefined;
+  /** Destinations: mean rows (stride d) and nearest, written at the same row indices. */
+  mean: Float32Array;
+  nearest: Int32Array;
+}
+
+/**
+ * A kernel instance with memory laid out for one (n, d) and a capacity of query rows; buffers are
+ * reused across calls and only grow, so the sampler's steps allocate nothing here.
+ */
+export class WasmDenoiser {
+  readonly #exports: KernelExports;
+  #layout: Layout | undefined;
+  #f32 = new Float32Array(0);
+  #i32 = new Int32Array(0);
+  /** Which centres the layout holds: set by `setCentres`, compared by the caller. */
+  centresToken: unknown = undefined;
+
+  constructor(module: WebAssembly.Module) {
+    const instance = new WebAssembly.Instance(module, {});
+    this.#exports = instance.exports as unknown as KernelExports;
+  }
+
+  /** Lays out n × d centres: coordinate-major groups of four for distances, padded rows for sums. */
+  setCentres(centres: Float32Array, n: number, d: number, token: unknown, rowsCap = ROW_BLOCK): void {
+    const layout = this.#reserve(n, d, rowsCap);
+    const f = this.#f32;
+    const ct = layout.ct >> 2;
+    const ca = layout.ca >> 2;
+    f.fill(0, ct, ct + layout.nP * d);
+    f.fill(0, ca, ca + n * layout.dp);
+    for (let mu = 0; mu < n; mu++) {
+      const g = mu >> 2;
+      const j = mu & 3;
+      const src = mu * d;
+      const soa = ct + g * d * 4 + j;
+      const aos = ca + mu * layout.dp;
+      for (let k = 0; k < d; k++) {
+        const v = centres[src + k];
+        f[soa + 4 * k] = v;
+        f[aos + k] = v;
+      }
+    }
+    this.centresToken = token;
+  }
+
+  /** Makes room for at least `rows` query rows per call; the centres stay where they are. */
+  ensureRows(rows: number): void {
+    const l = this.#layout;
+    if (l === undefined) throw new Error('setCentres first');
+    if (rows > l.rowsCap) this.#reserve(l.n, l.d, rows);
+  }
+
+  run(b: DenoiseBlock): void {
+    const l = this.#layout;
+    if (l === undefined) throw new Error('setCentres first');
+    if (b.rows > l.rowsCap) throw new Error(`block of ${b.rows} rows exceeds capacity ${l.rowsCap}`);
+    const { d, n } = l;
+    const f = this.#f32;
+    f.set(b.queries.subarray(b.row0 * d, (b.row0 + b.rows) * d), l.q >> 2);
+    if (b.logWeights) f.set(b.logWeights.subarray(0, n), l.lw >> 2);
+    const invS = 1 / b.scale;
+    // s²/(2Δ): the kernel sums (q/s − c)², so distances come out divided by s²
+    const coef = (b.scale * b.scale) / (2 * b.variance);
+    const lw = b.logWeights ? l.lw : 0;
+    if (d === 2) this.#exports.denoise2(l.q, b.rows, n, l.nP, l.ct, lw, invS, coef, l.out, l.nearest, l.scratch);
+    else this.#exports.denoise(l.q, b.rows, d, n, l.nP, l.dp, l.ct, l.ca, lw, invS, coef, l.out, l.nearest, l.scratch);
+    const out = l.out >> 2;
+    if (l.dp === d) {
+      b.mean.set(f.subarray(out, out + b.rows * d), b.row0 * d);
+    } else {
+      for (let r = 0; r < b.rows; r++) b.mean.set(f.subarray(out + r * l.dp, out + r * l.dp + d), (b.row0 + r) * d);
+    }
+    const nr = l.nearest >> 2;
+    b.nearest.set(this.#i32.subarray(nr, nr + b.rows), b.row0);
+  }
+
+  /** Bytes of linear memory in use (for the working-set figure). */
+  get memoryBytes(): number {
+    return this.#exports.memory.buffer.byteLength;
+  }
+
+  #reserve(n: number, d: number, rowsCap: number): Layout {
+    const old = this.#layout;
+    if (old !== undefined && old.n === n && old.d === d && old.rowsCap >= rowsCap) return old;
+    const nP = align(n, CENTRE_BLOCK);
+    const dp = align(d, 4);
+    const cap = align(rowsCap, ROW_BLOCK);
+    let at = align(this.#exports.heapBase(), 64);
+    const take = (size: number): number => {
+      const start = at;
+      at = align(at + size, 64);
+      return start;
+    };
+    const ct = take(nP * d * 4);
+    const ca = take(n * dp * 4);
+    const lw = take(nP * 4);
+    const q = take(cap * d * 4);
+    // whole blocks: the kernel writes the padding rows of a partial block
+    const out = take(cap * dp * 4);
+    const nearest = take(cap * 4);
+    const scratch = take(this.#exports.scratchBytes(d, nP));
+    const layout: Layout = { n, d, nP, dp, rowsCap: cap, ct, ca, lw, q, out, nearest, scratch, end: at };
+    const memory = this.#exports.memory;
+    const missing = at - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    this.#f32 = new Float32Array(memory.buffer);
+    this.#i32 = new Int32Array(memory.buffer);
+    this.#layout = layout;
+    // centre offsets depend on (n, d) only: a larger row capacity keeps them valid
+    if (old === undefined || old.n !== n || old.d !== d) this.centresToken = undefined;
+    return layout;
+  }
+}

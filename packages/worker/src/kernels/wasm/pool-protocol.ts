@@ -1,0 +1,92 @@
+import { ROW_BLOCK, type WasmDenoiser } from './instance.ts';
+
+/*
+ * The shared-memory protocol between the calling thread and the pool workers. The call stays
+ * synchronous: the caller publishes a job in SharedArrayBuffers, wakes the workers with
+ * Atomics.notify, takes row chunks itself like any worker, and blocks in Atomics.wait until every
+ * worker has checked in. Rows are handed out by an atomic counter, so a slower thread takes fewer.
+ */
+
+/** Slots of the Int32Array control block. */
+export const GEN = 0;
+export const NEXT = 1;
+export const DONE = 2;
+/** Which data buffer the job lives in; a worker bound to an older one goes back for the new one. */
+export const EPOCH = 3;
+export const CENTRES_VERSION = 4;
+export const M = 5;
+export const N = 6;
+export const D = 7;
+export const HAS_LOG_WEIGHTS = 8;
+export const STOP = 9;
+export const FAILURES = 10;
+export const CONTROL_SLOTS = 16;
+/** Float64 parameters, after the control slots in the same buffer. */
+export const SCALE = 0;
+export const VARIANCE = 1;
+export const CONTROL_BYTES = CONTROL_SLOTS * 4 + 2 * 8;
+
+/** Rows per grab from the counter: one slab of the kernel (it reads the centres once per slab). */
+export const CHUNK_ROWS = 4 * ROW_BLOCK;
+
+export interface DataCapacity {
+  m: number;
+  n: number;
+  d: number;
+}
+
+export interface DataViews {
+  centres: Float32Array;
+  logWeights: Float32Array;
+  queries: Float32Array;
+  mean: Float32Array;
+  nearest: Int32Array;
+}
+
+export function dataBytes({ m, n, d }: DataCapacity): number {
+  return 4 * (n * d + n + 2 * m * d + m);
+}
+
+export function dataViews(buffer: SharedArrayBuffer, { m, n, d }: DataCapacity): DataViews {
+  let at = 0;
+  const f32 = (length: number): Float32Array => {
+    const view = new Float32Array(buffer, at, length);
+    at += 4 * length;
+    return view;
+  };
+  const centres = f32(n * d);
+  const logWeights = f32(n);
+  const queries = f32(m * d);
+  const mean = f32(m * d);
+  const nearest = new Int32Array(buffer, at, m);
+  return { centres, logWeights, queries, mean, nearest };
+}
+
+export interface Control {
+  i32: Int32Array;
+  f64: Float64Array;
+}
+
+export function controlViews(buffer: SharedArrayBuffer): Control {
+  return { i32: new Int32Array(buffer, 0, CONTROL_SLOTS), f64: new Float64Array(buffer, CONTROL_SLOTS * 4, 2) };
+}
+
+/** Takes chunks of the current job until none are left; the same code runs in every thread. */
+export function drainRows(control: Control, views: DataViews, denoiser: WasmDenoiser): void {
+  const { i32, f64 } = control;
+  const m = i32[M];
+  const n = i32[N];
+  const d = i32[D];
+  const version = i32[CENTRES_VERSION];
+  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, CHUNK_ROWS);
+  denoiser.ensureRows(CHUNK_ROWS);
+  const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
+  const scale = f64[SCALE];
+  const variance = f64[VARIANCE];
+  for (;;) {
+    const row0 = Atomics.add(i32, NEXT, CHUNK_ROWS);
+    if (row0 >= m) return;
+    const rows = Math.min(CHUNK_ROWS, m - row0);
+    denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, mean: views.mean, nearest: views.nearest });
+  }
+}
