@@ -65,6 +65,17 @@ describe('speciation: simulated cloning against the universal curve', () => {
     expect(Math.abs((r.Lambda as number) / 1_000_001 - 1)).toBeLessThan(3 * Math.sqrt(2 / 1000));
   });
 
+  it.each([64, 1_000_000])('the automatic clone grid follows t_S, so φ crosses F(1) near ½ log(dμ̃²) at d = %s', async (d) => {
+    const r = await speciation({ d, pairs: 600, dt: 0.05 });
+    const tS = 0.5 * Math.log(1 + d);
+    const t = Array.from(r.t as Float64Array);
+    expect(t.length).toBe(12);
+    expect(Math.min(...t)).toBeLessThan(tS);
+    expect(Math.max(...t)).toBeGreaterThan(tS);
+    // φ has slope ≈ 0.2 per unit t at the crossing and 600 pairs give SE ≈ 0.017 in φ: ±0.4 in t
+    expect(Math.abs((r.tSCrossing as number) - 0.5 * Math.log(d))).toBeLessThan(0.4);
+  });
+
   it('returns new typed arrays each run and is reproducible', async () => {
     const p = { pairs: 50, cloneTimes: [3, 4], dt: 0.05 };
     const a = await speciation(p);
@@ -74,7 +85,7 @@ describe('speciation: simulated cloning against the universal curve', () => {
     expect(Array.from(a.phi)).toEqual(Array.from(b.phi));
     const view = a.trajectories as { count: number; frames: number; t: Float64Array; alongMean: Float32Array; alongRandom: Float32Array };
     expect(view.alongMean).toHaveLength(view.count * view.frames);
-    expect(view.t[0]).toBe(8);
+    expect(view.t[0]).toBe(12); // the default tMax
     expect(view.t[view.frames - 1]).toBe(0);
     // every root ends near one of the class means ±|m| = ±32 along m̂
     for (let i = 0; i < view.count; i++) expect(Math.abs(Math.abs(view.alongMean[i * view.frames + view.frames - 1]) - 32)).toBeLessThan(5);
@@ -82,7 +93,7 @@ describe('speciation: simulated cloning against the universal curve', () => {
 
   it('rejects full dynamics beyond d = 4096 or 2²⁴ floats per state, and clone times past tMax', async () => {
     await expect(speciation({ method: 'full', d: 5000 })).rejects.toThrow(/d must be at most 4096/);
-    await expect(speciation({ cloneTimes: [2, 9] })).rejects.toThrow(/cloneTimes must be below tMax/);
+    await expect(speciation({ cloneTimes: [2, 13] })).rejects.toThrow(/cloneTimes must be below tMax/);
     await expect(speciation({ method: 'full', d: 4096, pairs: 5000 })).rejects.toThrow(/pairs × d must be at most/);
   });
 });

@@ -98,7 +98,7 @@ describe('diffusion-atlas CLI, chapter 2 experiments', () => {
     const outcomes = await Promise.all([
       cli('run', 'speciation', '--method', 'exact'),
       cli('run', 'speciation', '--method', 'full', '--d', '10000'),
-      cli('run', 'speciation', '--cloneTimes', '2,9'),
+      cli('run', 'speciation', '--cloneTimes', '2,13'),
       cli('run', 'collapse', '--data', 'images'),
       cli('run', 'curse', '--dMin', '100', '--dMax', '10'),
       cli('run', 'digits', '--classes', '3,3'),

@@ -13,11 +13,19 @@ import { speciationTime, twoClassTopEigenvalue } from '../theory/collapse-time.t
 import { lastCrossing } from '../theory/crossing.ts';
 
 /**
- * Default clone times: 12 points over [2, 6], spaced by ¼ around t_S = ½ log(1 + 1024) = 3.47 of
- * the default d = 1024, where φ falls from ≈ 1 (u_t ≈ 3 at t = 2.4) to ≈ ½ (u_t ≈ 0.3 at t = 4.7).
- * Defaults are static, so they cannot follow d; a widget with a d slider should send a grid
- * around ½ log d.
+ * Offsets of the automatic clone grid from the formula's t_S = ½ log(σ² + dμ̃²): φ falls from ≈ 1
+ * to ≈ ½ over an O(1) window around t_S whatever d is, so a grid that follows t_S shows the whole
+ * curve at every d. An empty `cloneTimes` (the default) asks for it.
  */
+export const AUTO_CLONE_OFFSETS = [-1.5, -1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.5, 2.5] as const;
+
+/** The automatic clone grid for (d, μ̃, σ), restricted to (0, tMax). */
+export function autoCloneTimes(d: number, mu: number, sigma: number, tMax: number): number[] {
+  const tS = 0.5 * Math.log(sigma * sigma + d * mu * mu);
+  return AUTO_CLONE_OFFSETS.map((o) => Math.round((tS + o) * 1000) / 1000).filter((t) => t > 0.01 && t < tMax);
+}
+
+/** Kept for callers that want the old fixed grid around t_S ≈ 3.5 of d = 1024. */
 export const DEFAULT_CLONE_TIMES = [2, 2.5, 2.75, 3, 3.25, 3.5, 3.75, 4, 4.25, 4.5, 5, 6] as const;
 
 /** Samples drawn from the data law for Λ: relative standard error ≈ √(2/P) = 4.5% on Λ. */
@@ -73,12 +81,12 @@ export const speciation = defineExperiment({
       symbol: 't',
       min: 0.01,
       max: 20,
-      minItems: 1,
+      minItems: 0,
       maxItems: 32,
-      default: DEFAULT_CLONE_TIMES,
-      help: 'Times at which the trajectory is cloned (or, for the U-turn, noised to). Defaults cover t_S ≈ 3.5 of d = 1024.',
+      default: [],
+      help: 'Times at which the trajectory is cloned (or, for the U-turn, noised to). Empty: 12 times around t_S = ½ log(σ² + dμ̃²), following d.',
     }),
-    tMax: param.number({ label: 'Start time', symbol: 'T', min: 1, max: 20, default: 8 }),
+    tMax: param.number({ label: 'Start time', symbol: 'T', min: 1, max: 20, default: 12 }),
     dt: param.number({ label: 'Step', symbol: 'η', min: 0.001, max: 0.2, default: 0.016, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
@@ -97,7 +105,11 @@ export const speciation = defineExperiment({
     if (late !== undefined) throw new AtlasError('invalid-params', `cloneTimes must be below tMax = ${p.tMax} (got ${late})`, 'cloneTimes');
   },
   async run(p, ctx) {
-    const cloneTimes = [...new Set(p.cloneTimes)].sort((a, b) => a - b);
+    const requested = p.cloneTimes.length > 0 ? p.cloneTimes : autoCloneTimes(p.d, p.mu, p.sigma, p.tMax);
+    if (requested.length === 0) {
+      throw new AtlasError('invalid-params', `tMax = ${p.tMax} is below every automatic clone time; raise tMax or give cloneTimes`, 'tMax');
+    }
+    const cloneTimes = [...new Set(requested)].sort((a, b) => a - b);
     const { grid, cloneIndex } = mergedGrid(p.tMax, p.dt, cloneTimes);
     const N = p.pairs;
     const sim: Simulator =
