@@ -3,13 +3,14 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import { remarkCrossRefs } from './src/markdown/cross-refs.ts';
 
 export default defineConfig({
   output: 'static',
   integrations: [mdx()],
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath],
+      remarkPlugins: [remarkMath, remarkCrossRefs],
       rehypePlugins: [rehypeKatex],
       remarkRehype: { footnoteLabel: 'Notes' },
     }),

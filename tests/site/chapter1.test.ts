@@ -48,7 +48,7 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     expect(await page.locator(`${W} .nb-training circle`).count()).toBe(60);
     expect(await page.locator(`${W} .nb-samples circle`).count()).toBe(150);
     const backend = await page.getAttribute(W, 'data-backend');
-    expect(backend === 'cpu' || backend === 'gpu-webgl2').toBe(true);
+    expect(['wasm-simd', 'cpu', 'gpu-webgl2']).toContain(backend);
     // math is typeset
     expect(await page.locator('.katex').count()).toBeGreaterThan(10);
     // the empirical score memorizes: the caption reports it from the live state
@@ -148,7 +148,7 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     const report = page.locator('[data-backend-report]');
     await page.waitForSelector('[data-backend-report][data-state="ready"]', { timeout: 60_000 });
     const auto = await report.getAttribute('data-backend');
-    if (auto === 'cpu') {
+    if (auto === 'wasm-simd' || auto === 'cpu') {
       // headless Chromium renders WebGL in software, where the CPU loops are faster: auto says so
       expect(await report.getAttribute('data-fallback-reason')).toMatch(/software|WebGL2/);
     } else {
@@ -159,7 +159,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     await page.waitForSelector('[data-compare-report][data-state="ready"]', { timeout: 90_000 });
     const compare = page.locator('[data-compare-report]');
     expect(await compare.getAttribute('data-gpu-backend')).toBe('gpu-webgl2');
-    expect(await compare.getAttribute('data-cpu-backend')).toBe('cpu');
+    // Chromium validates WebAssembly SIMD: the CPU path is the wasm-simd kernel
+    expect(await compare.getAttribute('data-cpu-backend')).toBe('wasm-simd');
     // 300 points after 60 Heun steps: float32 kernels against double-precision CPU loops
     expect(Number(await compare.getAttribute('data-max-difference'))).toBeLessThan(1e-4);
     expect(problems).toEqual([]);

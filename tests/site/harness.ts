@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, relative, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
-export const distDir = join(import.meta.dirname, '../../apps/site/dist');
+/** The built site; ATLAS_DIST points the browser tests at another build (e.g. one made with `astro build --outDir`). */
+export const distDir = process.env.ATLAS_DIST ?? join(import.meta.dirname, '../../apps/site/dist');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -88,29 +89,95 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page that records console errors, page errors and failed requests. */
-export async function openPage(browser: Browser, options: { width?: number; height?: number; reducedMotion?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+/**
+ * Every page of the built site, as URL paths ("/", "/chapters/x/", "/embed/x/", …), found in
+ * dist at run time so pages added later are covered without editing the tests.
+ */
+export function sitePages(dir = distDir): string[] {
+  const pages: string[] = [];
+  const walk = (at: string): void => {
+    for (const name of readdirSync(at)) {
+      const path = join(at, name);
+      if (statSync(path).isDirectory()) {
+        if (!name.startsWith('_') && !name.startsWith('.')) walk(path);
+      } else if (name === 'index.html') {
+        const rel = relative(dir, at).split(sep).join('/');
+        pages.push(rel === '' ? '/' : `/${rel}/`);
+      } else if (name === '404.html' && at === dir) {
+        pages.push('/404.html');
+      }
+    }
+  };
+  walk(dir);
+  return pages.sort();
+}
+
+/** Hosts the site may talk to: the local test servers only. */
+export function isLocalUrl(url: string): boolean {
+  if (!/^https?:/.test(url)) return true;
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * A page that records console errors, page errors and failed requests. Requests to any other host
+ * than the local server are refused and reported: the site must work with no network.
+ */
+export async function openPage(
+  browser: Browser,
+  options: { width?: number; height?: number; reducedMotion?: boolean; colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     reducedMotion: options.reducedMotion ? 'reduce' : 'no-preference',
+    colorScheme: options.colorScheme ?? 'light',
   });
-  const page = await context.newPage();
   const problems: string[] = [];
+  await context.route(
+    (url) => !isLocalUrl(url.href),
+    (route) => {
+      problems.push(`off-site request: ${route.request().url()}`);
+      void route.abort('blockedbyclient');
+    },
+  );
+  const page = await context.newPage();
   page.on('console', (msg: ConsoleMessage) => {
     if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('requestfailed', (req) => {
+    if (isLocalUrl(req.url())) problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText ?? ''}`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return { page, problems };
 }
 
+/** Waits until every widget on the page has finished (each is scrolled into view, which starts it). */
+export async function waitForAllWidgets(page: Page, timeout = 60_000): Promise<void> {
+  const widgets = page.locator('[data-widget]');
+  const count = await widgets.count();
+  for (let i = 0; i < count; i++) {
+    const widget = widgets.nth(i);
+    await widget.scrollIntoViewIfNeeded({ timeout });
+    await page.waitForFunction(
+      (index) => {
+        const status = document.querySelectorAll('[data-widget]')[index]?.getAttribute('data-status');
+        return status === 'done' || status === 'error';
+      },
+      i,
+      { timeout },
+    );
+  }
+}
+
 /** Waits until the widget's computation has finished (or failed) and returns its final status. */
 export async function waitForWidget(page: Page, experiment: string, timeout = 60_000): Promise<string> {
   const sel = `[data-widget][data-experiment="${experiment}"]`;
   await page.waitForSelector(sel, { timeout });
+  // Widgets start computing when they near the viewport; a test waiting for one brings it there.
+  await page.locator(sel).first().scrollIntoViewIfNeeded({ timeout });
   await page.waitForFunction(
     (s) => {
       const el = document.querySelector(s);

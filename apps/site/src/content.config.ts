@@ -8,8 +8,12 @@ const chapterTexts = defineCollection({
   schema: z.object({
     /** One-sentence description for the page's meta tag. */
     description: z.string(),
-    /** Keys into src/references.ts, listed after the notes in this order. */
+    /** Keys of src/content/references.bib, listed after the notes in this order. */
     references: z.array(z.string()).default([]),
+    /** Notable changes, newest first, shown under "Updates" with the date of the last change. */
+    updates: z
+      .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), note: z.string() }))
+      .default([]),
   }),
 });
 

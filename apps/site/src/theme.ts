@@ -1,3 +1,5 @@
+import { t } from './i18n/messages.ts';
+
 /** Theme choice: an explicit choice persists in localStorage; without one the system setting rules. */
 export type Theme = 'light' | 'dark';
 
@@ -27,9 +29,9 @@ function applyTheme(theme: Theme): void {
 }
 
 function label(button: HTMLButtonElement): void {
-  const next = currentTheme() === 'dark' ? 'light' : 'dark';
-  button.setAttribute('aria-label', `Switch to ${next} theme`);
-  button.title = `Switch to ${next} theme`;
+  const text = currentTheme() === 'dark' ? t('theme.switchTo.light') : t('theme.switchTo.dark');
+  button.setAttribute('aria-label', text);
+  button.title = text;
 }
 
 export function bindThemeToggle(button: HTMLButtonElement): void {

@@ -1,4 +1,5 @@
 import { coerceParams, describeRange, formatParamText, type ParamSpec, type ParamSpecs } from '@diffusion-atlas/core';
+import { t, tOptional } from '../i18n/messages.ts';
 import { formatValue } from './format.ts';
 import type { ParamValues } from './url-state.ts';
 
@@ -13,6 +14,14 @@ export interface ControlPanel {
   /** Show an error beside a control; false when no control of that name exists here. */
   showError(param: string, message: string): boolean;
   clearErrors(): void;
+}
+
+/** Optional extras; absent, every control is live and labelled from the spec. */
+export interface ControlOptions {
+  /** Parameters shown but fixed (an embed's `lock`): the control is disabled and says why. */
+  locked?: ReadonlySet<string>;
+  /** The experiment's name, for translated labels (`param.<experiment>.<name>` in the message file). */
+  experiment?: string;
 }
 
 type Emit = (key: string, value: unknown) => void;
@@ -34,6 +43,7 @@ export function renderControls(
   values: ParamValues,
   idPrefix: string,
   onChange: Emit,
+  options: ControlOptions = {},
 ): ControlPanel {
   const controls = new Map<string, Control>();
   // Enter in a lone text field would submit the form and reload the page.
@@ -48,9 +58,10 @@ export function renderControls(
 
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.append(spec.label);
+    label.append(options.experiment === undefined ? spec.label : tOptional(`param.${options.experiment}.${name}`, spec.label));
     if (spec.symbol !== undefined) label.append(' ', symbolElement(spec.symbol));
     row.append(label);
+    const locked = options.locked?.has(name) === true;
 
     const emit: Emit = (key, value) => {
       clearError(control);
@@ -59,6 +70,21 @@ export function renderControls(
     const warn: Warn = (message) => showControlError(control, message);
     const input = buildInput(spec, name, id, emit, warn);
     row.append(input.element);
+    if (locked) {
+      row.classList.add('is-locked');
+      row.dataset['locked'] = '';
+      for (const el of input.element.matches('input, select') ? [input.element] : input.element.querySelectorAll('input, select')) {
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) {
+          el.disabled = true;
+          el.setAttribute('aria-describedby', `${id}-locked`);
+        }
+      }
+      const note = document.createElement('p');
+      note.className = 'control-locked';
+      note.id = `${id}-locked`;
+      note.textContent = t('widget.control.locked');
+      row.append(note);
+    }
 
     const error = document.createElement('p');
     error.className = 'control-error';

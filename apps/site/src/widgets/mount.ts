@@ -1,15 +1,23 @@
-import { AtlasError, defaultsOf, getExperiment, type AnyExperiment, type ParamNotice } from '@diffusion-atlas/core';
+import { AtlasError, cliCommand, defaultsOf, getExperiment, type AnyExperiment, type ParamNotice } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { t } from '../i18n/messages.ts';
 import { atlasClient } from './client.ts';
 import { renderControls, type ControlPanel } from './controls.ts';
+import { readEmbedOptions } from './embed-options.ts';
 import { asAtlasError } from './errors.ts';
+import { LOAD_STATE_EVENT, type LoadStateDetail } from './events.ts';
+import { download, exportCsv, exportJson, exportPng, exportSvg, fileStem, type ExportInfo } from './export.ts';
 import { formatDuration } from './format.ts';
 import { widgetEntry } from './registry.ts';
 import { renderStatusBar, type StatusBar } from './status.ts';
-import { queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
+import { queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
 import type { WidgetView } from './view.ts';
 
 /** Long enough to coalesce a slider drag into one run, short enough to feel immediate. */
 const RERUN_DELAY_MS = 200;
+/** Start computing a little before the figure scrolls in, so it is ready when the reader arrives. */
+const LAZY_MARGIN = '300px 0px';
+
 
 function part(root: HTMLElement, name: string): HTMLElement {
   const el = root.querySelector<HTMLElement>(`[data-${name}]`);
@@ -22,7 +30,7 @@ function showNotices(el: HTMLElement, notices: readonly ParamNotice[]): void {
   el.hidden = notices.length === 0;
   if (notices.length === 0) return;
   const intro = document.createElement('p');
-  intro.textContent = 'Some values in this link could not be used as given, so the figure adjusted them:';
+  intro.textContent = t('widget.notice.intro');
   const list = document.createElement('ul');
   for (const notice of notices) {
     const item = document.createElement('li');
@@ -33,7 +41,7 @@ function showNotices(el: HTMLElement, notices: readonly ParamNotice[]): void {
   const dismiss = document.createElement('button');
   dismiss.type = 'button';
   dismiss.className = 'notice-dismiss';
-  dismiss.textContent = 'Dismiss';
+  dismiss.textContent = t('widget.notice.dismiss');
   dismiss.addEventListener('click', () => {
     el.hidden = true;
   });
@@ -50,7 +58,7 @@ function fail(root: HTMLElement, error: unknown): void {
   root.dataset['status'] = 'error';
   const message = asAtlasError(error).message;
   const el = root.querySelector<HTMLElement>('[data-error]');
-  if (el !== null) showTopError(el, `This figure could not start: ${message}`);
+  if (el !== null) showTopError(el, t('widget.error.start', { message }));
 }
 
 function controlNames(root: HTMLElement, fallback: readonly string[]): readonly string[] {
@@ -58,11 +66,26 @@ function controlNames(root: HTMLElement, fallback: readonly string[]): readonly 
   return listed === undefined || listed.trim() === '' ? fallback : listed.split(',').map((s) => s.trim());
 }
 
+/** Keys that type into the focused element, or that it acts on itself, are not shortcuts there. */
+function ownsKey(target: EventTarget | null, key: string): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) return target.type !== 'range' && target.type !== 'checkbox' ? true : key === ' ' && target.type === 'checkbox';
+  if (key === ' ' || key === 'Enter') return target.closest('button, a, summary') !== null;
+  return false;
+}
+
+export interface MountOptions {
+  /** Start computing at once instead of when the figure nears the viewport. */
+  eager?: boolean;
+}
+
 /**
  * Bring one `[data-widget]` element to life: controls from the experiment's specs, state from and
- * to the URL, runs on the shared worker, and the experiment's view for the results.
+ * to the URL, runs on the shared worker once the figure nears the viewport, and the experiment's
+ * view for the results.
  */
-export async function mountWidget(root: HTMLElement): Promise<void> {
+export async function mountWidget(root: HTMLElement, options: MountOptions = {}): Promise<void> {
   if (root.dataset['mounted'] !== undefined) return;
   root.dataset['mounted'] = '';
   const name = root.dataset['experiment'] ?? '';
@@ -78,7 +101,7 @@ export async function mountWidget(root: HTMLElement): Promise<void> {
     fail(root, error);
     return;
   }
-  new WidgetController(root, experiment, view, controlNames(root, entry.controls)).start();
+  new WidgetController(root, experiment, view, controlNames(root, entry.controls)).start(options.eager === true);
 }
 
 class WidgetController {
@@ -87,10 +110,15 @@ class WidgetController {
   private readonly view: WidgetView;
   private readonly ownsUrl: boolean;
   private readonly key: string;
+  private readonly locked: ReadonlySet<string>;
   private params: ParamValues;
   private readonly controls: ControlPanel;
   private readonly status: StatusBar;
   private readonly topError: HTMLElement;
+  private readonly stage: HTMLElement;
+  private poster: HTMLElement | null;
+  private lastOutput: RunOutput | undefined;
+  private started = false;
   /** Identifies the latest run: answers for older ones are dropped. */
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,57 +127,142 @@ class WidgetController {
     this.root = root;
     this.experiment = experiment;
     this.view = view;
+    this.stage = part(root, 'stage');
     // Only one widget can own the page's query; others start from their defaults.
     this.ownsUrl = root.dataset['urlState'] !== 'false';
     this.key = `${experiment.name}#${root.id === '' ? 'widget' : root.id}`;
     const initial = this.ownsUrl
-      ? readQueryParams(experiment.params, window.location.search)
+      ? readQueryParams(experiment, window.location.search)
       : { params: { ...defaultsOf(experiment.params) }, notices: [] };
     this.params = initial.params;
-    showNotices(part(root, 'notice'), initial.notices);
+    const notices = [...initial.notices];
+
+    let visible = names;
+    let locked: ReadonlySet<string> = new Set();
+    if (root.dataset['mode'] === 'embed') {
+      const embed = readEmbedOptions(experiment.params, window.location.search);
+      notices.push(...embed.notices);
+      visible = embed.options.controls ?? names;
+      locked = embed.options.locked;
+      // Embeds sit in someone else's page: nothing moves until the reader asks, unless the host opts in.
+      root.dataset['autoplay'] = String(embed.options.autoplay);
+    }
+    this.locked = locked;
+    showNotices(part(root, 'notice'), notices);
     // Rewrite a repaired link at once, so copying it from the address bar gives what is shown.
-    if (this.ownsUrl && initial.notices.length > 0) writeQueryParams(experiment.params, this.params);
+    if (this.ownsUrl && initial.notices.length > 0) writeQueryParams(experiment, this.params);
 
     this.topError = part(root, 'error');
     const idPrefix = root.id === '' ? experiment.name : root.id;
-    this.controls = renderControls(part(root, 'controls-form'), experiment.params, names, this.params, idPrefix, (key, value) =>
-      this.change(key, value),
+    this.controls = renderControls(
+      part(root, 'controls-form'),
+      experiment.params,
+      visible,
+      this.params,
+      idPrefix,
+      (key, value) => this.change(key, value),
+      { locked, experiment: experiment.name },
     );
-    this.status = renderStatusBar(root, part(root, 'status-bar'), () => this.stop());
-    this.status.setBackend(root.dataset['backend'] ?? 'pending');
+    this.status = renderStatusBar(
+      root,
+      part(root, 'status-bar'),
+      () => this.stop(),
+      () => this.rerun(),
+    );
+    this.status.setBackend(root.dataset['backend'] ?? t('status.backendPending'));
+
+    // The build-time poster stands in for the default figure only; any other state starts from the view's own placeholder.
+    this.poster = root.querySelector<HTMLElement>('[data-poster]');
+    if (this.poster !== null) {
+      if (queryOf(experiment, this.params) === '') this.stage.hidden = true;
+      else this.dropPoster();
+    }
+
     this.updateLinks();
-    root.querySelector<HTMLButtonElement>('[data-copy-embed]')?.addEventListener('click', (event) => {
-      if (event.currentTarget instanceof HTMLButtonElement) void this.copyEmbedCode(event.currentTarget);
+    this.bindTools();
+    this.bindKeys();
+    this.bindAccessibility();
+    root.addEventListener(LOAD_STATE_EVENT, (event) => {
+      if (event instanceof CustomEvent) this.load((event.detail as LoadStateDetail).query);
     });
     document.addEventListener('atlas:theme', () => this.view.restyle());
   }
 
-  start(): void {
+  /** Run now, or once the figure nears the viewport (and say so meanwhile). */
+  start(eager: boolean): void {
+    const cameForThis = this.ownsUrl && queryNamesParams(this.experiment, window.location.search);
+    const targeted = this.root.id !== '' && window.location.hash === `#${this.root.id}`;
+    if (eager || cameForThis || targeted || typeof IntersectionObserver === 'undefined') {
+      this.begin();
+      return;
+    }
+    this.status.set('idle', t('status.waitingVisible'));
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) {
+          observer.disconnect();
+          this.begin();
+        }
+      },
+      { rootMargin: LAZY_MARGIN },
+    );
+    observer.observe(this.root);
+  }
+
+  private begin(): void {
+    if (this.started) return;
+    this.started = true;
     atlasClient()
       .backend()
       .then((report) => this.status.setBackend(report.backend))
-      .catch((error: unknown) => this.status.setBackend(`unavailable (${asAtlasError(error).message})`));
+      .catch((error: unknown) => this.status.setBackend(t('status.backendUnavailable', { message: asAtlasError(error).message })));
     void this.run();
   }
 
+  private dropPoster(): void {
+    this.poster?.remove();
+    this.poster = null;
+    this.stage.hidden = false;
+  }
+
   private change(key: string, value: unknown): void {
+    if (this.locked.has(key)) return;
     this.params = { ...this.params, [key]: value };
-    if (this.ownsUrl) writeQueryParams(this.experiment.params, this.params);
+    if (this.ownsUrl) writeQueryParams(this.experiment, this.params);
     this.updateLinks();
     clearTimeout(this.timer);
+    this.started = true;
     // Running from the first moment: whoever waits for "done" must not see the previous result's.
     this.generation++;
     this.view.pending();
-    this.status.set('running', 'Waiting for the controls to settle…');
+    this.status.set('running', t('status.settling'));
     this.timer = setTimeout(() => void this.run(), RERUN_DELAY_MS);
+  }
+
+  /** Load a whole state (an exercise's): the given values over the defaults, locked values kept. */
+  private load(query: string): void {
+    const { params, notices } = readQueryParams(this.experiment, query);
+    for (const key of this.locked) params[key] = this.params[key];
+    this.params = params;
+    showNotices(part(this.root, 'notice'), notices);
+    this.controls.setValues(this.params);
+    if (this.ownsUrl) writeQueryParams(this.experiment, this.params);
+    this.updateLinks();
+    this.rerun();
+  }
+
+  private rerun(): void {
+    clearTimeout(this.timer);
+    this.started = true;
+    void this.run();
   }
 
   private stop(): void {
     clearTimeout(this.timer);
     this.generation++;
     atlasClient().cancel(this.key);
-    this.view.settled('Stopped before the first picture. Change a control to run again.');
-    this.status.set('idle', 'Stopped. Change a control to run again.');
+    this.view.settled(t('view.stopped'));
+    this.status.set('idle', t('status.stopped'));
   }
 
   private async run(): Promise<void> {
@@ -157,7 +270,7 @@ class WidgetController {
     this.controls.clearErrors();
     showTopError(this.topError, null);
     this.view.pending();
-    this.status.set('running', 'Computing…');
+    this.status.set('running', t('status.computing'));
     try {
       const output = await atlasClient().run(this.experiment.name, this.params, {
         key: this.key,
@@ -167,56 +280,186 @@ class WidgetController {
       });
       if (generation !== this.generation) return;
       this.status.setBackend(output.backend);
+      // Unhide the stage first: views size their figure from it.
+      this.dropPoster();
+      this.lastOutput = output;
       this.view.show(output, this.params);
-      this.status.set('done', `Computed in ${formatDuration(output.elapsedMs)}.`);
+      this.status.set('done', t('status.done', { duration: formatDuration(output.elapsedMs) }));
     } catch (caught) {
       if (generation !== this.generation) return;
       const error = asAtlasError(caught);
       if (error.code === 'superseded') return;
       if (error.code === 'cancelled') {
-        this.view.settled('Stopped before the first picture. Change a control to run again.');
-        this.status.set('idle', 'Stopped. Change a control to run again.');
+        this.view.settled(t('view.stopped'));
+        this.status.set('idle', t('status.stopped'));
         return;
       }
-      this.view.settled(`No picture: ${error.message}`);
-      this.status.set('error', 'The computation failed.');
+      this.dropPoster();
+      this.view.settled(t('view.noPicture', { message: error.message }));
+      this.status.set('error', t('status.failed'));
       const placed = error.param !== undefined && this.controls.showError(error.param, error.message);
       if (!placed) showTopError(this.topError, error.message);
     }
   }
 
+  private permalink(): string {
+    const url = new URL(window.location.href);
+    const chapterPath = this.root.dataset['chapterPath'];
+    // An embed's permalink is the chapter view of the same state, not the embed itself.
+    const path = this.root.dataset['mode'] === 'embed' && chapterPath !== undefined ? chapterPath : url.pathname;
+    return new URL(`${path}${queryOf(this.experiment, this.params)}#${this.root.id}`, url).href;
+  }
+
   private embedUrl(): string {
-    return `/embed/${this.experiment.name}/${queryOf(this.experiment.params, this.params)}`;
+    return new URL(`/embed/${this.experiment.name}/${queryOf(this.experiment, this.params)}`, window.location.href).href;
   }
 
   private embedCode(): string {
-    const src = new URL(this.embedUrl(), window.location.href).href;
-    return `<iframe src="${src}" title="${this.experiment.title}" width="100%" height="760" style="border:0"></iframe>`;
+    const title = this.experiment.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const height = Math.max(480, Math.ceil(this.root.getBoundingClientRect().height) + 80);
+    return `<iframe src="${this.embedUrl()}" title="${title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
   }
 
-  private async copyEmbedCode(button: HTMLButtonElement): Promise<void> {
-    const field = this.root.querySelector<HTMLTextAreaElement>('[data-embed-code]');
-    const original = button.textContent;
-    try {
-      await navigator.clipboard.writeText(this.embedCode());
-      button.textContent = 'Copied';
-      setTimeout(() => {
-        button.textContent = original;
-      }, 1500);
-    } catch {
-      // Clipboard access can be refused; select the code so the reader can copy it by hand.
-      field?.focus();
-      field?.select();
-    }
+  private command(): string {
+    return cliCommand(this.experiment.name, this.experiment, this.params);
   }
 
   private updateLinks(): void {
-    const query = queryOf(this.experiment.params, this.params);
-    const permalink = this.root.querySelector<HTMLAnchorElement>('[data-permalink]');
-    if (permalink !== null) permalink.href = `${window.location.pathname}${query}#${this.root.id}`;
-    const embed = this.root.querySelector<HTMLAnchorElement>('[data-embed-link]');
-    if (embed !== null) embed.href = this.embedUrl();
-    const code = this.root.querySelector<HTMLTextAreaElement>('[data-embed-code]');
-    if (code !== null) code.value = this.embedCode();
+    const permalink = this.permalink();
+    const set = (selector: string, apply: (el: Element) => void): void => {
+      for (const el of this.root.querySelectorAll(selector)) apply(el);
+    };
+    set('[data-permalink]', (el) => el.setAttribute('href', permalink));
+    set('[data-embed-link]', (el) => el.setAttribute('href', this.embedUrl()));
+    set('[data-share-permalink]', (el) => {
+      if (el instanceof HTMLInputElement) el.value = permalink;
+    });
+    set('[data-embed-code]', (el) => {
+      if (el instanceof HTMLTextAreaElement) el.value = this.embedCode();
+    });
+    set('[data-share-cli]', (el) => {
+      if (el instanceof HTMLInputElement) el.value = this.command();
+    });
+    set('[data-print-link]', (el) => {
+      el.textContent = t('print.permalink', { url: permalink });
+    });
+    set('[data-chapter-link]', (el) => {
+      const chapterPath = this.root.dataset['chapterPath'];
+      if (chapterPath !== undefined) el.setAttribute('href', permalink);
+    });
   }
+
+  private bindTools(): void {
+    this.root.addEventListener('click', (event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      const copy = target?.closest<HTMLButtonElement>('[data-copy-from]');
+      if (copy !== null && copy !== undefined) {
+        const field = this.root.querySelector<HTMLInputElement | HTMLTextAreaElement>(copy.dataset['copyFrom'] ?? '');
+        if (field !== null) void copyField(copy, field);
+        return;
+      }
+      const exporter = target?.closest<HTMLButtonElement>('[data-export]');
+      if (exporter !== null && exporter !== undefined) void this.export(exporter.dataset['export'] ?? '');
+    });
+  }
+
+  private async export(format: string): Promise<void> {
+    const note = this.root.querySelector<HTMLElement>('[data-export-status]');
+    const say = (text: string): void => {
+      if (note !== null) note.textContent = text;
+    };
+    const output = this.lastOutput;
+    if (output === undefined || this.root.dataset['status'] === 'running') {
+      say(t('export.none'));
+      return;
+    }
+    const info: ExportInfo = { experiment: this.experiment, params: output.params, output, permalink: this.permalink(), command: this.command() };
+    const stem = fileStem(info);
+    try {
+      let file = '';
+      if (format === 'json') {
+        file = `${stem}.json`;
+        download(exportJson(info), file, 'application/json');
+      } else if (format === 'csv') {
+        file = `${stem}.csv`;
+        download(exportCsv(info), file, 'text/csv');
+      } else {
+        const svg = exportSvg(info, this.stage, this.view.figure?.() ?? null);
+        if (svg === null) {
+          say(t('export.none'));
+          return;
+        }
+        if (format === 'svg') {
+          file = `${stem}.svg`;
+          download(svg, file, 'image/svg+xml');
+        } else {
+          file = `${stem}.png`;
+          download(await exportPng(info, svg), file, 'image/png');
+        }
+      }
+      say(t('export.done', { file }));
+    } catch (error) {
+      say(asAtlasError(error).message);
+    }
+  }
+
+  /** Shortcuts act only while focus is inside this widget, and never on keys the focused control uses. */
+  private bindKeys(): void {
+    this.root.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+      if (ownsKey(event.target, event.key)) return;
+      if (event.key === ' ' || event.key === 'k') {
+        const play = this.root.querySelector<HTMLButtonElement>('[data-play]');
+        if (this.view.togglePlay !== undefined) this.view.togglePlay();
+        else if (play !== null && !play.disabled) play.click();
+        else return;
+        event.preventDefault();
+      } else if (event.key === 'r' || event.key === 'R') {
+        this.rerun();
+        event.preventDefault();
+      } else if (event.key === 'Escape' && this.root.dataset['status'] === 'running') {
+        this.stop();
+        event.preventDefault();
+      }
+    });
+  }
+
+  /**
+   * Charts must be one named image to assistive technology, with the text summary beside them.
+   * Observable Plot labels its mark groups (aria-label on <g>), which ARIA forbids on elements
+   * without a role; views redraw often, so this runs on every change to the stage.
+   */
+  private bindAccessibility(): void {
+    const fallback = t('widget.figure.fallbackLabel', { title: this.experiment.title });
+    const fix = (): void => {
+      for (const svg of this.stage.querySelectorAll('svg')) {
+        if ((svg.parentElement?.closest('svg') ?? null) !== null) continue;
+        if (svg.closest('.swatch, [aria-hidden="true"]') !== null) continue;
+        if (svg.getAttribute('role') === null) svg.setAttribute('role', 'img');
+        if (svg.getAttribute('role') === 'img' && !svg.hasAttribute('aria-label') && !svg.hasAttribute('aria-labelledby')) svg.setAttribute('aria-label', fallback);
+        for (const inner of svg.querySelectorAll('[aria-label]')) inner.removeAttribute('aria-label');
+        for (const inner of svg.querySelectorAll('[aria-description]')) {
+          if (inner !== svg) inner.removeAttribute('aria-description');
+        }
+      }
+    };
+    new MutationObserver(fix).observe(this.stage, { childList: true, subtree: true });
+    fix();
+  }
+}
+
+async function copyField(button: HTMLButtonElement, field: HTMLInputElement | HTMLTextAreaElement): Promise<void> {
+  const original = button.textContent;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    button.textContent = t('share.copied');
+  } catch {
+    // Clipboard access can be refused (embedded frames, older browsers): select the text instead.
+    field.focus();
+    field.select();
+    button.textContent = t('share.copyFailed');
+  }
+  setTimeout(() => {
+    button.textContent = original;
+  }, 1800);
 }

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { float32Field, float64Field, numberField } from './result-fields.ts';
 import { createTimeline, type Timeline } from './timeline.ts';
@@ -57,15 +58,15 @@ function range(count: number): number[] {
 }
 
 function timeText(t: number): string {
-  return `t = ${formatValue(t, 2)}`;
+  return msg('nb.time', { t: formatValue(t, 2) });
 }
 
 function scoreText(params: ParamValues, n: number): string {
-  return params['score'] === 'exact' ? 'exact score of the data law' : `empirical score of n = ${n} training points`;
+  return params['score'] === 'exact' ? msg('nb.score.exact') : msg('nb.score.empirical', { n });
 }
 
 function samplerText(params: ParamValues): string {
-  return params['sampler'] === 'ode' ? 'probability-flow ODE' : 'reverse SDE';
+  return params['sampler'] === 'ode' ? msg('nb.sampler.ode') : msg('nb.sampler.sde');
 }
 
 /** The result in one or two sentences: what the memorization test says, against its chance level. */
@@ -73,12 +74,12 @@ function summaryText(f: Frames, params: ParamValues, backend: string): string {
   const tEnd = f.frameTimes[f.frameTimes.length - 1] ?? 0;
   const base = formatPercent(f.memorizedBaseline);
   const copying = f.memorizedFraction > 2 * f.memorizedBaseline + 0.1;
-  const what = copying ? 'sit on a training point' : 'pass the memorization test';
-  const head = `At ${timeText(tEnd)}, ${formatPercent(f.memorizedFraction)} of ${f.m} trajectories ${what} (ratio test < 1/3; fresh data would pass ${base} of the time).`;
+  const what = copying ? msg('nb.summary.copying') : msg('nb.summary.passing');
+  const head = msg('nb.summary.head', { time: timeText(tEnd), fraction: formatPercent(f.memorizedFraction), m: f.m, what, base });
   const verdict = copying
-    ? 'The sampler is reproducing its training set.'
-    : 'That is the chance level: these are new points, not copies.';
-  return `${head} ${verdict} Run with the ${scoreText(params, f.n)} and the ${samplerText(params)}, on the ${backend} backend.`;
+    ? msg('nb.summary.verdictCopying')
+    : msg('nb.summary.verdictNew');
+  return `${head} ${verdict} ${msg('nb.summary.run', { score: scoreText(params, f.n), sampler: samplerText(params), backend })}`;
 }
 
 /**
@@ -93,17 +94,26 @@ export function noiseAndBackView(context: ViewContext): WidgetView {
   plotHost.dataset['plot'] = '';
   const placeholder = document.createElement('p');
   placeholder.className = 'nb-placeholder';
-  placeholder.textContent = 'Computing the first picture…';
+  placeholder.textContent = msg('nb.placeholder');
   plotHost.append(placeholder);
   const legend = document.createElement('p');
   legend.className = 'nb-legend';
-  legend.innerHTML =
-    '<span><span class="swatch swatch-data"></span> training points</span> <span><span class="swatch swatch-sample"></span> trajectories</span> <span><span class="swatch swatch-memorized"></span> end on a training point</span>';
+  for (const [swatch, key] of [
+    ['data', 'nb.legend.training'],
+    ['sample', 'nb.legend.trajectories'],
+    ['memorized', 'nb.legend.memorized'],
+  ] as const) {
+    const item = document.createElement('span');
+    const mark = document.createElement('span');
+    mark.className = `swatch swatch-${swatch}`;
+    item.append(mark, ` ${msg(key)}`);
+    legend.append(item, ' ');
+  }
   stage.append(plotHost);
 
   let frames: Frames | undefined;
   const timeline: Timeline = createTimeline({
-    label: 'Backward time',
+    label: msg('nb.timeline'),
     describe: (index) => (frames === undefined ? '' : timeText(frames.frameTimes[index] ?? 0)),
     onFrame: (index) => draw(index),
   });
@@ -137,8 +147,8 @@ export function noiseAndBackView(context: ViewContext): WidgetView {
       marginTop: 22,
       marginRight: 8,
       className: 'nb-figure',
-      ariaLabel: `Scatter plot at ${timeText(t)}: ${f.n} training points and ${m} trajectories of the backward process`,
-      ariaDescription: `${memorizedCount} of ${m} trajectories end on a training point.`,
+      ariaLabel: msg('nb.aria.label', { time: timeText(t), n: f.n, m }),
+      ariaDescription: msg('nb.aria.description', { memorized: memorizedCount, m }),
       style: { background: 'transparent', color: 'currentColor' },
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
@@ -191,13 +201,13 @@ export function noiseAndBackView(context: ViewContext): WidgetView {
     stage.dataset['frame'] = String(index);
 
     const delta = 1 - Math.exp(-2 * t);
-    const where = `${timeText(t)}, Δₜ = ${formatValue(delta, 2)}, frame ${index + 1} of ${f.frameTimes.length}`;
+    const where = msg('nb.readout.where', { time: timeText(t), delta: formatValue(delta, 2), frame: index + 1, frames: f.frameTimes.length });
     readout.textContent =
       index === f.frameTimes.length - 1
-        ? `${where}: the end of the backward run.`
+        ? msg('nb.readout.end', { where })
         : index === 0
-          ? `${where}: pure noise, the start of the backward run. Colours anticipate the end: orange trajectories will finish on a training point.`
-          : `${where}. Colours anticipate the end: orange trajectories will finish on a training point.`;
+          ? msg('nb.readout.start', { where })
+          : msg('nb.readout.middle', { where });
   }
 
   const resize = new ResizeObserver(() => {
@@ -215,7 +225,7 @@ export function noiseAndBackView(context: ViewContext): WidgetView {
     pending() {
       stage.classList.add('is-stale');
       timeline.pause();
-      if (frames === undefined) placeholder.textContent = 'Computing the first picture…';
+      if (frames === undefined) placeholder.textContent = msg('nb.placeholder');
     },
     settled(note: string) {
       stage.classList.remove('is-stale');

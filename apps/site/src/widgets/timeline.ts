@@ -1,9 +1,11 @@
+import { t } from '../i18n/messages.ts';
+
 /** Milliseconds per frame during playback: a full run of ~80 frames plays in about four seconds. */
 const FRAME_MS = 50;
 
 export interface Timeline {
   element: HTMLElement;
-  /** New frames arrived: start over (playing unless the reader prefers reduced motion). */
+  /** New frames arrived: start over (playing unless motion is off, see `motionAllowed`). */
   reset(count: number): void;
   pause(): void;
   index(): number;
@@ -20,7 +22,17 @@ function prefersReducedMotion(): boolean {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
-/** A play/pause button and a scrubber over the frames of a run. */
+/**
+ * Whether an animation may start by itself: never under reduced motion, and not in a widget whose
+ * page turned autoplay off (embeds do by default). Views that animate without a timeline should ask too.
+ */
+export function motionAllowed(within: Element): boolean {
+  if (prefersReducedMotion()) return false;
+  const widget = within.closest<HTMLElement>('[data-widget]');
+  return widget?.dataset['autoplay'] !== 'false';
+}
+
+/** A play/pause button and a scrubber over the frames of a run; it pauses itself while off screen. */
 export function createTimeline(options: TimelineOptions): Timeline {
   const element = document.createElement('div');
   element.className = 'timeline';
@@ -42,13 +54,15 @@ export function createTimeline(options: TimelineOptions): Timeline {
   let count = 0;
   let current = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
+  /** Paused because it scrolled away, to resume when it is back. */
+  let hiddenWhilePlaying = false;
 
   const playing = (): boolean => timer !== undefined;
 
   function label(): void {
     const atEnd = current >= count - 1;
-    play.textContent = playing() ? 'Pause' : atEnd ? 'Replay' : 'Play';
-    play.setAttribute('aria-label', playing() ? 'Pause the animation' : atEnd ? 'Replay the animation from noise' : 'Play the animation');
+    play.textContent = playing() ? t('timeline.pause') : atEnd ? t('timeline.replay') : t('timeline.play');
+    play.setAttribute('aria-label', playing() ? t('timeline.pauseLabel') : atEnd ? t('timeline.replayLabel') : t('timeline.playLabel'));
     element.dataset['playing'] = String(playing());
     play.disabled = count < 2;
     scrubber.disabled = count < 2;
@@ -67,6 +81,7 @@ export function createTimeline(options: TimelineOptions): Timeline {
   function stop(): void {
     clearInterval(timer);
     timer = undefined;
+    hiddenWhilePlaying = false;
     label();
   }
 
@@ -87,13 +102,27 @@ export function createTimeline(options: TimelineOptions): Timeline {
   });
   label();
 
+  // Off screen, frames cost CPU for nobody: pause, and pick up again when the figure is back.
+  if (typeof IntersectionObserver !== 'undefined') {
+    new IntersectionObserver((entries) => {
+      const visible = entries.some((entry) => entry.isIntersecting);
+      if (!visible && playing()) {
+        stop();
+        hiddenWhilePlaying = true;
+      } else if (visible && hiddenWhilePlaying) {
+        hiddenWhilePlaying = false;
+        start();
+      }
+    }).observe(element);
+  }
+
   return {
     element,
     reset(next) {
       stop();
       count = next;
       scrubber.max = String(Math.max(0, count - 1));
-      if (prefersReducedMotion()) {
+      if (!motionAllowed(element)) {
         go(count - 1);
       } else {
         go(0);

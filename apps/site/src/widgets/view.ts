@@ -11,6 +11,10 @@ export interface ViewContext {
   summary: HTMLElement;
 }
 
+/*
+ * Members marked optional have defaults in the machinery (mount.ts), so views written before
+ * them keep compiling and working; a view implements one only to do better than the default.
+ */
 export interface WidgetView {
   /** Draw a finished run. */
   show(output: RunOutput, params: ParamValues): void;
@@ -20,6 +24,13 @@ export interface WidgetView {
   settled(note: string): void;
   /** Theme colours changed: redraw with the new ones. */
   restyle(): void;
+  /**
+   * The element to download as PNG/SVG and to print. Default: every chart-sized top-level SVG or
+   * canvas in the stage, placed as on screen.
+   */
+  figure?(): Element | null;
+  /** Play or pause the view's animation (the Space shortcut). Default: its timeline's play button. */
+  togglePlay?(): void;
 }
 
 export type ViewFactory = (context: ViewContext) => WidgetView;

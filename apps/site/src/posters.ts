@@ -1,0 +1,165 @@
+import { parseHTML } from 'linkedom';
+import { directContext, referenceKernels, runExperiment } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { widgetEntry } from './widgets/registry.ts';
+
+/*
+ * Build-time posters: each widget's default figure, computed once per build by the same in-process
+ * path as the CLI (core's runExperiment on the reference kernels) and drawn by the widget's own
+ * view in a small server-side DOM. The SVG is inlined in the page, so before the live figure
+ * starts, and without JavaScript at all, the reader sees the real figure, in the page's theme
+ * colours (views colour with CSS variables).
+ *
+ * A poster is a nicety: an experiment that needs more than the time budget, real data, or browser
+ * APIs the server DOM lacks simply gets none, with a line in the build log.
+ */
+
+/** Per experiment, generous: a missing poster leaves a blank figure on paper and without JavaScript. */
+const POSTER_BUDGET_MS = 30_000;
+
+export interface Poster {
+  /** One or more standalone <svg> elements, serialized. */
+  svg: string;
+}
+
+const cache = new Map<string, Promise<Poster | null>>();
+/**
+ * Pages render concurrently, but runs share the one build thread: one at a time, so each run's
+ * budget measures its own work.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function posterFor(experiment: string): Promise<Poster | null> {
+  let poster = cache.get(experiment);
+  if (poster === undefined) {
+    const turn = queue.then(() => render(experiment));
+    queue = turn.catch(() => undefined);
+    poster = turn.catch((error: unknown) => {
+      console.warn(`[posters] no poster for ${experiment}: ${error instanceof Error ? error.message : String(error)}`);
+      if (process.env['ATLAS_POSTER_DEBUG'] === '1' && error instanceof Error) console.warn(error.stack);
+      return null;
+    });
+    cache.set(experiment, poster);
+  }
+  return poster;
+}
+
+/** The browser globals views and Observable Plot reach for while drawing, backed by the server DOM. */
+const GLOBALS = [
+  'window',
+  'document',
+  'HTMLElement',
+  'SVGElement',
+  'Element',
+  'Node',
+  'ResizeObserver',
+  'IntersectionObserver',
+  'MutationObserver',
+  'getComputedStyle',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+] as const;
+
+/** Attributes holding coordinates: a tenth of a pixel is finer than any screen shows, and halves the page weight of a poster. */
+const GEOMETRY = new Set(['d', 'transform', 'points', 'cx', 'cy', 'x', 'y', 'x1', 'x2', 'y1', 'y2', 'r', 'width', 'height']);
+
+function roundNumbers(text: string): string {
+  return text.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10));
+}
+
+class InertObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+  takeRecords(): [] {
+    return [];
+  }
+}
+
+/** Run `draw` with server-DOM globals in place, restoring the real ones afterwards (synchronously: nothing else interleaves). */
+function withDom<T>(draw: (document: Document) => T): T {
+  const dom = parseHTML('<!doctype html><html lang="en"><body></body></html>');
+  const win = dom as unknown as Record<string, unknown>;
+  // Reduced motion: a view with a timeline jumps to its last frame, the figure a reader ends on.
+  win['matchMedia'] = (query: string) => ({ matches: query.includes('reduce'), media: query, addEventListener() {}, removeEventListener() {} });
+  const replacements: Record<string, unknown> = {
+    window: win,
+    document: dom.document,
+    HTMLElement: win['HTMLElement'],
+    SVGElement: win['SVGElement'],
+    Element: win['Element'],
+    Node: win['Node'],
+    ResizeObserver: InertObserver,
+    IntersectionObserver: InertObserver,
+    MutationObserver: InertObserver,
+    getComputedStyle: () => ({ getPropertyValue: () => '' }),
+    requestAnimationFrame: () => 0,
+    cancelAnimationFrame: () => undefined,
+    // A poster is one synchronous drawing: deferred work would run after the server DOM is gone.
+    setTimeout: () => 0,
+    setInterval: () => 0,
+    clearTimeout: () => undefined,
+    clearInterval: () => undefined,
+  };
+  const scope = globalThis as unknown as Record<string, unknown>;
+  const saved = new Map<string, PropertyDescriptor | undefined>();
+  for (const name of GLOBALS) {
+    saved.set(name, Object.getOwnPropertyDescriptor(scope, name));
+    Object.defineProperty(scope, name, { value: replacements[name], configurable: true, writable: true });
+  }
+  try {
+    return draw(dom.document as unknown as Document);
+  } finally {
+    for (const name of GLOBALS) {
+      const descriptor = saved.get(name);
+      if (descriptor === undefined) Reflect.deleteProperty(scope, name);
+      else Object.defineProperty(scope, name, descriptor);
+    }
+  }
+}
+
+async function render(experiment: string): Promise<Poster | null> {
+  const entry = widgetEntry(experiment);
+  if (entry === undefined || entry.poster === false) return null;
+  const started = Date.now();
+  const context = directContext(referenceKernels, { signal: AbortSignal.timeout(POSTER_BUDGET_MS) });
+  const { params, result } = await runExperiment(experiment, {}, context);
+  const seconds = (Date.now() - started) / 1000;
+  if (seconds > 2) console.warn(`[posters] ${experiment}: the default run took ${seconds.toFixed(1)} s at build time`);
+  const output: RunOutput = { experiment, params, backend: 'reference', elapsedMs: Date.now() - started, result };
+  const factory = await entry.loadView();
+  const svg = withDom((document) => {
+    const host = document.createElement('div');
+    host.dataset['widget'] = '';
+    const stage = document.createElement('div');
+    const readout = document.createElement('p');
+    const summary = document.createElement('p');
+    host.append(stage, readout, summary);
+    document.body.append(host);
+    const view = factory({ stage, readout, summary });
+    view.show(output, params);
+    const figures = [...stage.querySelectorAll('svg')].filter((el) => (el.parentElement?.closest('svg') ?? null) === null);
+    for (const figure of figures) {
+      // The poster is one image to assistive technology (its wrapper is labelled); ids would clash with the live figure's.
+      figure.setAttribute('aria-hidden', 'true');
+      figure.removeAttribute('aria-label');
+      figure.removeAttribute('aria-description');
+      for (const inner of figure.querySelectorAll('[aria-label]')) inner.removeAttribute('aria-label');
+      for (const inner of figure.querySelectorAll('[id]')) inner.setAttribute('id', `poster-${inner.getAttribute('id') ?? ''}`);
+    }
+    for (const figure of figures) {
+      for (const el of [figure, ...figure.querySelectorAll('*')]) {
+        for (const attr of [...el.attributes]) {
+          if (attr.name.startsWith('data-')) el.removeAttribute(attr.name);
+          else if (GEOMETRY.has(attr.name)) el.setAttribute(attr.name, roundNumbers(attr.value));
+        }
+      }
+    }
+    return figures.map((figure) => figure.outerHTML.replace(/url\(#/g, 'url(#poster-').replace(/href="#/g, 'href="#poster-')).join('');
+  });
+  return svg === '' ? null : { svg };
+}

@@ -1,0 +1,486 @@
+import * as Plot from '@observablehq/plot';
+import { sgmVarianceTheory, type ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import {
+  PLOT_STYLE,
+  column,
+  el,
+  legend,
+  legendItem,
+  logTickFormat,
+  logTicks,
+  nullableNumber,
+  padLog,
+  panel,
+  paramNumber,
+  placeholderFigure,
+  positiveExtent,
+  range,
+  requiredNumber,
+  tag,
+  textField,
+  widthOf,
+} from './ch5-common.ts';
+import { formatValue } from './format.ts';
+import { createTimeline, type Timeline } from './timeline.ts';
+import type { ParamValues } from './url-state.ts';
+import type { ViewContext, WidgetView } from './view.ts';
+
+/** Paths drawn per panel: enough to see the flow, few enough to see each one. */
+const MAX_PATHS_1D = 40;
+const MAX_PATHS_2D = 140;
+const MAX_PANEL = 340;
+/** Range of the A axis: the control's own range. */
+const A_RANGE: [number, number] = [0.05, 10];
+/** Bins of the x₁ histogram of the particle case: ~12 particles a bin at the default M = 200. */
+const HIST_BINS = 16;
+
+interface Common {
+  A: number;
+  B: number;
+  T: number;
+  M: number;
+  iterations: number;
+  iteration: Float64Array;
+  marginalError: Float64Array;
+  sgmVariance: number;
+  dataVariance: number;
+  times: Float64Array;
+  /** frames × M × d, frame 0 at t = 0 (data end), the last at t = T (prior end). */
+  paths: Float64Array;
+  sgmPaths: Float64Array;
+  data: Float64Array;
+  prior: Float64Array;
+}
+
+interface GaussianRun extends Common {
+  kind: 'gaussian';
+  coupling: Float64Array;
+  couplingTheory: number;
+  couplingReference: number;
+  sgmVarianceTheory: number;
+}
+
+interface ParticleRun extends Common {
+  kind: 'particles';
+  /** Half-width of the square drawn. */
+  extent: number;
+}
+
+type Run = GaussianRun | ParticleRun;
+
+const at = (a: ArrayLike<number>, i: number): number => a[i] ?? Number.NaN;
+
+function runOf(output: RunOutput): Run {
+  const r: ResultRecord = output.result;
+  const p = output.params;
+  const paths = column(r, 'paths');
+  const times = column(r, 'times');
+  const dimension = requiredNumber(r, 'dimension');
+  const common: Common = {
+    A: paramNumber(p, 'A', Number.NaN),
+    B: paramNumber(p, 'B', Number.NaN),
+    T: paramNumber(p, 'T', Number.NaN),
+    M: times.length > 0 ? paths.length / (times.length * dimension) : 0,
+    iterations: paramNumber(p, 'iterations', Number.NaN),
+    iteration: column(r, 'iteration'),
+    marginalError: column(r, 'marginalError'),
+    sgmVariance: requiredNumber(r, 'sgmVariance'),
+    dataVariance: requiredNumber(r, 'dataVariance'),
+    times,
+    paths,
+    sgmPaths: column(r, 'sgmPaths'),
+    data: column(r, 'data'),
+    prior: column(r, 'prior'),
+  };
+  if (textField(r, 'case') === 'gaussian') {
+    return {
+      ...common,
+      kind: 'gaussian',
+      coupling: column(r, 'coupling'),
+      couplingTheory: nullableNumber(r, 'couplingTheory') ?? Number.NaN,
+      couplingReference: nullableNumber(r, 'couplingReference') ?? Number.NaN,
+      sgmVarianceTheory: nullableNumber(r, 'sgmVarianceTheory') ?? Number.NaN,
+    };
+  }
+  let reach = 1;
+  for (const v of common.sgmPaths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
+  for (const v of common.paths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
+  // The number quoted beside the picture is read off the frame the picture ends on (t = 0): the
+  // result's own sgmVariance field, in this case, describes the frame at t = T (the prior).
+  return { ...common, kind: 'particles', sgmVariance: outputVariance(common.sgmPaths, common.M, 2), extent: Math.min(Math.ceil(reach * 1.05 * 2) / 2, 5) };
+}
+
+/** Mean over coordinates of the sample variance of frame 0 (t = 0) of frames × count × d paths. */
+function outputVariance(paths: Float64Array, count: number, d: number): number {
+  let total = 0;
+  for (let k = 0; k < d; k++) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < count; i++) {
+      const v = at(paths, i * d + k);
+      s1 += v;
+      s2 += v * v;
+    }
+    const mean = s1 / count;
+    total += ((s2 / count - mean * mean) * count) / Math.max(1, count - 1);
+  }
+  return total / d;
+}
+
+function tText(t: number): string {
+  return `t = ${formatValue(t, 2)}`;
+}
+
+function summaryText(run: Run, backend: string): string {
+  const last = run.marginalError.length - 1;
+  const err = formatValue(at(run.marginalError, last), 2);
+  if (run.kind === 'gaussian') {
+    const c = at(run.coupling, run.coupling.length - 1);
+    return (
+      `With horizon T = ${formatValue(run.T)}, plain score-based generation from N(0, ${formatValue(run.B)}), the first IPF half-step, ` +
+      `produces variance ${formatValue(run.sgmVariance, 4)} (closed form ${formatValue(run.sgmVarianceTheory, 4)}) instead of A = ${formatValue(run.A)}. ` +
+      `After ${run.coupling.length} IPF iterations the coupling is ${formatValue(c, 5)} against the Schrödinger-bridge value C* = ${formatValue(run.couplingTheory, 5)}, ` +
+      `and the prior marginal is off by ${err}: both marginals are right at this finite T. Computed on the ${backend} backend.`
+    );
+  }
+  return (
+    `Sinkhorn with the OU transition at T = ${formatValue(run.T)} couples ${run.M} moons particles with ${run.M} draws of N(0, ${formatValue(run.B)}·I); ` +
+    `after ${run.marginalError.length} iterations the marginal error is ${err}. Following the bridges back from the prior lands every particle on the moons, ` +
+    `while plain diffusion from the same prior, truncated at T, ends with coordinate variance ${formatValue(run.sgmVariance)} against the data's ${formatValue(run.dataVariance)}. ` +
+    `Computed on the ${backend} backend.`
+  );
+}
+
+/**
+ * Chapter 5's last figure: finite-time generation. Exact Gaussian case: the IPF coupling per
+ * iteration converging to the closed form C*, the variance plain diffusion produces against A, and
+ * both families of paths. Particle case: Sinkhorn bridges between matched particles next to plain
+ * diffusion truncated at the same T. A scrubber runs the paths from t = T down to 0.
+ */
+export function bridgeView(context: ViewContext): WidgetView {
+  const { stage, readout, summary } = context;
+  stage.classList.add('ch5-stage', 'br-stage');
+  const upper = el('div', 'ch5-panels');
+  const lower = el('div', 'ch5-panels');
+  const pathsBox = el('div', 'br-paths');
+  stage.append(upper, pathsBox, lower);
+  upper.append(placeholderFigure(320, 220, 'Computing the first picture…'));
+
+  let run: Run | undefined;
+  const timeline: Timeline = createTimeline({
+    label: 'Generation time, from T down to 0',
+    describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
+    onFrame: (index) => drawPaths(index),
+  });
+  const pathsLegend = el('p', 'ch5-legend');
+  const sgmPanel = panel('br-sgm-panel', '');
+  const sbPanel = panel('br-sb-panel', '');
+  const pathPanels = el('div', 'ch5-panels');
+  pathPanels.append(sgmPanel.element, sbPanel.element);
+  pathsBox.append(pathPanels, timeline.element, pathsLegend);
+
+  /** The timeline plays generation: its first frame is t = T, its last t = 0. */
+  function frameOf(r: Run, index: number): number {
+    return r.times.length - 1 - index;
+  }
+
+  function panelWidth(host: HTMLElement): number {
+    const full = widthOf(host, 640, 2 * MAX_PANEL + 16, 260);
+    return full >= 560 ? Math.min(MAX_PANEL, Math.floor((full - 16) / 2)) : Math.min(full, MAX_PANEL + 60);
+  }
+
+  function marginalPanel(r: Run, width: number): HTMLElement {
+    const p = panel('br-marginal-panel', r.kind === 'gaussian' ? 'Prior marginal error per IPF iteration' : 'Sinkhorn marginal error per iteration');
+    const rows = range(r.marginalError.length).map((i) => ({ k: at(r.iteration, i), err: at(r.marginalError, i) }));
+    const yDomain = padLog(positiveExtent(rows.map((d) => d.err), [1e-8, 1]), 2);
+    const svg = Plot.plot({
+      width,
+      height: Math.round(width * 0.7),
+      marginLeft: 48,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'br-marginal-figure',
+      ariaLabel: `Marginal error against the iteration, from ${formatValue(at(r.marginalError, 0), 2)} to ${formatValue(at(r.marginalError, rows.length - 1), 2)}`,
+      style: PLOT_STYLE,
+      x: { label: 'iteration', domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
+      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? '|var x_T − B|' : 'L¹ marginal error', ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickFormat, grid: true },
+      marks: [
+        Plot.line(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', stroke: 'var(--sample)', strokeWidth: 1.2 }),
+        Plot.dot(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', r: 2.4, fill: 'var(--sample)', className: 'br-marginal' }),
+      ],
+    });
+    tag(svg, { iterations: rows.length });
+    p.plot.append(svg);
+    return p.element;
+  }
+
+  function couplingPanel(r: GaussianRun, width: number): HTMLElement {
+    const p = panel('br-coupling-panel', 'IPF: the coupling converges to C*');
+    // Iteration 0 is the reference process itself, before any half-step.
+    const rows = [{ k: 0, c: r.couplingReference }, ...range(r.coupling.length).map((i) => ({ k: at(r.iteration, i), c: at(r.coupling, i) }))];
+    const values = [...rows.map((d) => d.c), r.couplingTheory];
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const pad = Math.max((hi - lo) * 0.12, 1e-3 * Math.max(1, Math.abs(hi)));
+    const svg = Plot.plot({
+      width,
+      height: Math.round(width * 0.7),
+      marginLeft: 44,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'br-coupling-figure',
+      ariaLabel: `Coupling cov(x₀, x_T) per IPF iteration, converging to C* = ${formatValue(r.couplingTheory, 4)}`,
+      style: PLOT_STYLE,
+      x: { label: 'IPF iteration (0: the reference)', domain: [0, Math.max(2, r.coupling.length)], ticks: Math.min(6, r.coupling.length + 1) },
+      y: { domain: [lo - pad, hi + pad], label: 'cov(x₀, x_T)', ticks: 5, grid: true },
+      marks: [
+        Plot.ruleY([r.couplingTheory], { stroke: 'var(--accent)', strokeWidth: 1.6, className: 'br-theory' }),
+        Plot.line(rows, { x: 'k', y: 'c', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'br-coupling-line' }),
+        Plot.dot(rows, { x: 'k', y: 'c', r: 2.6, fill: 'var(--sample)', className: 'br-coupling' }),
+      ],
+    });
+    tag(svg, { iterations: r.coupling.length, theory: r.couplingTheory, last: at(r.coupling, r.coupling.length - 1) });
+    p.plot.append(svg);
+    p.element.append(legend([legendItem('dot', 'var(--sample)', 'IPF iterates'), legendItem('line', 'var(--accent)', 'C* = (√(τ² + 4AB) − τ)/2')]));
+    return p.element;
+  }
+
+  function variancePanel(r: GaussianRun, width: number): HTMLElement {
+    const p = panel('br-variance-panel', 'Output variance against A');
+    // The closed forms over the A axis at this B and T (a few hundred flops, drawn, not simulated).
+    const curve = range(81).map((i) => {
+      const A = A_RANGE[0] * (A_RANGE[1] / A_RANGE[0]) ** (i / 80);
+      return { A, sgm: sgmVarianceTheory(A, r.B, r.T), target: A };
+    });
+    const yDomain = padLog(positiveExtent([...curve.flatMap((d) => [d.sgm, d.target]), r.sgmVariance], [0.05, 10]), 1.2);
+    const svg = Plot.plot({
+      width,
+      height: Math.round(width * 0.7),
+      marginLeft: 44,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'br-variance-figure',
+      ariaLabel: `Variance of the generated law against A at B = ${formatValue(r.B)}, T = ${formatValue(r.T)}: plain diffusion gives ${formatValue(r.sgmVariance)} at A = ${formatValue(r.A)}, the bridge gives A`,
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: A_RANGE, label: 'data variance A', ticks: [0.1, 1, 10], tickFormat: logTickFormat },
+      y: { type: 'log', domain: yDomain, label: 'variance of the output', ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      marks: [
+        Plot.line(curve, { x: 'A', y: 'target', stroke: 'var(--muted)', strokeDasharray: '4 3', className: 'br-target' }),
+        Plot.line(curve, { x: 'A', y: 'sgm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'br-sgm-curve' }),
+        Plot.ruleX([r.A], { stroke: 'var(--rule)' }),
+        Plot.dot([r.A], { x: (a: number) => a, y: () => r.A, r: 5, fill: 'var(--accent)', className: 'br-sb' }),
+        Plot.dot([r.A], { x: (a: number) => a, y: () => r.sgmVariance, r: 4, fill: 'var(--sample)', stroke: 'var(--bg)', className: 'br-sgm' }),
+      ],
+    });
+    tag(svg, { a: r.A, sgm: r.sgmVariance, theory: r.sgmVarianceTheory });
+    p.plot.append(svg);
+    p.element.append(
+      legend([
+        legendItem('line', 'var(--sample)', 'plain diffusion (first half-step)'),
+        legendItem('dot', 'var(--accent)', 'bridge: exactly A'),
+        legendItem('dash', 'var(--muted)', 'target: A'),
+      ]),
+    );
+    return p.element;
+  }
+
+  /**
+   * Where the particles end along x₁, against the data: the exact score puts plain diffusion's
+   * points on the moons too, so its error shows in the proportions, not in the positions.
+   */
+  function histogramPanel(r: ParticleRun, width: number): HTMLElement {
+    const p = panel('br-hist-panel', 'Where the particles end, along x₁');
+    const lo = -r.extent;
+    const hi = r.extent;
+    const edges = range(HIST_BINS + 1).map((i) => lo + ((hi - lo) * i) / HIST_BINS);
+    const first = (paths: Float64Array) => (i: number): number => at(paths, 2 * i);
+    const ids = range(r.M);
+    const svg = Plot.plot({
+      width,
+      height: Math.round(width * 0.7),
+      marginLeft: 40,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'br-hist-figure',
+      ariaLabel: `Histogram along x₁ of the ${r.M} data particles, of the bridge's output and of plain diffusion's output at t = 0`,
+      style: PLOT_STYLE,
+      x: { domain: [lo, hi], label: 'x₁ at t = 0', ticks: 5 },
+      y: { label: 'particles per bin', grid: true, ticks: 4 },
+      marks: [
+        Plot.rectY(ids, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (i: number) => at(r.data, 2 * i), thresholds: edges, fill: 'var(--data)', fillOpacity: 0.55, inset: 0.5, className: 'br-hist-data' })),
+        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.paths), thresholds: edges, stroke: 'var(--accent)', strokeWidth: 1.6, curve: 'step', className: 'br-hist-sb' })),
+        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.sgmPaths), thresholds: edges, stroke: 'var(--sample)', strokeWidth: 1.6, curve: 'step', className: 'br-hist-sgm' })),
+        Plot.ruleY([0], { stroke: 'var(--muted)' }),
+      ],
+    });
+    tag(svg, { bins: HIST_BINS });
+    p.plot.append(svg);
+    p.element.append(legend([legendItem('bar', 'var(--data)', 'data'), legendItem('line', 'var(--sample)', 'plain diffusion'), legendItem('line', 'var(--accent)', 'bridge')]));
+    return p.element;
+  }
+
+  function drawUpper(): void {
+    const r = run;
+    if (r === undefined) return;
+    const width = panelWidth(stage);
+    if (r.kind === 'gaussian') {
+      upper.replaceChildren(couplingPanel(r, width), variancePanel(r, width));
+      lower.replaceChildren(marginalPanel(r, width));
+    } else {
+      upper.replaceChildren();
+      lower.replaceChildren(histogramPanel(r, width), marginalPanel(r, width));
+    }
+  }
+
+  function drawPaths(index: number): void {
+    const r = run;
+    if (r === undefined) return;
+    const f = frameOf(r, index);
+    const t = at(r.times, f);
+    if (r.kind === 'gaussian') drawPaths1d(r, f, t);
+    else drawPaths2d(r, f, t);
+    stage.dataset['frame'] = String(index);
+    const towards = f === 0 ? 'the end of generation: the data side' : f === r.times.length - 1 ? 'the prior, where generation starts' : 'on the way from the prior to the data';
+    readout.textContent = `${tText(t)} of T = ${formatValue(r.T)}, ${towards}.`;
+  }
+
+  function drawPaths1d(r: GaussianRun, f: number, t: number): void {
+    const width = panelWidth(pathsBox);
+    const count = Math.min(r.M, MAX_PATHS_1D);
+    const F = r.times.length;
+    const rows = (paths: Float64Array): Array<{ i: number; t: number; x: number }> =>
+      range(count).flatMap((i) => range(F).map((k) => ({ i, t: at(r.times, k), x: at(paths, k * r.M + i) })));
+    const reach = 2.6 * Math.sqrt(Math.max(r.A, r.B));
+    const one = (paths: Float64Array, host: HTMLElement, kind: 'sgm' | 'sb', title: string): void => {
+      const colour = kind === 'sb' ? 'var(--accent)' : 'var(--sample)';
+      // The bridge's x₀ marginal is A exactly (the last half-step imposes it); plain diffusion's is the closed form.
+      const generated = kind === 'sb' ? r.A : r.sgmVariance;
+      const svg = Plot.plot({
+        width,
+        height: Math.round(width * 0.72),
+        marginLeft: 40,
+        marginBottom: 34,
+        marginRight: 10,
+        className: `br-paths-${kind}-figure`,
+        ariaLabel: `${title}: ${count} paths of x against t from T = ${formatValue(r.T)} to 0`,
+        style: PLOT_STYLE,
+        x: { domain: [0, r.T], label: 't (generation runs from T, right, to 0, left)', ticks: 4 },
+        y: { domain: [-reach, reach], label: 'x', ticks: 5 },
+        marks: [
+          // The two laws the paths must join: ±2 standard deviations of the data at 0 and of the prior at T.
+          Plot.ruleX([0], { y1: -2 * Math.sqrt(r.A), y2: 2 * Math.sqrt(r.A), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'br-data-band' }),
+          Plot.ruleX([r.T], { y1: -2 * Math.sqrt(r.B), y2: 2 * Math.sqrt(r.B), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'br-prior-band' }),
+          // The law generated at t = 0, beside the data's: ±2 s.d. of the output.
+          Plot.ruleX([0], { y1: -2 * Math.sqrt(generated), y2: 2 * Math.sqrt(generated), dx: -7, stroke: colour, strokeWidth: 3, className: `br-${kind}-band` }),
+          Plot.ruleX([t], { stroke: 'var(--rule)' }),
+          Plot.line(rows(paths), { x: 't', y: 'x', z: 'i', stroke: colour, strokeOpacity: 0.4, strokeWidth: 1, clip: true, className: `br-path-${kind}` }),
+          Plot.dot(range(count), { x: () => t, y: (i: number) => at(paths, f * r.M + i), r: 2, fill: colour, clip: true, className: `br-particles-${kind}` }),
+        ],
+      });
+      tag(svg, { paths: count, frame: f });
+      host.replaceChildren(svg);
+    };
+    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Plain diffusion: variance ${formatValue(r.sgmVariance, 3)} at t = 0`);
+    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Schrödinger bridge: variance ${formatValue(r.A, 3)} at t = 0`);
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', 'Plain diffusion truncated at T');
+    one(r.paths, sbPanel.plot, 'sb', 'Schrödinger bridge');
+  }
+
+  function drawPaths2d(r: ParticleRun, f: number, t: number): void {
+    const width = panelWidth(pathsBox);
+    const count = Math.min(r.M, MAX_PATHS_2D);
+    const F = r.times.length;
+    const xy = (paths: Float64Array, k: number, i: number, axis: 0 | 1): number => at(paths, (k * r.M + i) * 2 + axis);
+    const one = (paths: Float64Array, host: HTMLElement, kind: 'sgm' | 'sb', title: string): void => {
+      // Each path from the prior end down to the current frame: what has been travelled so far.
+      const travelled = range(count).flatMap((i) => range(F - f).map((j) => ({ i, k: F - 1 - j })));
+      const svg = Plot.plot({
+        width,
+        height: width,
+        marginLeft: 30,
+        marginBottom: 28,
+        marginTop: 8,
+        marginRight: 8,
+        className: `br-paths-${kind}-figure`,
+        ariaLabel: `${title}: ${r.M} particles at ${tText(t)}, with the moons data in grey`,
+        style: PLOT_STYLE,
+        x: { domain: [-r.extent, r.extent], label: 'x₁', ticks: 5 },
+        y: { domain: [-r.extent, r.extent], label: 'x₂', ticks: 5 },
+        marks: [
+          Plot.frame({ strokeOpacity: 0.2 }),
+          Plot.dot(range(r.M), { x: (i: number) => at(r.data, 2 * i), y: (i: number) => at(r.data, 2 * i + 1), r: 2.2, fill: 'var(--data)', fillOpacity: 0.7, className: 'br-data' }),
+          Plot.line(travelled, {
+            x: (d: { i: number; k: number }) => xy(paths, d.k, d.i, 0),
+            y: (d: { i: number; k: number }) => xy(paths, d.k, d.i, 1),
+            z: (d: { i: number; k: number }) => d.i,
+            stroke: kind === 'sb' ? 'var(--accent)' : 'var(--sample)',
+            strokeOpacity: 0.3,
+            strokeWidth: 0.9,
+            clip: true,
+            className: `br-path-${kind}`,
+          }),
+          Plot.dot(range(r.M), {
+            x: (i: number) => xy(paths, f, i, 0),
+            y: (i: number) => xy(paths, f, i, 1),
+            r: 2.2,
+            fill: kind === 'sb' ? 'var(--accent)' : 'var(--sample)',
+            clip: true,
+            className: `br-particles-${kind}`,
+          }),
+        ],
+      });
+      tag(svg, { paths: count, particles: r.M, frame: f });
+      host.replaceChildren(svg);
+    };
+    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Plain diffusion truncated at T = ${formatValue(r.T)}`);
+    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Schrödinger bridge at the same T`);
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', 'Plain diffusion truncated at T');
+    one(r.paths, sbPanel.plot, 'sb', 'Schrödinger bridge');
+  }
+
+  function setLegend(r: Run): void {
+    pathsLegend.replaceChildren(
+      ...(r.kind === 'gaussian'
+        ? [
+            legendItem('line', 'var(--sample)', 'plain diffusion paths'),
+            legendItem('line', 'var(--accent)', 'bridge paths'),
+            legendItem('bar', 'var(--data)', '±2 s.d. of the data (t = 0) and of the prior (t = T)'),
+          ]
+        : [legendItem('dot', 'var(--data)', 'moons data'), legendItem('dot', 'var(--sample)', 'plain diffusion'), legendItem('dot', 'var(--accent)', 'bridge')]),
+    );
+  }
+
+  function drawAll(): void {
+    if (run === undefined) return;
+    drawUpper();
+    drawPaths(timeline.index());
+  }
+
+  const resize = new ResizeObserver(() => drawAll());
+  resize.observe(stage);
+
+  return {
+    show(output: RunOutput, _params: ParamValues) {
+      run = runOf(output);
+      stage.classList.remove('is-stale');
+      stage.dataset['case'] = run.kind;
+      setLegend(run);
+      drawUpper();
+      timeline.reset(run.times.length);
+      summary.textContent = summaryText(run, output.backend);
+    },
+    pending() {
+      stage.classList.add('is-stale');
+      timeline.pause();
+    },
+    settled(note: string) {
+      stage.classList.remove('is-stale');
+      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note));
+    },
+    restyle() {
+      drawAll();
+    },
+  };
+}
+

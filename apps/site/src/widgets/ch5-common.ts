@@ -1,0 +1,197 @@
+import * as Plot from '@observablehq/plot';
+import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
+import './ch5-widgets.css';
+
+/*
+ * Small pieces shared by chapter 5's three views (manifold, sphere, bridge): reading nested and
+ * nullable result fields, sizing figures to their host, legends, panels and placeholders.
+ */
+
+/** The common look of the chapter's figures: transparent background, text in the page's colour. */
+export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '11px' } as const;
+
+/** A nested record of a result (e.g. the sphere's `samples`). */
+export function recordField(result: ResultRecord, key: string): ResultRecord {
+  const value = result[key];
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value)) return value as ResultRecord;
+  throw new AtlasError('internal', `the result has no record field “${key}”`);
+}
+
+/** A list of records (e.g. the sphere's kernel profiles). */
+export function recordList(result: ResultRecord, key: string): readonly ResultRecord[] {
+  const value = result[key];
+  if (Array.isArray(value) && value.every((v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v))) return value as readonly ResultRecord[];
+  throw new AtlasError('internal', `the result has no list field “${key}”`);
+}
+
+/** Any numeric column as Float64 (typed arrays from the worker, plain arrays where JSON carried them, null read as NaN). */
+export function numbers(value: ResultValue | undefined, key: string): Float64Array {
+  if (value instanceof Float64Array) return value;
+  if (value instanceof Float32Array || value instanceof Int32Array || value instanceof Uint8Array) return Float64Array.from(value);
+  if (Array.isArray(value)) return Float64Array.from(value as ReadonlyArray<unknown>, (x) => (typeof x === 'number' ? x : Number.NaN));
+  throw new AtlasError('internal', `the result has no numeric column “${key}”`);
+}
+
+export function column(result: ResultRecord, key: string): Float64Array {
+  return numbers(result[key], key);
+}
+
+/** A number the experiment reports as null where it does not apply (the bridge's particle case). */
+export function nullableNumber(result: ResultRecord, key: string): number | null {
+  const value = result[key];
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  throw new AtlasError('internal', `the result field “${key}” is not a number`);
+}
+
+export function requiredNumber(result: ResultRecord, key: string): number {
+  const value = nullableNumber(result, key);
+  if (value === null) throw new AtlasError('internal', `the result has no numeric field “${key}”`);
+  return value;
+}
+
+export function textField(result: ResultRecord, key: string, fallback = ''): string {
+  const value = result[key];
+  return typeof value === 'string' ? value : fallback;
+}
+
+export function paramNumber(params: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
+  const v = params[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className !== undefined) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The width a figure can take in its host; the server DOM of build-time posters has no layout, so it gets `fallback`. */
+export function widthOf(host: HTMLElement, fallback: number, max: number, min = 240): number {
+  const measured = host.clientWidth;
+  const width = typeof measured === 'number' && measured > 0 ? measured : fallback;
+  return Math.max(min, Math.min(max, Math.floor(width)));
+}
+
+/** A titled panel: a heading, a host for the figure, and an optional note under it. */
+export interface Panel {
+  element: HTMLElement;
+  plot: HTMLElement;
+  note: HTMLElement;
+}
+
+export function panel(className: string, title: string): Panel {
+  const element = el('figure', `ch5-panel ${className}`);
+  const heading = el('figcaption', 'ch5-panel-title', title);
+  const plot = el('div', 'ch5-plot');
+  const note = el('p', 'ch5-note');
+  note.hidden = true;
+  element.append(heading, plot, note);
+  return { element, plot, note };
+}
+
+/** A legend entry: a swatch (dot, ring, line or dashed line) and its words. */
+export function legendItem(kind: 'dot' | 'ring' | 'line' | 'dash' | 'bar' | 'area', colour: string, words: string): HTMLElement {
+  const item = el('span', 'ch5-legend-item');
+  const swatch = el('span', `ch5-swatch ch5-swatch-${kind}`);
+  swatch.style.setProperty('--swatch', colour);
+  swatch.setAttribute('aria-hidden', 'true');
+  item.append(swatch, el('span', undefined, words));
+  return item;
+}
+
+export function legend(items: readonly HTMLElement[]): HTMLElement {
+  const box = el('p', 'ch5-legend');
+  box.append(...items);
+  return box;
+}
+
+/**
+ * A framed, empty figure with a message: it holds the place (and prints) until the first run
+ * arrives, where no build-time poster does.
+ */
+export function placeholderFigure(width: number, height: number, message: string): SVGSVGElement | HTMLElement {
+  const figure = Plot.plot({
+    width,
+    height,
+    ariaLabel: message,
+    style: PLOT_STYLE,
+    x: { axis: null, domain: [0, 1] },
+    y: { axis: null, domain: [0, 1] },
+    marks: [
+      Plot.frame({ stroke: 'var(--rule)', strokeDasharray: '4 4' }),
+      Plot.text([message], { frameAnchor: 'middle', fill: 'var(--muted)', fontSize: 13, lineWidth: 22 }),
+    ],
+  });
+  // Plot takes one class name; tests and styles tell a placeholder from a drawn figure by this one.
+  figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} ch5-placeholder`.trim());
+  return figure;
+}
+
+/** Ticks for a log axis: powers of ten, with 2 and 5 filled in when the range is short. */
+export function logTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) ticks.push(10 ** e);
+  if (ticks.length < 3) {
+    for (const m of [2, 5]) {
+      for (let e = Math.floor(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) {
+        const v = m * 10 ** e;
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
+      }
+    }
+  }
+  return ticks.sort((a, b) => a - b);
+}
+
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
+
+/** Tick labels on log axes: 0.01, 0.1, 1, 10 near unity, 10⁻⁴ or 2·10⁻⁴ further out (no "1e-4"). */
+export function logTickFormat(v: number): string {
+  if (v >= 1e-2 && v < 1e4) return String(Number(v.toPrecision(2)));
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = Number((v / 10 ** e).toPrecision(2));
+  const sup = String(e)
+    .split('')
+    .map((c) => SUPERSCRIPT[c] ?? c)
+    .join('');
+  return m === 1 ? `10${sup}` : `${m}·10${sup}`;
+}
+
+/** [min, max] of the finite, positive values, for log scales; `fallback` when there are none. */
+export function positiveExtent(values: Iterable<number>, fallback: [number, number]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return lo <= hi ? [lo, hi] : fallback;
+}
+
+/** Widen a log-scale domain by a factor on each side, so marks at the ends are not cut by the frame. */
+export function padLog([lo, hi]: [number, number], factor = 1.4): [number, number] {
+  return [lo / factor, hi * factor];
+}
+
+export function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** A one-off data attribute on an SVG for tests and styles (numbers as written by String). */
+export function tag(target: Element, values: Readonly<Record<string, string | number>>): void {
+  for (const [key, value] of Object.entries(values)) target.setAttribute(`data-${key}`, String(value));
+}

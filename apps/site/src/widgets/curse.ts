@@ -1,0 +1,451 @@
+import * as Plot from '@observablehq/plot';
+import type { ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { formatValue } from './format.ts';
+import {
+  PLOT_STYLE,
+  column,
+  el,
+  legendItem,
+  logTicks,
+  placeholderFigure,
+  powerOfTen,
+  recordField,
+  requiredNumber,
+  setRichText,
+  subscriptSvgText,
+  timeTick,
+  widthOf,
+} from './ch2-view.ts';
+import type { ParamValues } from './url-state.ts';
+import type { ViewContext, WidgetView } from './view.ts';
+
+/**
+ * The build writes the experiment's default state at a fine resolution here (scripts/build-data.ts);
+ * at the site's root, like the MNIST files the worker reads.
+ */
+const STATIC_SWEEP_PATH = '/data/curse.json';
+/** Parameters that decide the picture; `resolution` only refines it. */
+const STATE_KEYS = ['sigma', 'tStar', 'dMin', 'dMax'] as const;
+/** The server DOM of build-time posters has no canvas: SVG cells then, at most this many per axis. */
+const SVG_CELLS_PER_AXIS = 32;
+/** Reference dimensions marked on the diagram (Table 1 of the paper; MNIST as this atlas uses it). */
+const LANDMARKS = [
+  { d: 784, label: 'MNIST 28²' },
+  { d: 3072, label: 'CIFAR' },
+] as const;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAX_WIDTH = 680;
+
+interface Sweep {
+  source: 'static' | 'live';
+  params: Record<string, number>;
+  d: Float64Array;
+  log10nRequired: Float64Array;
+  tS: Float64Array;
+  alphaRequired: number;
+  rowsD: Float64Array;
+  colsLog10n: Float64Array;
+  /** rows × cols, row-major (d rows, log₁₀ n columns). */
+  tC: Float64Array;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function numericParams(params: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(params)) if (typeof value === 'number') out[key] = value;
+  return out;
+}
+
+function sweepOf(params: Record<string, unknown>, result: ResultRecord, source: Sweep['source']): Sweep {
+  const grid = recordField(result, 'grid');
+  return {
+    source,
+    params: numericParams(params),
+    d: column(result, 'd'),
+    log10nRequired: column(result, 'log10nRequired'),
+    tS: column(result, 'tS'),
+    alphaRequired: requiredNumber(result, 'alphaRequired'),
+    rowsD: column(grid, 'd'),
+    colsLog10n: column(grid, 'log10n'),
+    tC: column(grid, 'tC'),
+  };
+}
+
+function canvasAvailable(): boolean {
+  const canvas = document.createElement('canvas');
+  return typeof canvas.getContext === 'function' && canvas.getContext('2d') !== null;
+}
+
+function sameState(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return STATE_KEYS.every((key) => typeof a[key] === 'number' && a[key] === b[key]);
+}
+
+async function loadStaticSweep(): Promise<Sweep> {
+  const response = await fetch(new URL(STATIC_SWEEP_PATH, window.location.href));
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const file: unknown = await response.json();
+  if (!isRecord(file) || !isRecord(file['params']) || !isRecord(file['result'])) throw new Error('unexpected format');
+  // JSON carries the same fields as a run, with plain arrays; the field readers accept both.
+  return sweepOf(file['params'], file['result'] as ResultRecord, 'static');
+}
+
+/** Cell boundaries of a geometric axis: geometric midpoints, the domain at the ends. */
+function edges(values: Float64Array, lo: number, hi: number): Float64Array {
+  const out = new Float64Array(values.length + 1);
+  out[0] = lo;
+  for (let i = 1; i < values.length; i++) out[i] = Math.sqrt((values[i - 1] ?? lo) * (values[i] ?? hi));
+  out[values.length] = hi;
+  return out;
+}
+
+/** Linear interpolation in a table (the required log₁₀ n is linear in d, so this is exact). */
+function interpolate(xs: Float64Array, ys: Float64Array, x: number): number | null {
+  for (let i = 1; i < xs.length; i++) {
+    const x0 = xs[i - 1] ?? Number.NaN;
+    const x1 = xs[i] ?? Number.NaN;
+    if (x >= x0 && x <= x1) {
+      const y0 = ys[i - 1] ?? Number.NaN;
+      const y1 = ys[i] ?? Number.NaN;
+      return x1 === x0 ? y0 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return null;
+}
+
+function requirementText(s: Sweep): string {
+  const examples = [10, 100, 784, s.params['dMax'] ?? Number.NaN]
+    .filter((d, i, all) => all.indexOf(d) === i)
+    .flatMap((d) => {
+      const need = interpolate(s.d, s.log10nRequired, d);
+      return need === null ? [] : [`n ≥ ${powerOfTen(need)} at d = ${formatValue(d)}${d === 784 ? ' (MNIST)' : ''}`];
+    });
+  const tStar = formatValue(s.params['tStar'] ?? Number.NaN);
+  const sigma = formatValue(s.params['sigma'] ?? Number.NaN);
+  return `For t_C ≤ t* = ${tStar} with σ = ${sigma}, the training set needs log n / d ≥ α* = ${formatValue(s.alphaRequired, 3)} (derived from the paper's eq. 7): ${examples.join(', ')}.`;
+}
+
+function sourceText(s: Sweep): string {
+  const size = `${s.rowsD.length} dimensions × ${s.colsLog10n.length} sizes`;
+  return s.source === 'static' ? `Heat map: the precomputed sweep (${size}).` : `Heat map: recomputed live for these controls (${size}).`;
+}
+
+/** Grid columns to draw as t_C(d) slices: n ≈ 10³, 10³⁰, 10³⁰⁰, … where the axis reaches them. */
+function sliceColumns(cols: Float64Array): number[] {
+  const lo = cols[0] ?? 0;
+  const hi = cols[cols.length - 1] ?? 0;
+  let targets = [3, 30, 300, 3000, 30000].filter((x) => x >= lo && x <= hi);
+  if (targets.length < 2) targets = [0.2, 0.5, 0.8, 1].map((f) => lo * (hi / lo) ** f);
+  const picked = targets.map((target) => {
+    let best = 0;
+    for (let j = 1; j < cols.length; j++) if (Math.abs(Math.log((cols[j] ?? 1) / target)) < Math.abs(Math.log((cols[best] ?? 1) / target))) best = j;
+    return best;
+  });
+  return [...new Set(picked)].slice(0, 4);
+}
+
+/**
+ * The curse of dimensionality: the closed-form t_C over (d, n) as a heat map with the line
+ * t_C = t* (the required n), and t_C(d) at a few n beside t_S(d). The default state comes from a
+ * fine sweep precomputed at build time; any other state is the live, coarser run.
+ */
+export function curseView(context: ViewContext): WidgetView {
+  const { stage, readout, summary } = context;
+  stage.classList.add('ch2-stage', 'cu-stage');
+  const panels = el('div', 'cu-panels');
+  const heat = el('section', 'ch2-panel cu-heat-panel');
+  const heatTitle = el('p', 'ch2-panel-title');
+  setRichText(heatTitle, 'Collapse time t_C over dimension and training-set size');
+  const heatHost = el('div', 'ch2-plot');
+  const legendHost = el('div', 'cu-legend');
+  heat.append(heatTitle, heatHost, legendHost);
+  const slices = el('section', 'ch2-panel');
+  const slicesTitle = el('p', 'ch2-panel-title');
+  setRichText(slicesTitle, 't_C against d at fixed n, and t_S');
+  const slicesHost = el('div', 'ch2-plot');
+  slices.append(slicesTitle, slicesHost);
+  panels.append(heat, slices);
+  const legend = el('p', 'ch2-legend');
+  const note = el('p', 'ch2-note');
+  setRichText(note, 'On the map, the white line is t_C = t*: above it the training set is large enough for collapse to wait until t*; dashed verticals mark MNIST (d = 784) and CIFAR (d = 3072).');
+  heat.append(note);
+  legend.append(
+    legendItem('line', 'var(--sample)', 't_C(d) at fixed n'),
+    legendItem('line', 'var(--accent)', 't_S = ½ log(σ² + d)'),
+    legendItem('dash', 'var(--muted)', 't*'),
+  );
+  stage.append(panels, legend);
+  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, 'Loading the phase diagram…', 'cu-figure'));
+
+  let shown: Sweep | undefined;
+  let live: Sweep | undefined;
+  let staticSweep: Sweep | undefined;
+  let backend = '';
+  // Build-time posters draw in a server DOM with no page address and nothing to fetch.
+  const canFetch = typeof fetch === 'function' && typeof (globalThis as { location?: unknown }).location !== 'undefined';
+  if (canFetch) {
+    loadStaticSweep()
+      .then((sweep) => {
+        staticSweep = sweep;
+        // The live run may have beaten the file; the fine sweep replaces it if it is still the state shown.
+        if (live !== undefined && sameState(live.params, sweep.params)) present(sweep);
+      })
+      .catch((error: unknown) => {
+        stage.dataset['staticError'] = error instanceof Error ? error.message : String(error);
+      });
+  }
+
+  function present(sweep: Sweep): void {
+    shown = sweep;
+    // The order in which sources were drawn, for tests: the page should open on the static sweep.
+    stage.dataset['drawn'] = [stage.dataset['drawn'], sweep.source].filter((x) => x !== undefined && x !== '').join(',');
+    draw();
+    setRichText(summary, summaryText(sweep));
+  }
+
+  function summaryText(s: Sweep): string {
+    const dMin = formatValue(s.params['dMin'] ?? Number.NaN);
+    const dMax = formatValue(s.params['dMax'] ?? Number.NaN);
+    const nMax = powerOfTen(s.colsLog10n[s.colsLog10n.length - 1] ?? 0);
+    const tStar = formatValue(s.params['tStar'] ?? Number.NaN);
+    const where = s.source === 'live' && backend !== '' ? ` Computed on the ${backend} backend.` : '';
+    return `Phase diagram of the closed-form collapse time t_C for d from ${dMin} to ${dMax} and n from 2 to ${nMax}: collapse waits until t* = ${tStar} only when log n ≥ ${formatValue(s.alphaRequired, 3)} d, a training set exponential in the dimension.${where}`;
+  }
+
+  function colourDomain(s: Sweep): [number, number] {
+    const tStar = s.params['tStar'] ?? 0.1;
+    let hi = 1;
+    for (const v of s.tC) if (Number.isFinite(v) && v > hi) hi = v;
+    return [Math.min(1e-3, tStar / 3), hi];
+  }
+
+  function drawHeat(s: Sweep): void {
+    const width = widthOf(heatHost, 600, MAX_WIDTH, 260);
+    const height = Math.round(Math.max(260, Math.min(420, width * 0.68)));
+    const dMin = s.params['dMin'] ?? (s.rowsD[0] ?? 1);
+    const dMax = s.params['dMax'] ?? (s.rowsD[s.rowsD.length - 1] ?? 2);
+    const yLo = s.colsLog10n[0] ?? 0.3;
+    const yHi = s.colsLog10n[s.colsLog10n.length - 1] ?? 3;
+    const margin = { left: 50, right: 12, top: 12, bottom: 40 };
+    const required = Array.from(s.d, (d, i) => ({ d, y: s.log10nRequired[i] ?? Number.NaN })).filter((p) => p.y >= yLo && p.y <= yHi);
+    const landmarks = LANDMARKS.filter((l) => l.d >= dMin && l.d <= dMax);
+    const yTicks = logTicks(yLo, yHi);
+    const svg = Plot.plot({
+      width,
+      height,
+      marginLeft: margin.left,
+      marginRight: margin.right,
+      marginTop: margin.top,
+      marginBottom: margin.bottom,
+      className: 'cu-figure',
+      ariaLabel: `Heat map of the collapse time t_C over the dimension d (log scale) and the training-set size n (log of log scale), with the line where t_C equals t*`,
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: [dMin, dMax], label: 'dimension d →', labelAnchor: 'right', ticks: logTicks(dMin, dMax), tickFormat: (v: number) => formatValue(v) },
+      y: { type: 'log', domain: [yLo, yHi], label: '↑ training-set size n', ticks: yTicks, tickFormat: (v: number) => powerOfTen(v) },
+      marks: [
+        Plot.ruleX(landmarks, { x: 'd', stroke: 'white', strokeOpacity: 0.7, strokeDasharray: '3 3' }),
+        Plot.text(landmarks, { x: 'd', frameAnchor: 'top', dy: 6, dx: -3, textAnchor: 'end', text: 'label', fill: 'white', fontSize: 10 }),
+        Plot.line(required, { x: 'd', y: 'y', stroke: 'white', strokeWidth: 2.5, className: 'cu-required' }),
+        Plot.text(required.slice(Math.floor(required.length * 0.55), Math.floor(required.length * 0.55) + 1), {
+          x: 'd',
+          y: 'y',
+          text: () => `t_C = t* = ${formatValue(s.params['tStar'] ?? Number.NaN)}`,
+          dx: -6,
+          dy: -8,
+          textAnchor: 'end',
+          fill: 'white',
+          fontSize: 11,
+          fontWeight: 600,
+        }),
+        Plot.frame({ stroke: 'var(--muted)' }),
+      ],
+    });
+    paintHeat(svg, s, margin, width, height);
+    subscriptSvgText(svg);
+    svg.dataset['source'] = s.source;
+    svg.dataset['rows'] = String(s.rowsD.length);
+    svg.dataset['cols'] = String(s.colsLog10n.length);
+    heatHost.replaceChildren(svg);
+
+    const [lo, hi] = colourDomain(s);
+    // Plot draws a continuous ramp on a canvas, which the posters' server DOM lacks.
+    if (!canvasAvailable()) {
+      legendHost.replaceChildren();
+      return;
+    }
+    const colourLegend = Plot.legend({
+      color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: 'collapse time t_C', tickFormat: timeTick, ticks: logTicks(lo, hi).slice(0, 6) },
+      width: Math.min(320, width),
+      marginLeft: 14,
+      marginRight: 14,
+      className: 'cu-colour-legend',
+    });
+    subscriptSvgText(colourLegend);
+    colourLegend.setAttribute('aria-label', `Colour scale of t_C, from ${timeTick(lo)} to ${formatValue(hi, 2)}, log scale`);
+    legendHost.replaceChildren(colourLegend);
+  }
+
+  /** Cells under the axes: one canvas image in a browser, a coarse set of SVG rectangles without a canvas. */
+  function paintHeat(svg: SVGSVGElement | HTMLElement, s: Sweep, margin: { left: number; right: number; top: number; bottom: number }, width: number, height: number): void {
+    const plot = svg as unknown as Plot.Plot;
+    const x = plot.scale('x');
+    const y = plot.scale('y');
+    if (x === undefined || y === undefined || x.apply === undefined || y.apply === undefined) return;
+    const sx = x.apply;
+    const sy = y.apply;
+    const [lo, hi] = colourDomain(s);
+    const colour = Plot.scale({ color: { type: 'log', domain: [lo, hi], scheme: 'viridis' } });
+    const paint = (v: number): string => String(colour.apply(Math.min(hi, Math.max(lo, Number.isFinite(v) ? v : lo))));
+    const rows = s.rowsD.length;
+    const cols = s.colsLog10n.length;
+    const dEdges = edges(s.rowsD, s.params['dMin'] ?? (s.rowsD[0] ?? 1), s.params['dMax'] ?? (s.rowsD[rows - 1] ?? 2));
+    const nEdges = edges(s.colsLog10n, s.colsLog10n[0] ?? 0.3, s.colsLog10n[cols - 1] ?? 3);
+    const innerW = width - margin.left - margin.right;
+    const innerH = height - margin.top - margin.bottom;
+    const first = svg.querySelector(':scope > g');
+
+    const canvas = document.createElement('canvas');
+    const scale = 2;
+    canvas.width = Math.ceil(innerW * scale);
+    canvas.height = Math.ceil(innerH * scale);
+    const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
+    if (ctx !== null) {
+      for (let i = 0; i < rows; i++) {
+        const x0 = (Number(sx(dEdges[i])) - margin.left) * scale;
+        const x1 = (Number(sx(dEdges[i + 1])) - margin.left) * scale;
+        for (let j = 0; j < cols; j++) {
+          const y0 = (Number(sy(nEdges[j + 1])) - margin.top) * scale;
+          const y1 = (Number(sy(nEdges[j])) - margin.top) * scale;
+          ctx.fillStyle = paint(s.tC[i * cols + j] ?? Number.NaN);
+          // Half a pixel of overlap hides the seams antialiasing would leave between cells.
+          ctx.fillRect(Math.floor(x0), Math.floor(y0), Math.ceil(x1 - x0) + 1, Math.ceil(y1 - y0) + 1);
+        }
+      }
+      const image = document.createElementNS(SVG_NS, 'image');
+      image.setAttribute('class', 'cu-heat');
+      image.setAttribute('x', String(margin.left));
+      image.setAttribute('y', String(margin.top));
+      image.setAttribute('width', String(innerW));
+      image.setAttribute('height', String(innerH));
+      image.setAttribute('preserveAspectRatio', 'none');
+      image.setAttribute('href', canvas.toDataURL('image/png'));
+      svg.insertBefore(image, first);
+      return;
+    }
+    const group = document.createElementNS(SVG_NS, 'g');
+    group.setAttribute('class', 'cu-heat');
+    const rowStep = Math.ceil(rows / SVG_CELLS_PER_AXIS);
+    const colStep = Math.ceil(cols / SVG_CELLS_PER_AXIS);
+    for (let i = 0; i < rows; i += rowStep) {
+      const x0 = Number(sx(dEdges[i]));
+      const x1 = Number(sx(dEdges[Math.min(rows, i + rowStep)]));
+      for (let j = 0; j < cols; j += colStep) {
+        const y0 = Number(sy(nEdges[Math.min(cols, j + colStep)]));
+        const y1 = Number(sy(nEdges[j]));
+        const rect = document.createElementNS(SVG_NS, 'rect');
+        rect.setAttribute('x', x0.toFixed(1));
+        rect.setAttribute('y', y0.toFixed(1));
+        rect.setAttribute('width', (x1 - x0 + 0.4).toFixed(1));
+        rect.setAttribute('height', (y1 - y0 + 0.4).toFixed(1));
+        rect.setAttribute('fill', paint(s.tC[i * cols + j] ?? Number.NaN));
+        group.append(rect);
+      }
+    }
+    svg.insertBefore(group, first);
+  }
+
+  function drawSlices(s: Sweep): void {
+    const width = widthOf(slicesHost, 600, MAX_WIDTH, 240);
+    const height = Math.round(Math.max(260, Math.min(340, width * 0.75)));
+    const cols = s.colsLog10n.length;
+    const [lo] = colourDomain(s);
+    let hi = 1;
+    for (const v of s.tS) if (v > hi) hi = v;
+    for (const v of s.tC) if (Number.isFinite(v) && v > hi) hi = v;
+    const inRange = (v: number): boolean => Number.isFinite(v) && v >= lo && v <= hi;
+    const picked = sliceColumns(s.colsLog10n);
+    type Row = { d: number; t: number; n: string };
+    const lines: Row[] = [];
+    const labels: Row[] = [];
+    for (const j of picked) {
+      const n = `n ≈ ${powerOfTen(s.colsLog10n[j] ?? 0)}`;
+      let entry: Row | undefined;
+      for (let i = 0; i < s.rowsD.length; i++) {
+        const t = s.tC[i * cols + j] ?? Number.NaN;
+        const row = { d: s.rowsD[i] ?? Number.NaN, t: inRange(t) ? t : Number.NaN, n };
+        lines.push(row);
+        if (entry === undefined && inRange(t)) entry = row;
+      }
+      if (entry !== undefined) labels.push(entry);
+    }
+    const tStar = s.params['tStar'] ?? 0.1;
+    const tS = Array.from(s.d, (d, i) => ({ d, t: s.tS[i] ?? Number.NaN }));
+    const dLo = s.params['dMin'] ?? 1;
+    const dHi = s.params['dMax'] ?? 2;
+    // Each label sits where its curve enters the chart from below, to its left, in the gap before
+    // the next curve; only a curve entering at the very left edge gets its label on its right.
+    const leftHalf = (d: number): boolean => Math.log(d / dLo) < 0.12 * Math.log(dHi / dLo);
+    const svg = Plot.plot({
+      width,
+      height,
+      marginLeft: 44,
+      marginRight: 12,
+      marginTop: 16,
+      marginBottom: 40,
+      className: 'cu-slices-figure',
+      ariaLabel: `Collapse time t_C against d for ${picked.length} training-set sizes, with the speciation time t_S and the target t*`,
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: [dLo, dHi], label: 'dimension d →', labelAnchor: 'right', ticks: logTicks(dLo, dHi), tickFormat: (v: number) => formatValue(v) },
+      y: { type: 'log', domain: [lo, hi], label: '↑ time t', ticks: logTicks(lo, hi), tickFormat: timeTick, grid: true },
+      marks: [
+        Plot.ruleY([tStar], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'cu-tstar' }),
+        Plot.text([tStar], { y: (v: number) => v, frameAnchor: 'right', dy: -7, dx: -2, textAnchor: 'end', text: () => `t* = ${formatValue(tStar)}`, fill: 'var(--muted)', fontSize: 11 }),
+        Plot.line(tS, { x: 'd', y: 't', stroke: 'var(--accent)', strokeWidth: 2.2, className: 'cu-ts' }),
+        Plot.line(lines, { x: 'd', y: 't', z: 'n', stroke: 'var(--sample)', strokeWidth: 1.4, className: 'cu-slice' }),
+        ...(['start', 'end'] as const).map((anchor) =>
+          Plot.text(
+            labels.filter((r) => leftHalf(r.d) === (anchor === 'start')),
+            { x: 'd', y: 't', text: 'n', dx: anchor === 'start' ? 6 : -6, dy: -2, textAnchor: anchor, lineAnchor: 'bottom', fill: 'var(--fg-soft)', fontSize: 10, stroke: 'var(--bg)', strokeWidth: 3, paintOrder: 'stroke' },
+          ),
+        ),
+      ],
+    });
+    subscriptSvgText(svg);
+    svg.dataset['slices'] = String(picked.length);
+    slicesHost.replaceChildren(svg);
+  }
+
+  function draw(): void {
+    const s = shown;
+    if (s === undefined) return;
+    drawHeat(s);
+    drawSlices(s);
+    stage.dataset['source'] = s.source;
+    setRichText(readout, `${requirementText(s)} ${sourceText(s)}`);
+  }
+
+  const resize = new ResizeObserver(() => draw());
+  resize.observe(panels);
+
+  return {
+    show(output: RunOutput, _params: ParamValues) {
+      backend = output.backend;
+      live = sweepOf(output.params, output.result, 'live');
+      stage.classList.remove('is-stale');
+      present(staticSweep !== undefined && sameState(live.params, staticSweep.params) ? staticSweep : live);
+    },
+    pending() {
+      stage.classList.add('is-stale');
+    },
+    settled(note: string) {
+      stage.classList.remove('is-stale');
+      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure'));
+    },
+    restyle() {
+      draw();
+    },
+  };
+}

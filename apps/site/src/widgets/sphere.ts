@@ -1,0 +1,366 @@
+import * as Plot from '@observablehq/plot';
+import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import {
+  PLOT_STYLE,
+  column,
+  el,
+  legend,
+  legendItem,
+  logTickFormat,
+  panel,
+  paramNumber,
+  placeholderFigure,
+  range,
+  recordField,
+  recordList,
+  requiredNumber,
+  tag,
+  widthOf,
+} from './ch5-common.ts';
+import { createGlobe, type GlobeCentre } from './ch5-globe.ts';
+import { formatPercent, formatValue } from './format.ts';
+import { createTimeline, type Timeline } from './timeline.ts';
+import type { ParamValues } from './url-state.ts';
+import type { ViewContext, WidgetView } from './view.ts';
+
+/** The globe opens over the north-east Pacific: Alaska, California and Hawaii, where most of the week's events are. */
+const INITIAL_CENTRE: GlobeCentre = { lon: -140, lat: 35 };
+/** Colours of the heat-kernel profiles, in increasing s; theme variables so both themes read. */
+const PROFILE_COLOURS = ['var(--sample)', 'var(--accent)', 'var(--fg-soft)', 'var(--data)'] as const;
+/**
+ * The kernel panel's density axis reaches this far down so that the point where the series runs
+ * out of digits (10⁻¹² of its peak, where the result turns to NaN) shows beside Varadhan's form.
+ */
+const DENSITY_FLOOR = 1e-16;
+const MAX_SIDE = 320;
+const RAD_TO_DEG = 180 / Math.PI;
+
+interface Profile {
+  s: number;
+  theta: Float64Array;
+  density: Float64Array;
+  densityVaradhan: Float64Array;
+}
+
+interface Run {
+  n: number;
+  walkers: number;
+  s: number;
+  steps: number;
+  dataLat: Float64Array;
+  dataLon: Float64Array;
+  frameLat: Float64Array;
+  frameLon: Float64Array;
+  frameS: Float64Array;
+  /** 1 where the walker's end point passes the ratio test against the epicentres. */
+  memorized: Uint8Array;
+  memorizedFraction: number;
+  memorizedBaseline: number;
+  meanCos: number;
+  meanCosStdErr: number;
+  meanCosTheory: number;
+  maxNormError: number;
+  sMin: number;
+  seriesMinS: number;
+  minSeparationDeg: number;
+  earthquakesTotal: number;
+  profiles: Profile[];
+}
+
+function runOf(output: RunOutput): Run {
+  const r: ResultRecord = output.result;
+  const data = recordField(r, 'data');
+  const frames = recordField(r, 'frames');
+  const samples = recordField(r, 'samples');
+  const ratio = column(r, 'ratio');
+  const walkers = column(samples, 'lat').length;
+  const memorized = Uint8Array.from(ratio, (v) => (v < MEMORIZATION_RATIO ? 1 : 0));
+  const profiles = recordList(r, 'kernel').map((k) => ({
+    s: requiredNumber(k, 's'),
+    theta: column(k, 'theta'),
+    density: column(k, 'density'),
+    densityVaradhan: column(k, 'densityVaradhan'),
+  }));
+  return {
+    n: column(data, 'lat').length,
+    walkers,
+    s: paramNumber(output.params, 's', Number.NaN),
+    steps: paramNumber(output.params, 'steps', Number.NaN),
+    dataLat: column(data, 'lat'),
+    dataLon: column(data, 'lon'),
+    frameLat: column(frames, 'lat'),
+    frameLon: column(frames, 'lon'),
+    frameS: column(frames, 's'),
+    memorized,
+    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
+    memorizedBaseline: requiredNumber(r, 'memorizedBaseline'),
+    meanCos: requiredNumber(r, 'meanCos'),
+    meanCosStdErr: requiredNumber(r, 'meanCosStdErr'),
+    meanCosTheory: requiredNumber(r, 'meanCosTheory'),
+    maxNormError: requiredNumber(r, 'maxNormError'),
+    sMin: requiredNumber(r, 'sMin'),
+    seriesMinS: requiredNumber(r, 'seriesMinS'),
+    minSeparationDeg: requiredNumber(r, 'minSeparationDeg'),
+    earthquakesTotal: requiredNumber(r, 'earthquakesTotal'),
+    profiles,
+  };
+}
+
+const at = (a: ArrayLike<number>, i: number): number => a[i] ?? Number.NaN;
+
+function sText(s: number): string {
+  return `s = ${formatValue(s, 2)}`;
+}
+
+function summaryText(run: Run, backend: string): string {
+  const memorized = run.memorized.reduce((a, b) => a + b, 0);
+  return (
+    `${memorized} of ${run.walkers} walkers (${formatPercent(run.memorizedFraction)}), run backwards from the uniform law at ${sText(run.s)} to ${sText(run.sMin)} ` +
+    `with the exact score of ${run.n} heat-kernel-smoothed epicentres, end on an epicentre (ratio test < 1/3). ` +
+    `Real earthquakes held out of training pass the same test ${formatPercent(run.memorizedBaseline)} of the time, because seismicity repeats in the same places. ` +
+    `The forward walk gives E cos θ = ${formatValue(run.meanCos)} ± ${formatValue(run.meanCosStdErr, 2)} against e⁻ˢ = ${formatValue(run.meanCosTheory)}, ` +
+    `and every point stayed on the sphere to ${formatValue(run.maxNormError, 1)}. Computed on the ${backend} backend.`
+  );
+}
+
+/**
+ * Chapter 5's globe: the geodesic random walk run backwards with the exact score of earthquake
+ * epicentres, on an orthographic globe with coastlines; beside it the memorization test against
+ * held-out quakes, the forward walk against the heat kernel's E cos θ = e^{−s}, and the heat
+ * kernel as a Legendre series and in Varadhan's form.
+ */
+export function sphereView(context: ViewContext): WidgetView {
+  const { stage, readout, summary } = context;
+  stage.classList.add('ch5-stage', 'sp5-stage');
+
+  let run: Run | undefined;
+  let frameIndex = 0;
+
+  const globe = createGlobe({
+    className: 'sp5-globe',
+    initial: INITIAL_CENTRE,
+    label: () =>
+      run === undefined
+        ? 'Globe with coastlines; the earthquake epicentres and generated samples appear when the run ends'
+        : `Globe with ${run.n} training epicentres and ${run.walkers} walkers at ${sText(at(run.frameS, frameIndex))}`,
+    marks: () => globeMarks(),
+    drawn: (svg) => {
+      if (run === undefined) return;
+      tag(svg, { frame: frameIndex, walkers: run.walkers, training: run.n, memorized: run.memorized.reduce((a, b) => a + b, 0) });
+    },
+  });
+  const globePanel = el('figure', 'ch5-panel sp5-globe-panel');
+  globePanel.append(el('figcaption', 'ch5-panel-title', 'Backward geodesic random walk on S²'), globe.element);
+  const timeline: Timeline = createTimeline({
+    label: 'Brownian time of the backward walk',
+    describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
+    onFrame: (index) => {
+      frameIndex = index;
+      globe.draw();
+      describeFrame();
+    },
+  });
+  globePanel.append(
+    timeline.element,
+    legend([
+      legendItem('ring', 'var(--fg-soft)', 'training epicentres'),
+      legendItem('dot', 'var(--sample)', 'walkers'),
+      legendItem('dot', 'var(--memorized)', 'end on an epicentre'),
+    ]),
+  );
+
+  const memPanel = panel('sp5-mem-panel', 'Memorization test (ratio < 1/3)');
+  const cosPanel = panel('sp5-cos-panel', 'Forward walk: E cos θ against e⁻ˢ');
+  const kernelPanel = panel('sp5-kernel-panel', 'Heat kernel: Legendre series and Varadhan’s form');
+  const kernelLegend = el('p', 'ch5-legend');
+  kernelPanel.element.append(kernelLegend);
+  const side = el('div', 'sp5-side');
+  side.append(memPanel.element, cosPanel.element);
+  const top = el('div', 'sp5-top');
+  top.append(globePanel, side);
+  stage.append(top, kernelPanel.element);
+  globe.draw();
+  memPanel.plot.append(placeholderFigure(280, 120, 'Computing…'));
+
+  function globeMarks(): Plot.Markish[] {
+    const r = run;
+    if (r === undefined) return [];
+    const base = frameIndex * r.walkers;
+    const novel = range(r.walkers).filter((i) => r.memorized[i] === 0);
+    const copies = range(r.walkers).filter((i) => r.memorized[i] === 1);
+    const lon = (i: number): number => at(r.frameLon, base + i);
+    const lat = (i: number): number => at(r.frameLat, base + i);
+    return [
+      Plot.dot(range(r.n), { x: (i: number) => at(r.dataLon, i), y: (i: number) => at(r.dataLat, i), r: 3.4, stroke: 'var(--fg-soft)', strokeWidth: 1, fill: 'none', className: 'sp5-data' }),
+      Plot.dot(novel, { x: lon, y: lat, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.85, className: 'sp5-samples sp5-novel' }),
+      Plot.dot(copies, { x: lon, y: lat, r: 2.2, fill: 'var(--memorized)', fillOpacity: 0.9, className: 'sp5-samples sp5-memorized' }),
+    ];
+  }
+
+  function describeFrame(): void {
+    const r = run;
+    if (r === undefined) return;
+    const s = at(r.frameS, frameIndex);
+    const last = r.frameS.length - 1;
+    // √s is the geodesic spread of the heat kernel per tangent direction, in radians.
+    const spread = Math.sqrt(s) * RAD_TO_DEG;
+    const where = `${sText(s)}, frame ${frameIndex + 1} of ${r.frameS.length}: the heat kernel around each epicentre is about ${formatValue(spread, 2)}° wide`;
+    readout.textContent =
+      frameIndex === last
+        ? `${where} (${formatValue(spread * 111, 2)} km): the end of the backward walk.`
+        : frameIndex === 0
+          ? `${where}: walkers start from the uniform law. Colours anticipate the end: orange walkers will finish on an epicentre.`
+          : `${where}. Colours anticipate the end: orange walkers will finish on an epicentre.`;
+  }
+
+  function sideWidth(): number {
+    return widthOf(side, MAX_SIDE, MAX_SIDE, 240);
+  }
+
+  function drawMemorization(r: Run): void {
+    const rows = [
+      { what: 'generated samples', value: r.memorizedFraction, cls: 'sample' },
+      { what: 'held-out real quakes', value: r.memorizedBaseline, cls: 'data' },
+    ];
+    const svg = Plot.plot({
+      width: sideWidth(),
+      height: 118,
+      marginLeft: 128,
+      marginRight: 44,
+      marginBottom: 30,
+      className: 'sp5-mem-figure',
+      ariaLabel: `Memorized fraction: generated samples ${formatPercent(r.memorizedFraction)}, held-out real quakes ${formatPercent(r.memorizedBaseline)}`,
+      style: PLOT_STYLE,
+      x: { domain: [0, 1], label: 'fraction passing the test', tickFormat: (v: number) => formatPercent(v), ticks: 3 },
+      y: { domain: rows.map((d) => d.what), label: null },
+      marks: [
+        Plot.barX(rows, { x: 'value', y: 'what', fill: (d: { cls: string }) => (d.cls === 'sample' ? 'var(--memorized)' : 'var(--data)'), className: 'sp5-mem-bars' }),
+        Plot.text(rows, { x: 'value', y: 'what', text: (d: { value: number }) => formatPercent(d.value), dx: 4, textAnchor: 'start', fill: 'currentColor', className: 'sp5-mem-labels' }),
+        Plot.ruleX([0], { stroke: 'var(--muted)' }),
+      ],
+    });
+    tag(svg, { fraction: r.memorizedFraction, baseline: r.memorizedBaseline });
+    memPanel.plot.replaceChildren(svg);
+    memPanel.note.hidden = false;
+    memPanel.note.textContent = `Held-out quakes: real events not used for training, tested against the same ${r.n} epicentres.`;
+  }
+
+  function drawForwardCheck(r: Run): void {
+    const width = sideWidth();
+    // e^{−s} over the range of the control: the curve the walker's mean must follow, whatever s is chosen.
+    const curve = range(121).map((i) => {
+      const s = 10 ** (-2 + (3 * i) / 120);
+      return { s, c: Math.exp(-s) };
+    });
+    const lo = r.meanCos - 2 * r.meanCosStdErr;
+    const hi = r.meanCos + 2 * r.meanCosStdErr;
+    const svg = Plot.plot({
+      width,
+      height: Math.round(width * 0.62),
+      marginLeft: 40,
+      marginBottom: 32,
+      marginRight: 10,
+      className: 'sp5-cos-figure',
+      ariaLabel: `Mean cosine of the angle travelled by the forward walk at ${sText(r.s)}: ${formatValue(r.meanCos)} against the heat kernel's e⁻ˢ = ${formatValue(r.meanCosTheory)}`,
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: [0.01, 10], label: 'Brownian time s', ticks: [0.01, 0.1, 1, 10], tickFormat: logTickFormat },
+      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: 'E cos θ', ticks: 5, grid: true },
+      marks: [
+        Plot.ruleY([0], { stroke: 'var(--muted)' }),
+        Plot.line(curve, { x: 's', y: 'c', stroke: 'var(--accent)', strokeWidth: 1.5, className: 'sp5-cos-theory' }),
+        Plot.ruleX([r.s], { y1: lo, y2: hi, stroke: 'var(--sample)', strokeWidth: 2, className: 'sp5-cos-error' }),
+        Plot.dot([r.s], { x: (s: number) => s, y: () => r.meanCos, r: 3.5, fill: 'var(--sample)', className: 'sp5-cos-sim' }),
+      ],
+    });
+    tag(svg, { s: r.s, meancos: r.meanCos, theory: r.meanCosTheory });
+    cosPanel.plot.replaceChildren(svg);
+    cosPanel.note.hidden = false;
+    cosPanel.note.textContent = `${r.walkers} walkers, ${r.steps} steps: ${formatValue(r.meanCos)} ± ${formatValue(2 * r.meanCosStdErr, 2)} (2 s.e.) against e⁻ˢ = ${formatValue(r.meanCosTheory)}.`;
+  }
+
+  function drawKernel(r: Run): void {
+    const width = widthOf(kernelPanel.plot, 640, 680, 260);
+    interface Point {
+      profile: number;
+      theta: number;
+      p: number;
+    }
+    const series: Point[] = [];
+    const varadhan: Point[] = [];
+    r.profiles.forEach((profile, k) => {
+      for (let i = 0; i < profile.theta.length; i++) {
+        const theta = at(profile.theta, i) * RAD_TO_DEG;
+        const p = at(profile.density, i);
+        const q = at(profile.densityVaradhan, i);
+        // NaN marks where the series has no correct digits left: a gap in its curve, not a value.
+        series.push({ profile: k, theta, p: Number.isFinite(p) && p > DENSITY_FLOOR ? p : Number.NaN });
+        varadhan.push({ profile: k, theta, p: Number.isFinite(q) && q > DENSITY_FLOOR ? q : Number.NaN });
+      }
+    });
+    const colour = (d: Point): string => PROFILE_COLOURS[Math.min(d.profile, PROFILE_COLOURS.length - 1)] ?? 'currentColor';
+    const svg = Plot.plot({
+      width,
+      height: Math.round(Math.min(280, width * 0.55)),
+      marginLeft: 48,
+      marginBottom: 34,
+      marginRight: 12,
+      className: 'sp5-kernel-figure',
+      ariaLabel: `Heat kernel of the sphere against the geodesic distance θ for s = ${r.profiles.map((p) => formatValue(p.s, 2)).join(', ')}: the Legendre series (solid) and Varadhan’s form (dashed)`,
+      style: PLOT_STYLE,
+      x: { domain: [0, 180], label: 'geodesic distance θ (degrees)', ticks: [0, 30, 60, 90, 120, 150, 180] },
+      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: 'density p_s(θ) per unit area', ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickFormat, grid: true },
+      marks: [
+        Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sp5-kernel-varadhan' }),
+        Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sp5-kernel-series' }),
+      ],
+    });
+    tag(svg, { profiles: r.profiles.length });
+    kernelPanel.plot.replaceChildren(svg);
+    kernelLegend.replaceChildren(
+      ...r.profiles.map((p, k) =>
+        legendItem('line', PROFILE_COLOURS[Math.min(k, PROFILE_COLOURS.length - 1)] ?? 'currentColor', `${sText(p.s)}${p.s === r.s ? ' (this run)' : p.s === r.seriesMinS ? ' (the switch)' : ''}`),
+      ),
+      legendItem('line', 'var(--fg-soft)', 'series (solid)'),
+      legendItem('dash', 'var(--fg-soft)', 'Varadhan (dashed)'),
+    );
+    kernelPanel.note.hidden = false;
+    kernelPanel.note.textContent =
+      `Below s = ${formatValue(r.seriesMinS, 2)} the walk's score uses Varadhan's form: the series needs ever more terms and cancels to nothing in the tails (its curve stops). ` +
+      `Above it the series is cheap and exact, while Varadhan's form drifts off near the antipode θ = 180°.`;
+  }
+
+  function drawAll(): void {
+    globe.draw();
+    if (run === undefined) return;
+    drawMemorization(run);
+    drawForwardCheck(run);
+    drawKernel(run);
+  }
+
+  const resize = new ResizeObserver(() => drawAll());
+  resize.observe(stage);
+
+  return {
+    show(output: RunOutput, _params: ParamValues) {
+      run = runOf(output);
+      stage.classList.remove('is-stale');
+      drawMemorization(run);
+      drawForwardCheck(run);
+      drawKernel(run);
+      timeline.reset(run.frameS.length);
+      summary.textContent = summaryText(run, output.backend);
+    },
+    pending() {
+      stage.classList.add('is-stale');
+      timeline.pause();
+    },
+    settled(note: string) {
+      stage.classList.remove('is-stale');
+      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note));
+    },
+    restyle() {
+      drawAll();
+    },
+  };
+}

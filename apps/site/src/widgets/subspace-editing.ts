@@ -1,0 +1,326 @@
+import * as Plot from '@observablehq/plot';
+import type { ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { PLOT_STYLE, chartWidth, el, inkOf, legend, numbersField, placeholderFigure, svgEl } from './ch4-common.ts';
+import { formatPercent, formatValue } from './format.ts';
+import { float32Field, float64Field, numberField } from './result-fields.ts';
+import type { ParamValues } from './url-state.ts';
+import type { ViewContext, WidgetView } from './view.ts';
+import './ch4-widgets.css';
+
+/** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
+const PLUS: [number, number, number] = [207, 95, 31];
+const MINUS: [number, number, number] = [47, 127, 208];
+
+interface Edit {
+  digit: number;
+  direction: number;
+  width: number;
+  height: number;
+  count: number;
+  baseIndex: number;
+  strengths: Float64Array;
+  strip: Float32Array;
+  directions: Float32Array;
+  variances: Float64Array;
+  explained: Float64Array;
+  norms: Float64Array;
+  normLower: Float64Array;
+  normUpper: Float64Array;
+  clipped: Float64Array;
+  classNorms: [number, number];
+}
+
+function read(result: ResultRecord): Edit {
+  const range = numbersField(result, 'classNormRange');
+  return {
+    digit: numberField(result, 'digit'),
+    direction: numberField(result, 'direction'),
+    width: numberField(result, 'width'),
+    height: numberField(result, 'height'),
+    count: numberField(result, 'count'),
+    baseIndex: numberField(result, 'baseIndex'),
+    strengths: float64Field(result, 'strengths'),
+    strip: float32Field(result, 'strip'),
+    directions: float32Field(result, 'directions'),
+    variances: float64Field(result, 'variances'),
+    explained: float64Field(result, 'explainedVariance'),
+    norms: float64Field(result, 'norms'),
+    normLower: float64Field(result, 'normLower'),
+    normUpper: float64Field(result, 'normUpper'),
+    clipped: float64Field(result, 'clippedFraction'),
+    classNorms: [range[0] ?? Number.NaN, range[1] ?? Number.NaN],
+  };
+}
+
+/**
+ * One image as a PNG data URL, for an SVG <image>: the strip then stays a single vector figure
+ * (exported and printed as such) while each digit keeps its exact 28 × 28 pixels.
+ */
+function imageUrl(w: number, h: number, paint: (k: number) => [number, number, number, number]): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
+  if (ctx === null) return '';
+  const image = ctx.createImageData(w, h);
+  for (let k = 0; k < w * h; k++) {
+    const [r, g, b, a] = paint(k);
+    image.data[4 * k] = r;
+    image.data[4 * k + 1] = g;
+    image.data[4 * k + 2] = b;
+    image.data[4 * k + 3] = a;
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL('image/png');
+}
+
+function strengthLabel(s: number): string {
+  if (s === 0) return 's = 0';
+  return `${s > 0 ? '+' : '−'}${formatValue(Math.abs(s), 2)}`;
+}
+
+/** The strip: the edited digits from −s to +s (the base digit framed), then the direction itself. */
+function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVGSVGElement {
+  const frames = e.strengths.length;
+  const tiles = frames + 1;
+  const columns = width < 440 ? Math.ceil(tiles / 2) : tiles;
+  const rows = Math.ceil(tiles / columns);
+  const gap = 8;
+  const extra = 10;
+  const cell = Math.floor((width - gap * (columns - 1) - extra) / columns);
+  const labelRoom = 30;
+  const height = rows * (cell + labelRoom) + 22;
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'se-strip' });
+  const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 11 });
+  heading.textContent = `strength s, in class standard deviations along v${subscript(e.direction)} →`;
+  svg.append(heading);
+  const dim = e.width * e.height;
+  const place = (tile: number): { x: number; y: number } => {
+    const column = tile % columns;
+    const row = Math.floor(tile / columns);
+    // The direction tile sits a little apart from the strip it explains.
+    const shift = tile === frames && rows === 1 ? extra : 0;
+    return { x: column * (cell + gap) + shift, y: 20 + row * (cell + labelRoom) };
+  };
+  for (let f = 0; f < frames; f++) {
+    const { x, y } = place(f);
+    const s = e.strengths[f] ?? 0;
+    const href = imageUrl(e.width, e.height, (k) => [ink[0], ink[1], ink[2], Math.round(255 * Math.min(1, Math.max(0, e.strip[f * dim + k] ?? 0)))]);
+    const isBase = s === 0;
+    svg.append(
+      svgEl('rect', {
+        x: x - 1,
+        y: y - 1,
+        width: cell + 2,
+        height: cell + 2,
+        rx: 3,
+        fill: 'var(--bg)',
+        stroke: isBase ? 'var(--accent)' : 'var(--rule)',
+        'stroke-width': isBase ? 2 : 1,
+        class: isBase ? 'se-frame-border se-base' : 'se-frame-border',
+      }),
+      svgEl('image', {
+        href,
+        x,
+        y,
+        width: cell,
+        height: cell,
+        preserveAspectRatio: 'none',
+        style: 'image-rendering: pixelated',
+        class: 'se-frame',
+        'data-strength': String(s),
+      }),
+    );
+    const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'se-frame-label' });
+    label.textContent = isBase ? 'base' : strengthLabel(s);
+    svg.append(label);
+  }
+  // The direction: orange where moving along +v adds ink, blue where it removes it.
+  const j = e.direction - 1;
+  let peak = 1e-12;
+  for (let k = 0; k < dim; k++) peak = Math.max(peak, Math.abs(e.directions[j * dim + k] ?? 0));
+  const { x, y } = place(frames);
+  const href = imageUrl(e.width, e.height, (k) => {
+    const v = (e.directions[j * dim + k] ?? 0) / peak;
+    const c = v >= 0 ? PLUS : MINUS;
+    return [c[0], c[1], c[2], Math.round(255 * Math.min(1, Math.abs(v)))];
+  });
+  svg.append(
+    svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }),
+    svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'se-direction' }),
+  );
+  const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: 'currentColor', 'font-size': 11, class: 'se-direction-label' });
+  label.textContent = `v${subscript(e.direction)}`;
+  svg.append(label);
+  svg.dataset['frames'] = String(frames);
+  svg.dataset['digit'] = String(e.digit);
+  svg.dataset['direction'] = String(e.direction);
+  svg.dataset['strength'] = String(e.strengths[frames - 1] ?? 0);
+  svg.setAttribute(
+    'aria-label',
+    `A held-out handwritten ${e.digit} edited along principal direction ${e.direction} of its class, at strengths ${Array.from(e.strengths, (s) => formatValue(s, 2)).join(', ')}, followed by an image of the direction`,
+  );
+  return svg;
+}
+
+function subscript(n: number): string {
+  return String(n)
+    .split('')
+    .map((c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)] ?? c)
+    .join('');
+}
+
+function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
+  const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));
+  return Plot.plot({
+    width,
+    height: 170,
+    marginLeft: 40,
+    marginRight: 8,
+    marginTop: 22,
+    marginBottom: 32,
+    className: 'se-variance',
+    ariaLabel: `Share of the class variance along each of the top ${bars.length} principal directions; direction ${e.direction} is highlighted`,
+    style: PLOT_STYLE,
+    x: { type: 'band', label: 'principal direction →', labelAnchor: 'right', padding: 0.2 },
+    y: { label: '↑ share of variance', labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
+    marks: [
+      Plot.barY(bars, {
+        x: 'k',
+        y: 'v',
+        fill: (b: { chosen: boolean }) => (b.chosen ? 'var(--accent)' : 'var(--data)'),
+        className: 'se-variance-bars',
+        title: (b: { k: number; v: number }) => `direction ${b.k}: ${formatPercent(b.v)} of the class variance`,
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
+  const rows = Array.from(e.strengths, (s, i) => ({ s, norm: e.norms[i] ?? Number.NaN, lo: e.normLower[i] ?? Number.NaN, hi: e.normUpper[i] ?? Number.NaN }));
+  const [cLo, cHi] = e.classNorms;
+  const sMax = Math.max(1e-9, ...rows.map((r) => Math.abs(r.s)));
+  const yHi = Math.max(cHi, ...rows.map((r) => r.hi)) * 1.05;
+  return Plot.plot({
+    width,
+    height: 170,
+    marginLeft: 40,
+    marginRight: 8,
+    marginTop: 22,
+    marginBottom: 32,
+    className: 'se-norms',
+    ariaLabel: 'Norm of each edited image against the strength, inside the stated bound ‖base‖ ± |s|σ and beside the range of norms of the class',
+    style: PLOT_STYLE,
+    x: { domain: [-sMax * 1.1, sMax * 1.1], label: 'strength s →', labelAnchor: 'right' },
+    y: { domain: [0, yHi], label: '↑ image norm', labelAnchor: 'top', grid: true },
+    marks: [
+      Plot.rectY([{ x1: -sMax * 1.1, x2: sMax * 1.1, y1: cLo, y2: cHi }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'var(--data)', fillOpacity: 0.18, className: 'se-class-range' }),
+      Plot.areaY(rows, { x: 's', y1: 'lo', y2: 'hi', fill: 'var(--accent)', fillOpacity: 0.14, className: 'se-norm-bound' }),
+      Plot.line(rows, { x: 's', y: 'norm', stroke: 'var(--fg)', strokeWidth: 1.4 }),
+      Plot.dot(rows, { x: 's', y: 'norm', fill: 'var(--fg)', r: 3, className: 'se-norm-points' }),
+    ],
+  });
+}
+
+function inClassRange(e: Edit): number {
+  let inside = 0;
+  for (const v of e.norms) if (v >= e.classNorms[0] && v <= e.classNorms[1]) inside++;
+  return inside;
+}
+
+function withinBound(e: Edit): boolean {
+  for (let i = 0; i < e.norms.length; i++) {
+    const v = e.norms[i] ?? Number.NaN;
+    // A relative slack of 10⁻⁶ absorbs the Float32 pixels the norms are computed from.
+    if (!(v >= (e.normLower[i] ?? 0) * (1 - 1e-6) && v <= (e.normUpper[i] ?? 0) * (1 + 1e-6))) return false;
+  }
+  return true;
+}
+
+function readoutText(e: Edit): string {
+  const j = e.direction - 1;
+  const sigma = Math.sqrt(e.variances[j] ?? Number.NaN);
+  const s = e.strengths[e.strengths.length - 1] ?? 0;
+  const maxClip = Math.max(...Array.from(e.clipped));
+  return `Digit ${e.digit}: image ${e.baseIndex + 1} of the ${e.count} in its class, left out of the PCA. Direction ${e.direction} of ${e.variances.length} carries ${formatPercent(e.explained[j] ?? Number.NaN)} of the class variance (σ${subscript(e.direction)} = ${formatValue(sigma, 3)} in pixel units); the strip moves from −${formatValue(s, 2)} to +${formatValue(s, 2)} of it. Image norms ${formatValue(Math.min(...e.norms), 3)} to ${formatValue(Math.max(...e.norms), 3)}, ${withinBound(e) ? 'all' : 'not all'} within the bound |‖edit‖ − ‖base‖| ≤ |s|σ; ${inClassRange(e)} of ${e.norms.length} inside the class’s 1–99% range of norms [${formatValue(e.classNorms[0], 3)}, ${formatValue(e.classNorms[1], 3)}]. Up to ${formatPercent(maxClip)} of pixels clipped to [0, 1].`;
+}
+
+function summaryText(e: Edit): string {
+  const j = e.direction - 1;
+  const s = e.strengths[e.strengths.length - 1] ?? 0;
+  return `A held-out ${e.digit} moved along principal direction ${e.direction} of its class (${formatPercent(e.explained[j] ?? Number.NaN)} of the class variance) from −${formatValue(s, 2)} to +${formatValue(s, 2)} standard deviations: ${inClassRange(e)} of ${e.norms.length} edited images keep a norm typical of the class, and every one ${withinBound(e) ? 'stays' : 'does not stay'} within the stated norm bound.`;
+}
+
+/**
+ * Chapter 4's editing figure: a strip of one held-out MNIST digit moved along one principal
+ * direction of its class, the direction as an image, its share of the class variance, and the
+ * images' norms against the stated bound.
+ */
+export function subspaceEditingView(context: ViewContext): WidgetView {
+  const { stage, readout, summary } = context;
+  stage.classList.add('ch4-stage', 'se-stage');
+  const stripHost = el('div', 'ch4-plot se-strip-host');
+  stripHost.dataset['plot'] = '';
+  stripHost.append(placeholderFigure(560, 130, 'Computing the first strip…', 'se-placeholder'));
+  const keys = legend('se-legend', [
+    { label: 'base digit (s = 0, framed)', colour: 'var(--accent)', shape: 'ring' },
+    { label: 'direction: adds ink', colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
+    { label: 'removes ink', colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
+  ]);
+  const side = el('div', 'se-side');
+  const variancePanel = el('div', 'ch4-panel');
+  const varianceHost = el('div', 'ch4-plot');
+  variancePanel.append(el('p', 'ch4-panel-title', 'Share of the class variance per direction'), varianceHost);
+  const normPanel = el('div', 'ch4-panel');
+  const normHost = el('div', 'ch4-plot');
+  const normKeys = legend('se-norm-legend', [
+    { label: 'stated bound ‖base‖ ± |s|σ', colour: 'var(--accent)', shape: 'band' },
+    { label: 'class 1–99% range', colour: 'var(--data)', shape: 'band' },
+  ]);
+  normPanel.append(el('p', 'ch4-panel-title', 'Norm of each edited image'), normHost, normKeys);
+  side.append(variancePanel, normPanel);
+  side.hidden = true;
+  stage.append(stripHost, keys, side);
+
+  let edit: Edit | undefined;
+
+  function draw(): void {
+    const e = edit;
+    if (e === undefined) return;
+    stripHost.replaceChildren(stripFigure(e, chartWidth(stripHost, 640, 680, 280), inkOf(stage)));
+    side.hidden = false;
+    varianceHost.replaceChildren(varianceChart(e, chartWidth(varianceHost, 300, 380, 220)));
+    normHost.replaceChildren(normChart(e, chartWidth(normHost, 300, 380, 220)));
+    readout.textContent = readoutText(e);
+  }
+
+  let drawnWidth = -1;
+  const resize = new ResizeObserver(() => {
+    const width = stage.clientWidth;
+    if (width === drawnWidth) return;
+    drawnWidth = width;
+    draw();
+  });
+  resize.observe(stage);
+
+  return {
+    show(output: RunOutput, _params: ParamValues) {
+      edit = read(output.result);
+      stage.classList.remove('is-stale');
+      draw();
+      summary.textContent = summaryText(edit);
+    },
+    pending() {
+      stage.classList.add('is-stale');
+    },
+    settled(note: string) {
+      stage.classList.remove('is-stale');
+      if (edit === undefined) stripHost.replaceChildren(placeholderFigure(560, 130, note, 'se-placeholder'));
+    },
+    restyle() {
+      draw();
+    },
+  };
+}

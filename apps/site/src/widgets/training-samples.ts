@@ -1,0 +1,282 @@
+import * as Plot from '@observablehq/plot';
+import { MEMORIZATION_RATIO, type ResultRecord, type TrainingSamplesResult, type TrainingSamplesRun } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import {
+  PLOT_STYLE,
+  chartWidth,
+  createGrid,
+  createPanel,
+  decadeTicks,
+  float32At,
+  logAxisX,
+  float64At,
+  formatTime,
+  int32At,
+  legend,
+  numberAt,
+  placeholder,
+  range,
+  recordsAt,
+  seriesColours,
+  setRichText,
+  swatch,
+  type Panel,
+} from './ch3-common.ts';
+import { formatPercent, formatValue } from './format.ts';
+import type { ParamValues } from './url-state.ts';
+import type { ViewContext, WidgetView } from './view.ts';
+
+const MAX_WIDTH = 720;
+const MAX_SCATTER = 380;
+
+function readRun(record: ResultRecord, i: number): TrainingSamplesRun {
+  const where = `runs[${i}].`;
+  return {
+    psiN: numberAt(record, 'psiN', where),
+    n: numberAt(record, 'n', where),
+    training: float32At(record, 'training', where),
+    curveTau: float64At(record, 'curveTau', where),
+    memorizedCurve: float64At(record, 'memorizedCurve', where),
+    samples: float32At(record, 'samples', where),
+    nearest: int32At(record, 'nearest', where),
+    ratio: float32At(record, 'ratio', where),
+    memorizedFraction: numberAt(record, 'memorizedFraction', where),
+    trainLoss: numberAt(record, 'trainLoss', where),
+    testLoss: numberAt(record, 'testLoss', where),
+    generalizationGap: numberAt(record, 'generalizationGap', where),
+    tauMem: numberAt(record, 'tauMem', where),
+    tauMemTheory: numberAt(record, 'tauMemTheory', where),
+  };
+}
+
+function readResult(result: ResultRecord): TrainingSamplesResult {
+  return {
+    d: numberAt(result, 'd'),
+    p: numberAt(result, 'p'),
+    t: numberAt(result, 't'),
+    tau: numberAt(result, 'tau'),
+    memorizedBaselineTheory: numberAt(result, 'memorizedBaselineTheory'),
+    runs: recordsAt(result, 'runs').map(readRun),
+  };
+}
+
+interface State {
+  r: TrainingSamplesResult;
+  colours: string[];
+  /** Half-width of the square the scatter plots show. */
+  extent: number;
+}
+
+function stateOf(output: RunOutput): State {
+  const r = readResult(output.result);
+  let reach = 0;
+  for (const run of r.runs) {
+    for (let i = 0; i < run.n; i++) {
+      reach = Math.max(reach, Math.abs(run.training[i * r.d] ?? 0), Math.abs(run.training[i * r.d + 1] ?? 0));
+    }
+  }
+  return { r, colours: seriesColours(r.runs.length), extent: Math.max(3, Math.ceil(reach * 1.15 * 2) / 2) };
+}
+
+/** Where the chosen τ sits against this n's τ_mem, in words. */
+function phase(run: TrainingSamplesRun, tau: number): string {
+  if (!Number.isFinite(run.tauMem)) return 'a model that does not memorize';
+  if (tau < run.tauMem / 3) return 'before τ_mem';
+  if (tau > run.tauMem * 3) return 'after τ_mem';
+  return 'near τ_mem';
+}
+
+function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
+  const { r } = s;
+  const taus = r.runs.flatMap((run) => [...run.curveTau, run.tauMem]).concat([r.tau]).filter((x) => Number.isFinite(x) && x > 0);
+  const lo = Math.min(...taus) / 2;
+  const hi = Math.max(...taus) * 2;
+  const colour = (i: number): string => s.colours[i] ?? 'currentColor';
+  const points = r.runs.flatMap((run, i) => range(run.curveTau.length).map((k) => ({ run: i, tau: run.curveTau[k] ?? 1, f: run.memorizedCurve[k] ?? 0 })));
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: 46,
+    marginRight: 12,
+    marginTop: 22,
+    marginBottom: 34,
+    className: 'ts-curve-figure',
+    ariaLabel: `Memorized fraction of generated samples against training time τ, for n = ${r.runs.map((x) => x.n).join(' and ')}`,
+    ariaDescription: r.runs.map((run) => `n = ${run.n}: τ_mem ≈ ${formatTime(run.tauMem)}.`).join(' '),
+    style: PLOT_STYLE,
+    x: { type: 'log', domain: [lo, hi] },
+    y: { domain: [0, 1], label: '↑ memorized fraction', ticks: 5, tickFormat: (f: number) => formatPercent(f) },
+    marks: [
+      logAxisX(decadeTicks(lo, hi, Math.floor(width / 55)), { label: 'training time τ →' }),
+      Plot.frame({ strokeOpacity: 0.15 }),
+      Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'ts-baseline' }),
+      ...r.runs.map((run, i) =>
+        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { stroke: colour(i), strokeDasharray: '5 3', strokeWidth: 1.2, className: 'ts-tau-mem' }),
+      ),
+      Plot.ruleX([r.tau], { stroke: 'var(--fg)', strokeWidth: 1.5, className: 'ts-tau' }),
+      Plot.text([`τ = ${formatTime(r.tau)}`], { x: () => r.tau, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11 }),
+      ...r.runs.map((_run, i) =>
+        Plot.line(
+          points.filter((pt) => pt.run === i),
+          { x: 'tau', y: 'f', stroke: colour(i), strokeWidth: 1.8, className: 'ts-curve' },
+        ),
+      ),
+      Plot.dot(points, { x: 'tau', y: 'f', r: 3, fill: (pt: { run: number }) => colour(pt.run), className: 'ts-curve-point' }),
+      Plot.dot(r.runs, {
+        x: () => r.tau,
+        y: (run: TrainingSamplesRun) => run.memorizedFraction,
+        r: 5.5,
+        fill: 'none',
+        stroke: (_run: TrainingSamplesRun, i: number) => colour(i),
+        strokeWidth: 2,
+        className: 'ts-now',
+      }),
+    ],
+    color: { type: 'identity' },
+  });
+}
+
+function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: number): SVGSVGElement | HTMLElement {
+  const { r, extent } = s;
+  const d = r.d;
+  const m = run.ratio.length;
+  const memorized = range(m).filter((i) => (run.ratio[i] ?? 1) < MEMORIZATION_RATIO);
+  const novel = range(m).filter((i) => !((run.ratio[i] ?? 1) < MEMORIZATION_RATIO));
+  const x = (i: number): number => run.samples[i * d] ?? Number.NaN;
+  const y = (i: number): number => run.samples[i * d + 1] ?? Number.NaN;
+  const svg = Plot.plot({
+    width: size,
+    height: size,
+    marginLeft: 34,
+    marginRight: 8,
+    marginTop: 20,
+    marginBottom: 30,
+    className: `ts-scatter-${index}`,
+    ariaLabel: `Samples of the model trained on n = ${run.n} points for τ = ${formatTime(r.tau)}, in the first two of ${d} coordinates`,
+    ariaDescription: `${memorized.length} of ${m} samples copy a training point.`,
+    style: PLOT_STYLE,
+    x: { domain: [-extent, extent], label: 'x₁', ticks: 5 },
+    y: { domain: [-extent, extent], label: 'x₂', ticks: 5 },
+    marks: [
+      Plot.frame({ strokeOpacity: 0.2 }),
+      Plot.dot(novel, { x, y, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'ts-samples ts-novel' }),
+      Plot.dot(memorized, { x, y, r: 2.6, fill: 'var(--memorized)', stroke: 'var(--bg)', strokeWidth: 0.5, clip: true, className: 'ts-samples ts-memorized' }),
+      // Rings on top, so a copy sitting on its training point shows both.
+      Plot.dot(range(run.n), {
+        x: (i: number) => run.training[i * d] ?? Number.NaN,
+        y: (i: number) => run.training[i * d + 1] ?? Number.NaN,
+        r: 5,
+        fill: 'none',
+        stroke: 'var(--data)',
+        strokeWidth: 2,
+        className: 'ts-training',
+      }),
+    ],
+  });
+  svg.dataset['samples'] = String(m);
+  svg.dataset['memorized'] = String(memorized.length);
+  svg.dataset['training'] = String(run.n);
+  return svg;
+}
+
+function readoutText(s: State): string {
+  const { r } = s;
+  const parts = r.runs.map(
+    (run) =>
+      `n = ${run.n}: ${formatPercent(run.memorizedFraction)} of ${run.ratio.length} samples are copies, ${phase(run, r.tau)} (measured τ_mem ≈ ${formatTime(run.tauMem)}; theory ψ_p/(2Δ_t λ_min(ρ₁)) ≈ ${formatTime(run.tauMemTheory)}; test − training loss ${formatValue(run.generalizationGap, 2)}).`,
+  );
+  return `τ = ${formatTime(r.tau)}, p = ${r.p} features, d = ${r.d}, t = ${formatValue(r.t)}. ${parts.join(' ')} Fresh data pass the test with probability kᵈ = ${formatPercent(r.memorizedBaselineTheory)}.`;
+}
+
+function summaryText(s: State, backend: string): string {
+  const { r } = s;
+  const clauses = r.runs.map((run) => `${formatPercent(run.memorizedFraction)} of the samples copy one of the n = ${run.n} training points (${phase(run, r.tau)} ≈ ${formatTime(run.tauMem)})`);
+  const [a, b] = r.runs;
+  let verdict = '';
+  if (a !== undefined && b !== undefined) {
+    const [small, large] = a.n <= b.n ? [a, b] : [b, a];
+    if (large.memorizedFraction + 0.05 < small.memorizedFraction) verdict = ' The larger training set is memorized later, so at this τ it still yields more new samples.';
+    else if (small.memorizedFraction < 0.05 && large.memorizedFraction < 0.05) verdict = ' Both models are inside their training window: their samples are new.';
+  }
+  return `After training for τ = ${formatTime(r.tau)}, ${clauses.join(', and ')}.${verdict} Computed on the ${backend} backend.`;
+}
+
+/**
+ * Chapter 3's samples figure: the memorized fraction over training time for two training-set sizes,
+ * and the samples at the chosen τ against the training points.
+ */
+export function trainingSamplesView(context: ViewContext): WidgetView {
+  const { stage, readout, summary } = context;
+  stage.classList.add('ts-stage');
+  const keys = document.createElement('div');
+  const curve = createPanel('ts-curve-panel');
+  curve.host.append(placeholder('Computing the first picture…'));
+  const grid = createGrid('ts-grid', 250);
+  const panels: Panel[] = [];
+  const scatterKeys = legend('ts-scatter-legend', [
+    { label: 'training points', colour: 'var(--data)', shape: 'ring' },
+    { label: 'new samples', colour: 'var(--sample)', shape: 'dot' },
+    { label: 'copies (ratio test < 1/3)', colour: 'var(--memorized)', shape: 'dot' },
+  ]);
+  stage.append(keys, curve.element, grid, scatterKeys);
+
+  let state: State | undefined;
+
+  function draw(): void {
+    const s = state;
+    if (s === undefined) return;
+    keys.replaceChildren(
+      legend('ts-legend', [
+        ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
+        { label: 'τ_mem (dashed)', colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: 'chosen τ', colour: 'var(--fg)', shape: 'line' },
+      ]),
+    );
+    setRichText(curve.title, 'Memorized fraction against training time');
+    curve.host.replaceChildren(curvePlot(s, chartWidth(curve.host, MAX_WIDTH)));
+
+    while (panels.length < s.r.runs.length) {
+      const panel = createPanel('ts-samples-panel');
+      panels.push(panel);
+      grid.append(panel.element);
+    }
+    while (panels.length > s.r.runs.length) panels.pop()?.element.remove();
+    s.r.runs.forEach((run, i) => {
+      const panel = panels[i];
+      if (panel === undefined) return;
+      // The series colour goes on a key mark, not on the text: coloured text would miss the contrast bar.
+      setRichText(panel.title, `n = ${run.n}: ${formatPercent(run.memorizedFraction)} copies at τ = ${formatTime(s.r.tau)}`);
+      panel.title.prepend(swatch({ label: '', colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
+      panel.host.replaceChildren(scatterPlot(s, run, i, chartWidth(panel.host, MAX_SCATTER)));
+    });
+    setRichText(readout, readoutText(s));
+  }
+
+  let drawnWidth = -1;
+  const resize = new ResizeObserver(() => {
+    const width = curve.host.clientWidth;
+    if (width === drawnWidth) return;
+    drawnWidth = width;
+    draw();
+  });
+  resize.observe(curve.host);
+
+  return {
+    show(output: RunOutput, _params: ParamValues) {
+      state = stateOf(output);
+      stage.classList.remove('is-stale');
+      draw();
+      setRichText(summary, summaryText(state, output.backend));
+    },
+    pending() {
+      stage.classList.add('is-stale');
+    },
+    settled(note: string) {
+      stage.classList.remove('is-stale');
+      if (state === undefined) curve.host.replaceChildren(placeholder(note));
+    },
+    restyle() {
+      draw();
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+
+/*
+ * Accessibility, layout and offline checks over every page the build produced (found in dist at
+ * run time, so chapters and embeds added later are covered without touching this file).
+ */
+
+const pages = sitePages();
+const chapterAndEmbedPages = pages.filter((p) => p.startsWith('/chapters/') || p.startsWith('/embed/'));
+const screens = join(import.meta.dirname, '../.screens');
+/** A long chapter runs all its figures and a full axe pass; slow, shared machines need the room. */
+const PAGE_TIMEOUT = 120_000;
+
+/** Open every disclosure (share and download menus, worked answers) so their contents are checked too. */
+async function openAllDetails(page: Page): Promise<void> {
+  await page.$$eval('details', (els) => {
+    for (const el of els) el.setAttribute('open', '');
+  });
+}
+
+/** Press Tab (or Shift+Tab) until `selector` has focus; fails after `max` presses instead of hanging. */
+async function tabTo(page: Page, selector: string, key: 'Tab' | 'Shift+Tab' = 'Tab', max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`${key} never reached ${selector}`);
+}
+
+function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string[] {
+  return violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+    mkdirSync(screens, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('finds the pages to check in the build', () => {
+    expect(pages).toContain('/');
+    expect(pages.some((p) => p.startsWith('/chapters/'))).toBe(true);
+    expect(pages.some((p) => p.startsWith('/embed/'))).toBe(true);
+  });
+
+  /** Layout checks on a settled page: no horizontal overflow, and every control a 44 px target. */
+  async function checkLayout(page: Page, path: string, width: number): Promise<void> {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // The whole page only on request: full-page captures of long chapters cost seconds each.
+    await page.screenshot({ path: join(screens, `test-${path.replace(/\//g, '_')}-${width}.png`), fullPage: process.env['ATLAS_FULL_SCREENSHOTS'] === '1' });
+    expect(overflow, `${path} at ${width} px is wider than the screen`).toBeLessThanOrEqual(0);
+    const small = await page.$$eval('button, select, textarea, summary, input:not([type=hidden])', (els) =>
+      els
+        .filter((el) => {
+          const style = getComputedStyle(el);
+          return style.display !== 'none' && style.visibility !== 'hidden' && el.getClientRects().length > 0;
+        })
+        .map((el) => {
+          // A checkbox's target is its row, label included.
+          const target = el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.closest('.control') ?? el) : el;
+          const box = target.getBoundingClientRect();
+          return { what: `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''} “${(el.textContent ?? '').trim().slice(0, 30)}”`, w: box.width, h: box.height };
+        })
+        .filter((b) => b.w < 43.5 || b.h < 43.5)
+        .map((b) => `${b.what} ${Math.round(b.w)}×${Math.round(b.h)}`),
+    );
+    expect(small, `${path} at ${width} px: controls smaller than 44 px`).toEqual([]);
+  }
+
+  it.each(pages)('%s at 1280 px: axe finds no violation (light and dark), nothing is requested off-site, the layout fits', async (path) => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${path}`);
+    await waitForAllWidgets(page);
+    await openAllDetails(page);
+    await checkLayout(page, path, 1280);
+    // KaTeX's visual layer is hidden from assistive technology and takes its colour from the text
+    // around it, which is checked; its thousands of spans would make long chapters slow.
+    const light = await new AxeBuilder({ page }).exclude('.katex-html').analyze();
+    expect(describeViolations(light.violations)).toEqual([]);
+    // Dark theme: the pages follow the system setting when the reader has not chosen.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+    const dark = await new AxeBuilder({ page }).withRules(['color-contrast', 'link-in-text-block']).exclude('.katex-html').analyze();
+    expect(describeViolations(dark.violations)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, PAGE_TIMEOUT);
+
+  it.each(chapterAndEmbedPages)('%s at 375 px: no horizontal overflow, every control a 44 px target (screenshot in tests/.screens)', async (path) => {
+    const { page, problems } = await openPage(browser, { width: 375, reducedMotion: true });
+    await page.goto(`${server.url}${path}`);
+    await waitForAllWidgets(page);
+    await openAllDetails(page);
+    await checkLayout(page, path, 375);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, PAGE_TIMEOUT);
+
+  it('keyboard only: tab to the widget, change a parameter, run, stop, read the summary', async () => {
+    const chapter = pages.find((p) => p === '/chapters/noise-and-back/');
+    expect(chapter).toBeDefined();
+    const W = '[data-widget][data-experiment="noise-and-back"]';
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${chapter}?n=30&m=40&steps=60`);
+    await waitForWidget(page, 'noise-and-back');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('body').focus();
+
+    // Tab from the top of the page to the score control; every stop on the way shows where focus is.
+    await tabTo(page, `${W} select[name=score]`, 'Tab', 120);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement ?? document.body).outlineStyle)).not.toBe('none');
+
+    // Change a parameter: the empirical score becomes the exact one.
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('score') === 'exact');
+    await page.waitForSelector(`${W}[data-status="done"]`);
+    expect(await page.textContent(`${W} [data-summary]`)).toMatch(/exact score/);
+
+    // Make the problem large from the keyboard, then stop it with Escape while focus is in the widget.
+    for (const name of ['n', 'm', 'steps']) {
+      await tabTo(page, `${W} input[name=${name}]`);
+      await page.keyboard.press('End');
+    }
+    await page.waitForSelector(`${W}[data-status="running"] [data-stop]:not([disabled])`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(`${W}[data-status="idle"]`);
+    expect(await page.textContent(`${W} [data-status-text]`)).toMatch(/Stopped/);
+
+    // Back to a small problem, then Run from its button.
+    for (const name of ['steps', 'm', 'n']) {
+      await tabTo(page, `${W} input[name=${name}]`, 'Shift+Tab');
+      await page.keyboard.press('Home');
+    }
+    await page.waitForSelector(`${W}[data-status="done"]`);
+    await tabTo(page, `${W} [data-run]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${W}[data-status="done"]`);
+
+    // The summary is a polite live region and says what the figure shows.
+    expect(await page.getAttribute(`${W} [data-summary]`, 'aria-live')).toBe('polite');
+    expect(await page.textContent(`${W} [data-summary]`)).toMatch(/1 trajectories|of 1 trajector/);
+    expect(await page.getAttribute(`${W} [data-plot] svg`, 'role')).toBe('img');
+    expect(await page.getAttribute(`${W} [data-plot] svg`, 'aria-label')).toMatch(/Scatter plot/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('every download carries the seed and the parameters: PNG, SVG, CSV, JSON', async () => {
+    const W = '[data-widget][data-experiment="noise-and-back"]';
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=30&m=40&steps=60&seed=5`);
+    await waitForWidget(page, 'noise-and-back');
+    await page.click(`${W} [data-export-menu] > summary`);
+    const files: Record<string, Buffer> = {};
+    for (const format of ['png', 'svg', 'csv', 'json']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${W} [data-export="${format}"]`)]);
+      expect(download.suggestedFilename()).toBe(`noise-and-back-seed5.${format}`);
+      const path = await download.path();
+      files[format] = readFileSync(path);
+    }
+    const json = JSON.parse(files['json']?.toString('utf8') ?? '{}') as Record<string, unknown>;
+    expect(json['experiment']).toBe('noise-and-back');
+    expect(json['seed']).toBe(5);
+    expect(json['params']).toMatchObject({ n: 30, m: 40, steps: 60, seed: 5 });
+    expect(json['command']).toBe('npx diffusion-atlas run noise-and-back --n 30 --m 40 --steps 60 --seed 5');
+    expect(String(json['permalink'])).toContain('/chapters/noise-and-back/?n=30&m=40&steps=60&seed=5#noise-and-back');
+    const csv = files['csv']?.toString('utf8') ?? '';
+    expect(csv).toMatch(/^# Diffusion Atlas: noise-and-back/);
+    expect(csv).toContain('# seed: 5');
+    expect(csv).toContain('"n":30');
+    const svg = files['svg']?.toString('utf8') ?? '';
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('<metadata>');
+    expect(svg).not.toContain('var(--');
+    const png = files['png'] ?? Buffer.alloc(0);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.toString('latin1')).toMatch(/tEXtComment\0\{"experiment":"noise-and-back"[^]*"seed":5/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('exercises load their state into the figure, and worked answers start collapsed', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    const exercises = page.locator('[data-exercise]');
+    expect(await exercises.count()).toBeGreaterThan(0);
+    expect(await page.$$eval('[data-exercise] details', (els) => els.every((d) => !d.hasAttribute('open')))).toBe(true);
+    const button = page.locator('[data-exercise] [data-load-state]').first();
+    const state = (await button.getAttribute('data-load-state')) ?? '';
+    await button.focus();
+    await page.keyboard.press('Enter');
+    for (const [key, value] of new URLSearchParams(state)) {
+      await page.waitForFunction(([k, v]) => new URL(location.href).searchParams.get(k ?? '') === v, [key, value]);
+    }
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-widget]') !== null)).toBe(true);
+    await waitForWidget(page, 'noise-and-back');
+    expect(await page.getAttribute('[data-widget]', 'data-status')).toBe('done');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('citations show a card on focus, and each chapter lists references, its BibTeX and its last change', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    const cite = page.locator('.cite').first();
+    const card = page.locator(`#${(await cite.getAttribute('aria-describedby')) ?? ''}`);
+    expect(await card.isVisible()).toBe(false);
+    await cite.focus();
+    expect(await card.isVisible()).toBe(true);
+    expect(await card.textContent()).toMatch(/\d{4}/);
+    const key = (await cite.getAttribute('data-cite')) ?? '';
+    expect(await page.locator(`#ref-${key}`).count()).toBe(1);
+    expect(await page.textContent('[data-cite-bibtex]')).toMatch(new RegExp(`@misc\\{diffusionatlas-noise-and-back,[\\s\\S]*url\\s*= \\{${server.url}/chapters/noise-and-back/\\}`));
+    expect(await page.getAttribute('[data-updates] time', 'datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Equations and figures are numbered and cross-referenced.
+    const xref = page.locator('a.xref[href^="#eq-"]').first();
+    const target = ((await xref.getAttribute('href')) ?? '').slice(1);
+    expect(await page.locator(`#${target} .katex-display`).count()).toBe(1);
+    expect(await xref.textContent()).toMatch(/^\(\d+\)$/);
+    expect(await page.textContent('[data-widget] .figure-number')).toMatch(/Figure 1/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
