@@ -101,7 +101,7 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     await page.context().close();
   });
 
-  it('the heat map draws first from the precomputed data, and live once a control changes', async () => {
+  it('the heat map draws first from the precomputed data, and live once a control changes or an exercise loads a state', async () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}${PAGE}`);
     // Far below the fold the figure has not started computing, yet the precomputed map is there.
@@ -120,6 +120,15 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect(await count(page, `${ST} .st-cell rect`)).toBe(DEFAULT_CELLS);
     expect(await count(page, `${ST} .st-error path`)).toBe(DEFAULT_ROWS);
     expect(await page.textContent(`${ST} .st-source`)).toMatch(/Computed in your browser.*1 trial each/);
+
+    // The exercise's state loads into this figure, though it does not own the URL: 3 × 7 live cells.
+    await page.click('#noiseless-pca [data-load-state]');
+    await page.waitForSelector(`${ST} svg.st-heatmap[data-source="live"][data-cells="21"]`, { timeout: 60_000 });
+    expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
+    expect(await page.textContent(`${ST} .st-source`)).toMatch(/K = 1, noise σ = 0,.*3 × 7 cells of 8 trials each/);
+    // Noiseless PCA: every cell below the line fails and every other one succeeds.
+    expect(await page.textContent(`${ST} [data-readout]`)).toMatch(/Success probability 0% where n < r, 100% at n = r, 100% from n = 2r on/);
+    expect(new URL(page.url()).search).toBe('');
     expect(problems).toEqual([]);
     await page.context().close();
   });
