@@ -14,6 +14,7 @@ import {
   panel,
   paramNumber,
   placeholderFigure,
+  plot,
   positiveExtent,
   range,
   requiredNumber,
@@ -106,26 +107,7 @@ function runOf(output: RunOutput): Run {
   let reach = 1;
   for (const v of common.sgmPaths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
   for (const v of common.paths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
-  // The number quoted beside the picture is read off the frame the picture ends on (t = 0): the
-  // result's own sgmVariance field, in this case, describes the frame at t = T (the prior).
-  return { ...common, kind: 'particles', sgmVariance: outputVariance(common.sgmPaths, common.M, 2), extent: Math.min(Math.ceil(reach * 1.05 * 2) / 2, 5) };
-}
-
-/** Mean over coordinates of the sample variance of frame 0 (t = 0) of frames × count × d paths. */
-function outputVariance(paths: Float64Array, count: number, d: number): number {
-  let total = 0;
-  for (let k = 0; k < d; k++) {
-    let s1 = 0;
-    let s2 = 0;
-    for (let i = 0; i < count; i++) {
-      const v = at(paths, i * d + k);
-      s1 += v;
-      s2 += v * v;
-    }
-    const mean = s1 / count;
-    total += ((s2 / count - mean * mean) * count) / Math.max(1, count - 1);
-  }
-  return total / d;
+  return { ...common, kind: 'particles', extent: Math.min(Math.ceil(reach * 1.05 * 2) / 2, 5) };
 }
 
 function tText(t: number): string {
@@ -194,7 +176,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     const p = panel('br-marginal-panel', r.kind === 'gaussian' ? 'Prior marginal error per IPF iteration' : 'Sinkhorn marginal error per iteration');
     const rows = range(r.marginalError.length).map((i) => ({ k: at(r.iteration, i), err: at(r.marginalError, i) }));
     const yDomain = padLog(positiveExtent(rows.map((d) => d.err), [1e-8, 1]), 2);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.7),
       marginLeft: 48,
@@ -223,7 +205,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     const lo = Math.min(...values);
     const hi = Math.max(...values);
     const pad = Math.max((hi - lo) * 0.12, 1e-3 * Math.max(1, Math.abs(hi)));
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.7),
       marginLeft: 44,
@@ -254,7 +236,7 @@ export function bridgeView(context: ViewContext): WidgetView {
       return { A, sgm: sgmVarianceTheory(A, r.B, r.T), target: A };
     });
     const yDomain = padLog(positiveExtent([...curve.flatMap((d) => [d.sgm, d.target]), r.sgmVariance], [0.05, 10]), 1.2);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.7),
       marginLeft: 44,
@@ -296,7 +278,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     const edges = range(HIST_BINS + 1).map((i) => lo + ((hi - lo) * i) / HIST_BINS);
     const first = (paths: Float64Array) => (i: number): number => at(paths, 2 * i);
     const ids = range(r.M);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.7),
       marginLeft: 40,
@@ -356,7 +338,7 @@ export function bridgeView(context: ViewContext): WidgetView {
       const colour = kind === 'sb' ? 'var(--accent)' : 'var(--sample)';
       // The bridge's x₀ marginal is A exactly (the last half-step imposes it); plain diffusion's is the closed form.
       const generated = kind === 'sb' ? r.A : r.sgmVariance;
-      const svg = Plot.plot({
+      const svg = plot({
         width,
         height: Math.round(width * 0.72),
         marginLeft: 40,
@@ -395,12 +377,12 @@ export function bridgeView(context: ViewContext): WidgetView {
     const one = (paths: Float64Array, host: HTMLElement, kind: 'sgm' | 'sb', title: string): void => {
       // Each path from the prior end down to the current frame: what has been travelled so far.
       const travelled = range(count).flatMap((i) => range(F - f).map((j) => ({ i, k: F - 1 - j })));
-      const svg = Plot.plot({
+      const svg = plot({
         width,
         height: width,
         marginLeft: 30,
         marginBottom: 28,
-        marginTop: 8,
+        marginTop: 20,
         marginRight: 8,
         className: `br-paths-${kind}-figure`,
         ariaLabel: `${title}: ${r.M} particles at ${tText(t)}, with the moons data in grey`,

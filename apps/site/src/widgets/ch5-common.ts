@@ -195,3 +195,42 @@ export function range(count: number): number[] {
 export function tag(target: Element, values: Readonly<Record<string, string | number>>): void {
   for (const [key, value] of Object.entries(values)) target.setAttribute(`data-${key}`, String(value));
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Symbols written `x_T`, `p_s`: a letter, an underscore and the subscript. */
+const SUBSCRIPTED = /([A-Za-zΔ])_([A-Za-z0-9]+)/g;
+
+/**
+ * Plot writes labels as plain text; this lowers the subscript of `x_T` or `p_s` in any of the
+ * figure's texts, so axis labels match the prose.
+ */
+export function subscripts(svg: Element): void {
+  for (const text of svg.querySelectorAll('text, tspan')) {
+    if (text.children.length > 0) continue;
+    const content = text.textContent ?? '';
+    if (!content.includes('_')) continue;
+    const parts: Node[] = [];
+    let last = 0;
+    for (const match of content.matchAll(SUBSCRIPTED)) {
+      const start = match.index;
+      if (start > last) parts.push(document.createTextNode(content.slice(last, start)));
+      parts.push(document.createTextNode(match[1] ?? ''));
+      const sub = document.createElementNS(SVG_NS, 'tspan');
+      sub.setAttribute('baseline-shift', 'sub');
+      sub.setAttribute('font-size', '75%');
+      sub.textContent = match[2] ?? '';
+      parts.push(sub);
+      last = start + match[0].length;
+    }
+    if (parts.length === 0) continue;
+    if (last < content.length) parts.push(document.createTextNode(content.slice(last)));
+    text.replaceChildren(...parts);
+  }
+}
+
+/** Plot.plot with the chapter's subscripts applied to its texts. */
+export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+  const figure = Plot.plot(options);
+  subscripts(figure);
+  return figure;
+}

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { feature } from 'topojson-client';
-import { PLOT_STYLE, el, widthOf } from './ch5-common.ts';
+import { PLOT_STYLE, el, plot, widthOf } from './ch5-common.ts';
 
 /*
  * An orthographic globe drawn with Observable Plot's geo marks: the sphere, a graticule, the
@@ -118,7 +118,7 @@ export function createGlobe(options: GlobeOptions): Globe {
     if (land !== null) {
       base.push(Plot.geo(land, { fill: 'var(--rule)', fillOpacity: 0.75, stroke: 'var(--muted)', strokeWidth: 0.6, className: 'ch5-globe-land' }));
     }
-    const next = Plot.plot({
+    const next = plot({
       width: size,
       height: size,
       margin: 6,

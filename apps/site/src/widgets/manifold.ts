@@ -12,11 +12,11 @@ import {
   padLog,
   panel,
   placeholderFigure,
+  plot,
   positiveExtent,
   range,
   requiredNumber,
   tag,
-  textField,
   widthOf,
 } from './ch5-common.ts';
 import { formatPercent, formatValue } from './format.ts';
@@ -70,7 +70,8 @@ function runOf(output: RunOutput): Run {
   const extent = Math.min(Math.max(reach * 1.25, Math.min(noisy, 3 * reach)), 4);
   return {
     D: requiredNumber(r, 'D'),
-    shape: textField(r, 'shape', typeof output.params['shape'] === 'string' ? output.params['shape'] : 'circle'),
+    // The result carries no shape; the parameters it ran with do.
+    shape: typeof output.params['shape'] === 'string' ? output.params['shape'] : 'circle',
     n: training.length / 2,
     m,
     epsilon,
@@ -190,7 +191,7 @@ export function manifoldView(context: ViewContext): WidgetView {
     const xDomain = padLog(positiveExtent(r.epsilon, [1e-4, 1]), 1.6);
     const yDomain = padLog(positiveExtent([...rows.flatMap((d) => [d.w1, d.bound, d.leading, d.denoised, d.forward]), r.w1Floor], [0.01, 10]));
     const eps = at(r.epsilon, current);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.78),
       marginLeft: 44,
@@ -222,7 +223,7 @@ export function manifoldView(context: ViewContext): WidgetView {
     const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i) }));
     const xDomain = positiveExtent(r.t, [1e-4, 5]);
     const yDomain = padLog(positiveExtent(rows.flatMap((d) => [d.norm, d.theory]), [1, 1000]), 1.2);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.78),
       marginLeft: 44,
@@ -255,7 +256,7 @@ export function manifoldView(context: ViewContext): WidgetView {
     const idx = range(drawn);
     const xy = (a: Float64Array, i: number, axis: 0 | 1): number => at(a, base + 2 * i + axis);
     const curve = range(r.curve.length / 2).map((i) => ({ x: at(r.curve, 2 * i), y: at(r.curve, 2 * i + 1) }));
-    const svg = Plot.plot({
+    const svg = plot({
       width: size,
       height: size,
       marginLeft: 34,
@@ -294,7 +295,7 @@ export function manifoldView(context: ViewContext): WidgetView {
     readout.textContent =
       `${epsText(eps)}: W₁ = ${formatValue(at(r.w1, e))} (bound ${formatValue(at(r.w1Bound, e))}; a perfect sampler stopped here: ${formatValue(at(r.w1Forward, e))}); ` +
       `denoised ${formatValue(at(r.w1Denoised, e))}. The samples sit ${formatValue(off)} off the plane of the curve on average, ` +
-      `the noise of the ${r.D - 2} other directions (expected about √((D − 2)(1 − e^−2ε)) = ${formatValue(Math.sqrt((r.D - 2) * delta))}).`;
+      `the noise of the ${r.D - 2} other directions (expected about √((D − 2)(1 − exp(−2ε))) = ${formatValue(Math.sqrt((r.D - 2) * delta))}).`;
   }
 
   function drawAll(): void {

@@ -11,6 +11,7 @@ import {
   panel,
   paramNumber,
   placeholderFigure,
+  plot,
   range,
   recordField,
   recordList,
@@ -223,7 +224,7 @@ export function sphereView(context: ViewContext): WidgetView {
       { what: 'generated samples', value: r.memorizedFraction, cls: 'sample' },
       { what: 'held-out real quakes', value: r.memorizedBaseline, cls: 'data' },
     ];
-    const svg = Plot.plot({
+    const svg = plot({
       width: sideWidth(),
       height: 118,
       marginLeft: 128,
@@ -255,7 +256,7 @@ export function sphereView(context: ViewContext): WidgetView {
     });
     const lo = r.meanCos - 2 * r.meanCosStdErr;
     const hi = r.meanCos + 2 * r.meanCosStdErr;
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(width * 0.62),
       marginLeft: 40,
@@ -299,7 +300,7 @@ export function sphereView(context: ViewContext): WidgetView {
       }
     });
     const colour = (d: Point): string => PROFILE_COLOURS[Math.min(d.profile, PROFILE_COLOURS.length - 1)] ?? 'currentColor';
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.min(280, width * 0.55)),
       marginLeft: 48,

@@ -140,7 +140,8 @@ export const bridge = defineExperiment({
     // Plain diffusion truncated at T: the reverse SDE from the prior with the exact score of the
     // data law, which is what score-based generation would do with a perfect network.
     const sgmPaths = await reverseSdePaths(prior, M, d, p.T, sbPaths.times, mixtureScore(mixture, ctx.kernels), mixture.variance, p.seed, ctx);
-    const sgmOut = sgmPaths.subarray((PATH_FRAMES - 1) * M * d);
+    // frame 0 is t = 0, the generated law; the last frame is the prior at t = T
+    const sgmOut = sgmPaths.subarray(0, M * d);
     return {
       case: p.case,
       dimension: d,
