@@ -83,12 +83,8 @@ describe('diffusion-atlas CLI, chapter 2 experiments', () => {
     expect(blocks[0].split('\n')).toHaveLength(4);
   });
 
-  it('runs digits with the MNIST data from the mnist package', async (ctx) => {
+  it('runs digits with the MNIST data from the mnist package', async () => {
     const outcome = await cli('run', 'digits', '--n', '20', '--trajectories', '2', '--steps', '30');
-    if (outcome.code === 1 && /MNIST data source/.test(outcome.stderr)) {
-      // The CLI does not pass RunContext.data yet (packages/worker/src/cli.ts); see nodeDataSources.
-      ctx.skip();
-    }
     const r = resultOf(outcome);
     for (const key of ['Lambda', 'tS', 'tC', 'samples', 'nearest', 'training', 'memorizedFraction']) expect(r).toHaveProperty(key);
     expect(r.samples).toHaveLength(2 * 784);

@@ -79,12 +79,8 @@ describe('diffusion-atlas CLI, chapter 5 experiments', () => {
     expect(blocks[0].split('\n')).toHaveLength(7);
   });
 
-  it('runs sphere with the earthquakes of the vega-datasets package', async (ctx) => {
+  it('runs sphere with the earthquakes of the vega-datasets package', async () => {
     const outcome = await cli('run', 'sphere', '--n', '50', '--walkers', '50', '--steps', '40');
-    if (outcome.code === 1 && /earthquake data source/.test(outcome.stderr)) {
-      // The CLI's nodeDataSources (packages/worker/src/data/node.ts) does not offer earthquakes yet.
-      ctx.skip();
-    }
     const r = resultOf(outcome);
     for (const key of ['samples', 'maxNormError', 'meanCos', 'meanCosTheory', 'memorizedFraction', 'data']) expect(r).toHaveProperty(key);
     expect((r.samples as { lat: number[] }).lat).toHaveLength(50);
