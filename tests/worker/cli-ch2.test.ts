@@ -1,42 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { directContext, resolveParams, runExperiment, topCovarianceEigenvalue } from '@diffusion-atlas/core';
 import { cpuKernels } from '@diffusion-atlas/worker';
 import { nodeDataSources, readMnistBytes } from '../../packages/worker/src/data/node.ts';
 import { MNIST_PIXELS, decodeMnistBytes, encodeMnistBytes } from '../../packages/worker/src/data/mnist-format.ts';
-
-const BIN = fileURLToPath(new URL('../../packages/worker/bin/diffusion-atlas.js', import.meta.url));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real bin, in a child process, with this Node (24: it runs the TypeScript sources). */
-function cli(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function expectUsageError(outcome: Outcome, ...patterns: RegExp[]): void {
-  expect(outcome.code).toBe(2);
-  expect(outcome.stdout).toBe('');
-  const lines = outcome.stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  for (const pattern of patterns) expect(lines[0]).toMatch(pattern);
-}
-
-function resultOf(outcome: Outcome): Record<string, unknown> {
-  expect(outcome.stderr).toBe('');
-  expect(outcome.code).toBe(0);
-  return (JSON.parse(outcome.stdout) as { result: Record<string, unknown> }).result;
-}
+import { cli, expectUsageError, resultOf } from './cli-harness.ts';
 
 describe('diffusion-atlas CLI, chapter 2 experiments', () => {
   it('lists the four experiments', async () => {

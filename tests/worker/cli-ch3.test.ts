@@ -1,32 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../packages/worker/bin/diffusion-atlas.js', import.meta.url));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real bin, in a child process, with this Node (24: it runs the TypeScript sources). */
-function cli(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function expectUsageError(outcome: Outcome, ...patterns: RegExp[]): void {
-  expect(outcome.code).toBe(2);
-  expect(outcome.stdout).toBe('');
-  const lines = outcome.stderr.split('\n').filter((line) => line !== '');
-  expect(lines).toHaveLength(1);
-  for (const pattern of patterns) expect(lines[0]).toMatch(pattern);
-}
+import { type Outcome, cli, expectUsageError } from './cli-harness.ts';
 
 interface CliJson {
   experiment: string;
