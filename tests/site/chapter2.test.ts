@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { defaultsOf, experiments } from '@diffusion-atlas/core';
 import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
 
 /*
@@ -92,17 +93,18 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
   });
 
   it('collapse: two trajectory projections, the excess-entropy curve, collapse times and the memorized bars', async () => {
-    // Defaults: 100 trajectories, 16 of them drawn; 24 entropy times.
+    // The widget runs the experiment's defaults: every trajectory's collapse time, 16 of them drawn; 24 entropy times.
+    const trajectories = defaultsOf(experiments['collapse'].params).trajectories as number;
     expect(await count(page, `${CO} .co-traj path`)).toBe(2 * 16);
     expect(await count(page, `${CO} .co-entropy circle`)).toBe(24);
     expect(await count(page, `${CO} .co-entropy-theory path`)).toBe(1);
-    expect(await count(page, `${CO} .co-collapse-times line`)).toBe(100);
+    expect(await count(page, `${CO} .co-collapse-times line`)).toBe(trajectories);
     expect(await count(page, `${CO} .co-memorized rect`)).toBe(2);
     // t_S and t_C marked on the three time panels.
     expect(await count(page, `${CO} .co-ts line`)).toBe(3);
     expect(await count(page, `${CO} .co-tc line`)).toBe(3);
     expect(Number(await page.getAttribute(`${CO} [data-memorized]`, 'data-memorized'))).toBeGreaterThan(0.9);
-    expect(await page.textContent(`${CO} [data-summary]`)).toMatch(/100 generated samples/);
+    expect(await page.textContent(`${CO} [data-summary]`)).toContain(`${trajectories} generated samples`);
   });
 
   it('curse: drawn from the static sweep first, recomputed live when a control changes', async () => {
