@@ -15,7 +15,7 @@ import { checkShapes } from './cpu.ts';
 /*
  * gpu.js kernels for softmaxDenoise. Only deterministic arithmetic runs here: the random noise of
  * the samplers comes from core's counter-based generator on the CPU side, because in-kernel
- * Math.random is neither seeded nor uniform across GPUs.
+ * random functions are neither seeded nor uniform across GPUs.
  *
  * Kernel sources are strings, not functions: gpu.js parses `fn.toString()`, and a production
  * build's minifier rewrites function bodies into forms its transpiler may not accept.
