@@ -13,7 +13,6 @@ import {
   padLog,
   panel,
   paramNumber,
-  placeholderFigure,
   plot,
   positiveExtent,
   range,
@@ -26,6 +25,7 @@ import { formatValue } from './format.ts';
 import { createTimeline, type Timeline } from './timeline.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** Paths drawn per panel: enough to see the flow, few enough to see each one. */
 const MAX_PATHS_1D = 40;
@@ -147,7 +147,7 @@ export function bridgeView(context: ViewContext): WidgetView {
   const lower = el('div', 'ch5-panels');
   const pathsBox = el('div', 'br-paths');
   stage.append(upper, pathsBox, lower);
-  upper.append(placeholderFigure(320, 220, 'Computing the first picture…'));
+  upper.append(placeholderFigure(320, 220, 'Computing the first picture…', 'ch5-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
@@ -458,7 +458,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note));
+      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note, 'ch5-placeholder'));
     },
     restyle() {
       drawAll();

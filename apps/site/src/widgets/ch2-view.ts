@@ -1,11 +1,11 @@
-import * as Plot from '@observablehq/plot';
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
 import './ch2-widgets.css';
+import { richNodes } from './rich-text.ts';
 
 /*
  * Small pieces shared by chapter 2's four views: reading nested and nullable result fields,
- * sizing figures to their host, symbols with subscripts in SVG and HTML, and placeholders.
+ * sizing figures to their host, legends and ticks.
  */
 
 /** A nested record of a result (e.g. `trajectories`, `grid`). */
@@ -90,88 +90,8 @@ export function powerOfTen(exponent: number, digits = 2): string {
   return `10${text}`;
 }
 
-/** Symbols in the papers' form: `t_S`, `t_C`, `t_min` (a subscript after an underscore). */
-const SYMBOL = /([A-Za-zΛΔτφα]\u0302?)_(\{[^}]+\}|[A-Za-z0-9]+)/g;
-
-/** Write text into an HTML element with `x_y` symbols as x<sub>y</sub> in the text's italic. */
-export function setRichText(target: HTMLElement, text: string): void {
-  target.replaceChildren(...richNodes(text));
-}
-
-export function richNodes(text: string): Node[] {
-  const nodes: Node[] = [];
-  let last = 0;
-  for (const match of text.matchAll(SYMBOL)) {
-    const at = match.index;
-    if (at > last) nodes.push(document.createTextNode(text.slice(last, at)));
-    const symbol = document.createElement('var');
-    symbol.append(match[1] ?? '');
-    const sub = document.createElement('sub');
-    sub.textContent = (match[2] ?? '').replace(/^\{|\}$/g, '');
-    symbol.append(sub);
-    nodes.push(symbol);
-    last = at + match[0].length;
-  }
-  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
-  return nodes;
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/**
- * Plot writes labels as plain text; this turns `t_S` in any of the figure's texts into t with a
- * lowered S, so axis labels and annotations match the prose.
- */
-export function subscriptSvgText(svg: Element): void {
-  for (const text of svg.querySelectorAll('text, tspan')) {
-    if (text.children.length > 0) continue;
-    const content = text.textContent ?? '';
-    SYMBOL.lastIndex = 0;
-    if (!SYMBOL.test(content)) continue;
-    SYMBOL.lastIndex = 0;
-    const parts: Node[] = [];
-    let last = 0;
-    for (const match of content.matchAll(SYMBOL)) {
-      const at = match.index;
-      if (at > last) parts.push(document.createTextNode(content.slice(last, at)));
-      parts.push(document.createTextNode(match[1] ?? ''));
-      const sub = document.createElementNS(SVG_NS, 'tspan');
-      sub.setAttribute('baseline-shift', 'sub');
-      sub.setAttribute('font-size', '75%');
-      sub.textContent = (match[2] ?? '').replace(/^\{|\}$/g, '');
-      parts.push(sub);
-      last = at + match[0].length;
-    }
-    if (last < content.length) parts.push(document.createTextNode(content.slice(last)));
-    text.replaceChildren(...parts);
-  }
-}
-
 /** The common look of chapter 2's figures: transparent background, text in the page's colour. */
 export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '12px' } as const;
-
-/**
- * A framed, empty figure with a message: it holds the place (and prints) until the first run
- * arrives, where no build-time poster does.
- */
-export function placeholderFigure(width: number, height: number, message: string, className: string): SVGSVGElement | HTMLElement {
-  const figure = Plot.plot({
-    width,
-    height,
-    className,
-    ariaLabel: message,
-    style: PLOT_STYLE,
-    x: { axis: null, domain: [0, 1] },
-    y: { axis: null, domain: [0, 1] },
-    marks: [
-      Plot.frame({ stroke: 'var(--rule)', strokeDasharray: '4 4' }),
-      Plot.text([message], { frameAnchor: 'middle', fill: 'var(--muted)', fontSize: 13, lineWidth: 22 }),
-    ],
-  });
-  // Plot takes one class name; tests and styles tell a placeholder from a drawn figure by this one.
-  figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} ch2-placeholder`.trim());
-  return figure;
-}
 
 /** A legend entry: a swatch (dot, line or dashed line) and its words, with symbols rendered. */
 export function legendItem(kind: 'dot' | 'line' | 'dash' | 'bar' | 'faint', colour: string, words: string): HTMLElement {

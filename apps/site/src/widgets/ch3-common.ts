@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
+import { richNodes } from './rich-text.ts';
 
 /*
  * Shared pieces of chapter 3's three views: reading their nested results, series colours that work
@@ -213,35 +214,6 @@ export function legend(className: string, items: readonly LegendItem[]): HTMLEle
     p.append(span);
   }
   return p;
-}
-
-// ── Text ─────────────────────────────────────────────────────────────────────────────────────────
-
-const SYMBOL = /([A-Za-zα-ωΑ-Ω])_([A-Za-z0-9]+)/g;
-
-/** Text with the papers' subscripted symbols (τ_mem, ψ_p, Δ_t) set as an italic base and a subscript, like RichText.astro. */
-export function richNodes(text: string): Node[] {
-  const nodes: Node[] = [];
-  let last = 0;
-  for (const match of text.matchAll(SYMBOL)) {
-    const at = match.index;
-    if (at > last) nodes.push(document.createTextNode(text.slice(last, at)));
-    const symbol = document.createElement('span');
-    symbol.className = 'sym';
-    const base = document.createElement('i');
-    base.textContent = match[1] ?? '';
-    const sub = document.createElement('sub');
-    sub.textContent = match[2] ?? '';
-    symbol.append(base, sub);
-    nodes.push(symbol);
-    last = at + match[0].length;
-  }
-  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
-  return nodes;
-}
-
-export function setRichText(el: HTMLElement, text: string): void {
-  el.replaceChildren(...richNodes(text));
 }
 
 // ── Axes and numbers ─────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import './ch5-widgets.css';
+import { subscriptSvgText } from './rich-text.ts';
 
 /*
  * Small pieces shared by chapter 5's three views (manifold, sphere, bridge): reading nested and
@@ -107,28 +108,6 @@ export function legend(items: readonly HTMLElement[]): HTMLElement {
   return box;
 }
 
-/**
- * A framed, empty figure with a message: it holds the place (and prints) until the first run
- * arrives, where no build-time poster does.
- */
-export function placeholderFigure(width: number, height: number, message: string): SVGSVGElement | HTMLElement {
-  const figure = Plot.plot({
-    width,
-    height,
-    ariaLabel: message,
-    style: PLOT_STYLE,
-    x: { axis: null, domain: [0, 1] },
-    y: { axis: null, domain: [0, 1] },
-    marks: [
-      Plot.frame({ stroke: 'var(--rule)', strokeDasharray: '4 4' }),
-      Plot.text([message], { frameAnchor: 'middle', fill: 'var(--muted)', fontSize: 13, lineWidth: 22 }),
-    ],
-  });
-  // Plot takes one class name; tests and styles tell a placeholder from a drawn figure by this one.
-  figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} ch5-placeholder`.trim());
-  return figure;
-}
-
 /** Ticks for a log axis: powers of ten, with 2 and 5 filled in when the range is short. */
 export function logTicks(lo: number, hi: number): number[] {
   const ticks: number[] = [];
@@ -196,41 +175,9 @@ export function tag(target: Element, values: Readonly<Record<string, string | nu
   for (const [key, value] of Object.entries(values)) target.setAttribute(`data-${key}`, String(value));
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-/** Symbols written `x_T`, `p_s`: a letter, an underscore and the subscript. */
-const SUBSCRIPTED = /([A-Za-zΔ])_([A-Za-z0-9]+)/g;
-
-/**
- * Plot writes labels as plain text; this lowers the subscript of `x_T` or `p_s` in any of the
- * figure's texts, so axis labels match the prose.
- */
-export function subscripts(svg: Element): void {
-  for (const text of svg.querySelectorAll('text, tspan')) {
-    if (text.children.length > 0) continue;
-    const content = text.textContent ?? '';
-    if (!content.includes('_')) continue;
-    const parts: Node[] = [];
-    let last = 0;
-    for (const match of content.matchAll(SUBSCRIPTED)) {
-      const start = match.index;
-      if (start > last) parts.push(document.createTextNode(content.slice(last, start)));
-      parts.push(document.createTextNode(match[1] ?? ''));
-      const sub = document.createElementNS(SVG_NS, 'tspan');
-      sub.setAttribute('baseline-shift', 'sub');
-      sub.setAttribute('font-size', '75%');
-      sub.textContent = match[2] ?? '';
-      parts.push(sub);
-      last = start + match[0].length;
-    }
-    if (parts.length === 0) continue;
-    if (last < content.length) parts.push(document.createTextNode(content.slice(last)));
-    text.replaceChildren(...parts);
-  }
-}
-
 /** Plot.plot with the chapter's subscripts applied to its texts. */
 export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
   const figure = Plot.plot(options);
-  subscripts(figure);
+  subscriptSvgText(figure);
   return figure;
 }

@@ -9,17 +9,16 @@ import {
   legendItem,
   logTicks,
   nullableNumber,
-  placeholderFigure,
   recordField,
   requiredNumber,
-  setRichText,
-  subscriptSvgText,
   textField,
   timeTick,
   widthOf,
 } from './ch2-view.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** The excess-entropy axis: f/α runs from 1 (pure noise) to −∞; below this the theory is off the chart. */
 const ENTROPY_FLOOR = -0.6;
@@ -191,7 +190,7 @@ export function collapseView(context: ViewContext): WidgetView {
   stage.append(panels, legend);
 
   const waiting = 'Computing the backward runs…';
-  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure'));
+  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure ch2-placeholder'));
 
   let current: Collapse | undefined;
 
@@ -341,7 +340,7 @@ export function collapseView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'co-figure'));
+      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'co-figure ch2-placeholder'));
     },
     restyle() {
       draw();

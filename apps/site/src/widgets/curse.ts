@@ -8,17 +8,16 @@ import {
   el,
   legendItem,
   logTicks,
-  placeholderFigure,
   powerOfTen,
   recordField,
   requiredNumber,
-  setRichText,
-  subscriptSvgText,
   timeTick,
   widthOf,
 } from './ch2-view.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /**
  * The build writes the experiment's default state at a fine resolution here (scripts/build-data.ts);
@@ -178,7 +177,7 @@ export function curseView(context: ViewContext): WidgetView {
     legendItem('dash', 'var(--muted)', 't*'),
   );
   stage.append(panels, legend);
-  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, 'Loading the phase diagram…', 'cu-figure'));
+  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, 'Loading the phase diagram…', 'cu-figure ch2-placeholder'));
 
   let shown: Sweep | undefined;
   let live: Sweep | undefined;
@@ -442,7 +441,7 @@ export function curseView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure'));
+      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure ch2-placeholder'));
     },
     restyle() {
       draw();

@@ -10,15 +10,14 @@ import {
   logTicks,
   nullableNumber,
   numbers,
-  placeholderFigure,
   requiredNumber,
-  setRichText,
-  subscriptSvgText,
   timeTick,
   widthOf,
 } from './ch2-view.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
 const TABLE1_MNIST = { Lambda: 7.66, tS: 1.02 } as const;
@@ -173,7 +172,7 @@ export function digitsView(context: ViewContext): WidgetView {
     legendItem('dash', 'var(--memorized)', 't_C (entropy criterion)'),
   );
   stage.append(galleryTitle, galleryNote, gallery, entropyTitle, entropyHost, legend);
-  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, 'The generated digits and the entropy curve appear here once the first run has finished.', 'dg-figure'));
+  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, 'The generated digits and the entropy curve appear here once the first run has finished.', 'dg-figure ch2-placeholder'));
 
   let current: Digits | undefined;
 
@@ -269,7 +268,7 @@ export function digitsView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'dg-figure'));
+      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'dg-figure ch2-placeholder'));
     },
     restyle() {
       draw();

@@ -11,7 +11,6 @@ import {
   logTicks,
   padLog,
   panel,
-  placeholderFigure,
   plot,
   positiveExtent,
   range,
@@ -23,6 +22,7 @@ import { formatPercent, formatValue } from './format.ts';
 import { createTimeline, type Timeline } from './timeline.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** Samples drawn per frame: more than this only thickens the cloud and slows redraws. */
 const MAX_DRAWN = 600;
@@ -161,7 +161,7 @@ export function manifoldView(context: ViewContext): WidgetView {
       legendItem('ring', 'var(--memorized)', 'their denoised points'),
     ]),
   );
-  w1Panel.plot.append(placeholderFigure(320, 240, 'Computing the first picture…'));
+  w1Panel.plot.append(placeholderFigure(320, 240, 'Computing the first picture…', 'ch5-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
@@ -323,7 +323,7 @@ export function manifoldView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note));
+      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note, 'ch5-placeholder'));
     },
     restyle() {
       drawAll();

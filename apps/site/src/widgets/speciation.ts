@@ -8,15 +8,14 @@ import {
   el,
   legendItem,
   nullableNumber,
-  placeholderFigure,
   recordField,
   requiredNumber,
-  setRichText,
-  subscriptSvgText,
   widthOf,
 } from './ch2-view.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** Earlier runs kept on the figure as faint curves, so several d can be compared. */
 const MAX_GHOSTS = 3;
@@ -205,7 +204,7 @@ export function speciationView(context: ViewContext): WidgetView {
   let current: Run | undefined;
   let ghosts: Run[] = [];
 
-  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, 'The cloning curves appear here once the first run has finished.', 'sp-figure'));
+  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, 'The cloning curves appear here once the first run has finished.', 'sp-figure ch2-placeholder'));
 
   function setAxis(next: Axis): void {
     axis = next;
@@ -320,7 +319,7 @@ export function speciationView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'sp-figure'));
+      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'sp-figure ch2-placeholder'));
     },
     restyle() {
       draw();

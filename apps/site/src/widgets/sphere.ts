@@ -10,7 +10,6 @@ import {
   logTickFormat,
   panel,
   paramNumber,
-  placeholderFigure,
   plot,
   range,
   recordField,
@@ -24,6 +23,7 @@ import { formatPercent, formatValue } from './format.ts';
 import { createTimeline, type Timeline } from './timeline.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { placeholderFigure } from './placeholder-figure.ts';
 
 /** The globe opens over the north-east Pacific: Alaska, California and Hawaii, where most of the week's events are. */
 const INITIAL_CENTRE: GlobeCentre = { lon: -140, lat: 35 };
@@ -182,7 +182,7 @@ export function sphereView(context: ViewContext): WidgetView {
   top.append(globePanel, side);
   stage.append(top, kernelPanel.element);
   globe.draw();
-  memPanel.plot.append(placeholderFigure(280, 120, 'Computing…'));
+  memPanel.plot.append(placeholderFigure(280, 120, 'Computing…', 'ch5-placeholder'));
 
   function globeMarks(): Plot.Markish[] {
     const r = run;
@@ -358,7 +358,7 @@ export function sphereView(context: ViewContext): WidgetView {
     },
     settled(note: string) {
       stage.classList.remove('is-stale');
-      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note));
+      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note, 'ch5-placeholder'));
     },
     restyle() {
       drawAll();

@@ -18,13 +18,13 @@ import {
   range,
   recordsAt,
   seriesColours,
-  setRichText,
   swatch,
   type Panel,
 } from './ch3-common.ts';
 import { formatPercent, formatValue } from './format.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText } from './rich-text.ts';
 
 const MAX_WIDTH = 720;
 const MAX_SCATTER = 380;

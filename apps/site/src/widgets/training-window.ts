@@ -20,7 +20,6 @@ import {
   recordAt,
   recordsAt,
   seriesColours,
-  setRichText,
   tickLabel,
   type LegendItem,
   type Panel,
@@ -28,6 +27,7 @@ import {
 import { formatValue } from './format.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText } from './rich-text.ts';
 
 const MAX_WIDTH = 720;
 /** Bins of the spectrum histogram over log λ: enough to separate the bulks at p in the hundreds. */

@@ -16,12 +16,12 @@ import {
   numbersAt,
   placeholder,
   recordsAt,
-  setRichText,
   type Panel,
 } from './ch3-common.ts';
 import { formatValue } from './format.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
+import { setRichText } from './rich-text.ts';
 
 /** Written by scripts/build-ch3-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';
