@@ -21,8 +21,9 @@ import {
   median,
   parseBenchLine,
   runBench,
+  wasmPeakGflops,
 } from '@diffusion-atlas/worker/bench';
-import { Rng, type Kernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
+import { Rng, resultArrays, type Kernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,9 @@ const { kernels, report } = await selectKernels({ preferGpu: false, threads: val
 console.log(`# ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; kernels ${report.backend} × ${report.workers ?? 1}${report.fallbackReason ? ` (${report.fallbackReason})` : ''}`);
 // other work on the machine moves both sides' figures: say how busy it was
 console.log(`# load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const variant = (kernels as Partial<WasmKernels>).variant;
+const peak = variant === undefined ? undefined : wasmPeakGflops(variant);
+if (peak !== undefined) console.log(`# wasm f32x4 multiply-add peak (${variant} build, one thread, registers only): ${peak.toFixed(1)} GFLOP/s`);
 
 for (const config of BENCH_CONFIGS.filter((c) => wanted.includes(c.name))) {
   const ours = await runBench(config, kernels, { repeats, workers: report.workers ?? 1 });
@@ -54,6 +58,16 @@ for (const config of BENCH_CONFIGS.filter((c) => wanted.includes(c.name))) {
   console.log(peer);
   const theirs = parseBenchLine(peer);
   if (theirs) console.log(`ratio cfg=${config.name} numpy_s/diffusion_atlas_s=${(theirs.medianS / ours.medianS).toFixed(2)}`);
+  if (theirs && peak !== undefined) {
+    // The floor no kernel design can beat here: the squared distances alone (one multiply-add per
+    // pair-coordinate, the cheapest form) at the probe's peak on every thread, nothing else.
+    const threads = report.workers ?? 1;
+    const distances = 2 * config.m * config.n * config.d * config.T;
+    const floor = distances / (peak * 1e9 * threads);
+    console.log(
+      `# bound cfg=${config.name}: the distances alone (${(distances / 1e9).toFixed(2)} GFLOP) need >= ${floor.toFixed(3)} s at that peak on ${threads} thread(s); the goal (NumPy / 1.5) is ${(theirs.medianS / 1.5).toFixed(3)} s`,
+    );
+  }
 }
 console.log(`# load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 if (values.scaling) scaling();
@@ -133,7 +147,12 @@ async function outsideKernel(name: string): Promise<number> {
   if (!config) throw new Error(name);
   const idle: Kernels = {
     backend: 'none',
-    softmaxDenoise: ({ m, d }) => ({ mean: new Float32Array(m * d), nearest: new Int32Array(m) }),
+    // a mean of zeros, as a fresh array would hold, so the state stays finite
+    softmaxDenoise: (args) => {
+      const result = resultArrays(args);
+      result.mean.fill(0);
+      return result;
+    },
   };
   const problem = benchProblem(config);
   await backwardRun(problem, idle);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, hash32, normalAt, uniformAt } from '@diffusion-atlas/core';
+import { ROTATION, Rng, fillNormalAt, hash32, logUniform, normalAt, quarterTurns, uniformAt } from '@diffusion-atlas/core';
 
 describe('counter-based generator', () => {
   it('is a pure function of (seed, stream, index)', () => {
@@ -59,5 +59,63 @@ describe('counter-based generator', () => {
     let c = 0;
     for (let i = 0; i < N; i++) c += normalAt(3, 0, i) * normalAt(3, 0, i + 1);
     expect(Math.abs(c / N)).toBeLessThan(5 / Math.sqrt(N));
+  });
+
+  it('does not reuse a uniform draw inside the next normal of the same Rng', () => {
+    // uniform() and normal() share one counter; a normal built from the same hash as the uniform
+    // before it would make z² depend on u.
+    const N = 100_000;
+    const rng = new Rng(1, 2);
+    let c1 = 0;
+    let c2 = 0;
+    for (let i = 0; i < N; i++) {
+      const u = rng.uniform() - 0.5;
+      const z = rng.normal();
+      c1 += u * z;
+      c2 += u * (z * z - 1);
+    }
+    // Var(u z) = 1/12, Var(u (z² − 1)) = 2/12: five standard errors of each mean
+    expect(Math.abs(c1 / N)).toBeLessThan(5 * Math.sqrt(1 / 12 / N));
+    expect(Math.abs(c2 / N)).toBeLessThan(5 * Math.sqrt(2 / 12 / N));
+  });
+
+  it('fills in bulk exactly what single draws give, from any start, with a scale, past 2^32', () => {
+    for (const start of [0, 1, 2, 7, 2 ** 32 - 3, 2 ** 33 + 1]) {
+      for (const out of [new Float64Array(257), new Float32Array(256)]) {
+        fillNormalAt(9, 3, start, out, 1.7);
+        const want = Array.from(out, (_, i) => 1.7 * normalAt(9, 3, start + i));
+        expect(Array.from(out)).toEqual(Array.from(out instanceof Float32Array ? Float32Array.from(want) : want));
+      }
+    }
+    const rng = new Rng(4, 5);
+    rng.uniform();
+    const bulk = rng.fillNormal(new Float64Array(9));
+    expect(Array.from(bulk)).toEqual(Array.from({ length: 9 }, (_, i) => normalAt(4, 5, 1 + i)));
+    expect(rng.normal()).toBe(normalAt(4, 5, 10));
+  });
+});
+
+describe('the Box–Muller transform in IEEE-exact arithmetic', () => {
+  // draws at the ends of the range, at powers of two (octave changes) and around √2 (the
+  // series' fold), then a spread of others
+  const special = [0, 1, 2, 3, 0x7fffffff, 0x80000000, 0xb504f333, 0xb504f334, 0xb504f335, 0xfffffffe, 0xffffffff];
+  const draws = [...special, ...Array.from({ length: 20_000 }, (_, i) => hash32(77, 1, i))];
+  const u = (h: number): number => (h + 0.5) / 2 ** 32;
+
+  it('ln u against Math.log to 1e-15 relative (1e-16 absolute near u = 1)', () => {
+    for (const h of draws) {
+      const want = Math.log(u(h));
+      expect(Math.abs(logUniform(h) - want)).toBeLessThanOrEqual(1e-15 * Math.abs(want) + 1e-16);
+    }
+  });
+
+  it('cos 2πu and sin 2πu against Math.cos and Math.sin to 1e-13', () => {
+    for (const h of draws) {
+      const j = quarterTurns(h);
+      const c = ROTATION[(4 - j) & 3];
+      const s = ROTATION[j ^ 1];
+      expect(Math.abs(c - Math.cos(2 * Math.PI * u(h)))).toBeLessThan(1e-13);
+      expect(Math.abs(s - Math.sin(2 * Math.PI * u(h)))).toBeLessThan(1e-13);
+    }
   });
 });

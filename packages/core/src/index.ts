@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './random.ts';
+export { logUniform, quarterTurns, ROTATION } from './normal-transform.ts';
 export * from './params.ts';
 export * from './params-codec.ts';
 export * from './experiment.ts';

@@ -17,6 +17,11 @@ export interface SoftmaxDenoiseArgs {
   variance: number;
   /** Optional per-centre log weights (log π_k); uniform when absent. */
   logWeights?: Float32Array;
+  /**
+   * Where to write the result (mean m × d, nearest m), so a run can reuse one pair of arrays for
+   * every step instead of allocating per step; new arrays when absent. Returned as the result.
+   */
+  out?: SoftmaxDenoiseResult;
 }
 
 export interface SoftmaxDenoiseResult {
@@ -32,6 +37,15 @@ export interface Kernels {
   softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult;
 }
 
+/** The arrays a call writes its result into: `args.out` when given (checked), new ones otherwise. */
+export function resultArrays({ m, d, out }: Pick<SoftmaxDenoiseArgs, 'm' | 'd' | 'out'>): SoftmaxDenoiseResult {
+  if (out === undefined) return { mean: new Float32Array(m * d), nearest: new Int32Array(m) };
+  if (out.mean.length !== m * d || out.nearest.length !== m) {
+    throw new RangeError(`softmaxDenoise: out arrays must hold ${m * d} means and ${m} indices, got ${out.mean.length} and ${out.nearest.length}`);
+  }
+  return out;
+}
+
 /**
  * Below this log-weight (relative to the row maximum) a float32 weight would be subnormal:
  * e^{−87.3} is the smallest normal float32. Such weights are set to exactly 0 on every path, so CPU
@@ -42,9 +56,9 @@ export const LOG_WEIGHT_FLOOR = -87;
 /** Plain loops in Float64: the reference every other implementation is tested against. */
 export const referenceKernels: Kernels = {
   backend: 'reference',
-  softmaxDenoise({ queries, m, centres, n, d, scale, variance, logWeights }) {
-    const mean = new Float32Array(m * d);
-    const nearest = new Int32Array(m);
+  softmaxDenoise(args) {
+    const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+    const { mean, nearest } = resultArrays(args);
     const logits = new Float64Array(n);
     const acc = new Float64Array(d);
     const inv2v = 1 / (2 * variance);

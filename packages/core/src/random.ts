@@ -6,8 +6,11 @@
  * JavaScript engine.
  */
 
+import { ROTATION, logUniform, quarterTurns } from './normal-transform.ts';
+
 const KEY_A = 0x9e3779b9;
 const KEY_B = 0x85ebca6b;
+const TWO_POW_32 = 4294967296;
 
 function mix32(x: number): number {
   x ^= x >>> 16;
@@ -18,11 +21,27 @@ function mix32(x: number): number {
   return x >>> 0;
 }
 
+/**
+ * The part of the hash that depends on (seed, stream) only. `domain` separates the draws behind
+ * normals from the uniforms of the same stream: a sequential Rng shares one counter between
+ * `uniform()` and `normal()`, and without it the normal after a uniform would reuse that uniform's
+ * hash.
+ */
+function streamKey(seed: number, stream: number, domain: number): number {
+  return mix32((seed ^ Math.imul(stream + 1, KEY_A) ^ domain) >>> 0);
+}
+
+function keyedHash(key: number, stream: number, index: number): number {
+  const h = mix32((key ^ Math.imul(index >>> 0, KEY_B) ^ Math.floor(index / TWO_POW_32)) >>> 0);
+  return mix32((h + KEY_A + stream) >>> 0);
+}
+
+const UNIFORM_DOMAIN = 0;
+const NORMAL_DOMAIN = 0x2545f491;
+
 /** Uniform 32-bit unsigned integer for (seed, stream, index). */
 export function hash32(seed: number, stream: number, index: number): number {
-  let h = mix32((seed ^ Math.imul(stream + 1, KEY_A)) >>> 0);
-  h = mix32((h ^ Math.imul(index >>> 0, KEY_B) ^ Math.floor(index / 4294967296)) >>> 0);
-  return mix32((h + KEY_A + stream) >>> 0);
+  return keyedHash(streamKey(seed, stream, UNIFORM_DOMAIN), stream, index);
 }
 
 const INV_2_32 = 1 / 4294967296;
@@ -32,11 +51,55 @@ export function uniformAt(seed: number, stream: number, index: number): number {
   return (hash32(seed, stream, index) + 0.5) * INV_2_32;
 }
 
-/** Standard normal for (seed, stream, index), by Box–Muller on two counter draws. */
+/**
+ * Standard normals for (seed, stream, index) by Box–Muller, two per pair of counter draws: indices
+ * 2p and 2p + 1 are r·cos θ and r·sin θ with r = √(−2 ln u), θ = 2π v, u and v the draws at 2p
+ * and 2p + 1 of the stream's normal domain (independent of its uniforms). Both outputs are used, so a draw costs one hash and half a transform, and the
+ * transform is written with IEEE-exact arithmetic only, so every engine returns the same bits.
+ */
 export function normalAt(seed: number, stream: number, index: number): number {
-  const u1 = uniformAt(seed, stream, 2 * index);
-  const u2 = uniformAt(seed, stream, 2 * index + 1);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  const pair = Math.floor(index / 2);
+  const key = streamKey(seed, stream, NORMAL_DOMAIN);
+  const r = Math.sqrt(-2 * logUniform(keyedHash(key, stream, 2 * pair)));
+  const j = quarterTurns(keyedHash(key, stream, 2 * pair + 1));
+  return (index - 2 * pair === 0 ? ROTATION[(4 - j) & 3] : ROTATION[j ^ 1]) * r;
+}
+
+/**
+ * out[i] = scale · normalAt(seed, stream, start + i), in bulk: the same numbers as one draw at a
+ * time, bit for bit, at a fraction of the cost (the seed and stream part of the hash is computed
+ * once, and each pair's transform once).
+ */
+export function fillNormalAt(
+  seed: number,
+  stream: number,
+  start: number,
+  out: Float32Array | Float64Array,
+  scale = 1,
+): typeof out {
+  const len = out.length;
+  if (len === 0) return out;
+  const key = streamKey(seed, stream, NORMAL_DOMAIN);
+  const tail = (KEY_A + stream) >>> 0;
+  let i = 0;
+  let pair = Math.floor(start / 2);
+  if (start - 2 * pair === 1) {
+    out[0] = scale * normalAt(seed, stream, start);
+    i = 1;
+    pair++;
+  }
+  for (; i < len; i += 2, pair++) {
+    // keyedHash unrolled for the pair's two indices; u is even, so u and u + 1 share the high word.
+    const u = 2 * pair;
+    const hi = Math.floor(u / TWO_POW_32);
+    const hu = mix32((mix32((key ^ Math.imul(u >>> 0, KEY_B) ^ hi) >>> 0) + tail) >>> 0);
+    const hv = mix32((mix32((key ^ Math.imul((u + 1) >>> 0, KEY_B) ^ hi) >>> 0) + tail) >>> 0);
+    const r = Math.sqrt(-2 * logUniform(hu));
+    const j = quarterTurns(hv);
+    out[i] = scale * (ROTATION[(4 - j) & 3] * r);
+    if (i + 1 < len) out[i + 1] = scale * (ROTATION[j ^ 1] * r);
+  }
+  return out;
 }
 
 /**
@@ -72,7 +135,8 @@ export class Rng {
   }
 
   fillNormal(out: Float32Array | Float64Array, scale = 1): typeof out {
-    for (let i = 0; i < out.length; i++) out[i] = scale * this.normal();
+    fillNormalAt(this.seed, this.streamId, this.counter, out, scale);
+    this.counter += out.length;
     return out;
   }
 }

@@ -1,5 +1,5 @@
-import type { Score } from './score.ts';
-import { normalAt, Streams } from './random.ts';
+import { scoreBuffers, type Score } from './score.ts';
+import { fillNormalAt, Streams } from './random.ts';
 
 export type SamplerKind = 'sde' | 'ode';
 
@@ -21,28 +21,32 @@ export interface BackwardOptions {
  * sde: Euler–Maruyama on −dy = [y + 2F] dt + dξ:  x ← x + η (x + 2F) + √(2η) ξ.
  * ode: Heun on the probability-flow ODE:            x ← x + η/2 [(x + F)(t) + (x̃ + F̃)(t − η)].
  * Step noise is a pure function of (seed, step, row, coordinate), so runs are reproducible and
- * independent of how rows are split.
+ * independent of how rows are split. Every buffer is allocated once, before the first step; the
+ * `x` and `nearest` handed to `onStep` are overwritten by the next step.
  */
 export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> {
   const { score, m, grid, sampler, seed } = o;
   const d = score.d;
   const x = Float32Array.from(o.start);
   const L = grid.length - 1;
+  const here = scoreBuffers(m, d);
+  const noise = sampler === 'sde' ? new Float64Array(m * d) : undefined;
+  const ahead = sampler === 'ode' ? scoreBuffers(m, d) : undefined;
+  const pred = sampler === 'ode' ? new Float32Array(m * d) : undefined;
   for (let k = 0; k < L; k++) {
     const t = grid[k];
     const eta = t - grid[k + 1];
-    const { score: f, nearest } = score.evaluate(x, m, t);
-    if (sampler === 'sde') {
+    const { score: f, nearest } = score.evaluate(x, m, t, here);
+    if (noise !== undefined) {
       const s = Math.sqrt(2 * eta);
-      const base = k * m * d;
+      fillNormalAt(seed, Streams.steps, k * m * d, noise);
       for (let i = 0; i < m * d; i++) {
-        x[i] = x[i] + eta * (x[i] + 2 * f[i]) + s * normalAt(seed, Streams.steps, base + i);
+        x[i] = x[i] + eta * (x[i] + 2 * f[i]) + s * noise[i];
       }
       await o.onStep?.(k + 1, x, grid[k + 1], nearest);
-    } else {
-      const pred = new Float32Array(m * d);
+    } else if (pred !== undefined) {
       for (let i = 0; i < m * d; i++) pred[i] = x[i] + eta * (x[i] + f[i]);
-      const { score: f2, nearest: n2 } = score.evaluate(pred, m, grid[k + 1]);
+      const { score: f2, nearest: n2 } = score.evaluate(pred, m, grid[k + 1], ahead);
       for (let i = 0; i < m * d; i++) {
         x[i] = x[i] + 0.5 * eta * (x[i] + f[i] + pred[i] + f2[i]);
       }

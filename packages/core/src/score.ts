@@ -1,3 +1,5 @@
+import type { SoftmaxDenoiseResult } from './kernels.ts';
+
 /**
  * A score: F(x, t) = ∇ log P_t(x) for each of the m rows of x (m × d, row-major), written into a
  * new array. The optional `nearest` output receives, per row, the index of the heaviest centre
@@ -5,5 +7,38 @@
  */
 export interface Score {
   readonly d: number;
-  evaluate(x: Float32Array, m: number, t: number): { score: Float32Array; nearest?: Int32Array };
+  /** `into`, when given, receives the result and is returned: a sampler reuses it every step. */
+  evaluate(x: Float32Array, m: number, t: number, into?: ScoreBuffers): ScoreResult;
+}
+
+export interface ScoreResult {
+  score: Float32Array;
+  nearest?: Int32Array;
+}
+
+/** Result arrays for m rows in d dimensions, allocated once and reused across steps. */
+export interface ScoreBuffers {
+  score: Float32Array;
+  nearest: Int32Array;
+}
+
+export function scoreBuffers(m: number, d: number): ScoreBuffers {
+  return { score: new Float32Array(m * d), nearest: new Int32Array(m) };
+}
+
+/**
+ * For softmax scores: the kernel's `out` for a caller's buffers (the mean is written into the score
+ * array and turned into the score in place), remembered so that a step allocates nothing.
+ */
+export function kernelOutFor(): (into: ScoreBuffers | undefined) => SoftmaxDenoiseResult | undefined {
+  let last: ScoreBuffers | undefined;
+  let out: SoftmaxDenoiseResult | undefined;
+  return (into) => {
+    if (into === undefined) return undefined;
+    if (into !== last || out?.mean !== into.score || out.nearest !== into.nearest) {
+      last = into;
+      out = { mean: into.score, nearest: into.nearest };
+    }
+    return out;
+  };
 }

@@ -463,3 +463,42 @@ export function denoise2(
   const e = i32x4.shl(i32x4.add(shifted, bias), 23);
   return v128.and(f32x4.mul(p, e), f32x4.ge(rel, floor));
 }
+
+// The arithmetic ceiling of this build on this machine, for the benchmark's bound: `rounds` rounds
+// of twelve independent f32x4 multiply-adds (enough in flight to hide their latency) with no memory
+// traffic, 96 floating-point operations per round. Not used by the kernel.
+export function maddProbe(rounds: i32, seed: f32): f32 {
+  const b = f32x4.splat(0.9999999);
+  const c = f32x4.splat(seed);
+  let a0 = f32x4.splat(seed);
+  let a1 = f32x4.add(a0, c);
+  let a2 = f32x4.add(a1, c);
+  let a3 = f32x4.add(a2, c);
+  let a4 = f32x4.add(a3, c);
+  let a5 = f32x4.add(a4, c);
+  let a6 = f32x4.add(a5, c);
+  let a7 = f32x4.add(a6, c);
+  let a8 = f32x4.add(a7, c);
+  let a9 = f32x4.add(a8, c);
+  let a10 = f32x4.add(a9, c);
+  let a11 = f32x4.add(a10, c);
+  for (let i = 0; i < rounds; i++) {
+    a0 = madd(a0, b, c);
+    a1 = madd(a1, b, c);
+    a2 = madd(a2, b, c);
+    a3 = madd(a3, b, c);
+    a4 = madd(a4, b, c);
+    a5 = madd(a5, b, c);
+    a6 = madd(a6, b, c);
+    a7 = madd(a7, b, c);
+    a8 = madd(a8, b, c);
+    a9 = madd(a9, b, c);
+    a10 = madd(a10, b, c);
+    a11 = madd(a11, b, c);
+  }
+  const s = f32x4.add(
+    f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))),
+    f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)),
+  );
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}

@@ -215,9 +215,10 @@ export function sampledProblem(
  * mean m_iν = e^{−t} w_i·x^ν/√d, standard deviation √Δ_t r_i and correlations ρ_ij as in
  * populationMoments, so Mehler's expansion gives E_ξ[σ(u_i)σ(u_j)] = Σ_k β^ν_ik β^ν_jk ρ_ij^k with
  * β^ν_ik = E_z[σ(m_iν + √Δ_t r_i z) He_k(z)]/√k! (all orders: the means break the odd symmetry).
- * The series is cut where Parseval's remainder E[σ²] − Σ β² falls below 1e−10 for every (i, ν): each
- * dropped term is a Schur product of PSD matrices, so the truncation error is a PSD matrix of trace
- * at most p·1e−10, and no eigenvalue of U moves by more than that.
+ * The series is cut at the first order where Parseval's remainder E[σ²] − Σ β² is below 1e−10 for
+ * every (i, ν), the same order for all: each dropped order is then a Schur product of PSD matrices,
+ * so the truncation error is a PSD matrix of trace at most p·1e−10, no eigenvalue of U moves by more
+ * than that, and no entry by more than 1e−10.
  * This is what K → ∞ noise draws converge to, at the cost of ~K_M ≈ 10–40 draws.
  */
 export function noiseAveragedProblem(
@@ -269,14 +270,25 @@ export function noiseAveragedProblem(
   const decay = Math.exp(-t);
   const sd = Math.sqrt(dt);
   const y = new Float64Array(q);
+  const meanOf = (i: number, nu: number): number => {
+    let dot = 0;
+    for (let k = 0; k < d; k++) dot += weights[i * d + k] * data[nu * d + k];
+    return (decay * dot) / sqrtD;
+  };
+  const coefficient = (k: number): number => {
+    let s = 0;
+    const hk = k * q;
+    for (let a = 0; a < q; a++) s += wq[a] * y[a] * herm[hk + a];
+    return s;
+  };
+  // the order at which each (row, point) reached the tolerance
+  const cut = new Int32Array(p * n);
   for (let i = 0; i < p; i++) {
     const wi = i * d;
     const spread = sd * r[i];
     let slopeSum = 0;
     for (let nu = 0; nu < n; nu++) {
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += weights[wi + k] * data[nu * d + k];
-      const mean = (decay * dot) / sqrtD;
+      const mean = meanOf(i, nu);
       let sq = 0;
       for (let a = 0; a < q; a++) {
         const x = mean + spread * z[a];
@@ -286,22 +298,32 @@ export function noiseAveragedProblem(
       }
       // Every later β_k² is at most what Parseval leaves, so below the tolerance the row stops.
       let rest = sq;
+      cut[i * n + nu] = orders;
       for (let k = 0; k < orders; k++) {
-        let s = 0;
-        const hk = k * q;
-        for (let a = 0; a < q; a++) s += wq[a] * y[a] * herm[hk + a];
+        const s = coefficient(k);
         beta[k] ??= new Float64Array(p * n);
         beta[k][i * n + nu] = s;
         rest -= s * s;
         if (rest < PARSEVAL_TOLERANCE) {
-          if (k + 1 > kept) kept = k + 1;
+          cut[i * n + nu] = k + 1;
           break;
         }
-        if (k === orders - 1) kept = orders;
       }
+      kept = Math.max(kept, cut[i * n + nu]);
     }
     const slope = slopeSum / n;
     for (let k = 0; k < d; k++) vMat[wi + k] = (sd * weights[wi + k] * slope) / sqrtD;
+  }
+  // The sum over orders must run to one common order for every row: a row cut earlier than another
+  // would drop the cross terms β_ik β_jk past its own cut, an error of order √(its remainder · E[σ_j²])
+  // (1e−5, not 1e−10). So the coefficients of the rows cut early are completed up to `kept`.
+  for (let i = 0; i < p; i++) {
+    for (let nu = 0; nu < n; nu++) {
+      if (cut[i * n + nu] >= kept) continue;
+      const mean = meanOf(i, nu);
+      for (let a = 0; a < q; a++) y[a] = f(mean + sd * r[i] * z[a]);
+      for (let k = cut[i * n + nu]; k < kept; k++) beta[k][i * n + nu] = coefficient(k);
+    }
   }
   const u = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
@@ -368,8 +390,9 @@ const QUADRATURE_ORDER = 160;
  * Exact population moments for x ~ N(0, I_d) of the real features: with u_i = w_i·x/√d ~ N(0, r_i²),
  * Ũ_ij = E[σ(u_i)σ(u_j)] by Mehler's expansion Σ_k β_ik β_jk ρ_ij^k (β_ik = E[σ(r_i z) He_k(z)]/√k!,
  * ρ_ij the correlation of u_i and u_j; odd k only, σ being odd), Ũ_ii = E[σ(r_i z)²], and by Stein's
- * lemma Ṽ_ik = √Δ_t (W_ik/√d) E[σ′(r_i z)]. The series stops where every row's Parseval remainder is
- * below 1e−10 (or at order 161, reached only by rows with r ≳ 1.5), as in noiseAveragedProblem.
+ * lemma Ṽ_ik = √Δ_t (W_ik/√d) E[σ′(r_i z)]. The series stops at the first order where every row's
+ * Parseval remainder is below 1e−10 (or at order 161, reached only by rows with r ≳ 1.5), the same
+ * order for all rows, as in noiseAveragedProblem.
  */
 export function populationMoments(
   weights: Float64Array,
@@ -421,18 +444,19 @@ export function populationMoments(
     }
     diag[i] = sq;
     slope[i] = ds;
+    // Every order is kept for every row (p·81 coefficients, cheap): the sum below runs to the
+    // common order `kept`, and a row cut earlier would drop cross terms past its own cut.
     let rest = sq;
+    let cut = slots;
     for (let k = 0; k < slots; k++) {
       let b = 0;
       const hk = k * q;
       for (let a = 0; a < q; a++) b += wq[a] * y[a] * herm[hk + a];
       beta[i * slots + k] = b;
       rest -= b * b;
-      if (rest < PARSEVAL_TOLERANCE || k === slots - 1) {
-        kept = Math.max(kept, k + 1);
-        break;
-      }
+      if (rest < PARSEVAL_TOLERANCE && cut === slots) cut = k + 1;
     }
+    kept = Math.max(kept, cut);
   }
   const u = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {

@@ -1,5 +1,5 @@
 import type { Kernels } from '../kernels.ts';
-import type { Score } from '../score.ts';
+import { kernelOutFor, type Score } from '../score.ts';
 import { delta } from '../forward.ts';
 
 /**
@@ -8,14 +8,23 @@ import { delta } from '../forward.ts';
  * It is the minimiser of the denoising loss over all functions, and it memorizes.
  */
 export function empiricalScore(train: Float32Array, n: number, d: number, kernels: Kernels): Score {
+  const kernelOut = kernelOutFor();
   return {
     d,
-    evaluate(x, m, t) {
+    evaluate(x, m, t, into) {
       const a = Math.exp(-t);
       const v = delta(t);
-      const { mean, nearest } = kernels.softmaxDenoise({ queries: x, m, centres: train, n, d, scale: a, variance: v });
-      const score = new Float32Array(m * d);
-      for (let i = 0; i < m * d; i++) score[i] = (a * mean[i] - x[i]) / v;
+      const { mean: score, nearest } = kernels.softmaxDenoise({
+        queries: x,
+        m,
+        centres: train,
+        n,
+        d,
+        scale: a,
+        variance: v,
+        out: kernelOut(into),
+      });
+      for (let i = 0; i < m * d; i++) score[i] = (a * score[i] - x[i]) / v;
       return { score, nearest };
     },
   };

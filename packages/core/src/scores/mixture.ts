@@ -1,5 +1,5 @@
 import type { Kernels } from '../kernels.ts';
-import type { Score } from '../score.ts';
+import { kernelOutFor, type Score } from '../score.ts';
 import type { GaussianMixture } from '../data/mixture.ts';
 import { gamma } from '../forward.ts';
 
@@ -11,12 +11,13 @@ import { gamma } from '../forward.ts';
  */
 export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
   const logWeights = g.weights ? Float32Array.from(g.weights, Math.log) : undefined;
+  const kernelOut = kernelOutFor();
   return {
     d: g.d,
-    evaluate(x, m, t) {
+    evaluate(x, m, t, into) {
       const a = Math.exp(-t);
       const v = gamma(t, g.variance);
-      const { mean, nearest } = kernels.softmaxDenoise({
+      const { mean: score, nearest } = kernels.softmaxDenoise({
         queries: x,
         m,
         centres: g.means,
@@ -25,9 +26,9 @@ export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
         scale: a,
         variance: v,
         logWeights,
+        out: kernelOut(into),
       });
-      const score = new Float32Array(m * g.d);
-      for (let i = 0; i < m * g.d; i++) score[i] = (a * mean[i] - x[i]) / v;
+      for (let i = 0; i < m * g.d; i++) score[i] = (a * score[i] - x[i]) / v;
       return { score, nearest };
     },
   };

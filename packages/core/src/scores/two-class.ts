@@ -9,10 +9,10 @@ export function twoClassScore(mean: Float32Array, sigma: number): Score {
   const d = mean.length;
   return {
     d,
-    evaluate(x, m, t) {
+    evaluate(x, m, t, into) {
       const g = gamma(t, sigma * sigma);
       const c = Math.exp(-t) / g;
-      const score = new Float32Array(m * d);
+      const score = into?.score ?? new Float32Array(m * d);
       for (let i = 0; i < m; i++) {
         let dot = 0;
         for (let j = 0; j < d; j++) dot += mean[j] * x[i * d + j];

@@ -8,6 +8,7 @@ import {
   uniformGrid,
   type Kernels,
 } from '@diffusion-atlas/core';
+import { MADD_PROBE_FLOPS_PER_ROUND, timeMaddProbe, type WasmVariant } from './wasm/instance.ts';
 
 /*
  * The benchmark behind `diffusion-atlas bench` and `npm run bench`: one full backward run with the
@@ -121,6 +122,17 @@ export async function runBench(config: BenchConfig, kernels: Kernels, options: R
     options.onRun?.(r);
   }
   return { config, medianS: median(wall), cpuS: median(cpu), backend: kernels.backend, workers: options.workers, runs: options.repeats };
+}
+
+/**
+ * The arithmetic ceiling of the wasm-simd build on this machine, GFLOP/s on one thread: the best
+ * of `tries` runs of a register-only multiply-add loop. With it, a configuration's floor is known
+ * before any kernel design: the distances alone are 2·m·n·d·T operations.
+ */
+export function wasmPeakGflops(variant: WasmVariant, tries = 3, rounds = 20_000_000): number {
+  let best = 0;
+  for (let i = 0; i < tries; i++) best = Math.max(best, (rounds * MADD_PROBE_FLOPS_PER_ROUND) / timeMaddProbe(variant, rounds) / 1e9);
+  return best;
 }
 
 export function median(values: readonly number[]): number {

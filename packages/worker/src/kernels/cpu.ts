@@ -1,4 +1,4 @@
-import { AtlasError, LOG_WEIGHT_FLOOR, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { AtlasError, LOG_WEIGHT_FLOOR, resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 
 /**
  * The fast CPU path, about twice the reference's speed in 2-D and 1.6× at d = 256. It keeps the
@@ -17,21 +17,36 @@ export const cpuKernels: Kernels = {
   },
 };
 
+/**
+ * Working arrays kept between calls (a run calls with the same shapes every step), grown when a
+ * call needs more. JavaScript runs one call at a time per thread, so one set serves all.
+ */
+const scratch: Record<'scaled' | 'logits' | 'acc' | 'q', Float64Array<ArrayBuffer>> = {
+  scaled: new Float64Array(0),
+  logits: new Float64Array(0),
+  acc: new Float64Array(0),
+  q: new Float64Array(0),
+};
+
+function grown(a: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
+  return a.length >= length ? a : new Float64Array(length);
+}
+
 /** s·c in Float64, the same double product the reference forms inline, hoisted out of the m·n·d loop. */
 function scaledCentres(centres: Float32Array, length: number, scale: number): Float64Array {
-  const scaled = new Float64Array(length);
+  const scaled = (scratch.scaled = grown(scratch.scaled, length));
   for (let j = 0; j < length; j++) scaled[j] = scale * centres[j];
   return scaled;
 }
 
-function softmaxDenoiseAnyD({ queries, m, centres, n, d, scale, variance, logWeights }: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
-  const mean = new Float32Array(m * d);
-  const nearest = new Int32Array(m);
+function softmaxDenoiseAnyD(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
+  const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+  const { mean, nearest } = resultArrays(args);
   const scaled = scaledCentres(centres, n * d, scale);
   const inv2v = 1 / (2 * variance);
-  const logits = new Float64Array(n);
-  const acc = new Float64Array(d);
-  const q = new Float64Array(d);
+  const logits = (scratch.logits = grown(scratch.logits, n));
+  const acc = (scratch.acc = grown(scratch.acc, d));
+  const q = (scratch.q = grown(scratch.q, d));
 
   for (let i = 0; i < m; i++) {
     const q0 = i * d;
@@ -52,7 +67,7 @@ function softmaxDenoiseAnyD({ queries, m, centres, n, d, scale, variance, logWei
         arg = mu;
       }
     }
-    acc.fill(0);
+    acc.fill(0, 0, d);
     let z = 0;
     for (let mu = 0; mu < n; mu++) {
       const rel = logits[mu] - best;
@@ -71,12 +86,12 @@ function softmaxDenoiseAnyD({ queries, m, centres, n, d, scale, variance, logWei
 }
 
 /** The same computation with the d = 2 loops unrolled. */
-function softmaxDenoise2d({ queries, m, centres, n, scale, variance, logWeights }: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
-  const mean = new Float32Array(m * 2);
-  const nearest = new Int32Array(m);
+function softmaxDenoise2d(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
+  const { queries, m, centres, n, scale, variance, logWeights } = args;
+  const { mean, nearest } = resultArrays(args);
   const scaled = scaledCentres(centres, n * 2, scale);
   const inv2v = 1 / (2 * variance);
-  const logits = new Float64Array(n);
+  const logits = (scratch.logits = grown(scratch.logits, n));
 
   for (let i = 0; i < m; i++) {
     const qx = queries[2 * i];
@@ -113,7 +128,8 @@ function softmaxDenoise2d({ queries, m, centres, n, scale, variance, logWeights 
 }
 
 /** A wrong length here would otherwise read undefined as NaN and poison a whole run silently. */
-export function checkShapes({ queries, m, centres, n, d, logWeights }: SoftmaxDenoiseArgs): void {
+export function checkShapes(args: SoftmaxDenoiseArgs): void {
+  const { queries, m, centres, n, d, logWeights } = args;
   const bad =
     !Number.isInteger(m) || !Number.isInteger(n) || !Number.isInteger(d) || m < 0 || n < 1 || d < 1 ||
     queries.length < m * d || centres.length < n * d || (logWeights !== undefined && logWeights.length < n);
@@ -123,4 +139,6 @@ export function checkShapes({ queries, m, centres, n, d, logWeights }: SoftmaxDe
       `softmaxDenoise: inconsistent shapes (m=${m}, n=${n}, d=${d}, queries ${queries.length}, centres ${centres.length}${logWeights ? `, logWeights ${logWeights.length}` : ''})`,
     );
   }
+  // before any work is handed out, so a wrong `out` cannot fail a pooled call halfway
+  if (args.out !== undefined) resultArrays(args);
 }

@@ -9,7 +9,7 @@ import {
   type IKernelRunShortcut,
   type KernelOutput,
 } from 'gpu.js';
-import { LOG_WEIGHT_FLOOR, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { LOG_WEIGHT_FLOOR, resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { checkShapes } from './cpu.ts';
 
 /*
@@ -185,8 +185,7 @@ export function createGpuKernels(gpu: GPU, options: GpuKernelOptions = {}): GpuK
   function softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
     checkShapes(args);
     const { queries, m, centres, n, d, scale, variance } = args;
-    const mean = new Float32Array(m * d);
-    const nearest = new Int32Array(m);
+    const { mean, nearest } = resultArrays(args);
     if (m === 0) return { mean, nearest };
     const chunk = Math.max(1, Math.min(m, Math.floor(budget / n)));
     const shape = compile({ n, d, chunk });

@@ -1,4 +1,4 @@
-import type { Kernels, SoftmaxDenoiseArgs, SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { checkShapes } from './cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
 import { WasmDenoiser, preferredVariant, wasmModule, type WasmVariant } from './wasm/instance.ts';
@@ -58,8 +58,7 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       local.setCentres(centres, n, d, key, m);
     }
     local.ensureRows(m);
-    const mean = new Float32Array(m * d);
-    const nearest = new Int32Array(m);
+    const { mean, nearest } = resultArrays(args);
     local.run({ queries, row0: 0, rows: m, scale, variance, logWeights, mean, nearest });
     return { mean, nearest };
   }
@@ -73,7 +72,7 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
     softmaxDenoise(args) {
       checkShapes(args);
       const { m, n, d } = args;
-      if (m === 0) return { mean: new Float32Array(0), nearest: new Int32Array(0) };
+      if (m === 0) return resultArrays(args);
       if (localCalls > 0) localCalls--;
       else if (pool !== undefined && m >= POOL_MIN_ROWS && m * n * (d + 8) >= POOL_MIN_WORK) {
         try {

@@ -1,4 +1,4 @@
-import type { SoftmaxDenoiseArgs, SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { resultArrays, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { WasmDenoiser, preferredVariant, wasmModule, type WasmVariant } from './instance.ts';
 import {
   CENTRES_VERSION,
@@ -170,7 +170,10 @@ class Pool implements WasmPool {
     this.lastWaitRatio = (done - own) / Math.max(own - started, 0.01);
     if (failure !== undefined) throw failure;
     if (Atomics.load(i32, FAILURES) > 0) throw new Error('wasm pool: a worker failed on its rows');
-    return { mean: views.mean.slice(0, m * d), nearest: views.nearest.slice(0, m) };
+    const result = resultArrays(args);
+    result.mean.set(views.mean.subarray(0, m * d));
+    result.nearest.set(views.nearest.subarray(0, m));
+    return result;
   }
 
   destroy(): void {
