@@ -2,6 +2,7 @@ import type { Kernels } from './kernels.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { ParamHistory } from './params-codec.ts';
 import { AtlasError } from './errors.ts';
+import type { ProgressReport } from './progress.ts';
 
 /** What an experiment returns: scalars, strings, typed arrays, and nested records or lists of them. */
 export type ResultValue =
@@ -28,6 +29,11 @@ export interface RunContext {
    * await it between chunks of work; it throws AtlasError('cancelled') once the signal has fired.
    */
   checkpoint(fraction: number): Promise<void>;
+  /**
+   * Report progress from inside a long synchronous stage, without yielding (so without
+   * cancellation, which waits for the next checkpoint): the host still shows it as it happens.
+   */
+  progress: ProgressReport;
   signal: AbortSignal;
   /** Real data sets, supplied by the environment (files in Node, static assets in the browser). */
   data?: DataSources;
@@ -88,6 +94,9 @@ export function directContext(
     kernels,
     signal,
     data: options.data,
+    progress(fraction) {
+      options.onProgress?.(Math.min(1, Math.max(0, fraction)));
+    },
     async checkpoint(fraction) {
       options.onProgress?.(Math.min(1, Math.max(0, fraction)));
       const now = Date.now();

@@ -28,6 +28,7 @@ export * from './experiments/collapse.ts';
 export * from './experiments/curse.ts';
 export * from './experiments/digits.ts';
 export * from './linalg/symmetric-eigen.ts';
+export * from './progress.ts';
 export * from './linalg/matrix.ts';
 export * from './rf/constants.ts';
 export * from './rf/feature-matrices.ts';

@@ -7,6 +7,7 @@ import { RF_LIMITS, checkRealFeatureSize, noiseAveragedProblem } from '../rf/fea
 import { lossesAt, memorizationTime, readoutAt, solveGradientFlow } from '../rf/gradient-flow.ts';
 import { sampleAtFixedTime, type RandomFeaturesScore } from '../rf/score-model.ts';
 import { tauMemTheory } from '../rf/spectrum.ts';
+import { progressPart, type ProgressReport } from '../progress.ts';
 
 /** Training times of the memorization curve: 10⁰…10⁸, one per decade. */
 const CURVE_TAUS = Array.from({ length: 9 }, (_, i) => 10 ** i);
@@ -91,23 +92,26 @@ export const trainingSamples = defineExperiment({
     const c = rfConstants(p.t);
     const curveTau = Float64Array.from(CURVE_TAUS);
     const runs: TrainingSamplesRun[] = [];
-    const stages = 2 * (2 + CURVE_TAUS.length);
+    // per training-set size: the matrices, the flow, one sampler run per curve point, the samples
+    const stages = p.psiN.length * (3 + CURVE_TAUS.length);
     let stage = 0;
     for (const requested of p.psiN) {
       const n = Math.round(requested * p.d);
-      const problem = noiseAveragedProblem({ d: p.d, p: width, n }, p.t, 'tanh', p.seed);
+      const within = (): ProgressReport | undefined => progressPart(ctx.progress, stage / stages, (stage + 1) / stages);
+      const problem = noiseAveragedProblem({ d: p.d, p: width, n }, p.t, 'tanh', p.seed, within());
       await ctx.checkpoint(++stage / stages);
-      const flow = solveGradientFlow(problem);
+      const flow = solveGradientFlow(problem, within());
       await ctx.checkpoint(++stage / stages);
       const training = Float32Array.from(problem.data);
       const model = (tau: number): RandomFeaturesScore => ({ d: p.d, p: width, weights: problem.weights, readout: readoutAt(flow, tau), activation: 'tanh' });
       const memorizedCurve = new Float64Array(CURVE_TAUS.length);
       for (let i = 0; i < CURVE_TAUS.length; i++) {
-        const out = sampleAtFixedTime(model(CURVE_TAUS[i]), { t: p.t, m: CURVE_SAMPLES, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed });
+        const out = sampleAtFixedTime(model(CURVE_TAUS[i]), { t: p.t, m: CURVE_SAMPLES, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });
         memorizedCurve[i] = memorizedFraction(nearestTwo(Float32Array.from(out), CURVE_SAMPLES, training, n, p.d).ratio);
         await ctx.checkpoint(++stage / stages);
       }
-      const generated = sampleAtFixedTime(model(p.tau), { t: p.t, m: p.samples, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed });
+      const generated = sampleAtFixedTime(model(p.tau), { t: p.t, m: p.samples, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });
+      await ctx.checkpoint(++stage / stages);
       const samples = Float32Array.from(generated);
       const test = nearestTwo(samples, p.samples, training, n, p.d);
       const losses = lossesAt(flow, p.tau);

@@ -5,6 +5,7 @@ import { rfActivations, rfConstants } from '../rf/constants.ts';
 import { RF_LIMITS, checkRealFeatureSize, gaussianEquivalentProblem, noiseAveragedProblem, sampledProblem, type RfProblem } from '../rf/feature-matrices.ts';
 import { logTimes, lossesAt, memorizationTime, scoreErrorMinimum, solveGradientFlow } from '../rf/gradient-flow.ts';
 import { logLogSlope, rho1Edges, tauMemTheory } from '../rf/spectrum.ts';
+import { progressPart } from '../progress.ts';
 
 /** One training-set size: curves over τ (losses per dimension), the two times, and the spectrum of U. */
 export type TrainingWindowRun = {
@@ -104,10 +105,10 @@ export const trainingWindow = defineExperiment({
       await ctx.checkpoint(base);
       let problem: RfProblem;
       if (p.matrix === 'gaussian-equivalent') problem = gaussianEquivalentProblem(shape, c, p.seed);
-      else if (p.noiseDraws === 0) problem = noiseAveragedProblem(shape, p.t, p.activation, p.seed);
+      else if (p.noiseDraws === 0) problem = noiseAveragedProblem(shape, p.t, p.activation, p.seed, progressPart(ctx.progress, base, base + 0.3 / count));
       else problem = sampledProblem({ ...shape, noiseDraws: p.noiseDraws }, p.t, p.activation, p.seed);
       await ctx.checkpoint(base + 0.3 / count);
-      const flow = solveGradientFlow(problem);
+      const flow = solveGradientFlow(problem, progressPart(ctx.progress, base + 0.3 / count, base + 0.8 / count));
       await ctx.checkpoint(base + 0.8 / count);
       const tau = logTimes(p.tauMin, p.tauMax, p.points);
       const trainLoss = new Float64Array(p.points);

@@ -4,6 +4,7 @@ import { param } from '../params.ts';
 import { rfConstants } from '../rf/constants.ts';
 import { RF_LIMITS, gaussianEquivalentProblem } from '../rf/feature-matrices.ts';
 import { lossesAt, solveGradientFlow } from '../rf/gradient-flow.ts';
+import { progressPart } from '../progress.ts';
 
 /** Diffusion time of the paper's Fig. 5 heatmaps (RF model, ψ_n × ψ_p). */
 export const WIDTH_THRESHOLD_T = 0.1;
@@ -40,7 +41,7 @@ export type WidthThresholdResult = {
  * value(ψ_p[i], ψ_n[j]) = grid[i·psiNValues.length + j]. Exported for build scripts that precompute
  * fine grids; the experiment below is the same call on coarse lists.
  */
-export async function widthThresholdGrid(o: WidthThresholdGridOptions, ctx?: Pick<RunContext, 'checkpoint'>): Promise<WidthThresholdResult> {
+export async function widthThresholdGrid(o: WidthThresholdGridOptions, ctx?: Pick<RunContext, 'checkpoint' | 'progress'>): Promise<WidthThresholdResult> {
   const t = o.t ?? WIDTH_THRESHOLD_T;
   const snapshots = o.snapshots ?? WIDTH_THRESHOLD_SNAPSHOTS;
   const c = rfConstants(t);
@@ -56,8 +57,8 @@ export async function widthThresholdGrid(o: WidthThresholdGridOptions, ctx?: Pic
     const p = Math.round(o.psiPValues[i] * o.d);
     for (let j = 0; j < cols; j++) {
       const n = Math.round(o.psiNValues[j] * o.d);
-      const flow = solveGradientFlow(gaussianEquivalentProblem({ d: o.d, p, n }, c, o.seed));
       const cell = i * cols + j;
+      const flow = solveGradientFlow(gaussianEquivalentProblem({ d: o.d, p, n }, c, o.seed), progressPart(ctx?.progress, cell / cells, (cell + 1) / cells));
       const inf = lossesAt(flow, Infinity);
       generalizationGap[cell] = inf.generalizationGap;
       trainLoss[cell] = inf.trainLoss;

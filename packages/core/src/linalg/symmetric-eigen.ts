@@ -1,4 +1,5 @@
 import { AtlasError } from '../errors.ts';
+import { progressPart, type ProgressReport } from '../progress.ts';
 
 /**
  * Symmetric eigendecomposition in Float64: Householder reduction to tridiagonal form, then the
@@ -24,16 +25,29 @@ const MAX_SWEEPS = 60;
  * Eigenvalues (and optionally eigenvectors) of the symmetric n × n row-major matrix `a`. Only
  * the lower triangle is read; `a` is not modified. Cost ≈ (4/3)n³ without vectors, ≈ 9n³ with.
  */
-export function symmetricEigen(a: Float64Array, n: number, options: { vectors?: boolean } = {}): SymmetricEigen {
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+  options: { vectors?: boolean; onProgress?: ProgressReport } = {},
+): SymmetricEigen {
   if (a.length < n * n) throw new AtlasError('internal', `symmetricEigen: matrix has ${a.length} entries, needs ${n * n}`);
   const wantVectors = options.vectors ?? true;
+  const report = options.onProgress;
   const work = Float64Array.from(a.subarray(0, n * n));
   const diag = new Float64Array(n);
   const off = new Float64Array(n);
-  const reflectors = householderTridiagonalize(work, n, diag, off);
+  // Rough shares of the work: reduction ~ (4/3)n³, accumulation ~ n³, QL with vectors ~ 3n³.
+  const share = wantVectors ? [0, 0.25, 0.45, 1] : [0, 0.7, 0.7, 1];
+  const part = (k: number): ProgressReport | undefined => progressPart(report, share[k], share[k + 1]);
+  const reflectors = householderTridiagonalize(work, n, diag, off, part(0));
   let z: Float64Array | undefined;
-  if (wantVectors) z = accumulateTransposed(work, n, reflectors);
-  return tridiagonalQL(diag, off, n, z);
+  if (wantVectors) z = accumulateTransposed(work, n, reflectors, part(1));
+  return tridiagonalQL(diag, off, n, z, part(2));
+}
+
+/** Step i of a loop over i = n − 1 … 1 whose step costs ~i² (reduction, accumulation): the share done. */
+function cubicShare(i: number, n: number): number {
+  return 1 - (i / n) ** 3;
 }
 
 /**
@@ -62,10 +76,11 @@ export function tridiagonalEigen(diag: ArrayLike<number>, off: ArrayLike<number>
  * u_i in columns 0..i−1, and the returned array holds H_i = |u_i|²/2 (0 where no reflection was
  * needed), so that the reflector is P_i = I − u_i u_iᵀ / H_i.
  */
-function householderTridiagonalize(w: Float64Array, n: number, diag: Float64Array, off: Float64Array): Float64Array {
+function householderTridiagonalize(w: Float64Array, n: number, diag: Float64Array, off: Float64Array, report?: ProgressReport): Float64Array {
   const hs = new Float64Array(n);
   const p = new Float64Array(n);
   for (let i = n - 1; i >= 1; i--) {
+    report?.(cubicShare(i + 1, n));
     const l = i - 1;
     const row = i * n;
     if (l === 0) {
@@ -128,13 +143,14 @@ function householderTridiagonalize(w: Float64Array, n: number, diag: Float64Arra
  * Qᵀ for Q = P_{n−1} ⋯ P_2 (so that A = Q T Qᵀ), built directly in transposed form because the
  * QL rotations then combine contiguous rows instead of strided columns.
  */
-function accumulateTransposed(w: Float64Array, n: number, hs: Float64Array): Float64Array {
+function accumulateTransposed(w: Float64Array, n: number, hs: Float64Array, report?: ProgressReport): Float64Array {
   // Q is built by left-multiplying reflectors (Q ← P_i Q for ascending i); its transpose satisfies
   // Qᵀ ← Qᵀ P_i, a column operation on Qᵀ that becomes a row operation on Q. Build Q, then transpose.
   const q = new Float64Array(n * n);
   for (let i = 0; i < n; i++) q[i * n + i] = 1;
   const wv = new Float64Array(n);
   for (let i = 2; i < n; i++) {
+    report?.((i / n) ** 3);
     const h = hs[i];
     if (h === 0) continue;
     const row = i * n;
@@ -162,10 +178,11 @@ function accumulateTransposed(w: Float64Array, n: number, hs: Float64Array): Flo
  * Implicit QL on the tridiagonal (d, e) with e[i] coupling i − 1 and i; `zt` (rows = vectors,
  * initially Qᵀ of the reduction) receives the rotations. Returns sorted eigenpairs.
  */
-function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64Array | undefined): SymmetricEigen {
+function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, zt: Float64Array | undefined, report?: ProgressReport): SymmetricEigen {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   if (n > 0) e[n - 1] = 0;
   for (let l = 0; l < n; l++) {
+    report?.(l / n);
     let iter = 0;
     for (;;) {
       let m = l;

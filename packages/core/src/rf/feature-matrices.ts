@@ -3,6 +3,7 @@ import { delta } from '../forward.ts';
 import { normalAt, Streams } from '../random.ts';
 import { gaussHermite } from '../theory/gauss-hermite.ts';
 import { activationFunctions, type RfActivation, type RfConstants } from './constants.ts';
+import { progressPart, type ProgressReport } from '../progress.ts';
 
 /**
  * The matrices that define the DSM loss of the random-features score s_A(x) = (A/√p) σ(Wx/√d) at a
@@ -226,6 +227,7 @@ export function noiseAveragedProblem(
   t: number,
   activation: RfActivation,
   seed: number,
+  onProgress?: ProgressReport,
 ): RfProblem {
   const { d, p, n } = shape;
   const weights = randomWeights(p, d, seed);
@@ -284,6 +286,7 @@ export function noiseAveragedProblem(
   // the order at which each (row, point) reached the tolerance
   const cut = new Int32Array(p * n);
   for (let i = 0; i < p; i++) {
+    onProgress?.((0.8 * i) / p);
     const wi = i * d;
     const spread = sd * r[i];
     let slopeSum = 0;
@@ -318,6 +321,7 @@ export function noiseAveragedProblem(
   // would drop the cross terms β_ik β_jk past its own cut, an error of order √(its remainder · E[σ_j²])
   // (1e−5, not 1e−10). So the coefficients of the rows cut early are completed up to `kept`.
   for (let i = 0; i < p; i++) {
+    onProgress?.(0.8 + (0.1 * i) / p);
     for (let nu = 0; nu < n; nu++) {
       if (cut[i * n + nu] >= kept) continue;
       const mean = meanOf(i, nu);
@@ -346,7 +350,7 @@ export function noiseAveragedProblem(
       u[j * p + i] = s / n;
     }
   }
-  const pop = populationMoments(weights, p, d, dt, activation);
+  const pop = populationMoments(weights, p, d, dt, activation, progressPart(onProgress, 0.9, 1));
   return {
     d,
     p,
@@ -400,6 +404,7 @@ export function populationMoments(
   d: number,
   dt: number,
   activation: RfActivation,
+  onProgress?: ProgressReport,
 ): { u: Float64Array; v: Float64Array } {
   const { f, df } = activationFunctions(activation);
   const rule = gaussHermite(QUADRATURE_ORDER);
@@ -460,6 +465,8 @@ export function populationMoments(
   }
   const u = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
+    // row i costs ~i: the share done is (i/p)²
+    onProgress?.((i / p) ** 2);
     u[i * p + i] = diag[i];
     for (let j = 0; j < i; j++) {
       let dot = 0;

@@ -1,6 +1,7 @@
 import { gramOfColumns, matMulTransB } from '../linalg/matrix.ts';
 import { symmetricEigen } from '../linalg/symmetric-eigen.ts';
 import type { RfProblem, SymmetricForm } from './feature-matrices.ts';
+import { progressPart, type ProgressReport } from '../progress.ts';
 
 /**
  * Gradient flow of the DSM loss from A = 0, in closed form (Bonnaire et al., §3.3). In the time
@@ -40,7 +41,8 @@ export interface SpectralFlow {
 /** Relative size below which a Gram eigenvalue counts as zero (its mode lies in F's null space). */
 const GRAM_CUTOFF = 1e-11;
 
-export function solveGradientFlow(problem: RfProblem): SpectralFlow {
+/** `onProgress` follows the eigendecomposition and the projections, the two O(p³) stages. */
+export function solveGradientFlow(problem: RfProblem, onProgress?: ProgressReport): SpectralFlow {
   const { d, p, u } = problem;
   const psiP = p / d;
   let eigenvalues: Float64Array;
@@ -50,7 +52,7 @@ export function solveGradientFlow(problem: RfProblem): SpectralFlow {
     const m = u.rank;
     // Gram route: the nonzero spectrum of FFᵀ is that of FᵀF (m × m), and q = F y/√μ.
     const gram = gramOfColumns(u.factor, p, m);
-    const eig = symmetricEigen(gram, m);
+    const eig = symmetricEigen(gram, m, { onProgress: progressPart(onProgress, 0, 0.6) });
     const y = eig.vectors as Float64Array;
     const top = Math.max(0, eig.values[m - 1]);
     const active: number[] = [];
@@ -76,11 +78,12 @@ export function solveGradientFlow(problem: RfProblem): SpectralFlow {
     }
   } else {
     const dense = u.kind === 'dense' ? u.matrix : denseLowRank(u.alpha, u.factor, p, u.rank);
-    const eig = symmetricEigen(dense, p);
+    const eig = symmetricEigen(dense, p, { onProgress: progressPart(onProgress, 0, 0.6) });
     eigenvalues = eig.values;
     lambda = Float64Array.from(eig.values);
     q = eig.vectors as Float64Array;
   }
+  onProgress?.(0.6);
   const r = lambda.length;
   const vq = multiplyRowsBy(q, r, p, problem.v, d);
   const vpq = multiplyRowsBy(q, r, p, problem.vPop, d);
@@ -96,7 +99,9 @@ export function solveGradientFlow(problem: RfProblem): SpectralFlow {
     c[i] = cc;
     e[i] = ee;
   }
+  onProgress?.(0.7);
   const h = projected(problem.uPop, q, r, p);
+  onProgress?.(0.95);
   const k = matMulTransB(vq, vq, r, d, r);
   for (let i = 0; i < r * r; i++) h[i] *= k[i];
   return { d, p, psiP, delta: problem.delta, scoreNorm: problem.scoreNorm, eigenvalues, modes: r, lambda, c, e, h, q, vq };

@@ -1,6 +1,7 @@
 import { delta } from '../forward.ts';
 import { normalAt, Streams } from '../random.ts';
 import { activationFunctions, type RfActivation } from './constants.ts';
+import type { ProgressReport } from '../progress.ts';
 
 /** A trained random-features score s(x) = B σ(Wx/√d), B (d × p) = A/√p, W (p × d). */
 export interface RandomFeaturesScore {
@@ -44,6 +45,7 @@ export interface FixedTimeSamplerOptions {
   /** Langevin step as a fraction of Δ_t: the trained score is stiff on the scale Δ_t around each well. */
   stepFraction: number;
   seed: number;
+  onProgress?: ProgressReport;
 }
 
 /**
@@ -69,6 +71,7 @@ export function sampleAtFixedTime(model: RandomFeaturesScore, o: FixedTimeSample
   for (let i = 0; i < x.length; i++) x[i] = normalAt(seed, Streams.init, i);
   const s = new Float64Array(m * d);
   for (let l = 0; l < steps; l++) {
+    o.onProgress?.(l / steps);
     evaluateRandomFeatures(model, x, m, s);
     for (let r = 0; r < m; r++) {
       const base = (r * steps + l) * d;

@@ -1,0 +1,138 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+
+/*
+ * How responsive every widget is with its defaults, in Chromium on this machine: the time to the
+ * first visible result, the longest wait between two progress updates, and the longest task that
+ * held the page's main thread. Reported (console table and tests/.bench/responsiveness.json, quoted
+ * in docs/performance.md), never asserted: speed is the benchmark's business, and CI machines
+ * differ. The test fails only if a widget does not finish or a figure cannot be measured.
+ *
+ * Goals the figures are read against: first result within 200 ms, progress at least every 100 ms
+ * in longer runs, and no long task that freezes the page.
+ */
+
+interface TimelineEntry {
+  t: number;
+  widget: number;
+  attr: 'data-status' | 'value';
+  value: string;
+}
+
+interface WidgetFigures {
+  page: string;
+  experiment: string;
+  /** From the widget's first `running` (it starts when near the viewport) to its first `done`: cold worker included. */
+  firstResultMs: number;
+  /** Run again (warm): from the click to `done`. */
+  rerunMs: number;
+  /** Longest interval without a progress update during the rerun (start and end included). */
+  maxProgressGapMs: number;
+  progressUpdates: number;
+}
+
+/** Installed before any page script: every status and progress change of every widget, timestamped. */
+function recordTimeline(): void {
+  const log: TimelineEntry[] = [];
+  const longTasks: number[] = [];
+  Object.assign(window, { __atlasTimeline: log, __atlasLongTasks: longTasks });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  new MutationObserver((records) => {
+    const t = performance.now();
+    const widgets = Array.from(document.querySelectorAll('[data-widget]'));
+    for (const record of records) {
+      const target = record.target as Element;
+      const root = target.closest('[data-widget]');
+      if (root === null) continue;
+      if (record.attributeName === 'value' && !target.hasAttribute('data-progress')) continue;
+      if (record.attributeName === 'data-status' && target !== root) continue;
+      log.push({ t, widget: widgets.indexOf(root), attr: record.attributeName as TimelineEntry['attr'], value: target.getAttribute(record.attributeName ?? '') ?? '' });
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-status', 'value'] });
+}
+
+function figuresFor(log: readonly TimelineEntry[], widget: number, clickedAt: number): Omit<WidgetFigures, 'page' | 'experiment'> {
+  const own = log.filter((e) => e.widget === widget);
+  const statuses = own.filter((e) => e.attr === 'data-status');
+  const firstRunning = statuses.find((e) => e.value === 'running');
+  const firstDone = statuses.find((e) => e.value === 'done' && firstRunning !== undefined && e.t >= firstRunning.t);
+  const rerunDone = statuses.find((e) => e.value === 'done' && e.t >= clickedAt);
+  if (firstRunning === undefined || firstDone === undefined || rerunDone === undefined) {
+    throw new Error(`widget ${widget}: no complete run in the timeline`);
+  }
+  const marks = [clickedAt, ...own.filter((e) => e.attr === 'value' && e.t > clickedAt && e.t < rerunDone.t).map((e) => e.t), rerunDone.t];
+  let gap = 0;
+  for (let i = 1; i < marks.length; i++) gap = Math.max(gap, marks[i] - marks[i - 1]);
+  return {
+    firstResultMs: firstDone.t - firstRunning.t,
+    rerunMs: rerunDone.t - clickedAt,
+    maxProgressGapMs: gap,
+    progressUpdates: marks.length - 2,
+  };
+}
+
+describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (reported, not asserted)', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  const rows: WidgetFigures[] = [];
+  const longestTask: Record<string, number> = {};
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    if (rows.length > 0) {
+      console.table(rows.map((r) => ({ ...r, firstResultMs: Math.round(r.firstResultMs), rerunMs: Math.round(r.rerunMs), maxProgressGapMs: Math.round(r.maxProgressGapMs) })));
+      console.table(longestTask);
+      const dir = join(import.meta.dirname, '../.bench');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'responsiveness.json'), `${JSON.stringify({ widgets: rows, longestTaskMs: longestTask }, null, 2)}\n`);
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const path of sitePages().filter((p) => p.startsWith('/chapters/'))) {
+    it(`${path}: every widget computes its default figure and runs again, timed`, async () => {
+      const { page } = await openPage(browser, { reducedMotion: true });
+      try {
+        await page.addInitScript(recordTimeline);
+        await page.goto(`${server.url}${path}`);
+        await waitForAllWidgets(page, 120_000);
+        const widgets = page.locator('[data-widget]');
+        const count = await widgets.count();
+        expect(count).toBeGreaterThan(0);
+        for (let i = 0; i < count; i++) {
+          const widget = widgets.nth(i);
+          await widget.scrollIntoViewIfNeeded();
+          const clickedAt = await page.evaluate(() => performance.now());
+          await widget.locator('[data-run]').click();
+          await page.waitForFunction(
+            ([index, since]) => {
+              const log = (window as unknown as { __atlasTimeline: TimelineEntry[] }).__atlasTimeline;
+              return log.some((e) => e.widget === index && e.attr === 'data-status' && e.value === 'done' && e.t >= since);
+            },
+            [i, clickedAt] as const,
+            { timeout: 120_000 },
+          );
+          const log = await page.evaluate(() => (window as unknown as { __atlasTimeline: TimelineEntry[] }).__atlasTimeline);
+          const experiment = (await widget.getAttribute('data-experiment')) ?? `widget ${i}`;
+          const figures = figuresFor(log, i, clickedAt);
+          for (const value of Object.values(figures)) expect(Number.isFinite(value) && value >= 0).toBe(true);
+          rows.push({ page: path, experiment, ...figures });
+        }
+        const tasks = await page.evaluate(() => (window as unknown as { __atlasLongTasks: number[] }).__atlasLongTasks);
+        longestTask[path] = Math.round(Math.max(0, ...tasks));
+      } finally {
+        await page.context().close();
+      }
+    }, 300_000);
+  }
+});
