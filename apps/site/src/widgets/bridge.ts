@@ -219,7 +219,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     });
     tag(svg, { iterations: r.coupling.length, theory: r.couplingTheory, last: at(r.coupling, r.coupling.length - 1) });
     p.plot.append(svg);
-    p.element.append(legend([legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', 'C* = (√(τ² + 4AB) − τ)/2')]));
+    p.element.append(legend([legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', msg('br.legend.closedForm'))]));
     return p.element;
   }
 
