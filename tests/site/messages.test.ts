@@ -272,7 +272,7 @@ interface Finding {
 }
 
 /** String literals in a TypeScript source that hold English: two or more words anywhere, or one word where the reader sees it. */
-export function inlineText(fileName: string, source: string): Finding[] {
+function inlineText(fileName: string, source: string): Finding[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: Finding[] = [];
   const visit = (node: ts.Node): void => {
@@ -296,7 +296,7 @@ export function inlineText(fileName: string, source: string): Finding[] {
  * Text of an Astro template outside its `{…}` expressions, scripts and styles: words there, or in a
  * literal UI attribute, are English written into the markup. (Frontmatter is TypeScript, checked above.)
  */
-export function inlineMarkup(fileName: string, source: string): Finding[] {
+function inlineMarkup(fileName: string, source: string): Finding[] {
   const parts = source.split(/^---$/m);
   const frontmatter = parts.length >= 3 ? (parts[1] ?? '') : '';
   const markup = parts.length >= 3 ? parts.slice(2).join('---') : source;
