@@ -1,5 +1,6 @@
 import { parse, type Creator, type Entry } from '@retorquere/bibtex-parser';
 import bibtex from './content/references.bib?raw';
+import { t } from './i18n/messages.ts';
 
 /**
  * The bibliography shared by every chapter, read from the one BibTeX file (content/references.bib)
@@ -41,9 +42,9 @@ function fullName(c: Creator): string {
 function shortForm(authors: readonly Creator[], year: number): string {
   const [first, second] = authors;
   if (first === undefined) return String(year);
-  if (authors.length === 1) return `${lastName(first)}, ${year}`;
-  if (authors.length === 2 && second !== undefined) return `${lastName(first)} and ${lastName(second)}, ${year}`;
-  return `${lastName(first)} et al., ${year}`;
+  if (authors.length === 1) return t('cite.short.one', { first: lastName(first), year });
+  if (authors.length === 2 && second !== undefined) return t('cite.short.two', { first: lastName(first), second: lastName(second), year });
+  return t('cite.short.many', { first: lastName(first), year });
 }
 
 function text(entry: Entry, field: string): string {

@@ -1,13 +1,15 @@
 import en from './en.json';
 
 /**
- * Every UI string the site's machinery shows (controls, notices, menus, captions of the chrome)
- * comes from one message file per locale. English is the reference: a translation is a JSON file
- * with the same keys, registered below, and a chapter text in content/; no code changes.
+ * Every UI string of the site (the machinery's controls, notices and menus, and every widget's
+ * captions, legends, axis labels, readouts and summaries) comes from one message file per locale.
+ * English is the reference: a translation is a JSON file with the same keys, registered below, and
+ * a chapter text in content/; no code changes.
  *
- * Parameter labels come from the experiment specs in core (English, shared with the CLI); a
- * locale overrides them with keys `param.<experiment>.<name>` and widget captions with
- * `caption.<experiment>`, both optional.
+ * Parameter labels, option labels and help texts come from the experiment specs in core (English,
+ * shared with the CLI); a locale overrides them with keys `param.<experiment>.<name>`,
+ * `param.<experiment>.<name>.<option>` and `param.<experiment>.<name>.help`, and experiment titles
+ * with `title.<experiment>`, all optional.
  */
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>> & Readonly<Record<string, string>>;
@@ -16,17 +18,39 @@ const catalogs: Readonly<Record<string, Messages>> = { en };
 
 export const DEFAULT_LOCALE = 'en';
 
+/**
+ * A pseudo-locale for finding strings that bypass the catalog: every message and every fallback of
+ * `tOptional` wrapped in ⟦…⟧, placeholders intact. A page with `<html lang="x-pseudo">` shows bare
+ * English exactly where a string was written into the code (tests/site/pseudo-locale.test.ts).
+ * Built on first use, so real locales never pay for it.
+ */
+export const PSEUDO_LOCALE = 'x-pseudo';
+let pseudoCatalog: Messages | undefined;
+
+function pseudo(text: string): string {
+  return `⟦${text}⟧`;
+}
+
 /** The page's locale: `<html lang>` in the browser, English at build time unless a page says otherwise. */
 export function currentLocale(): string {
   if (typeof document === 'undefined') return DEFAULT_LOCALE;
   const lang = document.documentElement.lang.toLowerCase();
-  if (Object.hasOwn(catalogs, lang)) return lang;
+  if (lang === PSEUDO_LOCALE || Object.hasOwn(catalogs, lang)) return lang;
   const base = lang.split('-')[0] ?? '';
   return Object.hasOwn(catalogs, base) ? base : DEFAULT_LOCALE;
 }
 
 function catalog(locale: string): Messages {
+  if (locale === PSEUDO_LOCALE) {
+    pseudoCatalog ??= Object.fromEntries(Object.entries(en).map(([key, text]) => [key, pseudo(text)])) as Messages;
+    return pseudoCatalog;
+  }
   return (Object.hasOwn(catalogs, locale) ? catalogs[locale] : undefined) ?? en;
+}
+
+/** Whether `key` is in the English catalog: for keys built from data (`caption.<experiment>`), checked where they are built. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
 }
 
 function fill(template: string, vars: Readonly<Record<string, string | number>>): string {
@@ -38,8 +62,9 @@ export function t(key: MessageKey, vars: Readonly<Record<string, string | number
   return fill(catalog(locale)[key] ?? en[key], vars);
 }
 
-/** An optional, data-driven message (parameter labels, captions): `fallback` when no locale has it. */
+/** An optional, data-driven message (parameter labels, titles): `fallback` when no locale has it. */
 export function tOptional(key: string, fallback: string, locale = currentLocale()): string {
+  if (locale === PSEUDO_LOCALE) return pseudo(fallback);
   const own = catalog(locale);
   return Object.hasOwn(own, key) ? (own[key] ?? fallback) : fallback;
 }

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { sgmVarianceTheory, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -119,19 +120,13 @@ function summaryText(run: Run, backend: string): string {
   const err = formatValue(at(run.marginalError, last), 2);
   if (run.kind === 'gaussian') {
     const c = at(run.coupling, run.coupling.length - 1);
-    return (
-      `With horizon T = ${formatValue(run.T)}, plain score-based generation from N(0, ${formatValue(run.B)}), the first IPF half-step, ` +
-      `produces variance ${formatValue(run.sgmVariance, 4)} (closed form ${formatValue(run.sgmVarianceTheory, 4)}) instead of A = ${formatValue(run.A)}. ` +
-      `After ${run.coupling.length} IPF iterations the coupling is ${formatValue(c, 5)} against the Schrödinger-bridge value C* = ${formatValue(run.couplingTheory, 5)}, ` +
-      `and the prior marginal is off by ${err}: both marginals are right at this finite T. Computed on the ${backend} backend.`
-    );
+    const sgm = msg('br.summary.gaussian.sgm', { T: formatValue(run.T), B: formatValue(run.B), variance: formatValue(run.sgmVariance, 4), theory: formatValue(run.sgmVarianceTheory, 4), A: formatValue(run.A) });
+    const ipf = msg('br.summary.gaussian.ipf', { iterations: run.coupling.length, coupling: formatValue(c, 5), theory: formatValue(run.couplingTheory, 5), error: err });
+    return `${sgm} ${ipf} ${msg('widget.computedOn', { backend })}`;
   }
-  return (
-    `Sinkhorn with the OU transition at T = ${formatValue(run.T)} couples ${run.M} moons particles with ${run.M} draws of N(0, ${formatValue(run.B)}·I); ` +
-    `after ${run.marginalError.length} iterations the marginal error is ${err}. Following the bridges back from the prior lands every particle on the moons, ` +
-    `while plain diffusion from the same prior, truncated at T, ends with coordinate variance ${formatValue(run.sgmVariance)} against the data's ${formatValue(run.dataVariance)}. ` +
-    `Computed on the ${backend} backend.`
-  );
+  const sinkhorn = msg('br.summary.particles.sinkhorn', { T: formatValue(run.T), M: run.M, B: formatValue(run.B), iterations: run.marginalError.length, error: err });
+  const plain = msg('br.summary.particles.plain', { variance: formatValue(run.sgmVariance), data: formatValue(run.dataVariance) });
+  return `${sinkhorn} ${plain} ${msg('widget.computedOn', { backend })}`;
 }
 
 /**
@@ -147,11 +142,11 @@ export function bridgeView(context: ViewContext): WidgetView {
   const lower = el('div', 'ch5-panels');
   const pathsBox = el('div', 'br-paths');
   stage.append(upper, pathsBox, lower);
-  upper.append(placeholderFigure(320, 220, 'Computing the first picture…', 'ch5-placeholder'));
+  upper.append(placeholderFigure(320, 220, msg('ch5.placeholder'), 'ch5-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
-    label: 'Generation time, from T down to 0',
+    label: msg('br.timeline'),
     describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
     onFrame: (index) => drawPaths(index),
   });
@@ -173,7 +168,7 @@ export function bridgeView(context: ViewContext): WidgetView {
   }
 
   function marginalPanel(r: Run, width: number): HTMLElement {
-    const p = panel('br-marginal-panel', r.kind === 'gaussian' ? 'Prior marginal error per IPF iteration' : 'Sinkhorn marginal error per iteration');
+    const p = panel('br-marginal-panel', r.kind === 'gaussian' ? msg('br.panel.marginal.gaussian') : msg('br.panel.marginal.particles'));
     const rows = range(r.marginalError.length).map((i) => ({ k: at(r.iteration, i), err: at(r.marginalError, i) }));
     const yDomain = padLog(positiveExtent(rows.map((d) => d.err), [1e-8, 1]), 2);
     const svg = plot({
@@ -183,10 +178,10 @@ export function bridgeView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'br-marginal-figure',
-      ariaLabel: `Marginal error against the iteration, from ${formatValue(at(r.marginalError, 0), 2)} to ${formatValue(at(r.marginalError, rows.length - 1), 2)}`,
+      ariaLabel: msg('br.aria.marginal', { from: formatValue(at(r.marginalError, 0), 2), to: formatValue(at(r.marginalError, rows.length - 1), 2) }),
       style: PLOT_STYLE,
-      x: { label: 'iteration', domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
-      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? '|var x_T − B|' : 'L¹ marginal error', ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickFormat, grid: true },
+      x: { label: msg('br.x.iteration'), domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
+      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? msg('br.y.marginal.gaussian') : msg('br.y.marginal.particles'), ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickFormat, grid: true },
       marks: [
         Plot.line(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', stroke: 'var(--sample)', strokeWidth: 1.2 }),
         Plot.dot(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', r: 2.4, fill: 'var(--sample)', className: 'br-marginal' }),
@@ -198,7 +193,7 @@ export function bridgeView(context: ViewContext): WidgetView {
   }
 
   function couplingPanel(r: GaussianRun, width: number): HTMLElement {
-    const p = panel('br-coupling-panel', 'IPF: the coupling converges to C*');
+    const p = panel('br-coupling-panel', msg('br.panel.coupling'));
     // Iteration 0 is the reference process itself, before any half-step.
     const rows = [{ k: 0, c: r.couplingReference }, ...range(r.coupling.length).map((i) => ({ k: at(r.iteration, i), c: at(r.coupling, i) }))];
     const values = [...rows.map((d) => d.c), r.couplingTheory];
@@ -212,10 +207,10 @@ export function bridgeView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'br-coupling-figure',
-      ariaLabel: `Coupling cov(x₀, x_T) per IPF iteration, converging to C* = ${formatValue(r.couplingTheory, 4)}`,
+      ariaLabel: msg('br.aria.coupling', { theory: formatValue(r.couplingTheory, 4) }),
       style: PLOT_STYLE,
-      x: { label: 'IPF iteration (0: the reference)', domain: [0, Math.max(2, r.coupling.length)], ticks: Math.min(6, r.coupling.length + 1) },
-      y: { domain: [lo - pad, hi + pad], label: 'cov(x₀, x_T)', ticks: 5, grid: true },
+      x: { label: msg('br.x.ipf'), domain: [0, Math.max(2, r.coupling.length)], ticks: Math.min(6, r.coupling.length + 1) },
+      y: { domain: [lo - pad, hi + pad], label: msg('br.y.coupling'), ticks: 5, grid: true },
       marks: [
         Plot.ruleY([r.couplingTheory], { stroke: 'var(--accent)', strokeWidth: 1.6, className: 'br-theory' }),
         Plot.line(rows, { x: 'k', y: 'c', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'br-coupling-line' }),
@@ -224,12 +219,12 @@ export function bridgeView(context: ViewContext): WidgetView {
     });
     tag(svg, { iterations: r.coupling.length, theory: r.couplingTheory, last: at(r.coupling, r.coupling.length - 1) });
     p.plot.append(svg);
-    p.element.append(legend([legendItem('dot', 'var(--sample)', 'IPF iterates'), legendItem('line', 'var(--accent)', 'C* = (√(τ² + 4AB) − τ)/2')]));
+    p.element.append(legend([legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', msg('br.legend.closedForm'))]));
     return p.element;
   }
 
   function variancePanel(r: GaussianRun, width: number): HTMLElement {
-    const p = panel('br-variance-panel', 'Output variance against A');
+    const p = panel('br-variance-panel', msg('br.panel.variance'));
     // The closed forms over the A axis at this B and T (a few hundred flops, drawn, not simulated).
     const curve = range(81).map((i) => {
       const A = A_RANGE[0] * (A_RANGE[1] / A_RANGE[0]) ** (i / 80);
@@ -243,10 +238,10 @@ export function bridgeView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'br-variance-figure',
-      ariaLabel: `Variance of the generated law against A at B = ${formatValue(r.B)}, T = ${formatValue(r.T)}: plain diffusion gives ${formatValue(r.sgmVariance)} at A = ${formatValue(r.A)}, the bridge gives A`,
+      ariaLabel: msg('br.aria.variance', { B: formatValue(r.B), T: formatValue(r.T), variance: formatValue(r.sgmVariance), A: formatValue(r.A) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: A_RANGE, label: 'data variance A', ticks: [0.1, 1, 10], tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: 'variance of the output', ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: A_RANGE, label: msg('br.x.variance'), ticks: [0.1, 1, 10], tickFormat: logTickFormat },
+      y: { type: 'log', domain: yDomain, label: msg('br.y.variance'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
       marks: [
         Plot.line(curve, { x: 'A', y: 'target', stroke: 'var(--muted)', strokeDasharray: '4 3', className: 'br-target' }),
         Plot.line(curve, { x: 'A', y: 'sgm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'br-sgm-curve' }),
@@ -259,9 +254,9 @@ export function bridgeView(context: ViewContext): WidgetView {
     p.plot.append(svg);
     p.element.append(
       legend([
-        legendItem('line', 'var(--sample)', 'plain diffusion (first half-step)'),
-        legendItem('dot', 'var(--accent)', 'bridge: exactly A'),
-        legendItem('dash', 'var(--muted)', 'target: A'),
+        legendItem('line', 'var(--sample)', msg('br.legend.firstHalfStep')),
+        legendItem('dot', 'var(--accent)', msg('br.legend.exactlyA')),
+        legendItem('dash', 'var(--muted)', msg('br.legend.target')),
       ]),
     );
     return p.element;
@@ -272,7 +267,7 @@ export function bridgeView(context: ViewContext): WidgetView {
    * points on the moons too, so its error shows in the proportions, not in the positions.
    */
   function histogramPanel(r: ParticleRun, width: number): HTMLElement {
-    const p = panel('br-hist-panel', 'Where the particles end, along x₁');
+    const p = panel('br-hist-panel', msg('br.panel.histogram'));
     const lo = -r.extent;
     const hi = r.extent;
     const edges = range(HIST_BINS + 1).map((i) => lo + ((hi - lo) * i) / HIST_BINS);
@@ -285,10 +280,10 @@ export function bridgeView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'br-hist-figure',
-      ariaLabel: `Histogram along x₁ of the ${r.M} data particles, of the bridge's output and of plain diffusion's output at t = 0`,
+      ariaLabel: msg('br.aria.histogram', { M: r.M }),
       style: PLOT_STYLE,
-      x: { domain: [lo, hi], label: 'x₁ at t = 0', ticks: 5 },
-      y: { label: 'particles per bin', grid: true, ticks: 4 },
+      x: { domain: [lo, hi], label: msg('br.x.histogram'), ticks: 5 },
+      y: { label: msg('br.y.histogram'), grid: true, ticks: 4 },
       marks: [
         Plot.rectY(ids, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (i: number) => at(r.data, 2 * i), thresholds: edges, fill: 'var(--data)', fillOpacity: 0.55, inset: 0.5, className: 'br-hist-data' })),
         Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.paths), thresholds: edges, stroke: 'var(--accent)', strokeWidth: 1.6, curve: 'step', className: 'br-hist-sb' })),
@@ -298,7 +293,13 @@ export function bridgeView(context: ViewContext): WidgetView {
     });
     tag(svg, { bins: HIST_BINS });
     p.plot.append(svg);
-    p.element.append(legend([legendItem('bar', 'var(--data)', 'data'), legendItem('line', 'var(--sample)', 'plain diffusion'), legendItem('line', 'var(--accent)', 'bridge')]));
+    p.element.append(
+      legend([
+        legendItem('bar', 'var(--data)', msg('br.legend.data')),
+        legendItem('line', 'var(--sample)', msg('br.legend.sgm')),
+        legendItem('line', 'var(--accent)', msg('br.legend.sb')),
+      ]),
+    );
     return p.element;
   }
 
@@ -323,8 +324,8 @@ export function bridgeView(context: ViewContext): WidgetView {
     if (r.kind === 'gaussian') drawPaths1d(r, f, t);
     else drawPaths2d(r, f, t);
     stage.dataset['frame'] = String(index);
-    const towards = f === 0 ? 'the end of generation: the data side' : f === r.times.length - 1 ? 'the prior, where generation starts' : 'on the way from the prior to the data';
-    readout.textContent = `${tText(t)} of T = ${formatValue(r.T)}, ${towards}.`;
+    const key = f === 0 ? 'br.readout.end' : f === r.times.length - 1 ? 'br.readout.start' : 'br.readout.middle';
+    readout.textContent = msg(key, { t: tText(t), T: formatValue(r.T) });
   }
 
   function drawPaths1d(r: GaussianRun, f: number, t: number): void {
@@ -345,9 +346,9 @@ export function bridgeView(context: ViewContext): WidgetView {
         marginBottom: 34,
         marginRight: 10,
         className: `br-paths-${kind}-figure`,
-        ariaLabel: `${title}: ${count} paths of x against t from T = ${formatValue(r.T)} to 0`,
+        ariaLabel: msg('br.aria.paths', { title, count, T: formatValue(r.T) }),
         style: PLOT_STYLE,
-        x: { domain: [0, r.T], label: 't (generation runs from T, right, to 0, left)', ticks: 4 },
+        x: { domain: [0, r.T], label: msg('br.x.paths'), ticks: 4 },
         y: { domain: [-reach, reach], label: 'x', ticks: 5 },
         marks: [
           // The two laws the paths must join: ±2 standard deviations of the data at 0 and of the prior at T.
@@ -363,10 +364,10 @@ export function bridgeView(context: ViewContext): WidgetView {
       tag(svg, { paths: count, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Plain diffusion: variance ${formatValue(r.sgmVariance, 3)} at t = 0`);
-    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Schrödinger bridge: variance ${formatValue(r.A, 3)} at t = 0`);
-    one(r.sgmPaths, sgmPanel.plot, 'sgm', 'Plain diffusion truncated at T');
-    one(r.paths, sbPanel.plot, 'sb', 'Schrödinger bridge');
+    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sgm.gaussian', { variance: formatValue(r.sgmVariance, 3) }));
+    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sb.gaussian', { variance: formatValue(r.A, 3) }));
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
+    one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
   }
 
   function drawPaths2d(r: ParticleRun, f: number, t: number): void {
@@ -385,7 +386,7 @@ export function bridgeView(context: ViewContext): WidgetView {
         marginTop: 20,
         marginRight: 8,
         className: `br-paths-${kind}-figure`,
-        ariaLabel: `${title}: ${r.M} particles at ${tText(t)}, with the moons data in grey`,
+        ariaLabel: msg('br.aria.particles', { title, M: r.M, t: tText(t) }),
         style: PLOT_STYLE,
         x: { domain: [-r.extent, r.extent], label: 'x₁', ticks: 5 },
         y: { domain: [-r.extent, r.extent], label: 'x₂', ticks: 5 },
@@ -415,21 +416,25 @@ export function bridgeView(context: ViewContext): WidgetView {
       tag(svg, { paths: count, particles: r.M, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Plain diffusion truncated at T = ${formatValue(r.T)}`);
-    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(`Schrödinger bridge at the same T`);
-    one(r.sgmPaths, sgmPanel.plot, 'sgm', 'Plain diffusion truncated at T');
-    one(r.paths, sbPanel.plot, 'sb', 'Schrödinger bridge');
+    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sgm.particles', { T: formatValue(r.T) }));
+    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sb.particles'));
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
+    one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
   }
 
   function setLegend(r: Run): void {
     pathsLegend.replaceChildren(
       ...(r.kind === 'gaussian'
         ? [
-            legendItem('line', 'var(--sample)', 'plain diffusion paths'),
-            legendItem('line', 'var(--accent)', 'bridge paths'),
-            legendItem('bar', 'var(--data)', '±2 s.d. of the data (t = 0) and of the prior (t = T)'),
+            legendItem('line', 'var(--sample)', msg('br.legend.sgmPaths')),
+            legendItem('line', 'var(--accent)', msg('br.legend.sbPaths')),
+            legendItem('bar', 'var(--data)', msg('br.legend.sd')),
           ]
-        : [legendItem('dot', 'var(--data)', 'moons data'), legendItem('dot', 'var(--sample)', 'plain diffusion'), legendItem('dot', 'var(--accent)', 'bridge')]),
+        : [
+            legendItem('dot', 'var(--data)', msg('br.legend.moons')),
+            legendItem('dot', 'var(--sample)', msg('br.legend.sgm')),
+            legendItem('dot', 'var(--accent)', msg('br.legend.sb')),
+          ]),
     );
   }
 

@@ -1,5 +1,6 @@
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
+import { t as msg } from '../i18n/messages.ts';
 
 /*
  * Shared pieces of chapter 4's three views (low-rank-mixture, subspace-transition,
@@ -156,9 +157,9 @@ export function toggleGroup<T extends string>(
 
 /** "lines", "planes" or "3-dimensional subspaces", for captions that name what the data lie on. */
 export function subspaceWord(r: number, plural = true): string {
-  if (r === 1) return plural ? 'lines' : 'line';
-  if (r === 2) return plural ? 'planes' : 'plane';
-  return plural ? `${r}-dimensional subspaces` : `${r}-dimensional subspace`;
+  if (r === 1) return plural ? msg('ch4.subspace.lines') : msg('ch4.subspace.line');
+  if (r === 2) return plural ? msg('ch4.subspace.planes') : msg('ch4.subspace.plane');
+  return plural ? msg('ch4.subspace.many', { r }) : msg('ch4.subspace.one', { r });
 }
 
 /** A small non-negative number the way the text writes it: 3·10⁻⁸ rather than 2.98e-8. */

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { feature } from 'topojson-client';
 import { PLOT_STYLE, el, plot, widthOf } from './ch5-common.ts';
+import { t as msg } from '../i18n/messages.ts';
 
 /*
  * An orthographic globe drawn with Observable Plot's geo marks: the sphere, a graticule, the
@@ -84,7 +85,12 @@ function clampLat(lat: number): number {
 function describeCentre(c: GlobeCentre): string {
   const lat = Math.round(c.lat);
   const lon = Math.round(c.lon);
-  return `${Math.abs(lat)}° ${lat >= 0 ? 'N' : 'S'}, ${Math.abs(lon)}° ${lon >= 0 ? 'E' : 'W'}`;
+  return msg('ch5.globe.centre', {
+    lat: Math.abs(lat),
+    ns: lat >= 0 ? msg('ch5.compass.north') : msg('ch5.compass.south'),
+    lon: Math.abs(lon),
+    ew: lon >= 0 ? msg('ch5.compass.east') : msg('ch5.compass.west'),
+  });
 }
 
 export function createGlobe(options: GlobeOptions): Globe {
@@ -92,8 +98,8 @@ export function createGlobe(options: GlobeOptions): Globe {
   element.tabIndex = 0;
   // An application region: screen readers hand the arrow keys to it instead of reading on.
   element.setAttribute('role', 'application');
-  element.setAttribute('aria-roledescription', 'rotatable globe');
-  const hint = el('p', 'ch5-globe-hint', 'Drag the globe, or focus it and use the arrow keys, to turn it.');
+  element.setAttribute('aria-roledescription', msg('ch5.globe.role'));
+  const hint = el('p', 'ch5-globe-hint', msg('ch5.globe.hint'));
   globeCount += 1;
   hint.id = `ch5-globe-hint-${globeCount}`;
   element.setAttribute('aria-describedby', hint.id);
@@ -134,7 +140,7 @@ export function createGlobe(options: GlobeOptions): Globe {
     next.setAttribute('data-land', land === null ? (landFailed ? 'failed' : 'pending') : 'drawn');
     host.replaceChildren(next);
     svg = next;
-    element.setAttribute('aria-label', `Globe centred on ${describeCentre(centre)}`);
+    element.setAttribute('aria-label', msg('ch5.globe.label', { centre: describeCentre(centre) }));
     options.drawn?.(next, centre);
   }
 
@@ -201,7 +207,7 @@ export function createGlobe(options: GlobeOptions): Globe {
       })
       .catch(() => {
         landFailed = true;
-        hint.textContent = 'The coastlines could not be loaded; the globe shows the graticule only. Drag it or use the arrow keys to turn it.';
+        hint.textContent = msg('ch5.globe.noLand');
         if (svg !== null) schedule();
       });
   }

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { formatPercent, formatValue } from './format.ts';
 import {
   PLOT_STYLE,
@@ -103,26 +104,37 @@ function collapseOf(output: RunOutput): Collapse {
 }
 
 function fmt(x: number | null, digits = 3): string {
-  return x === null ? 'not reached' : formatValue(x, digits);
+  return x === null ? msg('coll.notReached') : formatValue(x, digits);
 }
 
 function theoryName(c: Collapse): string {
-  return c.theoryModel === 'gaussian' ? 'f/α of one Gaussian' : 'f/α of the two-class mixture at this d (derived)';
+  return c.theoryModel === 'gaussian' ? msg('coll.theory.gaussian') : msg('coll.theory.mixture');
 }
 
 function readoutText(c: Collapse): string {
   return [
-    `t_S = ½ log Λ = ${fmt(c.tS)} (Λ = ${formatValue(c.Lambda, 4)} from the ${c.n} training points).`,
-    `t_C = ${fmt(c.tC)} from the Gaussian closed form (the paper's eq. 7); ${fmt(c.tCEntropy)} where the theory's f reaches 0; ${fmt(c.tCEmpirical)} where fᵉ/α falls to log 2 / log n = ${formatValue(c.collapseLevel, 2)}.`,
-    `Last change of nearest training point, t̂_C: mean ${fmt(c.collapseMean)}, median ${fmt(c.collapseMedian)} over ${c.collapseTimes.length} trajectories.`,
-    `α = log n / d = ${formatValue(c.alpha, 3)}; fᵉ from ${c.probes} probes per time; theory: ${theoryName(c)}.`,
+    msg('coll.readout.tS', { tS: fmt(c.tS), Lambda: formatValue(c.Lambda, 4), n: c.n }),
+    msg('coll.readout.tC', { tC: fmt(c.tC), entropy: fmt(c.tCEntropy), empirical: fmt(c.tCEmpirical), level: formatValue(c.collapseLevel, 2) }),
+    msg('coll.readout.last', { mean: fmt(c.collapseMean), median: fmt(c.collapseMedian), count: c.collapseTimes.length }),
+    msg('coll.readout.alpha', { alpha: formatValue(c.alpha, 3), probes: c.probes, theory: theoryName(c) }),
   ].join(' ');
 }
 
 function summaryText(c: Collapse, backend: string): string {
   const copies = c.memorizedFraction > 2 * c.memorizedBaseline + 0.1;
-  const verdict = copies ? 'the samples are copies of training points' : 'the samples are not copies';
-  return `With n = ${c.n} training points in d = ${c.d}, ${formatPercent(c.memorizedFraction)} of ${c.collapseTimes.length} generated samples pass the memorization test against ${formatPercent(c.memorizedBaseline)} of fresh data: ${verdict}. Trajectories last change their nearest training point at t ≈ ${fmt(c.collapseMedian)} (median), against t_C = ${fmt(c.tC)} from the Gaussian closed form and t_S = ${fmt(c.tS)}. Computed on the ${backend} backend.`;
+  const verdict = copies ? msg('coll.verdict.copies') : msg('coll.verdict.new');
+  const head = msg('coll.summary', {
+    n: c.n,
+    d: c.d,
+    fraction: formatPercent(c.memorizedFraction),
+    count: c.collapseTimes.length,
+    baseline: formatPercent(c.memorizedBaseline),
+    verdict,
+    median: fmt(c.collapseMedian),
+    tC: fmt(c.tC),
+    tS: fmt(c.tS),
+  });
+  return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
 interface TrajectoryRow {
@@ -161,7 +173,7 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
   const lo = Math.min(c.tMin, ...c.t);
   const hi = Math.max(c.tMax, ...c.t);
   const ticks = logTicks(lo, hi);
-  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: timeTick, label: 'time t →', labelAnchor: 'right' };
+  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: timeTick, label: msg('ch2.x.time'), labelAnchor: 'right' };
 }
 
 /**
@@ -173,23 +185,23 @@ export function collapseView(context: ViewContext): WidgetView {
   const { stage, readout, summary } = context;
   stage.classList.add('ch2-stage', 'co-stage');
   const panels = el('div', 'ch2-panels');
-  const mean = panel('Projection on m̂ (class direction)');
-  const random = panel('Projection on a random direction e ⊥ m̂');
-  const entropy = panel('Excess entropy per variable, f/α');
-  const memo = panel('Memorized fraction (ratio test < 1/3)');
+  const mean = panel(msg('coll.panel.mean'));
+  const random = panel(msg('coll.panel.random'));
+  const entropy = panel(msg('coll.panel.entropy'));
+  const memo = panel(msg('coll.panel.memorized'));
   panels.append(mean.figure, random.figure, entropy.figure, memo.figure);
   const legend = el('p', 'ch2-legend');
   legend.append(
-    legendItem('line', 'var(--sample)', 'trajectory ending in class +'),
-    legendItem('line', 'var(--accent)', 'class −'),
-    legendItem('dash', 'var(--fg-soft)', 't_S = ½ log Λ'),
-    legendItem('dash', 'var(--memorized)', 't_C, Gaussian closed form'),
-    legendItem('dot', 'var(--sample)', 'fᵉ/α (estimated)'),
-    legendItem('line', 'var(--fg)', 'theory f/α'),
+    legendItem('line', 'var(--sample)', msg('coll.legend.plus')),
+    legendItem('line', 'var(--accent)', msg('coll.legend.minus')),
+    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
+    legendItem('dash', 'var(--memorized)', msg('coll.legend.tC')),
+    legendItem('dot', 'var(--sample)', msg('coll.legend.estimated')),
+    legendItem('line', 'var(--fg)', msg('coll.legend.theory')),
   );
   stage.append(panels, legend);
 
-  const waiting = 'Computing the backward runs…';
+  const waiting = msg('coll.placeholder');
   mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure ch2-placeholder'));
 
   let current: Collapse | undefined;
@@ -226,7 +238,7 @@ export function collapseView(context: ViewContext): WidgetView {
       marginTop: 22,
       marginBottom: 36,
       className: 'co-figure',
-      ariaLabel: `${tr.count} backward trajectories projected on ${which === 'mean' ? 'the class direction m̂' : 'a random direction'}, against time on a log scale, with t_S and t_C marked`,
+      ariaLabel: msg(which === 'mean' ? 'coll.aria.mean' : 'coll.aria.random', { count: tr.count }),
       style: PLOT_STYLE,
       x: timeAxis(c, width),
       y: { domain: [-reach * 1.05, reach * 1.05], label: which === 'mean' ? '↑ m̂·x' : '↑ e·x', ticks: 5, grid: true },
@@ -263,7 +275,7 @@ export function collapseView(context: ViewContext): WidgetView {
       marginTop: 22,
       marginBottom: 36,
       className: 'co-entropy-figure',
-      ariaLabel: `Excess entropy fᵉ/α at ${points.length} times against the theory, with t_C marked and one tick per trajectory's collapse time`,
+      ariaLabel: msg('coll.aria.entropy', { points: points.length }),
       style: PLOT_STYLE,
       x: timeAxis(c, width),
       y: { domain: [ENTROPY_FLOOR, 1.1], label: '↑ f/α', ticks: [-0.5, 0, 0.5, 1], grid: true },
@@ -275,7 +287,7 @@ export function collapseView(context: ViewContext): WidgetView {
         Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, clip: true, className: 'co-entropy' }),
         Plot.ruleX(times, { x: (t: number) => t, y1: RUG[0], y2: RUG[1], stroke: 'var(--memorized)', strokeOpacity: 0.55, className: 'co-collapse-times' }),
         Plot.dot([c.collapseMedian].filter((t) => t > 0), { x: (t: number) => t, y: RUG[1] + 0.06, symbol: 'triangle', r: 4, fill: 'var(--memorized)', rotate: 180, className: 'co-collapse-median' }),
-        Plot.text([`t̂_C per trajectory`], { frameAnchor: 'bottom-left', dx: 4, dy: -20, fill: 'var(--muted)', fontSize: 10 }),
+        Plot.text([msg('coll.rug')], { frameAnchor: 'bottom-left', dx: 4, dy: -20, fill: 'var(--muted)', fontSize: 10 }),
         Plot.dot(empirical, { x: 't', y: 'y', symbol: 'diamond', r: 5, fill: 'var(--bg)', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'co-tc-empirical' }),
         ...timeMarks(c, true),
       ],
@@ -290,8 +302,8 @@ export function collapseView(context: ViewContext): WidgetView {
     const host = memo.host;
     const width = widthOf(host, 320, 520, 220);
     const bars = [
-      { label: 'generated', value: c.memorizedFraction, colour: 'var(--memorized)' },
-      { label: 'fresh data', value: c.memorizedBaseline, colour: 'var(--data)' },
+      { label: msg('coll.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
+      { label: msg('coll.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
     ];
     const svg = Plot.plot({
       width,
@@ -301,9 +313,9 @@ export function collapseView(context: ViewContext): WidgetView {
       marginTop: 8,
       marginBottom: 34,
       className: 'co-memorized-figure',
-      ariaLabel: `Memorized fraction: ${formatPercent(c.memorizedFraction)} of generated samples against ${formatPercent(c.memorizedBaseline)} of fresh data`,
+      ariaLabel: msg('coll.aria.memorized', { fraction: formatPercent(c.memorizedFraction), baseline: formatPercent(c.memorizedBaseline) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 1], tickFormat: (v: number) => formatPercent(v), ticks: 5, label: 'fraction passing →', labelAnchor: 'right', grid: true },
+      x: { domain: [0, 1], tickFormat: (v: number) => formatPercent(v), ticks: 5, label: msg('coll.x.passing'), labelAnchor: 'right', grid: true },
       y: { domain: bars.map((b) => b.label), label: null },
       marks: [
         Plot.barX(bars, { x: 'value', y: 'label', fill: (b: { colour: string }) => b.colour, className: 'co-memorized' }),

@@ -56,9 +56,13 @@ export function renderControls(
     row.className = `control control-${spec.type}`;
     row.dataset['control'] = name;
 
+    // Labels, option labels and help come from core's specs (shared with the CLI), overridable per locale.
+    const text = (suffix: string, fallback: string): string =>
+      options.experiment === undefined ? fallback : tOptional(`param.${options.experiment}.${name}${suffix}`, fallback);
+    const labelText = text('', spec.label);
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.append(options.experiment === undefined ? spec.label : tOptional(`param.${options.experiment}.${name}`, spec.label));
+    label.append(labelText);
     if (spec.symbol !== undefined) label.append(' ', symbolElement(spec.symbol));
     row.append(label);
     const locked = options.locked?.has(name) === true;
@@ -68,7 +72,7 @@ export function renderControls(
       onChange(key, value);
     };
     const warn: Warn = (message) => showControlError(control, message);
-    const input = buildInput(spec, name, id, emit, warn);
+    const input = buildInput(spec, name, id, emit, warn, { label: labelText, option: (o) => text(`.${o}`, spec.type === 'enum' ? (spec.optionLabels?.[o] ?? o) : o) });
     row.append(input.element);
     if (locked) {
       row.classList.add('is-locked');
@@ -94,7 +98,7 @@ export function renderControls(
     error.hidden = true;
     row.append(error);
 
-    if (spec.help !== undefined) row.title = spec.help;
+    if (spec.help !== undefined) row.title = text('.help', spec.help);
     const control: Control = { set: input.set, error };
     input.set(values[name]);
     controls.set(name, control);
@@ -147,20 +151,26 @@ interface BuiltInput {
   set(value: unknown): void;
 }
 
-function buildInput(spec: ParamSpec, name: string, id: string, emit: Emit, warn: Warn): BuiltInput {
+/** A control's words, already in the page's locale. */
+interface InputTexts {
+  label: string;
+  option(value: string): string;
+}
+
+function buildInput(spec: ParamSpec, name: string, id: string, emit: Emit, warn: Warn, texts: InputTexts): BuiltInput {
   switch (spec.type) {
     case 'enum':
-      return selectInput(spec.options, (o) => spec.optionLabels?.[o] ?? o, name, id, emit);
+      return selectInput(spec.options, texts.option, name, id, emit);
     case 'boolean':
       return checkboxInput(name, id, emit);
     case 'integer':
     case 'number': {
       const span = spec.max - spec.min;
-      if (spec.type === 'integer' && spec.scale !== 'log' && span > MAX_SLIDER_SPAN) return textInput(spec, name, id, 'numeric', emit, warn);
+      if (spec.type === 'integer' && spec.scale !== 'log' && span > MAX_SLIDER_SPAN) return textInput(spec, name, id, 'numeric', emit, warn, texts.label);
       return rangeInput(spec, name, id, emit);
     }
     case 'number-list':
-      return textInput(spec, name, id, 'text', emit, warn);
+      return textInput(spec, name, id, 'text', emit, warn, texts.label);
   }
 }
 
@@ -275,7 +285,7 @@ function rangeInput(spec: ParamSpec & { type: 'integer' | 'number' }, name: stri
 }
 
 /** A free text field for values a slider cannot express (seeds, lists); parsed like the URL. */
-function textInput(spec: ParamSpec, name: string, id: string, inputMode: 'numeric' | 'text', emit: Emit, warn: Warn): BuiltInput {
+function textInput(spec: ParamSpec, name: string, id: string, inputMode: 'numeric' | 'text', emit: Emit, warn: Warn, label: string): BuiltInput {
   const input = document.createElement('input');
   input.type = 'text';
   input.id = id;
@@ -284,7 +294,8 @@ function textInput(spec: ParamSpec, name: string, id: string, inputMode: 'numeri
   input.spellcheck = false;
   input.autocomplete = 'off';
   input.setAttribute('aria-describedby', `${id}-error`);
-  input.title = `${spec.label}: ${describeRange(spec)}`;
+  // The range is described by core, in the CLI's words.
+  input.title = t('widget.control.range', { label, range: describeRange(spec) });
   let current: unknown = spec.default;
   const commit = (): void => {
     const { params, notices } = coerceParams({ [name]: spec }, { [name]: input.value });

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { formatValue } from './format.ts';
 import {
   PLOT_STYLE,
@@ -30,8 +31,8 @@ const STATE_KEYS = ['sigma', 'tStar', 'dMin', 'dMax'] as const;
 const SVG_CELLS_PER_AXIS = 32;
 /** Reference dimensions marked on the diagram (Table 1 of the paper; MNIST as this atlas uses it). */
 const LANDMARKS = [
-  { d: 784, label: 'MNIST 28²' },
-  { d: 3072, label: 'CIFAR' },
+  { d: 784, key: 'curse.landmark.mnist' },
+  { d: 3072, key: 'curse.landmark.cifar' },
 ] as const;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MAX_WIDTH = 680;
@@ -120,16 +121,18 @@ function requirementText(s: Sweep): string {
     .filter((d, i, all) => all.indexOf(d) === i)
     .flatMap((d) => {
       const need = interpolate(s.d, s.log10nRequired, d);
-      return need === null ? [] : [`n ≥ ${powerOfTen(need)} at d = ${formatValue(d)}${d === 784 ? ' (MNIST)' : ''}`];
+      if (need === null) return [];
+      const vars = { n: powerOfTen(need), d: formatValue(d) };
+      return [d === 784 ? msg('curse.example.mnist', vars) : msg('curse.example', vars)];
     });
   const tStar = formatValue(s.params['tStar'] ?? Number.NaN);
   const sigma = formatValue(s.params['sigma'] ?? Number.NaN);
-  return `For t_C ≤ t* = ${tStar} with σ = ${sigma}, the training set needs log n / d ≥ α* = ${formatValue(s.alphaRequired, 3)} (derived from the paper's eq. 7): ${examples.join(', ')}.`;
+  return msg('curse.requirement', { tStar, sigma, alpha: formatValue(s.alphaRequired, 3), examples: examples.join(msg('list.separator')) });
 }
 
 function sourceText(s: Sweep): string {
-  const size = `${s.rowsD.length} dimensions × ${s.colsLog10n.length} sizes`;
-  return s.source === 'static' ? `Heat map: the precomputed sweep (${size}).` : `Heat map: recomputed live for these controls (${size}).`;
+  const size = msg('curse.size', { rows: s.rowsD.length, cols: s.colsLog10n.length });
+  return s.source === 'static' ? msg('curse.source.static', { size }) : msg('curse.source.live', { size });
 }
 
 /** Grid columns to draw as t_C(d) slices: n ≈ 10³, 10³⁰, 10³⁰⁰, … where the axis reaches them. */
@@ -157,27 +160,27 @@ export function curseView(context: ViewContext): WidgetView {
   const panels = el('div', 'cu-panels');
   const heat = el('section', 'ch2-panel cu-heat-panel');
   const heatTitle = el('p', 'ch2-panel-title');
-  setRichText(heatTitle, 'Collapse time t_C over dimension and training-set size');
+  setRichText(heatTitle, msg('curse.panel.heat'));
   const heatHost = el('div', 'ch2-plot');
   const legendHost = el('div', 'cu-legend');
   heat.append(heatTitle, heatHost, legendHost);
   const slices = el('section', 'ch2-panel');
   const slicesTitle = el('p', 'ch2-panel-title');
-  setRichText(slicesTitle, 't_C against d at fixed n, and t_S');
+  setRichText(slicesTitle, msg('curse.panel.slices'));
   const slicesHost = el('div', 'ch2-plot');
   slices.append(slicesTitle, slicesHost);
   panels.append(heat, slices);
   const legend = el('p', 'ch2-legend');
   const note = el('p', 'ch2-note');
-  setRichText(note, 'On the map, the white line is t_C = t*: above it the training set is large enough for collapse to wait until t*; dashed verticals mark MNIST (d = 784) and CIFAR (d = 3072).');
+  setRichText(note, msg('curse.note'));
   heat.append(note);
   legend.append(
-    legendItem('line', 'var(--sample)', 't_C(d) at fixed n'),
-    legendItem('line', 'var(--accent)', 't_S = ½ log(σ² + d)'),
+    legendItem('line', 'var(--sample)', msg('curse.legend.slice')),
+    legendItem('line', 'var(--accent)', msg('curse.legend.tS')),
     legendItem('dash', 'var(--muted)', 't*'),
   );
   stage.append(panels, legend);
-  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, 'Loading the phase diagram…', 'cu-figure ch2-placeholder'));
+  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, msg('curse.placeholder'), 'cu-figure ch2-placeholder'));
 
   let shown: Sweep | undefined;
   let live: Sweep | undefined;
@@ -210,8 +213,8 @@ export function curseView(context: ViewContext): WidgetView {
     const dMax = formatValue(s.params['dMax'] ?? Number.NaN);
     const nMax = powerOfTen(s.colsLog10n[s.colsLog10n.length - 1] ?? 0);
     const tStar = formatValue(s.params['tStar'] ?? Number.NaN);
-    const where = s.source === 'live' && backend !== '' ? ` Computed on the ${backend} backend.` : '';
-    return `Phase diagram of the closed-form collapse time t_C for d from ${dMin} to ${dMax} and n from 2 to ${nMax}: collapse waits until t* = ${tStar} only when log n ≥ ${formatValue(s.alphaRequired, 3)} d, a training set exponential in the dimension.${where}`;
+    const head = msg('curse.summary', { dMin, dMax, nMax, tStar, alpha: formatValue(s.alphaRequired, 3) });
+    return s.source === 'live' && backend !== '' ? `${head} ${msg('widget.computedOn', { backend })}` : head;
   }
 
   function colourDomain(s: Sweep): [number, number] {
@@ -230,7 +233,7 @@ export function curseView(context: ViewContext): WidgetView {
     const yHi = s.colsLog10n[s.colsLog10n.length - 1] ?? 3;
     const margin = { left: 50, right: 12, top: 12, bottom: 40 };
     const required = Array.from(s.d, (d, i) => ({ d, y: s.log10nRequired[i] ?? Number.NaN })).filter((p) => p.y >= yLo && p.y <= yHi);
-    const landmarks = LANDMARKS.filter((l) => l.d >= dMin && l.d <= dMax);
+    const landmarks = LANDMARKS.filter((l) => l.d >= dMin && l.d <= dMax).map((l) => ({ d: l.d, label: msg(l.key) }));
     const yTicks = logTicks(yLo, yHi);
     const svg = Plot.plot({
       width,
@@ -240,10 +243,10 @@ export function curseView(context: ViewContext): WidgetView {
       marginTop: margin.top,
       marginBottom: margin.bottom,
       className: 'cu-figure',
-      ariaLabel: `Heat map of the collapse time t_C over the dimension d (log scale) and the training-set size n (log of log scale), with the line where t_C equals t*`,
+      ariaLabel: msg('curse.aria.heat'),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [dMin, dMax], label: 'dimension d →', labelAnchor: 'right', ticks: logTicks(dMin, dMax), tickFormat: (v: number) => formatValue(v) },
-      y: { type: 'log', domain: [yLo, yHi], label: '↑ training-set size n', ticks: yTicks, tickFormat: (v: number) => powerOfTen(v) },
+      x: { type: 'log', domain: [dMin, dMax], label: msg('curse.x'), labelAnchor: 'right', ticks: logTicks(dMin, dMax), tickFormat: (v: number) => formatValue(v) },
+      y: { type: 'log', domain: [yLo, yHi], label: msg('curse.y.heat'), ticks: yTicks, tickFormat: (v: number) => powerOfTen(v) },
       marks: [
         Plot.ruleX(landmarks, { x: 'd', stroke: 'white', strokeOpacity: 0.7, strokeDasharray: '3 3' }),
         Plot.text(landmarks, { x: 'd', frameAnchor: 'top', dy: 6, dx: -3, textAnchor: 'end', text: 'label', fill: 'white', fontSize: 10 }),
@@ -276,14 +279,14 @@ export function curseView(context: ViewContext): WidgetView {
       return;
     }
     const colourLegend = Plot.legend({
-      color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: 'collapse time t_C', tickFormat: timeTick, ticks: logTicks(lo, hi).slice(0, 6) },
+      color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: msg('curse.colour'), tickFormat: timeTick, ticks: logTicks(lo, hi).slice(0, 6) },
       width: Math.min(320, width),
       marginLeft: 14,
       marginRight: 14,
       className: 'cu-colour-legend',
     });
     subscriptSvgText(colourLegend);
-    colourLegend.setAttribute('aria-label', `Colour scale of t_C, from ${timeTick(lo)} to ${formatValue(hi, 2)}, log scale`);
+    colourLegend.setAttribute('aria-label', msg('curse.aria.colour', { lo: timeTick(lo), hi: formatValue(hi, 2) }));
     legendHost.replaceChildren(colourLegend);
   }
 
@@ -395,10 +398,10 @@ export function curseView(context: ViewContext): WidgetView {
       marginTop: 16,
       marginBottom: 40,
       className: 'cu-slices-figure',
-      ariaLabel: `Collapse time t_C against d for ${picked.length} training-set sizes, with the speciation time t_S and the target t*`,
+      ariaLabel: msg('curse.aria.slices', { count: picked.length }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [dLo, dHi], label: 'dimension d →', labelAnchor: 'right', ticks: logTicks(dLo, dHi), tickFormat: (v: number) => formatValue(v) },
-      y: { type: 'log', domain: [lo, hi], label: '↑ time t', ticks: logTicks(lo, hi), tickFormat: timeTick, grid: true },
+      x: { type: 'log', domain: [dLo, dHi], label: msg('curse.x'), labelAnchor: 'right', ticks: logTicks(dLo, dHi), tickFormat: (v: number) => formatValue(v) },
+      y: { type: 'log', domain: [lo, hi], label: msg('curse.y.slices'), ticks: logTicks(lo, hi), tickFormat: timeTick, grid: true },
       marks: [
         Plot.ruleY([tStar], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'cu-tstar' }),
         Plot.text([tStar], { y: (v: number) => v, frameAnchor: 'right', dy: -7, dx: -2, textAnchor: 'end', text: () => `t* = ${formatValue(tStar)}`, fill: 'var(--muted)', fontSize: 11 }),

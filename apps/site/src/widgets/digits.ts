@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { formatPercent, formatValue } from './format.ts';
 import {
   PLOT_STYLE,
@@ -104,7 +105,7 @@ function paintDigit(canvas: HTMLCanvasElement, pixels: Float64Array, offset: num
 }
 
 function classesText(g: Digits): string {
-  return `${g.classes[0] ?? '?'} and ${g.classes[1] ?? '?'}`;
+  return msg('digits.classes', { a: g.classes[0] ?? '?', b: g.classes[1] ?? '?' });
 }
 
 function memorizedCount(g: Digits): number {
@@ -114,18 +115,28 @@ function memorizedCount(g: Digits): number {
 }
 
 function readoutText(g: Digits): string {
-  const tC = g.tC === null ? 'not reached on the time grid' : formatValue(g.tC, 3);
+  const tC = g.tC === null ? msg('digits.notReached') : formatValue(g.tC, 3);
   return [
-    `Digits ${classesText(g)}, n = ${g.n} training images of d = ${g.d} pixels.`,
-    `Λ = ${formatValue(g.Lambda, 3)}, so t_S = ½ log Λ = ${formatValue(g.tS, 3)} (Table 1, from 10 000 padded digits: Λ = ${TABLE1_MNIST.Lambda}, t_S = ${TABLE1_MNIST.tS}).`,
-    `t_C = ${tC} from the entropy criterion (fᵉ/α falls to log 2 / log n = ${formatValue(g.collapseLevel, 2)}; ${g.probes} probes per time, α = ${formatValue(g.alpha, 2)}).`,
-    `${memorizedCount(g)} of ${g.count} generated digits pass the memorization test.`,
+    msg('digits.readout.data', { classes: classesText(g), n: g.n, d: g.d }),
+    msg('digits.readout.lambda', { Lambda: formatValue(g.Lambda, 3), tS: formatValue(g.tS, 3), tableLambda: TABLE1_MNIST.Lambda, tableTS: TABLE1_MNIST.tS }),
+    msg('digits.readout.tC', { tC, level: formatValue(g.collapseLevel, 2), probes: g.probes, alpha: formatValue(g.alpha, 2) }),
+    msg('digits.readout.copies', { copies: memorizedCount(g), count: g.count }),
   ].join(' ');
 }
 
 function summaryText(g: Digits, backend: string): string {
   const copies = memorizedCount(g);
-  return `${copies} of ${g.count} digits generated with the exact empirical score of ${g.n} MNIST digits (${classesText(g)}) are copies of a training digit (memorized fraction ${formatPercent(g.memorizedFraction)}). Λ = ${formatValue(g.Lambda, 3)} and t_S = ${formatValue(g.tS, 3)}; the excess entropy puts t_C at ${g.tC === null ? 'no time on its grid' : formatValue(g.tC, 3)}. Computed on the ${backend} backend.`;
+  const head = msg('digits.summary', {
+    copies,
+    count: g.count,
+    n: g.n,
+    classes: classesText(g),
+    fraction: formatPercent(g.memorizedFraction),
+    Lambda: formatValue(g.Lambda, 3),
+    tS: formatValue(g.tS, 3),
+    tC: g.tC === null ? msg('digits.noTime') : formatValue(g.tC, 3),
+  });
+  return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
 /** The cells of the chapter's Table 1 that this figure fills (`data-digits-live="Lambda"`, …). */
@@ -152,27 +163,23 @@ function fillPageTable(g: Digits): void {
 export function digitsView(context: ViewContext): WidgetView {
   const { stage, readout, summary } = context;
   stage.classList.add('ch2-stage', 'dg-stage');
-  const galleryTitle = el('p', 'ch2-panel-title', 'Generated digit (left) beside its nearest training digit (right)');
-  const galleryNote = el(
-    'p',
-    'ch2-note dg-note',
-    'Under each pair: r, the ratio of the distances to the nearest and second-nearest training digits, then the index of the nearest training digit and its class.',
-  );
+  const galleryTitle = el('p', 'ch2-panel-title', msg('digits.gallery.title'));
+  const galleryNote = el('p', 'ch2-note dg-note', msg('digits.gallery.note'));
   const gallery = el('div', 'dg-gallery');
   gallery.setAttribute('role', 'img');
-  gallery.setAttribute('aria-label', 'Generated digits beside their nearest training digits');
+  gallery.setAttribute('aria-label', msg('digits.gallery.label'));
   const entropyTitle = el('p', 'ch2-panel-title');
-  setRichText(entropyTitle, 'Excess entropy of the training set, fᵉ/α, with t_S and t_C');
+  setRichText(entropyTitle, msg('digits.entropy.title'));
   const entropyHost = el('div', 'ch2-plot');
   const legend = el('p', 'ch2-legend');
   legend.append(
-    legendItem('bar', 'var(--memorized)', 'frame: a copy (ratio test < 1/3)'),
+    legendItem('bar', 'var(--memorized)', msg('digits.legend.copy')),
     legendItem('dot', 'var(--sample)', 'fᵉ/α'),
-    legendItem('dash', 'var(--fg-soft)', 't_S = ½ log Λ'),
-    legendItem('dash', 'var(--memorized)', 't_C (entropy criterion)'),
+    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
+    legendItem('dash', 'var(--memorized)', msg('digits.legend.tC')),
   );
   stage.append(galleryTitle, galleryNote, gallery, entropyTitle, entropyHost, legend);
-  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, 'The generated digits and the entropy curve appear here once the first run has finished.', 'dg-figure ch2-placeholder'));
+  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'dg-figure ch2-placeholder'));
 
   let current: Digits | undefined;
 
@@ -202,7 +209,7 @@ export function digitsView(context: ViewContext): WidgetView {
     gallery.replaceChildren(...pairs);
     gallery.dataset['pairs'] = String(g.count);
     gallery.dataset['memorized'] = String(copies);
-    gallery.setAttribute('aria-label', `${g.count} digits generated with the exact empirical score, each beside its nearest training digit; ${copies} of them are copies by the ratio test.`);
+    gallery.setAttribute('aria-label', msg('digits.gallery.labelDrawn', { count: g.count, copies }));
   }
 
   function drawEntropy(g: Digits): void {
@@ -222,9 +229,9 @@ export function digitsView(context: ViewContext): WidgetView {
       marginTop: 22,
       marginBottom: 38,
       className: 'dg-figure',
-      ariaLabel: `Excess entropy fᵉ/α of ${g.n} MNIST digits at ${points.length} times, with t_S and t_C marked`,
+      ariaLabel: msg('digits.aria.entropy', { n: g.n, points: points.length }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: timeTick, label: 'time t →', labelAnchor: 'right' },
+      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: timeTick, label: msg('ch2.x.time'), labelAnchor: 'right' },
       y: { domain: [-0.05, 1.1], ticks: [0, 0.5, 1], label: '↑ fᵉ/α', grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),

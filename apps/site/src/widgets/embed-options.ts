@@ -1,4 +1,5 @@
 import type { ParamNotice, ParamSpecs } from '@diffusion-atlas/core';
+import { t } from '../i18n/messages.ts';
 
 /**
  * Options a host page sets in an embed's address, beside the parameters:
@@ -28,7 +29,7 @@ export function readEmbedOptions(specs: ParamSpecs, search: string): { options: 
   const notices: ParamNotice[] = [];
   const known = (name: string, option: string): boolean => {
     if (Object.hasOwn(specs, name)) return true;
-    notices.push({ param: option, message: `${option}: “${name}” is not a parameter of this figure; ignored` });
+    notices.push({ param: option, message: t('embed.notice.unknown', { option, name }) });
     return false;
   };
   const controlsText = query.get('controls');
@@ -37,7 +38,7 @@ export function readEmbedOptions(specs: ParamSpecs, search: string): { options: 
   const locked = new Set(list(query.get('lock')).filter((name) => known(name, 'lock')));
   const themeText = query.get('theme') ?? 'auto';
   const theme = themeText === 'light' || themeText === 'dark' ? themeText : 'auto';
-  if (theme !== themeText) notices.push({ param: 'theme', message: `theme = “${themeText}” is not one of auto, light, dark; using auto` });
+  if (theme !== themeText) notices.push({ param: 'theme', message: t('embed.notice.theme', { theme: themeText }) });
   const autoplayText = query.get('autoplay');
   const autoplay = autoplayText === '1' || autoplayText === 'true';
   return { options: { controls, locked, theme, autoplay }, notices };

@@ -1,6 +1,7 @@
 import type { AnyExperiment, ParamSpecs, ParamsOf, ResultTable } from '@diffusion-atlas/core';
 import { schemaVersion } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t } from '../i18n/messages.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Everything a download carries besides the figure itself, so a file can be traced back to its run. */
@@ -264,7 +265,7 @@ export async function exportPng(info: ExportInfo, svg: string): Promise<Blob> {
     const bytes = new Uint8Array(await blob.arrayBuffer());
     const tagged = withText(bytes, [
       ['Title', info.experiment.title],
-      ['Software', 'Diffusion Atlas'],
+      ['Software', t('site.name')],
       ['Source', info.permalink],
       ['Comment', JSON.stringify(provenance(info))],
     ]);

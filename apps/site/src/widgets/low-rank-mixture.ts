@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { SUCCESS_TOLERANCE, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   DENOISER_COLOURS,
   PLOT_STYLE,
@@ -116,7 +117,8 @@ function read(result: ResultRecord, params: ParamValues): Mixture {
 }
 
 function dataText(m: Mixture): string {
-  return `K = ${m.K} ${m.orthogonal ? 'orthogonal' : 'random'} ${m.K === 1 ? subspaceWord(m.r, false) : subspaceWord(m.r)} in d = ${m.d}, n = ${m.n} samples on each`;
+  const vars = { K: m.K, subspaces: m.K === 1 ? subspaceWord(m.r, false) : subspaceWord(m.r), d: m.d, n: m.n };
+  return m.orthogonal ? msg('lrm.data.orthogonal', vars) : msg('lrm.data.random', vars);
 }
 
 /** Largest relative gap between the trained and the optimal denoiser's error, over t. */
@@ -133,36 +135,39 @@ function trainedGap(m: Mixture): number {
 function summaryText(m: Mixture, backend: string): string {
   const worst = maxOf(m.subspaceError);
   const recovered = worst <= SUCCESS_TOLERANCE;
-  const fit = m.K === 1 ? 'PCA' : 'subspace clustering';
+  const fit = m.K === 1 ? msg('lrm.fit.pca') : msg('lrm.fit.clustering');
   const found = recovered
-    ? `${fit} recovered every subspace (largest error ‖ÛÛᵀ − UUᵀ‖ = ${formatSmall(worst)})`
-    : `${fit} missed at least one subspace (largest error ‖ÛÛᵀ − UUᵀ‖ = ${formatSmall(worst)}, above the ${formatValue(SUCCESS_TOLERANCE)} that counts as recovered)`;
+    ? msg('lrm.found', { fit, worst: formatSmall(worst) })
+    : msg('lrm.missed', { fit, worst: formatSmall(worst), tolerance: formatValue(SUCCESS_TOLERANCE) });
   const gap = trainedGap(m);
-  const trained =
-    gap < 0.05
-      ? 'the trained denoiser’s error stays within 5% of the optimal one at every t'
-      : `the trained denoiser’s error rises to ${formatValue(1 + gap, 2)} times the optimal one`;
+  const trained = gap < 0.05 ? msg('lrm.trained.close') : msg('lrm.trained.gap', { ratio: formatValue(1 + gap, 2) });
   const first = 0;
   const ratio = (m.mseEmpirical[first] ?? Number.NaN) / (m.mseOptimal[first] ?? Number.NaN);
   const t0 = formatValue(m.t[first] ?? Number.NaN, 2);
   const memorizing = Number.isFinite(ratio)
     ? ratio > 1.2
-      ? `At t = ${t0} the memorizing (empirical) denoiser’s error is ${formatValue(ratio, 2)} times the optimal one: it returns training points, not the point that was noised.`
-      : `At t = ${t0} the memorizing (empirical) denoiser is about as good as the optimal one (ratio ${formatValue(ratio, 2)}): its training points are dense enough at this noise level.`
+      ? msg('lrm.memorizing.worse', { t: t0, ratio: formatValue(ratio, 2) })
+      : msg('lrm.memorizing.close', { t: t0, ratio: formatValue(ratio, 2) })
     : '';
-  return `${dataText(m)}: ${found}, and ${trained}. ${memorizing} Errors on ${m.testPoints} fresh points; computed on the ${backend} backend.`;
+  const head = msg('lrm.summary', { data: dataText(m), found, trained });
+  return `${head} ${memorizing} ${msg('lrm.summary.points', { points: m.testPoints, backend })}`;
 }
 
 function readoutText(m: Mixture, frame: number, driver: Driver): string {
   const t = m.frameTimes[frame] ?? Number.NaN;
-  const errors = Array.from(m.subspaceError, (e, k) => `${formatSmall(e)} (subspace ${k + 1})`).join(', ');
+  const errors = Array.from(m.subspaceError, (e, k) => msg('lrm.readout.error', { error: formatSmall(e), k: k + 1 })).join(msg('list.separator'));
   const last = m.t.length - 1;
   const mid = Math.floor(m.t.length / 2);
   const at = (i: number): string =>
-    `t = ${formatValue(m.t[i] ?? Number.NaN, 2)}: optimal ${formatValue(m.mseOptimal[i] ?? Number.NaN, 3)}, trained ${formatValue(m.mseTrained[i] ?? Number.NaN, 3)}, memorizing ${formatValue(m.mseEmpirical[i] ?? Number.NaN, 3)}`;
-  const view = m.d > 3 ? ' (first three of d coordinates)' : '';
-  const who = driver === 'optimal' ? 'exact MoLRG score' : 'empirical score of the training set';
-  return `Trajectories of the ${who} at t = ${formatValue(t, 2)}${view}, frame ${frame + 1} of ${m.frameTimes.length}. Learned-subspace errors ‖ÛÛᵀ − UUᵀ‖ (Frobenius): ${errors}. Denoising error E|x̂₀ − x₀|² at ${at(0)}; at ${at(mid)}; at ${at(last)}.`;
+    msg('lrm.readout.at', {
+      t: formatValue(m.t[i] ?? Number.NaN, 2),
+      optimal: formatValue(m.mseOptimal[i] ?? Number.NaN, 3),
+      trained: formatValue(m.mseTrained[i] ?? Number.NaN, 3),
+      memorizing: formatValue(m.mseEmpirical[i] ?? Number.NaN, 3),
+    });
+  const who = driver === 'optimal' ? msg('lrm.driver.optimal') : msg('lrm.driver.empirical');
+  const vars = { who, t: formatValue(t, 2), frame: frame + 1, frames: m.frameTimes.length, errors, first: at(0), mid: at(mid), last: at(last) };
+  return m.d > 3 ? msg('lrm.readout.projected', vars) : msg('lrm.readout', vars);
 }
 
 interface Row {
@@ -213,7 +218,7 @@ function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 36,
     className: 'lr-errors',
-    ariaLabel: `Denoising error against diffusion time t, log scales, for the optimal, trained and memorizing denoisers, with ±2 standard-error bands over ${m.testPoints} fresh points, and the error of an oracle that knows each point's subspace`,
+    ariaLabel: msg('lrm.aria.curves', { points: m.testPoints }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [tLo, tHi] },
     y: { type: 'log', domain: [yLo, yHi] },
@@ -221,7 +226,7 @@ function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLElement {
       // Explicit axis marks with a text channel: a tickFormat on a log scale goes through d3's log
       // tickFormat, which blanks the labels it judges too many (0.05 and 0.5 vanished).
       Plot.gridY(yTicks, { strokeOpacity: 0.08 }),
-      Plot.axisX(xTicks, { label: 'diffusion time t →', labelAnchor: 'right', text: (v: number) => formatValue(v) }),
+      Plot.axisX(xTicks, { label: msg('lrm.x'), labelAnchor: 'right', text: (v: number) => formatValue(v) }),
       Plot.axisY(yTicks, { label: '↑ E|x̂₀ − x₀|²', labelAnchor: 'top', text: (v: number) => formatValue(v) }),
       band(empirical, DENOISER_COLOURS.empirical, 'empirical'),
       band(optimal, DENOISER_COLOURS.optimal, 'optimal'),
@@ -249,39 +254,39 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
 
   // The 3-D panel: a focusable viewport that turns with drags and arrow keys.
   const scenePanel = el('div', 'ch4-panel lr3-panel');
-  const sceneTitle = el('p', 'ch4-panel-title', 'Data, learned subspaces and trajectories');
+  const sceneTitle = el('p', 'ch4-panel-title', msg('lrm.panel.scene'));
   const viewport = el('div', 'lr3-viewport');
   viewport.tabIndex = 0;
   viewport.setAttribute('role', 'application');
-  viewport.setAttribute('aria-roledescription', '3-D view');
-  viewport.setAttribute('aria-label', 'Rotatable 3-D view of the data, the true and learned subspaces and the trajectories. Arrow keys rotate it, Home resets it.');
+  viewport.setAttribute('aria-roledescription', msg('lrm.scene.role'));
+  viewport.setAttribute('aria-label', msg('lrm.scene.label'));
   const sceneSvg = svgEl('svg', { class: 'lr3-scene', width: 360, height: 360, viewBox: '0 0 360 360' });
   viewport.append(sceneSvg);
-  const hint = el('p', 'ch4-note lr3-hint', 'Drag to rotate (sideways on a touch screen), or focus the view and use the arrow keys (Home resets).');
+  const hint = el('p', 'ch4-note lr3-hint', msg('lrm.scene.hint'));
   const note = el('p', 'ch4-note lr3-projection-note');
   note.hidden = true;
   const driverToggle = toggleGroup<Driver>(
-    'Trajectories driven by the',
+    msg('lrm.driver.group'),
     [
-      { value: 'optimal', label: 'exact score' },
-      { value: 'empirical', label: 'empirical score' },
+      { value: 'optimal', label: msg('lrm.driver.exact') },
+      { value: 'empirical', label: msg('lrm.driver.empiricalShort') },
     ],
     'optimal',
     () => redrawScene(),
-    'Score:',
+    msg('lrm.driver.label'),
   );
 
   const curvesPanel = el('div', 'ch4-panel lr-curves-panel');
-  const curvesTitle = el('p', 'ch4-panel-title', 'Denoising error on fresh points');
+  const curvesTitle = el('p', 'ch4-panel-title', msg('lrm.panel.curves'));
   const curvesHost = el('div', 'ch4-plot lr-curves');
   curvesHost.dataset['plot'] = '';
-  curvesHost.append(el('p', 'ch4-placeholder-text', 'Computing the first picture…'));
+  curvesHost.append(el('p', 'ch4-placeholder-text', msg('ch4.placeholder')));
   const curveKeys = legend('lr-curve-legend', [
-    { label: 'optimal (exact subspaces)', colour: DENOISER_COLOURS.optimal, shape: 'line' },
-    { label: 'trained (learned subspaces)', colour: DENOISER_COLOURS.trained, shape: 'dash' },
-    { label: 'memorizing (empirical)', colour: DENOISER_COLOURS.empirical, shape: 'line' },
-    { label: 'oracle knowing the subspace', colour: DENOISER_COLOURS.bound, shape: 'dash' },
-    { label: '±2 standard errors', colour: 'var(--fg-soft)', shape: 'band' },
+    { label: msg('lrm.legend.optimal'), colour: DENOISER_COLOURS.optimal, shape: 'line' },
+    { label: msg('lrm.legend.trained'), colour: DENOISER_COLOURS.trained, shape: 'dash' },
+    { label: msg('lrm.legend.empirical'), colour: DENOISER_COLOURS.empirical, shape: 'line' },
+    { label: msg('lrm.legend.oracle'), colour: DENOISER_COLOURS.bound, shape: 'dash' },
+    { label: msg('lrm.legend.band'), colour: 'var(--fg-soft)', shape: 'band' },
   ]);
   curvesPanel.append(curvesTitle, curvesHost, curveKeys);
 
@@ -291,7 +296,7 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
   let sceneKeys: HTMLElement | undefined;
 
   const timeline: Timeline = createTimeline({
-    label: 'Backward time of the trajectories',
+    label: msg('lrm.timeline'),
     describe: (index) => (mixture === undefined ? '' : `t = ${formatValue(mixture.frameTimes[index] ?? 0, 2)}`),
     onFrame: () => redrawScene(),
   });
@@ -319,7 +324,13 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
     sceneSvg.dataset['components'] = String(m.K);
     sceneSvg.setAttribute(
       'aria-label',
-      `3-D view (${m.d > 3 ? 'first three coordinates' : 'all coordinates'}) of ${m.K * m.n} training points on ${m.K} ${subspaceWord(m.r)}, the learned ${subspaceWord(m.r)} and ${m.scene.optimal.m} trajectories at t = ${formatValue(m.frameTimes[frame] ?? 0, 2)}`,
+      msg(m.d > 3 ? 'lrm.scene.drawnProjected' : 'lrm.scene.drawn', {
+        points: m.K * m.n,
+        K: m.K,
+        subspaces: subspaceWord(m.r),
+        trajectories: m.scene.optimal.m,
+        t: formatValue(m.frameTimes[frame] ?? 0, 2),
+      }),
     );
     readout.textContent = readoutText(m, frame, driver);
   }
@@ -412,13 +423,13 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
       stage.classList.remove('is-stale');
       note.hidden = m.d <= 3;
       note.textContent =
-        m.d > 3 ? `d = ${m.d}: the view shows the first three coordinates, so each subspace appears as its shadow in them.` : '';
+        m.d > 3 ? msg('lrm.scene.projection', { d: m.d }) : '';
       const items: LegendItem[] = [];
-      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: `subspace ${k + 1}`, colour: componentColour(k), shape: 'dot' });
+      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('lrm.legend.subspace', { k: k + 1 }), colour: componentColour(k), shape: 'dot' });
       items.push(
-        { label: 'true (dashed)', colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: 'learned (solid)', colour: 'var(--fg-soft)', shape: 'line' },
-        { label: 'samples', colour: 'var(--fg)', shape: 'ring' },
+        { label: msg('lrm.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('lrm.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
+        { label: msg('lrm.legend.samples'), colour: 'var(--fg)', shape: 'ring' },
       );
       const keys = legend('lr3-legend', items);
       if (sceneKeys === undefined) scenePanel.insertBefore(keys, hint);

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -117,14 +118,25 @@ function summaryText(run: Run, backend: string): string {
   const eps = at(run.epsilon, e);
   const tMin = at(run.t, run.t.length - 1);
   const normEnd = at(run.scoreNorm, run.scoreNorm.length - 1);
-  return (
-    `Stopped at ${epsText(eps)} in D = ${run.D}, the ${run.m} samples are at W₁ = ${formatValue(at(run.w1, e))} from the ${run.n} training points ` +
-    `(derived bound ${formatValue(at(run.w1Bound, e))}, √(2εD) = ${formatValue(at(run.w1BoundLeading, e))}, plus the floor ${formatValue(run.w1Floor)} of ${run.m} draws); ` +
-    `at ${epsText(at(run.epsilon, run.epsilon.length - 1))} they are at ${formatValue(at(run.w1, run.epsilon.length - 1))} (bound ${formatValue(at(run.w1Bound, run.epsilon.length - 1))}). ` +
-    `Denoised at the smallest ε, ${formatPercent(run.memorizedFraction)} of them pass the memorization test: the exact empirical score gives back its training set. ` +
-    `The score's mean norm grows to ${formatValue(normEnd)} at t = ${formatValue(tMin, 2)}, against E|z|/√Δₜ = ${formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1))}. ` +
-    `Computed on the ${backend} backend.`
-  );
+  const last = run.epsilon.length - 1;
+  return [
+    msg('man.summary.stopped', {
+      eps: epsText(eps),
+      D: run.D,
+      m: run.m,
+      w1: formatValue(at(run.w1, e)),
+      n: run.n,
+      bound: formatValue(at(run.w1Bound, e)),
+      leading: formatValue(at(run.w1BoundLeading, e)),
+      floor: formatValue(run.w1Floor),
+      epsEnd: epsText(at(run.epsilon, last)),
+      w1End: formatValue(at(run.w1, last)),
+      boundEnd: formatValue(at(run.w1Bound, last)),
+    }),
+    msg('man.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
+    msg('man.summary.score', { norm: formatValue(normEnd), t: formatValue(tMin, 2), theory: formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1)) }),
+    msg('widget.computedOn', { backend }),
+  ].join(' ');
 }
 
 /**
@@ -135,37 +147,41 @@ function summaryText(run: Run, backend: string): string {
 export function manifoldView(context: ViewContext): WidgetView {
   const { stage, readout, summary } = context;
   stage.classList.add('ch5-stage', 'mf-stage');
-  const w1Panel = panel('mf-w1-panel', 'Cost of stopping early: W₁ against ε');
-  const scorePanel = panel('mf-score-panel', 'The score blows up as t → 0');
-  const samplePanel = panel('mf-samples-panel', 'Samples in the plane of the curve');
+  const w1Panel = panel('mf-w1-panel', msg('man.panel.w1'));
+  const scorePanel = panel('mf-score-panel', msg('man.panel.score'));
+  const samplePanel = panel('mf-samples-panel', msg('man.panel.samples'));
   const panels = el('div', 'ch5-panels');
   panels.append(w1Panel.element, scorePanel.element);
   w1Panel.element.append(
     legend([
-      legendItem('dot', 'var(--sample)', 'sampler output'),
-      legendItem('ring', 'var(--muted)', 'exact forward noise at ε'),
-      legendItem('dot', 'var(--memorized)', 'denoised output'),
-      legendItem('line', 'var(--fg)', 'bound (derived)'),
+      legendItem('dot', 'var(--sample)', msg('man.legend.output')),
+      legendItem('ring', 'var(--muted)', msg('man.legend.forward')),
+      legendItem('dot', 'var(--memorized)', msg('man.legend.denoised')),
+      legendItem('line', 'var(--fg)', msg('man.legend.bound')),
       legendItem('dash', 'var(--fg)', '√(2εD)'),
-      legendItem('dash', 'var(--muted)', 'floor of m draws'),
+      legendItem('dash', 'var(--muted)', msg('man.legend.floor')),
     ]),
   );
   scorePanel.element.append(
-    legend([legendItem('line', 'var(--sample)', 'mean |F| along the run'), legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'), legendItem('line', 'var(--rule)', 'stopping times ε')]),
+    legend([
+      legendItem('line', 'var(--sample)', msg('man.legend.norm')),
+      legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'),
+      legendItem('line', 'var(--rule)', msg('man.legend.stops')),
+    ]),
   );
   samplePanel.element.append(
     legend([
-      legendItem('line', 'var(--muted)', 'the curve'),
-      legendItem('dot', 'var(--data)', 'training points'),
-      legendItem('dot', 'var(--sample)', 'samples at ε'),
-      legendItem('ring', 'var(--memorized)', 'their denoised points'),
+      legendItem('line', 'var(--muted)', msg('man.legend.curve')),
+      legendItem('dot', 'var(--data)', msg('man.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('man.legend.samples')),
+      legendItem('ring', 'var(--memorized)', msg('man.legend.denoisedPoints')),
     ]),
   );
-  w1Panel.plot.append(placeholderFigure(320, 240, 'Computing the first picture…', 'ch5-placeholder'));
+  w1Panel.plot.append(placeholderFigure(320, 240, msg('ch5.placeholder'), 'ch5-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
-    label: 'Stopping time ε',
+    label: msg('man.timeline'),
     describe: (frame) => (run === undefined ? '' : epsText(at(run.epsilon, epsIndex(run, frame)))),
     onFrame: (frame) => drawSamples(frame),
   });
@@ -198,11 +214,11 @@ export function manifoldView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'mf-w1-figure',
-      ariaLabel: `W₁ distance of the samples to the training points against the stopping time ε, D = ${r.D}`,
-      ariaDescription: `At ε = ${formatValue(at(r.epsilon, 0), 2)} the distance is ${formatValue(at(r.w1, 0))}, the derived bound ${formatValue(at(r.w1Bound, 0))}.`,
+      ariaLabel: msg('man.aria.w1', { D: r.D }),
+      ariaDescription: msg('man.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: 'stopping time ε', ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: 'W₁ to the training set', ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('man.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
+      y: { type: 'log', domain: yDomain, label: msg('man.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
       marks: [
         Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'mf-floor' }),
         Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'mf-current' }),
@@ -230,11 +246,16 @@ export function manifoldView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 10,
       className: 'mf-score-figure',
-      ariaLabel: 'Mean norm of the empirical score along the backward run against t, with E|z|/√Δₜ',
-      ariaDescription: `It grows from ${formatValue(at(r.scoreNorm, 0))} at t = ${formatValue(at(r.t, 0), 2)} to ${formatValue(at(r.scoreNorm, r.t.length - 1))} at t = ${formatValue(at(r.t, r.t.length - 1), 2)}.`,
+      ariaLabel: msg('man.aria.score'),
+      ariaDescription: msg('man.aria.scoreDescription', {
+        from: formatValue(at(r.scoreNorm, 0)),
+        tFrom: formatValue(at(r.t, 0), 2),
+        to: formatValue(at(r.scoreNorm, r.t.length - 1)),
+        tTo: formatValue(at(r.t, r.t.length - 1), 2),
+      }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: 't (the run goes right to left)', ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: 'mean |F(x, t)|', ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('man.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
+      y: { type: 'log', domain: yDomain, label: msg('man.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
       marks: [
         Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'mf-eps' }),
         Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'mf-score-theory' }),
@@ -264,10 +285,10 @@ export function manifoldView(context: ViewContext): WidgetView {
       marginTop: 12,
       marginRight: 8,
       className: 'mf-samples-figure',
-      ariaLabel: `${r.m} samples stopped at ${epsText(eps)}, projected on the plane of the ${r.shape === 'circle' ? 'circle' : 'curve'}, with ${r.n} training points`,
+      ariaLabel: msg(r.shape === 'circle' ? 'man.aria.samples.circle' : 'man.aria.samples.curve', { m: r.m, eps: epsText(eps), n: r.n }),
       style: PLOT_STYLE,
-      x: { domain: [-r.extent, r.extent], label: 'first coordinate in the plane', ticks: 5 },
-      y: { domain: [-r.extent, r.extent], label: 'second coordinate', ticks: 5 },
+      x: { domain: [-r.extent, r.extent], label: msg('man.x.plane'), ticks: 5 },
+      y: { domain: [-r.extent, r.extent], label: msg('man.y.plane'), ticks: 5 },
       marks: [
         Plot.frame({ strokeOpacity: 0.2 }),
         Plot.line(curve, { x: 'x', y: 'y', stroke: 'var(--muted)', strokeWidth: 1, className: 'mf-curve' }),
@@ -292,10 +313,16 @@ export function manifoldView(context: ViewContext): WidgetView {
 
     const off = meanOf(r.offPlane, e * r.m, r.m);
     const delta = -Math.expm1(-2 * eps);
-    readout.textContent =
-      `${epsText(eps)}: W₁ = ${formatValue(at(r.w1, e))} (bound ${formatValue(at(r.w1Bound, e))}; a perfect sampler stopped here: ${formatValue(at(r.w1Forward, e))}); ` +
-      `denoised ${formatValue(at(r.w1Denoised, e))}. The samples sit ${formatValue(off)} off the plane of the curve on average, ` +
-      `the noise of the ${r.D - 2} other directions (expected about √((D − 2)(1 − exp(−2ε))) = ${formatValue(Math.sqrt((r.D - 2) * delta))}).`;
+    readout.textContent = msg('man.readout', {
+      eps: epsText(eps),
+      w1: formatValue(at(r.w1, e)),
+      bound: formatValue(at(r.w1Bound, e)),
+      forward: formatValue(at(r.w1Forward, e)),
+      denoised: formatValue(at(r.w1Denoised, e)),
+      off: formatValue(off),
+      others: r.D - 2,
+      expected: formatValue(Math.sqrt((r.D - 2) * delta)),
+    });
   }
 
   function drawAll(): void {
@@ -312,7 +339,7 @@ export function manifoldView(context: ViewContext): WidgetView {
       run = runOf(output);
       stage.classList.remove('is-stale');
       samplePanel.note.hidden = false;
-      samplePanel.note.textContent = `Scrub or play from the largest ε to the smallest: the cloud contracts onto the ${run.shape === 'circle' ? 'circle' : 'curve'}, and the denoised points sit on training points.`;
+      samplePanel.note.textContent = msg(run.shape === 'circle' ? 'man.note.circle' : 'man.note.curve');
       drawScore(run);
       timeline.reset(run.epsilon.length);
       summary.textContent = summaryText(run, output.backend);

@@ -1,6 +1,6 @@
 import { AtlasError, cliCommand, defaultsOf, getExperiment, type AnyExperiment, type ParamNotice } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t } from '../i18n/messages.ts';
+import { t, tOptional } from '../i18n/messages.ts';
 import { atlasClient } from './client.ts';
 import { renderControls, type ControlPanel } from './controls.ts';
 import { readEmbedOptions } from './embed-options.ts';
@@ -315,7 +315,7 @@ class WidgetController {
   }
 
   private embedCode(): string {
-    const title = this.experiment.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    const title = tOptional(`title.${this.experiment.name}`, this.experiment.title).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     const height = Math.max(480, Math.ceil(this.root.getBoundingClientRect().height) + 80);
     return `<iframe src="${this.embedUrl()}" title="${title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
   }
@@ -430,7 +430,7 @@ class WidgetController {
    * without a role; views redraw often, so this runs on every change to the stage.
    */
   private bindAccessibility(): void {
-    const fallback = t('widget.figure.fallbackLabel', { title: this.experiment.title });
+    const fallback = t('widget.figure.fallbackLabel', { title: tOptional(`title.${this.experiment.name}`, this.experiment.title) });
     const fix = (): void => {
       for (const svg of this.stage.querySelectorAll('svg')) {
         if ((svg.parentElement?.closest('svg') ?? null) !== null) continue;

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { formatValue } from './format.ts';
 import {
   PLOT_STYLE,
@@ -112,9 +113,9 @@ function pointsOf(run: Run): Point[] {
 }
 
 function methodText(run: Run): string {
-  const dynamics = run.method === 'full' ? `the full ${run.d}-dimensional dynamics` : 'the exact 1-D reduction along m';
-  const protocol = run.protocol === 'uturn' ? 'U-turn protocol' : 'Cloning protocol';
-  return `${protocol}, ${dynamics}, ${run.pairs} pairs per clone time`;
+  const dynamics = run.method === 'full' ? msg('spec.method.full', { d: run.d }) : msg('spec.method.reduced');
+  const protocol = run.protocol === 'uturn' ? msg('spec.protocol.uturn') : msg('spec.protocol.cloning');
+  return msg('spec.method', { protocol, dynamics, pairs: run.pairs });
 }
 
 /** Where, roughly, the clone times should sit: around t_S of the data, within the backward run. */
@@ -128,14 +129,14 @@ function gridAdvice(run: Run): string {
     .filter((x) => x > 0)
     .map((x) => formatValue(x, 2))
     .join(',');
-  const start = centre + 3 > run.tMax ? `, and a start time T above ${formatValue(Math.ceil(centre + 3), 2)}` : '';
-  return `The clone times (${span}) do not bracket the 0.775 crossing, which for d = ${run.d} lies near t_S = ${formatValue(centre, 3)}: set the clone times around it, for instance ${suggestion}${start}.`;
+  const vars = { span, d: run.d, tS: formatValue(centre, 3), suggestion, tMax: formatValue(Math.ceil(centre + 3), 2) };
+  return centre + 3 > run.tMax ? msg('spec.advice.withStart', vars) : msg('spec.advice', vars);
 }
 
 /** The measured numbers and how they were measured; the summary says what they mean. */
 function readoutText(run: Run): string {
-  const lambda = `Λ = ${formatValue(run.Lambda, 4)} from ${run.LambdaSamples} sampled points (σ² + dμ̃² = ${formatValue(run.LambdaTheory, 4)}), so t_S = ½ log Λ = ${formatValue(run.tS, 3)}.`;
-  const how = `${methodText(run)}.`;
+  const lambda = msg('spec.readout.lambda', { Lambda: formatValue(run.Lambda, 4), samples: run.LambdaSamples, theory: formatValue(run.LambdaTheory, 4), tS: formatValue(run.tS, 3) });
+  const how = msg('spec.readout.method', { method: methodText(run) });
   return run.tSCrossing === null ? `${lambda} ${how} ${gridAdvice(run)}` : `${lambda} ${how}`;
 }
 
@@ -143,9 +144,10 @@ function summaryText(run: Run, points: readonly Point[], backend: string): strin
   const agree = points.filter((p) => p.agrees).length;
   const crossing =
     run.tSCrossing === null
-      ? `the simulated φ(t) does not cross 0.775 on these clone times (t_S = ${formatValue(run.tS, 3)})`
-      : `the simulated φ(t) crosses 0.775 at t = ${formatValue(run.tSCrossing, 3)}, against t_S = ${formatValue(run.tS, 3)}`;
-  return `For d = ${run.d}, ${crossing}; ${agree} of ${points.length} clone times agree with the universal curve F(u_t) within ${AGREEMENT_SE} standard errors. Computed on the ${backend} backend.`;
+      ? msg('spec.summary.noCrossing', { tS: formatValue(run.tS, 3) })
+      : msg('spec.summary.crossing', { t: formatValue(run.tSCrossing, 3), tS: formatValue(run.tS, 3) });
+  const head = msg('spec.summary', { d: run.d, crossing, agree, points: points.length, se: AGREEMENT_SE });
+  return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
 /**
@@ -175,12 +177,12 @@ export function speciationView(context: ViewContext): WidgetView {
 
   const toolbar = el('div', 'ch2-toolbar');
   toolbar.setAttribute('role', 'group');
-  toolbar.setAttribute('aria-label', 'Time axis');
-  const axisLabel = el('span', 'ch2-toolbar-label', 'Axis:');
+  toolbar.setAttribute('aria-label', msg('spec.axis.group'));
+  const axisLabel = el('span', 'ch2-toolbar-label', msg('spec.axis.label'));
   const timeButton = el('button', 'ch2-toggle');
   timeButton.type = 'button';
   timeButton.dataset['axis'] = 'time';
-  timeButton.textContent = 'time t';
+  timeButton.textContent = msg('spec.axis.time');
   const ratioButton = el('button', 'ch2-toggle');
   ratioButton.type = 'button';
   ratioButton.dataset['axis'] = 'ratio';
@@ -191,10 +193,10 @@ export function speciationView(context: ViewContext): WidgetView {
   plotHost.dataset['plot'] = '';
   const legend = el('p', 'ch2-legend');
   legend.append(
-    legendItem('dot', 'var(--sample)', 'simulated φ(t), ±2 standard errors'),
-    legendItem('line', 'var(--accent)', 'universal curve F(u_t)'),
-    legendItem('dash', 'var(--muted)', 'level 0.775 = F(1)'),
-    legendItem('dash', 'var(--fg-soft)', 't_S = ½ log Λ'),
+    legendItem('dot', 'var(--sample)', msg('spec.legend.simulated')),
+    legendItem('line', 'var(--accent)', msg('spec.legend.theory')),
+    legendItem('dash', 'var(--muted)', msg('spec.legend.level')),
+    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
   );
   const ghostLegend = el('span', 'ch2-legend-slot');
   legend.append(ghostLegend);
@@ -204,7 +206,7 @@ export function speciationView(context: ViewContext): WidgetView {
   let current: Run | undefined;
   let ghosts: Run[] = [];
 
-  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, 'The cloning curves appear here once the first run has finished.', 'sp-figure ch2-placeholder'));
+  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('spec.placeholder'), 'sp-figure ch2-placeholder'));
 
   function setAxis(next: Axis): void {
     axis = next;
@@ -250,10 +252,10 @@ export function speciationView(context: ViewContext): WidgetView {
       marginTop: 24,
       marginBottom: 38,
       className: 'sp-figure',
-      ariaLabel: `Cloning probability φ against ${mode === 'ratio' ? 't divided by t_S' : 'the clone time t'} for d = ${run.d}: ${points.length} simulated points and the universal curve`,
+      ariaLabel: msg(mode === 'ratio' ? 'spec.aria.ratio' : 'spec.aria.time', { d: run.d, points: points.length }),
       style: PLOT_STYLE,
-      x: { domain: [0, xMax], label: mode === 'ratio' ? 't / t_S →' : 'clone time t →', labelAnchor: 'right', ticks: width < 420 ? 5 : 8 },
-      y: { domain: [0.45, 1.02], label: '↑ φ = P(same class)', ticks: 6, grid: true },
+      x: { domain: [0, xMax], label: mode === 'ratio' ? msg('spec.x.ratio') : msg('spec.x.time'), labelAnchor: 'right', ticks: width < 420 ? 5 : 8 },
+      y: { domain: [0.45, 1.02], label: msg('spec.y'), ticks: 6, grid: true },
       marks: [
         Plot.ruleY([0.5], { stroke: 'var(--rule)' }),
         Plot.ruleY([run.level], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'sp-level' }),
@@ -291,7 +293,7 @@ export function speciationView(context: ViewContext): WidgetView {
     svg.dataset['tSCrossing'] = run.tSCrossing === null ? '' : String(run.tSCrossing);
     plotHost.replaceChildren(svg);
     ghostLegend.replaceChildren(
-      ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', `earlier runs: d = ${ghosts.map((g) => formatValue(g.d)).join(', ')}`)]),
+      ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', msg('spec.legend.earlier', { ds: ghosts.map((g) => formatValue(g.d)).join(msg('list.separator')) }))]),
     );
     setRichText(readout, readoutText(run));
   }

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -116,13 +117,17 @@ function sText(s: number): string {
 
 function summaryText(run: Run, backend: string): string {
   const memorized = run.memorized.reduce((a, b) => a + b, 0);
-  return (
-    `${memorized} of ${run.walkers} walkers (${formatPercent(run.memorizedFraction)}), run backwards from the uniform law at ${sText(run.s)} to ${sText(run.sMin)} ` +
-    `with the exact score of ${run.n} heat-kernel-smoothed epicentres, end on an epicentre (ratio test < 1/3). ` +
-    `Real earthquakes held out of training pass the same test ${formatPercent(run.memorizedBaseline)} of the time, because seismicity repeats in the same places. ` +
-    `The forward walk gives E cos θ = ${formatValue(run.meanCos)} ± ${formatValue(run.meanCosStdErr, 2)} against e⁻ˢ = ${formatValue(run.meanCosTheory)}, ` +
-    `and every point stayed on the sphere to ${formatValue(run.maxNormError, 1)}. Computed on the ${backend} backend.`
-  );
+  return [
+    msg('sph.summary.walkers', { memorized, walkers: run.walkers, fraction: formatPercent(run.memorizedFraction), from: sText(run.s), to: sText(run.sMin), n: run.n }),
+    msg('sph.summary.baseline', { baseline: formatPercent(run.memorizedBaseline) }),
+    msg('sph.summary.forward', {
+      cos: formatValue(run.meanCos),
+      se: formatValue(run.meanCosStdErr, 2),
+      theory: formatValue(run.meanCosTheory),
+      error: formatValue(run.maxNormError, 1),
+    }),
+    msg('widget.computedOn', { backend }),
+  ].join(' ');
 }
 
 /**
@@ -143,8 +148,8 @@ export function sphereView(context: ViewContext): WidgetView {
     initial: INITIAL_CENTRE,
     label: () =>
       run === undefined
-        ? 'Globe with coastlines; the earthquake epicentres and generated samples appear when the run ends'
-        : `Globe with ${run.n} training epicentres and ${run.walkers} walkers at ${sText(at(run.frameS, frameIndex))}`,
+        ? msg('sph.globe.empty')
+        : msg('sph.globe.drawn', { n: run.n, walkers: run.walkers, s: sText(at(run.frameS, frameIndex)) }),
     marks: () => globeMarks(),
     drawn: (svg) => {
       if (run === undefined) return;
@@ -152,9 +157,9 @@ export function sphereView(context: ViewContext): WidgetView {
     },
   });
   const globePanel = el('figure', 'ch5-panel sp5-globe-panel');
-  globePanel.append(el('figcaption', 'ch5-panel-title', 'Backward geodesic random walk on S²'), globe.element);
+  globePanel.append(el('figcaption', 'ch5-panel-title', msg('sph.panel.globe')), globe.element);
   const timeline: Timeline = createTimeline({
-    label: 'Brownian time of the backward walk',
+    label: msg('sph.timeline'),
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
     onFrame: (index) => {
       frameIndex = index;
@@ -165,15 +170,15 @@ export function sphereView(context: ViewContext): WidgetView {
   globePanel.append(
     timeline.element,
     legend([
-      legendItem('ring', 'var(--fg-soft)', 'training epicentres'),
-      legendItem('dot', 'var(--sample)', 'walkers'),
-      legendItem('dot', 'var(--memorized)', 'end on an epicentre'),
+      legendItem('ring', 'var(--fg-soft)', msg('sph.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('sph.legend.walkers')),
+      legendItem('dot', 'var(--memorized)', msg('sph.legend.memorized')),
     ]),
   );
 
-  const memPanel = panel('sp5-mem-panel', 'Memorization test (ratio < 1/3)');
-  const cosPanel = panel('sp5-cos-panel', 'Forward walk: E cos θ against e⁻ˢ');
-  const kernelPanel = panel('sp5-kernel-panel', 'Heat kernel: Legendre series and Varadhan’s form');
+  const memPanel = panel('sp5-mem-panel', msg('sph.panel.memorization'));
+  const cosPanel = panel('sp5-cos-panel', msg('sph.panel.forward'));
+  const kernelPanel = panel('sp5-kernel-panel', msg('sph.panel.kernel'));
   const kernelLegend = el('p', 'ch5-legend');
   kernelPanel.element.append(kernelLegend);
   const side = el('div', 'sp5-side');
@@ -182,7 +187,7 @@ export function sphereView(context: ViewContext): WidgetView {
   top.append(globePanel, side);
   stage.append(top, kernelPanel.element);
   globe.draw();
-  memPanel.plot.append(placeholderFigure(280, 120, 'Computing…', 'ch5-placeholder'));
+  memPanel.plot.append(placeholderFigure(280, 120, msg('sph.placeholder'), 'ch5-placeholder'));
 
   function globeMarks(): Plot.Markish[] {
     const r = run;
@@ -206,13 +211,13 @@ export function sphereView(context: ViewContext): WidgetView {
     const last = r.frameS.length - 1;
     // √s is the geodesic spread of the heat kernel per tangent direction, in radians.
     const spread = Math.sqrt(s) * RAD_TO_DEG;
-    const where = `${sText(s)}, frame ${frameIndex + 1} of ${r.frameS.length}: the heat kernel around each epicentre is about ${formatValue(spread, 2)}° wide`;
+    const where = msg('sph.readout.where', { s: sText(s), frame: frameIndex + 1, frames: r.frameS.length, spread: formatValue(spread, 2) });
     readout.textContent =
       frameIndex === last
-        ? `${where} (${formatValue(spread * 111, 2)} km): the end of the backward walk.`
+        ? msg('sph.readout.end', { where, km: formatValue(spread * 111, 2) })
         : frameIndex === 0
-          ? `${where}: walkers start from the uniform law. Colours anticipate the end: orange walkers will finish on an epicentre.`
-          : `${where}. Colours anticipate the end: orange walkers will finish on an epicentre.`;
+          ? msg('sph.readout.start', { where })
+          : msg('sph.readout.middle', { where });
   }
 
   function sideWidth(): number {
@@ -221,8 +226,8 @@ export function sphereView(context: ViewContext): WidgetView {
 
   function drawMemorization(r: Run): void {
     const rows = [
-      { what: 'generated samples', value: r.memorizedFraction, cls: 'sample' },
-      { what: 'held-out real quakes', value: r.memorizedBaseline, cls: 'data' },
+      { what: msg('sph.bar.generated'), value: r.memorizedFraction, cls: 'sample' },
+      { what: msg('sph.bar.heldOut'), value: r.memorizedBaseline, cls: 'data' },
     ];
     const svg = plot({
       width: sideWidth(),
@@ -231,9 +236,9 @@ export function sphereView(context: ViewContext): WidgetView {
       marginRight: 44,
       marginBottom: 30,
       className: 'sp5-mem-figure',
-      ariaLabel: `Memorized fraction: generated samples ${formatPercent(r.memorizedFraction)}, held-out real quakes ${formatPercent(r.memorizedBaseline)}`,
+      ariaLabel: msg('sph.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 1], label: 'fraction passing the test', tickFormat: (v: number) => formatPercent(v), ticks: 3 },
+      x: { domain: [0, 1], label: msg('sph.x.passing'), tickFormat: (v: number) => formatPercent(v), ticks: 3 },
       y: { domain: rows.map((d) => d.what), label: null },
       marks: [
         Plot.barX(rows, { x: 'value', y: 'what', fill: (d: { cls: string }) => (d.cls === 'sample' ? 'var(--memorized)' : 'var(--data)'), className: 'sp5-mem-bars' }),
@@ -244,7 +249,7 @@ export function sphereView(context: ViewContext): WidgetView {
     tag(svg, { fraction: r.memorizedFraction, baseline: r.memorizedBaseline });
     memPanel.plot.replaceChildren(svg);
     memPanel.note.hidden = false;
-    memPanel.note.textContent = `Held-out quakes: real events not used for training, tested against the same ${r.n} epicentres.`;
+    memPanel.note.textContent = msg('sph.note.heldOut', { n: r.n });
   }
 
   function drawForwardCheck(r: Run): void {
@@ -263,10 +268,10 @@ export function sphereView(context: ViewContext): WidgetView {
       marginBottom: 32,
       marginRight: 10,
       className: 'sp5-cos-figure',
-      ariaLabel: `Mean cosine of the angle travelled by the forward walk at ${sText(r.s)}: ${formatValue(r.meanCos)} against the heat kernel's e⁻ˢ = ${formatValue(r.meanCosTheory)}`,
+      ariaLabel: msg('sph.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [0.01, 10], label: 'Brownian time s', ticks: [0.01, 0.1, 1, 10], tickFormat: logTickFormat },
-      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: 'E cos θ', ticks: 5, grid: true },
+      x: { type: 'log', domain: [0.01, 10], label: msg('sph.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickFormat },
+      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: msg('sph.y.cos'), ticks: 5, grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
         Plot.line(curve, { x: 's', y: 'c', stroke: 'var(--accent)', strokeWidth: 1.5, className: 'sp5-cos-theory' }),
@@ -277,7 +282,7 @@ export function sphereView(context: ViewContext): WidgetView {
     tag(svg, { s: r.s, meancos: r.meanCos, theory: r.meanCosTheory });
     cosPanel.plot.replaceChildren(svg);
     cosPanel.note.hidden = false;
-    cosPanel.note.textContent = `${r.walkers} walkers, ${r.steps} steps: ${formatValue(r.meanCos)} ± ${formatValue(2 * r.meanCosStdErr, 2)} (2 s.e.) against e⁻ˢ = ${formatValue(r.meanCosTheory)}.`;
+    cosPanel.note.textContent = msg('sph.note.forward', { walkers: r.walkers, steps: r.steps, cos: formatValue(r.meanCos), se: formatValue(2 * r.meanCosStdErr, 2), theory: formatValue(r.meanCosTheory) });
   }
 
   function drawKernel(r: Run): void {
@@ -307,10 +312,10 @@ export function sphereView(context: ViewContext): WidgetView {
       marginBottom: 34,
       marginRight: 12,
       className: 'sp5-kernel-figure',
-      ariaLabel: `Heat kernel of the sphere against the geodesic distance θ for s = ${r.profiles.map((p) => formatValue(p.s, 2)).join(', ')}: the Legendre series (solid) and Varadhan’s form (dashed)`,
+      ariaLabel: msg('sph.aria.kernel', { s: r.profiles.map((p) => formatValue(p.s, 2)).join(msg('list.separator')) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 180], label: 'geodesic distance θ (degrees)', ticks: [0, 30, 60, 90, 120, 150, 180] },
-      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: 'density p_s(θ) per unit area', ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickFormat, grid: true },
+      x: { domain: [0, 180], label: msg('sph.x.distance'), ticks: [0, 30, 60, 90, 120, 150, 180] },
+      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sph.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickFormat, grid: true },
       marks: [
         Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sp5-kernel-varadhan' }),
         Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sp5-kernel-series' }),
@@ -320,15 +325,17 @@ export function sphereView(context: ViewContext): WidgetView {
     kernelPanel.plot.replaceChildren(svg);
     kernelLegend.replaceChildren(
       ...r.profiles.map((p, k) =>
-        legendItem('line', PROFILE_COLOURS[Math.min(k, PROFILE_COLOURS.length - 1)] ?? 'currentColor', `${sText(p.s)}${p.s === r.s ? ' (this run)' : p.s === r.seriesMinS ? ' (the switch)' : ''}`),
+        legendItem(
+          'line',
+          PROFILE_COLOURS[Math.min(k, PROFILE_COLOURS.length - 1)] ?? 'currentColor',
+          p.s === r.s ? msg('sph.legend.thisRun', { s: sText(p.s) }) : p.s === r.seriesMinS ? msg('sph.legend.switch', { s: sText(p.s) }) : sText(p.s),
+        ),
       ),
-      legendItem('line', 'var(--fg-soft)', 'series (solid)'),
-      legendItem('dash', 'var(--fg-soft)', 'Varadhan (dashed)'),
+      legendItem('line', 'var(--fg-soft)', msg('sph.legend.series')),
+      legendItem('dash', 'var(--fg-soft)', msg('sph.legend.varadhan')),
     );
     kernelPanel.note.hidden = false;
-    kernelPanel.note.textContent =
-      `Below s = ${formatValue(r.seriesMinS, 2)} the walk's score uses Varadhan's form: the series needs ever more terms and cancels to nothing in the tails (its curve stops). ` +
-      `Above it the series is cheap and exact, while Varadhan's form drifts off near the antipode θ = 180°.`;
+    kernelPanel.note.textContent = msg('sph.note.kernel', { s: formatValue(r.seriesMinS, 2) });
   }
 
   function drawAll(): void {

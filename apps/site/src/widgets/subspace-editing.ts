@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { PLOT_STYLE, chartWidth, el, inkOf, legend, numbersField, placeholderFigure, svgEl } from './ch4-common.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { float32Field, float64Field, numberField } from './result-fields.ts';
@@ -93,7 +94,7 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
   const height = rows * (cell + labelRoom) + 22;
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'se-strip' });
   const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 11 });
-  heading.textContent = `strength s, in class standard deviations along v${subscript(e.direction)} →`;
+  heading.textContent = msg('se.strip.heading', { v: `v${subscript(e.direction)}` });
   svg.append(heading);
   const dim = e.width * e.height;
   const place = (tile: number): { x: number; y: number } => {
@@ -133,7 +134,7 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
       }),
     );
     const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'se-frame-label' });
-    label.textContent = isBase ? 'base' : strengthLabel(s);
+    label.textContent = isBase ? msg('se.strip.base') : strengthLabel(s);
     svg.append(label);
   }
   // The direction: orange where moving along +v adds ink, blue where it removes it.
@@ -159,7 +160,7 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
   svg.dataset['strength'] = String(e.strengths[frames - 1] ?? 0);
   svg.setAttribute(
     'aria-label',
-    `A held-out handwritten ${e.digit} edited along principal direction ${e.direction} of its class, at strengths ${Array.from(e.strengths, (s) => formatValue(s, 2)).join(', ')}, followed by an image of the direction`,
+    msg('se.aria.strip', { digit: e.digit, direction: e.direction, strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
   );
   return svg;
 }
@@ -181,17 +182,17 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 32,
     className: 'se-variance',
-    ariaLabel: `Share of the class variance along each of the top ${bars.length} principal directions; direction ${e.direction} is highlighted`,
+    ariaLabel: msg('se.aria.variance', { count: bars.length, direction: e.direction }),
     style: PLOT_STYLE,
-    x: { type: 'band', label: 'principal direction →', labelAnchor: 'right', padding: 0.2 },
-    y: { label: '↑ share of variance', labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
+    x: { type: 'band', label: msg('se.x.direction'), labelAnchor: 'right', padding: 0.2 },
+    y: { label: msg('se.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
     marks: [
       Plot.barY(bars, {
         x: 'k',
         y: 'v',
         fill: (b: { chosen: boolean }) => (b.chosen ? 'var(--accent)' : 'var(--data)'),
         className: 'se-variance-bars',
-        title: (b: { k: number; v: number }) => `direction ${b.k}: ${formatPercent(b.v)} of the class variance`,
+        title: (b: { k: number; v: number }) => msg('se.bar', { k: b.k, share: formatPercent(b.v) }),
       }),
       Plot.ruleY([0]),
     ],
@@ -211,10 +212,10 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 32,
     className: 'se-norms',
-    ariaLabel: 'Norm of each edited image against the strength, inside the stated bound ‖base‖ ± |s|σ and beside the range of norms of the class',
+    ariaLabel: msg('se.aria.norms'),
     style: PLOT_STYLE,
-    x: { domain: [-sMax * 1.1, sMax * 1.1], label: 'strength s →', labelAnchor: 'right' },
-    y: { domain: [0, yHi], label: '↑ image norm', labelAnchor: 'top', grid: true },
+    x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('se.x.strength'), labelAnchor: 'right' },
+    y: { domain: [0, yHi], label: msg('se.y.norm'), labelAnchor: 'top', grid: true },
     marks: [
       Plot.rectY([{ x1: -sMax * 1.1, x2: sMax * 1.1, y1: cLo, y2: cHi }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'var(--data)', fillOpacity: 0.18, className: 'se-class-range' }),
       Plot.areaY(rows, { x: 's', y1: 'lo', y2: 'hi', fill: 'var(--accent)', fillOpacity: 0.14, className: 'se-norm-bound' }),
@@ -244,13 +245,39 @@ function readoutText(e: Edit): string {
   const sigma = Math.sqrt(e.variances[j] ?? Number.NaN);
   const s = e.strengths[e.strengths.length - 1] ?? 0;
   const maxClip = Math.max(...Array.from(e.clipped));
-  return `Digit ${e.digit}: image ${e.baseIndex + 1} of the ${e.count} in its class, left out of the PCA. Direction ${e.direction} of ${e.variances.length} carries ${formatPercent(e.explained[j] ?? Number.NaN)} of the class variance (σ${subscript(e.direction)} = ${formatValue(sigma, 3)} in pixel units); the strip moves from −${formatValue(s, 2)} to +${formatValue(s, 2)} of it. Image norms ${formatValue(Math.min(...e.norms), 3)} to ${formatValue(Math.max(...e.norms), 3)}, ${withinBound(e) ? 'all' : 'not all'} within the bound |‖edit‖ − ‖base‖| ≤ |s|σ; ${inClassRange(e)} of ${e.norms.length} inside the class’s 1–99% range of norms [${formatValue(e.classNorms[0], 3)}, ${formatValue(e.classNorms[1], 3)}]. Up to ${formatPercent(maxClip)} of pixels clipped to [0, 1].`;
+  return msg('se.readout', {
+    digit: e.digit,
+    image: e.baseIndex + 1,
+    count: e.count,
+    direction: e.direction,
+    directions: e.variances.length,
+    share: formatPercent(e.explained[j] ?? Number.NaN),
+    sigma: `σ${subscript(e.direction)}`,
+    sigmaValue: formatValue(sigma, 3),
+    s: formatValue(s, 2),
+    normLo: formatValue(Math.min(...e.norms), 3),
+    normHi: formatValue(Math.max(...e.norms), 3),
+    which: withinBound(e) ? msg('se.bound.all') : msg('se.bound.notAll'),
+    inRange: inClassRange(e),
+    norms: e.norms.length,
+    classLo: formatValue(e.classNorms[0], 3),
+    classHi: formatValue(e.classNorms[1], 3),
+    clipped: formatPercent(maxClip),
+  });
 }
 
 function summaryText(e: Edit): string {
   const j = e.direction - 1;
   const s = e.strengths[e.strengths.length - 1] ?? 0;
-  return `A held-out ${e.digit} moved along principal direction ${e.direction} of its class (${formatPercent(e.explained[j] ?? Number.NaN)} of the class variance) from −${formatValue(s, 2)} to +${formatValue(s, 2)} standard deviations: ${inClassRange(e)} of ${e.norms.length} edited images keep a norm typical of the class, and every one ${withinBound(e) ? 'stays' : 'does not stay'} within the stated norm bound.`;
+  const vars = {
+    digit: e.digit,
+    direction: e.direction,
+    share: formatPercent(e.explained[j] ?? Number.NaN),
+    s: formatValue(s, 2),
+    inRange: inClassRange(e),
+    norms: e.norms.length,
+  };
+  return withinBound(e) ? msg('se.summary.within', vars) : msg('se.summary.outside', vars);
 }
 
 /**
@@ -263,23 +290,23 @@ export function subspaceEditingView(context: ViewContext): WidgetView {
   stage.classList.add('ch4-stage', 'se-stage');
   const stripHost = el('div', 'ch4-plot se-strip-host');
   stripHost.dataset['plot'] = '';
-  stripHost.append(placeholderFigure(560, 130, 'Computing the first strip…', 'se-placeholder'));
+  stripHost.append(placeholderFigure(560, 130, msg('se.placeholder'), 'se-placeholder'));
   const keys = legend('se-legend', [
-    { label: 'base digit (s = 0, framed)', colour: 'var(--accent)', shape: 'ring' },
-    { label: 'direction: adds ink', colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
-    { label: 'removes ink', colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
+    { label: msg('se.legend.base'), colour: 'var(--accent)', shape: 'ring' },
+    { label: msg('se.legend.adds'), colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
+    { label: msg('se.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
   ]);
   const side = el('div', 'se-side');
   const variancePanel = el('div', 'ch4-panel');
   const varianceHost = el('div', 'ch4-plot');
-  variancePanel.append(el('p', 'ch4-panel-title', 'Share of the class variance per direction'), varianceHost);
+  variancePanel.append(el('p', 'ch4-panel-title', msg('se.panel.variance')), varianceHost);
   const normPanel = el('div', 'ch4-panel');
   const normHost = el('div', 'ch4-plot');
   const normKeys = legend('se-norm-legend', [
-    { label: 'stated bound ‖base‖ ± |s|σ', colour: 'var(--accent)', shape: 'band' },
-    { label: 'class 1–99% range', colour: 'var(--data)', shape: 'band' },
+    { label: msg('se.legend.bound'), colour: 'var(--accent)', shape: 'band' },
+    { label: msg('se.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
-  normPanel.append(el('p', 'ch4-panel-title', 'Norm of each edited image'), normHost, normKeys);
+  normPanel.append(el('p', 'ch4-panel-title', msg('se.panel.norms')), normHost, normKeys);
   side.append(variancePanel, normPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);

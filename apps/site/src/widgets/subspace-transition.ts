@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { defaultsOf, getExperiment } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from './ch4-common.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { numberField } from './result-fields.ts';
@@ -197,10 +198,10 @@ function heatmap(t: Transition, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 36,
     className: 'st-heatmap',
-    ariaLabel: `Heat map of the probability of recovering every subspace, over samples per subspace n (horizontal, ${t.nValues.length} values) and subspace dimension r (vertical, ${t.rValues.length} values), with the line n = r`,
+    ariaLabel: msg('st.aria.heat', { ns: t.nValues.length, rs: t.rValues.length }),
     style: PLOT_STYLE,
-    x: { domain: [xLo, xHi], label: 'samples per subspace n →', labelAnchor: 'right', ticks: ticksFor(t.nValues, width - 50), tickFormat: (v: number) => String(v) },
-    y: { domain: [yLo, yHi], label: '↑ subspace dimension r', labelAnchor: 'top', ticks: ticksFor(t.rValues, height - 60), tickFormat: (v: number) => String(v) },
+    x: { domain: [xLo, xHi], label: msg('st.x.n'), labelAnchor: 'right', ticks: ticksFor(t.nValues, width - 50), tickFormat: (v: number) => String(v) },
+    y: { domain: [yLo, yHi], label: msg('st.y.r'), labelAnchor: 'top', ticks: ticksFor(t.rValues, height - 60), tickFormat: (v: number) => String(v) },
     color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
     marks: [
       Plot.rect(cells, {
@@ -211,7 +212,14 @@ function heatmap(t: Transition, width: number): SVGSVGElement | HTMLElement {
         fill: (c: Cell) => (Number.isFinite(c.success) ? c.success : 0),
         inset: 0,
         title: (c: Cell) =>
-          `r = ${c.r}, n = ${c.n}: success ${formatPercent(c.success)} of ${t.trials} trials, subspace error ${formatValue(c.error, 2)}${Number.isFinite(c.theory) ? ` (noiseless PCA: ${formatValue(c.theory, 2)})` : ''}`,
+          msg(Number.isFinite(c.theory) ? 'st.cell.theory' : 'st.cell', {
+            r: c.r,
+            n: c.n,
+            success: formatPercent(c.success),
+            trials: t.trials,
+            error: formatValue(c.error, 2),
+            theory: formatValue(c.theory, 2),
+          }),
         className: 'st-cell',
       }),
       // A light line on a dark halo reads on every colour of the scheme, in both themes.
@@ -252,13 +260,13 @@ function colourScale(width: number): SVGSVGElement | HTMLElement {
     marginTop: 16,
     marginBottom: 16,
     className: 'st-colour-scale',
-    ariaLabel: 'Colour key: probability of recovering every subspace, from 0 to 1',
+    ariaLabel: msg('st.aria.colour'),
     style: PLOT_STYLE,
     x: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => formatPercent(v), label: null },
     color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
     marks: [
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (s: { x1: number; x2: number }) => (s.x1 + s.x2) / 2 }),
-      Plot.text(['probability of recovering every subspace'], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+      Plot.text([msg('st.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
     ],
   });
 }
@@ -289,10 +297,10 @@ function errorProfile(t: Transition, width: number): SVGSVGElement | HTMLElement
     marginTop: 22,
     marginBottom: 36,
     className: 'st-profile',
-    ariaLabel: 'Subspace error against n/r for every subspace dimension r, with the derived noiseless PCA error below n = r and the line n/r = 1',
+    ariaLabel: msg('st.aria.error'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
-    y: { label: '↑ ‖ÛÛᵀ − UUᵀ‖ (Frobenius)', labelAnchor: 'top', grid: true, domain: [0, Math.max(0.6, ...cells.map((c) => c.error), ...theory.map((c) => c.theory)) * 1.05] },
+    y: { label: msg('st.y.error'), labelAnchor: 'top', grid: true, domain: [0, Math.max(0.6, ...cells.map((c) => c.error), ...theory.map((c) => c.theory)) * 1.05] },
     color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
     marks: [
       ratioAxis(lo, hi),
@@ -322,10 +330,10 @@ function memoryProfile(t: Transition, width: number): SVGSVGElement | HTMLElemen
     marginTop: 22,
     marginBottom: 36,
     className: 'st-memory',
-    ariaLabel: 'Memorized fraction of generated samples minus the chance level of fresh samples, against n/r: it stays near zero on both sides of n = r',
+    ariaLabel: msg('st.aria.memory'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
-    y: { label: '↑ memorized − chance', labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
+    y: { label: msg('st.y.memory'), labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
     color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
     marks: [
       ratioAxis(lo, hi),
@@ -363,12 +371,12 @@ function sides(t: Transition): Sides {
 }
 
 function pct(x: number): string {
-  return Number.isFinite(x) ? formatPercent(x) : 'no cells';
+  return Number.isFinite(x) ? formatPercent(x) : msg('st.noCells');
 }
 
 /** A difference of fractions in percentage points, signed: +0.1, −0.3. */
 function points(x: number): string {
-  if (!Number.isFinite(x)) return 'no cells';
+  if (!Number.isFinite(x)) return msg('st.noCells');
   const v = Number((x * 100).toFixed(1));
   return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v)}`;
 }
@@ -382,26 +390,37 @@ function span(values: readonly number[]): string {
 function sourceText(t: Transition): string {
   const where =
     t.source === 'static'
-      ? 'Precomputed when the site was built'
-      : `Computed in your browser${t.elapsedMs === undefined ? '' : ` in ${formatValue(t.elapsedMs / 1000, 2)} s`}`;
-  const more = t.source === 'static' ? ' Change a control to compute a coarser map live.' : '';
-  return `${where}: d = ${t.d}, K = ${t.K}, noise σ = ${formatValue(t.noise)}, seed ${t.seed}, ${t.rValues.length} × ${t.nValues.length} cells of ${t.trials} trial${t.trials === 1 ? '' : 's'} each.${more}`;
+      ? msg('st.source.static')
+      : t.elapsedMs === undefined
+        ? msg('st.source.live')
+        : msg('st.source.liveTimed', { seconds: formatValue(t.elapsedMs / 1000, 2) });
+  const vars = { where, d: t.d, K: t.K, noise: formatValue(t.noise), seed: t.seed, rows: t.rValues.length, cols: t.nValues.length, trials: t.trials };
+  const grid = t.trials === 1 ? msg('st.source.gridOne', vars) : msg('st.source.grid', vars);
+  return t.source === 'static' ? `${grid} ${msg('st.source.more')}` : grid;
 }
 
 function readoutText(t: Transition): string {
   const s = sides(t);
-  return `Success probability ${pct(s.below)} where n < r, ${pct(s.at)} at n = r, ${pct(s.twice)} from n = 2r on. Memorized fraction of generated samples minus that of fresh samples of the true model (the chance level, ${pct(s.chanceBelow)} and ${pct(s.chanceAbove)} on average): ${points(s.excessBelow)} percentage points where n < r, ${points(s.excessAbove)} where n ≥ r.`;
+  return msg('st.readout', {
+    below: pct(s.below),
+    at: pct(s.at),
+    twice: pct(s.twice),
+    chanceBelow: pct(s.chanceBelow),
+    chanceAbove: pct(s.chanceAbove),
+    excessBelow: points(s.excessBelow),
+    excessAbove: points(s.excessAbove),
+  });
 }
 
 function summaryText(t: Transition, backend: string | undefined): string {
   const s = sides(t);
   const switchText =
     Number.isFinite(s.below) && Number.isFinite(s.twice)
-      ? `the probability of recovering every subspace switches from ${pct(s.below)} below n = r to ${pct(s.twice)} from n = 2r on (${pct(s.at)} at n = r)`
-      : 'the grid lies on one side of n = r only, so it cannot show the switch';
-  const memory = `The memorized fraction of generated samples does not switch: it differs from the chance level of fresh samples by ${points(s.excessBelow)} percentage points below n = r and ${points(s.excessAbove)} above.`;
-  const where = t.source === 'static' ? 'Precomputed at build time.' : `Computed live on the ${backend ?? 'worker'} backend.`;
-  return `Over r = ${span(t.rValues)} and n = ${span(t.nValues)} samples per subspace (d = ${t.d}, K = ${t.K}), ${switchText}. ${memory} ${where}`;
+      ? msg('st.switch', { below: pct(s.below), twice: pct(s.twice), at: pct(s.at) })
+      : msg('st.switch.oneSide');
+  const memory = msg('st.summary.memory', { below: points(s.excessBelow), above: points(s.excessAbove) });
+  const where = t.source === 'static' ? msg('st.summary.static') : msg('st.summary.live', { backend: backend ?? msg('st.backendUnknown') });
+  return `${msg('st.summary', { r: span(t.rValues), n: span(t.nValues), d: t.d, K: t.K, switchText })} ${memory} ${where}`;
 }
 
 /**
@@ -420,22 +439,22 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
   const scaleHost = el('div', 'st-scale');
   const profiles = el('div', 'ch4-panels st-profiles');
   const errorPanel = el('div', 'ch4-panel');
-  const errorTitle = el('p', 'ch4-panel-title', 'Subspace error against n/r');
+  const errorTitle = el('p', 'ch4-panel-title', msg('st.panel.error'));
   const errorHost = el('div', 'ch4-plot');
   const errorKeys = legend('st-error-legend', [
-    { label: 'measured, coloured by r (violet: small, orange: large)', colour: R_COLOURS[0], shape: 'line' },
-    { label: 'noiseless PCA, n < r (derived)', colour: R_COLOURS[1], shape: 'dash' },
-    { label: 'success tolerance', colour: 'var(--muted)', shape: 'dash' },
+    { label: msg('st.legend.measured'), colour: R_COLOURS[0], shape: 'line' },
+    { label: msg('st.legend.theory'), colour: R_COLOURS[1], shape: 'dash' },
+    { label: msg('st.legend.tolerance'), colour: 'var(--muted)', shape: 'dash' },
   ]);
   errorPanel.append(errorTitle, errorHost, errorKeys);
   const memoryPanel = el('div', 'ch4-panel');
-  const memoryTitle = el('p', 'ch4-panel-title', 'Memorized fraction of generated samples, above chance');
+  const memoryTitle = el('p', 'ch4-panel-title', msg('st.panel.memory'));
   const memoryHost = el('div', 'ch4-plot');
   memoryPanel.append(memoryTitle, memoryHost);
   profiles.append(errorPanel, memoryPanel);
   profiles.hidden = true;
   stage.append(source, mapHost, scaleHost, profiles);
-  mapHost.append(placeholderFigure(360, 220, 'Loading the precomputed map…', 'st-placeholder'));
+  mapHost.append(placeholderFigure(360, 220, msg('st.placeholder'), 'st-placeholder'));
 
   // The state this widget starts in: the page's query when it owns the URL, else the defaults.
   const root = typeof stage.closest === 'function' ? stage.closest<HTMLElement>('[data-widget]') : null;

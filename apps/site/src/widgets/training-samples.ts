@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord, type TrainingSamplesResult, type TrainingSamplesRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -80,10 +81,10 @@ function stateOf(output: RunOutput): State {
 
 /** Where the chosen τ sits against this n's τ_mem, in words. */
 function phase(run: TrainingSamplesRun, tau: number): string {
-  if (!Number.isFinite(run.tauMem)) return 'a model that does not memorize';
-  if (tau < run.tauMem / 3) return 'before τ_mem';
-  if (tau > run.tauMem * 3) return 'after τ_mem';
-  return 'near τ_mem';
+  if (!Number.isFinite(run.tauMem)) return msg('ts.phase.never');
+  if (tau < run.tauMem / 3) return msg('ts.phase.before');
+  if (tau > run.tauMem * 3) return msg('ts.phase.after');
+  return msg('ts.phase.near');
 }
 
 function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
@@ -101,13 +102,13 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 34,
     className: 'ts-curve-figure',
-    ariaLabel: `Memorized fraction of generated samples against training time τ, for n = ${r.runs.map((x) => x.n).join(' and ')}`,
+    ariaLabel: msg('ts.aria.curve', { ns: r.runs.map((x) => x.n).join(msg('ts.and')) }),
     ariaDescription: r.runs.map((run) => `n = ${run.n}: τ_mem ≈ ${formatTime(run.tauMem)}.`).join(' '),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi] },
-    y: { domain: [0, 1], label: '↑ memorized fraction', ticks: 5, tickFormat: (f: number) => formatPercent(f) },
+    y: { domain: [0, 1], label: msg('ts.y.memorized'), ticks: 5, tickFormat: (f: number) => formatPercent(f) },
     marks: [
-      logAxisX(decadeTicks(lo, hi, Math.floor(width / 55)), { label: 'training time τ →' }),
+      logAxisX(decadeTicks(lo, hi, Math.floor(width / 55)), { label: msg('ch3.x.trainingTime') }),
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'ts-baseline' }),
       ...r.runs.map((run, i) =>
@@ -152,8 +153,8 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
     marginTop: 20,
     marginBottom: 30,
     className: `ts-scatter-${index}`,
-    ariaLabel: `Samples of the model trained on n = ${run.n} points for τ = ${formatTime(r.tau)}, in the first two of ${d} coordinates`,
-    ariaDescription: `${memorized.length} of ${m} samples copy a training point.`,
+    ariaLabel: msg('ts.aria.scatter', { n: run.n, tau: formatTime(r.tau), d }),
+    ariaDescription: msg('ts.aria.scatterDescription', { memorized: memorized.length, m }),
     style: PLOT_STYLE,
     x: { domain: [-extent, extent], label: 'x₁', ticks: 5 },
     y: { domain: [-extent, extent], label: 'x₂', ticks: 5 },
@@ -183,22 +184,32 @@ function readoutText(s: State): string {
   const { r } = s;
   const parts = r.runs.map(
     (run) =>
-      `n = ${run.n}: ${formatPercent(run.memorizedFraction)} of ${run.ratio.length} samples are copies, ${phase(run, r.tau)} (measured τ_mem ≈ ${formatTime(run.tauMem)}; theory ψ_p/(2Δ_t λ_min(ρ₁)) ≈ ${formatTime(run.tauMemTheory)}; test − training loss ${formatValue(run.generalizationGap, 2)}).`,
+      msg('ts.readout.run', {
+        n: run.n,
+        fraction: formatPercent(run.memorizedFraction),
+        count: run.ratio.length,
+        phase: phase(run, r.tau),
+        mem: formatTime(run.tauMem),
+        theory: formatTime(run.tauMemTheory),
+        gap: formatValue(run.generalizationGap, 2),
+      }),
   );
-  return `τ = ${formatTime(r.tau)}, p = ${r.p} features, d = ${r.d}, t = ${formatValue(r.t)}. ${parts.join(' ')} Fresh data pass the test with probability kᵈ = ${formatPercent(r.memorizedBaselineTheory)}.`;
+  const head = msg('ts.readout.setup', { tau: formatTime(r.tau), p: r.p, d: r.d, t: formatValue(r.t) });
+  return `${head} ${parts.join(' ')} ${msg('ts.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
 }
 
 function summaryText(s: State, backend: string): string {
   const { r } = s;
-  const clauses = r.runs.map((run) => `${formatPercent(run.memorizedFraction)} of the samples copy one of the n = ${run.n} training points (${phase(run, r.tau)} ≈ ${formatTime(run.tauMem)})`);
+  const clauses = r.runs.map((run) => msg('ts.summary.clause', { fraction: formatPercent(run.memorizedFraction), n: run.n, phase: phase(run, r.tau), mem: formatTime(run.tauMem) }));
   const [a, b] = r.runs;
   let verdict = '';
   if (a !== undefined && b !== undefined) {
     const [small, large] = a.n <= b.n ? [a, b] : [b, a];
-    if (large.memorizedFraction + 0.05 < small.memorizedFraction) verdict = ' The larger training set is memorized later, so at this τ it still yields more new samples.';
-    else if (small.memorizedFraction < 0.05 && large.memorizedFraction < 0.05) verdict = ' Both models are inside their training window: their samples are new.';
+    if (large.memorizedFraction + 0.05 < small.memorizedFraction) verdict = msg('ts.verdict.later');
+    else if (small.memorizedFraction < 0.05 && large.memorizedFraction < 0.05) verdict = msg('ts.verdict.window');
   }
-  return `After training for τ = ${formatTime(r.tau)}, ${clauses.join(', and ')}.${verdict} Computed on the ${backend} backend.`;
+  const head = msg('ts.summary', { tau: formatTime(r.tau), clauses: clauses.join(msg('ts.clauseSeparator')) });
+  return [head, verdict, msg('widget.computedOn', { backend })].filter((part) => part !== '').join(' ');
 }
 
 /**
@@ -210,13 +221,13 @@ export function trainingSamplesView(context: ViewContext): WidgetView {
   stage.classList.add('ts-stage');
   const keys = document.createElement('div');
   const curve = createPanel('ts-curve-panel');
-  curve.host.append(placeholder('Computing the first picture…'));
+  curve.host.append(placeholder(msg('ch3.placeholder')));
   const grid = createGrid('ts-grid', 250);
   const panels: Panel[] = [];
   const scatterKeys = legend('ts-scatter-legend', [
-    { label: 'training points', colour: 'var(--data)', shape: 'ring' },
-    { label: 'new samples', colour: 'var(--sample)', shape: 'dot' },
-    { label: 'copies (ratio test < 1/3)', colour: 'var(--memorized)', shape: 'dot' },
+    { label: msg('ts.legend.training'), colour: 'var(--data)', shape: 'ring' },
+    { label: msg('ts.legend.new'), colour: 'var(--sample)', shape: 'dot' },
+    { label: msg('ts.legend.copies'), colour: 'var(--memorized)', shape: 'dot' },
   ]);
   stage.append(keys, curve.element, grid, scatterKeys);
 
@@ -228,11 +239,11 @@ export function trainingSamplesView(context: ViewContext): WidgetView {
     keys.replaceChildren(
       legend('ts-legend', [
         ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
-        { label: 'τ_mem (dashed)', colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: 'chosen τ', colour: 'var(--fg)', shape: 'line' },
+        { label: msg('ts.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('ts.legend.tau'), colour: 'var(--fg)', shape: 'line' },
       ]),
     );
-    setRichText(curve.title, 'Memorized fraction against training time');
+    setRichText(curve.title, msg('ts.panel.curve'));
     curve.host.replaceChildren(curvePlot(s, chartWidth(curve.host, MAX_WIDTH)));
 
     while (panels.length < s.r.runs.length) {
@@ -245,7 +256,7 @@ export function trainingSamplesView(context: ViewContext): WidgetView {
       const panel = panels[i];
       if (panel === undefined) return;
       // The series colour goes on a key mark, not on the text: coloured text would miss the contrast bar.
-      setRichText(panel.title, `n = ${run.n}: ${formatPercent(run.memorizedFraction)} copies at τ = ${formatTime(s.r.tau)}`);
+      setRichText(panel.title, msg('ts.panel.samples', { n: run.n, fraction: formatPercent(run.memorizedFraction), tau: formatTime(s.r.tau) }));
       panel.title.prepend(swatch({ label: '', colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
       panel.host.replaceChildren(scatterPlot(s, run, i, chartWidth(panel.host, MAX_SCATTER)));
     });

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { delta, rho2Edges, type ResultRecord, type TrainingWindowResult, type TrainingWindowRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -137,7 +138,7 @@ function timeScale(s: State): Plot.ScaleOptions {
 }
 
 function timeAxis(s: State, width: number, withLabel: boolean): Plot.CompoundMark {
-  return logAxisX(decadeTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? 'training time τ →' : null });
+  return logAxisX(decadeTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? msg('ch3.x.trainingTime') : null });
 }
 
 /** The window [τ_gen, τ_mem] of every run, shaded, and the τ_mem of each as a dashed rule. */
@@ -172,14 +173,14 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 26,
     className: 'tw-score-figure',
-    ariaLabel: `Score error against training time for ${s.r.runs.length} training-set sizes, log-log axes`,
-    ariaDescription: `The error falls to a minimum at τ_gen ≈ ${formatTime(genMedian)} for every n, then rises once the model starts to memorize.`,
+    ariaLabel: msg('tw.aria.score', { count: s.r.runs.length }),
+    ariaDescription: msg('tw.aria.scoreDescription', { tauGen: formatTime(genMedian) }),
     style: PLOT_STYLE,
     x: timeScale(s),
     y: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
     marks: [
       timeAxis(s, width, false),
-      logAxisY(decadeTicks(lo / 1.15, hi * 1.15, 5), { label: '↑ score error' }),
+      logAxisY(decadeTicks(lo / 1.15, hi * 1.15, 5), { label: msg('tw.y.score') }),
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
       ...s.r.runs.map((run, i) =>
@@ -230,11 +231,11 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 10,
     marginBottom: 34,
     className: 'tw-loss-figure',
-    ariaLabel: `Training loss (dashed) and test loss (solid) against training time for ${s.r.runs.length} training-set sizes`,
-    ariaDescription: 'The two losses agree until the model starts to memorize; then the training loss keeps falling and the test loss rises.',
+    ariaLabel: msg('tw.aria.loss', { count: s.r.runs.length }),
+    ariaDescription: msg('tw.aria.lossDescription'),
     style: PLOT_STYLE,
     x: timeScale(s),
-    y: { domain: [lo, hi * 1.05], label: '↑ loss per dimension', ticks: 4 },
+    y: { domain: [lo, hi * 1.05], label: msg('tw.y.loss'), ticks: 4 },
     marks: [
       timeAxis(s, width, true),
       ...windowMarks(s),
@@ -286,14 +287,14 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 14,
     marginBottom: 34,
     className: 'tw-times-figure',
-    ariaLabel: 'τ_gen, τ_mem measured and τ_mem from theory against the training-set size n, log-log axes, with power-law fits',
-    ariaDescription: `Measured log-log slope of τ_mem: ${formatValue(s.r.slopes.tauMem, 2)}; of the theory value: ${formatValue(s.r.slopes.tauMemTheory, 2)}; of τ_gen: ${formatValue(s.r.slopes.tauGen, 2)}.`,
+    ariaLabel: msg('tw.aria.times'),
+    ariaDescription: msg('tw.aria.timesDescription', { mem: formatValue(s.r.slopes.tauMem, 2), theory: formatValue(s.r.slopes.tauMemTheory, 2), gen: formatValue(s.r.slopes.tauGen, 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [xLo, xHi] },
     y: { type: 'log', domain: [yLo, yHi] },
     marks: [
-      logAxisX(ns.length <= 6 ? ns : decadeTicks(xLo, xHi, 6), { label: 'training-set size n →', text: (n: number) => formatValue(n) }),
-      logAxisY(decadeTicks(yLo, yHi, 6), { label: '↑ training time τ' }),
+      logAxisX(ns.length <= 6 ? ns : decadeTicks(xLo, xHi, 6), { label: msg('tw.x.n'), text: (n: number) => formatValue(n) }),
+      logAxisY(decadeTicks(yLo, yHi, 6), { label: msg('tw.y.tau') }),
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleX(runs, {
         x: (run: TrainingWindowRun) => run.n,
@@ -367,17 +368,17 @@ function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGElement | HT
     marginTop: 40,
     marginBottom: 34,
     className: 'tw-spectrum-figure',
-    ariaLabel: `Histogram of the ${s.p} eigenvalues of U for each training-set size, log λ axis; the top axis gives the relaxation time of each mode`,
-    ariaDescription: `A peak at s_t² = ${formatValue(s.r.constants.s2, 2)}, the bulk ρ₁ that moves with n, and the population bulk ρ₂ near ${formatValue(s.rho2[0], 2)}–${formatValue(s.rho2[1], 2)}.`,
+    ariaLabel: msg('tw.aria.spectrum', { p: s.p }),
+    ariaDescription: msg('tw.aria.spectrumDescription', { s2: formatValue(s.r.constants.s2, 2), lo: formatValue(s.rho2[0], 2), hi: formatValue(s.rho2[1], 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi] },
-    y: { type: 'sqrt', domain: [0, top * 1.08], label: '↑ count', ticks: [0, 10, 100, 1000].filter((c) => c <= top * 1.08) },
+    y: { type: 'sqrt', domain: [0, top * 1.08], label: msg('tw.y.count'), ticks: [0, 10, 100, 1000].filter((c) => c <= top * 1.08) },
     marks: [
       Plot.frame({ strokeOpacity: 0.15 }),
-      logAxisX(decadeTicks(lo, hi, 6), { label: 'eigenvalue λ of U →' }),
+      logAxisX(decadeTicks(lo, hi, 6), { label: msg('tw.x.lambda') }),
       logAxisX(lambdaForTau, {
         anchor: 'top',
-        label: '← relaxation time τ_λ',
+        label: msg('tw.x.relaxation'),
         text: (lambda: number) => tickLabel(relaxation(s, lambda)),
         className: 'tw-tau-axis',
       }),
@@ -404,7 +405,7 @@ function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement | HTMLE
   const labelLeft = (b: { x2: number }): boolean => Math.log(b.x2 / lo) > 0.75 * Math.log(hi / lo);
   const bars = [
     ...s.r.runs.map((run, i) => ({ row: `ρ₁, n = ${run.n}`, x1: clamp(run.rho1Edges[0]), x2: clamp(run.rho1Edges[1]), colour: s.colours[i] ?? 'currentColor', kind: 'rho1' })),
-    { row: 'ρ₂ (all n)', x1: clamp(s.rho2[0]), x2: clamp(s.rho2[1]), colour: 'var(--fg-soft)', kind: 'rho2' },
+    { row: msg('tw.rho2'), x1: clamp(s.rho2[0]), x2: clamp(s.rho2[1]), colour: 'var(--fg-soft)', kind: 'rho2' },
   ];
   return Plot.plot({
     width,
@@ -414,7 +415,7 @@ function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement | HTMLE
     marginTop: 4,
     marginBottom: 12,
     className: 'tw-edges-figure',
-    ariaLabel: 'Predicted edges of the bulks: ρ₁ for each n and the population bulk ρ₂',
+    ariaLabel: msg('tw.aria.edges'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi], axis: null },
     y: { domain: bars.map((b) => b.row), axis: null, padding: 0.3 },
@@ -444,7 +445,7 @@ function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement | HTMLE
 }
 
 function slopeText(x: number): string {
-  return Number.isFinite(x) ? formatValue(x, 2) : 'not measured';
+  return Number.isFinite(x) ? formatValue(x, 2) : msg('tw.notMeasured');
 }
 
 function readoutText(s: State): string {
@@ -453,17 +454,23 @@ function readoutText(s: State): string {
   const last = runs[runs.length - 1];
   if (first === undefined || last === undefined) return '';
   if (runs.length === 1) {
-    return `One training set (n = ${first.n}), so no slope in n: τ_gen ≈ ${formatTime(first.tauGen)}, τ_mem measured ≈ ${formatTime(first.tauMem)}, theory ψ_p/(2Δ_t λ_min(ρ₁)) ≈ ${formatTime(first.tauMemTheory)}; window τ_mem/τ_gen ≈ ${formatValue(first.tauMem / first.tauGen, 2)}×.`;
+    return msg('tw.readout.one', {
+      n: first.n,
+      gen: formatTime(first.tauGen),
+      mem: formatTime(first.tauMem),
+      theory: formatTime(first.tauMemTheory),
+      window: formatValue(first.tauMem / first.tauGen, 2),
+    });
   }
   const gens = runs.map((x) => x.tauGen);
   const parts = [
-    `τ_gen from ${formatTime(Math.min(...gens))} to ${formatTime(Math.max(...gens))} (log-log slope in n: ${slopeText(s.r.slopes.tauGen)}).`,
-    `τ_mem measured from ${formatTime(first.tauMem)} (n = ${first.n}) to ${formatTime(last.tauMem)} (n = ${last.n}), slope ${slopeText(s.r.slopes.tauMem)};`,
-    `theory ψ_p/(2Δ_t λ_min(ρ₁)) from ${formatTime(first.tauMemTheory)} to ${formatTime(last.tauMemTheory)}, slope ${slopeText(s.r.slopes.tauMemTheory)} (τ_mem ∝ n would be 1).`,
-    `Window τ_mem/τ_gen: ${runs.map((x) => `${formatValue(x.tauMem / x.tauGen, 2)}×`).join(', ')}.`,
+    msg('tw.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
+    msg('tw.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
+    msg('tw.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
+    msg('tw.readout.windows', { windows: runs.map((x) => msg('tw.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
   ];
   const beyond = runs.filter((x) => x.psiN > s.psiP);
-  if (beyond.length > 0) parts.push(`n > p for ${beyond.map((x) => `n = ${x.n}`).join(', ')}: the width regime, where the final gap stays small.`);
+  if (beyond.length > 0) parts.push(msg('tw.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
   return parts.join(' ');
 }
 
@@ -473,12 +480,22 @@ function summaryText(s: State, backend: string): string {
   const last = runs[runs.length - 1];
   if (first === undefined || last === undefined) return '';
   const gens = runs.map((x) => x.tauGen);
-  const model = s.matrix === 'sampled' ? 'real sampled features' : 'the Gaussian-equivalent feature matrix';
+  const model = s.matrix === 'sampled' ? msg('tw.model.sampled') : msg('tw.model.equivalent');
   const head =
     runs.length === 1
-      ? `With n = ${first.n} training points the score error is smallest at τ_gen ≈ ${formatTime(first.tauGen)}, and the generalization gap reaches half its final value at τ_mem ≈ ${formatTime(first.tauMem)}.`
-      : `The score error is smallest at τ_gen between ${formatTime(Math.min(...gens))} and ${formatTime(Math.max(...gens))} for all ${runs.length} training-set sizes, while τ_mem grows from ${formatTime(first.tauMem)} at n = ${first.n} to ${formatTime(last.tauMem)} at n = ${last.n} (log-log slope ${slopeText(s.r.slopes.tauMem)}; theory ${slopeText(s.r.slopes.tauMemTheory)}).`;
-  return `${head} Random-features model with p = ${s.p} features in d = ${s.d} at t = ${formatValue(s.t)}, ${model}, on the ${backend} backend.`;
+      ? msg('tw.summary.one', { n: first.n, gen: formatTime(first.tauGen), mem: formatTime(first.tauMem) })
+      : msg('tw.summary.many', {
+          from: formatTime(Math.min(...gens)),
+          to: formatTime(Math.max(...gens)),
+          count: runs.length,
+          memFrom: formatTime(first.tauMem),
+          nFrom: first.n,
+          memTo: formatTime(last.tauMem),
+          nTo: last.n,
+          slope: slopeText(s.r.slopes.tauMem),
+          theory: slopeText(s.r.slopes.tauMemTheory),
+        });
+  return `${head} ${msg('tw.summary.model', { p: s.p, d: s.d, t: formatValue(s.t), model, backend })}`;
 }
 
 /**
@@ -504,7 +521,7 @@ export function trainingWindowView(context: ViewContext): WidgetView {
   edgesHost.style.color = 'var(--fg-soft)';
   spectrum.element.append(edgesHost);
   grid.append(times.element, spectrum.element);
-  curves.host.append(placeholder('Computing the first picture…'));
+  curves.host.append(placeholder(msg('ch3.placeholder')));
   stage.append(keys, curves.element, grid);
 
   let state: State | undefined;
@@ -518,35 +535,35 @@ export function trainingWindowView(context: ViewContext): WidgetView {
     if (s === undefined) return;
     const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
     const styleKeys: LegendItem[] = [
-      { label: 'test loss', colour: 'var(--fg-soft)', shape: 'line' },
-      { label: 'training loss', colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('tw.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
+      { label: msg('tw.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
       { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-      { label: 'τ_mem (dashed rule)', colour: 'var(--fg-soft)', shape: 'dash' },
-      { label: 'window [τ_gen, τ_mem]', colour: 'var(--fg-soft)', shape: 'band' },
+      { label: msg('tw.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('tw.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
     ];
     keys.replaceChildren(legend('tw-legend', items), legend('tw-legend-styles', styleKeys));
 
     const wide = chartWidth(curves.host, MAX_WIDTH);
-    title(curves, 'Score error (top) and losses (bottom) over training time');
+    title(curves, msg('tw.panel.curves'));
     curves.host.replaceChildren(scoreErrorPlot(s, wide));
     lossHost.replaceChildren(lossPlot(s, wide));
 
     const half = chartWidth(times.host, 520);
-    title(times, `τ against n: measured slope ${slopeText(s.r.slopes.tauMem)}, theory ${slopeText(s.r.slopes.tauMemTheory)}`);
+    title(times, msg('tw.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
     times.host.replaceChildren(timesPlot(s, half));
     times.element.querySelector('.tw-times-legend')?.remove();
     times.element.append(
       legend('tw-times-legend', [
-        { label: 'τ_mem measured', colour: 'var(--fg-soft)', shape: 'dot' },
-        { label: 'τ_mem theory', colour: 'var(--fg-soft)', shape: 'ring' },
+        { label: msg('tw.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
+        { label: msg('tw.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
         { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-        { label: 'fit', colour: 'var(--fg)', shape: 'line' },
-        { label: 'fit to theory', colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('tw.legend.fit'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('tw.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
       ]),
     );
 
     const h = histogram(s);
-    title(spectrum, `Spectrum of U (p = ${s.p}; counts on a √ scale) and the predicted bulk edges`);
+    title(spectrum, msg('tw.panel.spectrum', { p: s.p }));
     spectrum.host.replaceChildren(spectrumPlot(s, h, half));
     edgesHost.replaceChildren(edgesPlot(s, h, half));
 

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord, WidthThresholdResult } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -78,7 +79,7 @@ function parseFine(json: unknown): FineGrid | undefined {
   const seed = params['seed'];
   if (psiP === undefined || psiN === undefined || gap === undefined || typeof d !== 'number' || typeof seed !== 'number') return undefined;
   if (gap.length !== psiP.length * psiN.length) return undefined;
-  return { grid: { label: 'τ → ∞, fine grid', psiP, psiN, gap }, d, seed };
+  return { grid: { label: msg('wt.label.fine'), psiP, psiN, gap }, d, seed };
 }
 
 let fineRequest: Promise<FineGrid | undefined> | undefined;
@@ -160,21 +161,21 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
     marginTop: 20,
     marginBottom: 34,
     className,
-    ariaLabel: `Heat map of the generalization gap, ${g.label}, over ψ_n = n/d (horizontal) and ψ_p = p/d (vertical), with the line n = p`,
+    ariaLabel: msg('wt.aria.heat', { label: g.label }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [xLo, xHi] },
     y: { type: 'log', domain: [yLo, yHi] },
     color: { type: 'log', domain, scheme: SCHEME, clamp: true },
     marks: [
-      logAxisX(ticksFor(g.psiN, xLo, xHi), { label: 'ψ_n = n/d →' }),
-      logAxisY(ticksFor(g.psiP, yLo, yHi), { label: showYLabel ? '↑ ψ_p = p/d' : null }),
+      logAxisX(ticksFor(g.psiN, xLo, xHi), { label: msg('wt.x') }),
+      logAxisY(ticksFor(g.psiP, yLo, yHi), { label: showYLabel ? msg('wt.y') : null }),
       Plot.rect(cells, {
         x1: 'x1',
         x2: 'x2',
         y1: 'y1',
         y2: 'y2',
         fill: (c: Cell) => clampGap(c.gap),
-        title: (c: Cell) => `ψ_p = ${formatValue(c.psiP)}, ψ_n = ${formatValue(c.psiN)}: gap ${formatValue(c.gap, 2)}`,
+        title: (c: Cell) => msg('wt.cell', { psiP: formatValue(c.psiP), psiN: formatValue(c.psiN), gap: formatValue(c.gap, 2) }),
         inset: 0,
         className: 'wt-cells',
       }),
@@ -216,13 +217,15 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
     marginTop: 18,
     marginBottom: 16,
     className: 'wt-colour-legend',
-    ariaLabel: `Colour key: generalization gap from ${formatValue(lo, 2)} (or less) to ${formatValue(hi, 2)}, log scale`,
+    ariaLabel: msg('wt.aria.colour', { lo: formatValue(lo, 2), hi: formatValue(hi, 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain },
     color: { type: 'log', domain, scheme: SCHEME },
     marks: [
       logAxisX(decadeTicks(lo, hi, 5), { label: null }),
-      Plot.text(['generalization gap L_test − L_train (log scale)'], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) })],
+      Plot.text([msg('wt.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+      Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) }),
+    ],
   });
 }
 
@@ -255,19 +258,20 @@ function readoutText(r: WidthThresholdResult): string {
   const parts = gridsOf(r).map((g) => {
     const s = sides(g);
     // A side can hold no cell of the grid, or only cells whose gap is not positive.
-    const mean = (x: number, cells: number): string => (cells === 0 ? 'no cell' : Number.isFinite(x) ? formatValue(x, 2) : 'none above 0');
-    return `${g.label}: ${mean(s.memorizing, s.below)} where n < p, ${mean(s.wide, s.above)} where n > p`;
+    const mean = (x: number, cells: number): string => (cells === 0 ? msg('wt.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('wt.mean.none'));
+    return msg('wt.readout.grid', { label: g.label, below: mean(s.memorizing, s.below), above: mean(s.wide, s.above) });
   });
-  return `Geometric mean of the gap L_test − L_train, ${parts.join('; ')}. d = ${r.d}, t = ${formatValue(r.t)}, ${r.psiPValues.length} × ${r.psiNValues.length} cells.`;
+  return msg('wt.readout', { grids: parts.join('; '), d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
 }
 
 function summaryText(r: WidthThresholdResult, backend: string): string {
   const final = sides(gridsOf(r)[r.snapshots.length] ?? { label: '', psiP: [], psiN: [], gap: [] });
   const ratio = final.memorizing / final.wide;
   const verdict = Number.isFinite(ratio)
-    ? `the fully trained model's generalization gap is ${formatValue(ratio, 2)} times larger where n < p than where n > p`
-    : 'the grid lies on one side of n = p only, so it cannot compare the two';
-  return `Over ${r.psiPValues.length} widths and ${r.psiNValues.length} training-set sizes in d = ${r.d}, ${verdict}. Computed on the ${backend} backend.`;
+    ? msg('wt.verdict.ratio', { ratio: formatValue(ratio, 2) })
+    : msg('wt.verdict.oneSide');
+  const head = msg('wt.summary', { widths: r.psiPValues.length, sizes: r.psiNValues.length, d: r.d, verdict });
+  return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
 /** The (ψ_n, ψ_p) phase diagram of memorization: live coarse heat maps at three training times, and the precomputed fine one. */
@@ -278,7 +282,7 @@ export function widthThresholdView(context: ViewContext): WidgetView {
   scale.className = 'wt-scale';
   scale.style.color = 'var(--fg-soft)';
   const grid = createGrid('wt-grid', 200);
-  grid.append(placeholder('Computing the first picture…'));
+  grid.append(placeholder(msg('ch3.placeholder')));
   const fine = createPanel('wt-fine');
   fine.element.hidden = true;
   fine.element.style.marginTop = '1rem';
@@ -310,7 +314,7 @@ export function widthThresholdView(context: ViewContext): WidgetView {
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
-      setRichText(fine.title, `τ → ∞ on a fine grid, precomputed when the site was built (d = ${fineGrid.d}, seed ${fineGrid.seed}, ${fineGrid.grid.psiP.length} × ${fineGrid.grid.psiN.length} cells; it does not follow the controls)`);
+      setRichText(fine.title, msg('wt.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
       fine.host.replaceChildren(heatmap(fineGrid.grid, domain, chartWidth(fine.host, 460), 'wt-fine-map', true));
     }
     setRichText(readout, readoutText(r));
