@@ -54,8 +54,9 @@ export function uniformAt(seed: number, stream: number, index: number): number {
 /**
  * Standard normals for (seed, stream, index) by Box–Muller, two per pair of counter draws: indices
  * 2p and 2p + 1 are r·cos θ and r·sin θ with r = √(−2 ln u), θ = 2π v, u and v the draws at 2p
- * and 2p + 1 of the stream's normal domain (independent of its uniforms). Both outputs are used, so a draw costs one hash and half a transform, and the
- * transform is written with IEEE-exact arithmetic only, so every engine returns the same bits.
+ * and 2p + 1 of the stream's normal domain (independent of its uniforms). Both outputs are used,
+ * so a draw costs one hash and half a transform, and the transform is written with IEEE-exact
+ * arithmetic only, so every engine returns the same bits.
  */
 export function normalAt(seed: number, stream: number, index: number): number {
   const pair = Math.floor(index / 2);
@@ -80,7 +81,6 @@ export function fillNormalAt(
   const len = out.length;
   if (len === 0) return out;
   const key = streamKey(seed, stream, NORMAL_DOMAIN);
-  const tail = (KEY_A + stream) >>> 0;
   let i = 0;
   let pair = Math.floor(start / 2);
   if (start - 2 * pair === 1) {
@@ -89,13 +89,8 @@ export function fillNormalAt(
     pair++;
   }
   for (; i < len; i += 2, pair++) {
-    // keyedHash unrolled for the pair's two indices; u is even, so u and u + 1 share the high word.
-    const u = 2 * pair;
-    const hi = Math.floor(u / TWO_POW_32);
-    const hu = mix32((mix32((key ^ Math.imul(u >>> 0, KEY_B) ^ hi) >>> 0) + tail) >>> 0);
-    const hv = mix32((mix32((key ^ Math.imul((u + 1) >>> 0, KEY_B) ^ hi) >>> 0) + tail) >>> 0);
-    const r = Math.sqrt(-2 * logUniform(hu));
-    const j = quarterTurns(hv);
+    const r = Math.sqrt(-2 * logUniform(keyedHash(key, stream, 2 * pair)));
+    const j = quarterTurns(keyedHash(key, stream, 2 * pair + 1));
     out[i] = scale * (ROTATION[(4 - j) & 3] * r);
     if (i + 1 < len) out[i + 1] = scale * (ROTATION[j ^ 1] * r);
   }
