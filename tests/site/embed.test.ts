@@ -198,6 +198,37 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
     await page.context().close();
   });
 
+  it.each(chapterPages)('%s without JavaScript: every widget shows the poster of its default figure, one SVG image with a name', async (path) => {
+    const { page, problems } = await openPage(browser, { javaScript: false });
+    await page.goto(`${server.url}${path}`);
+    const widgets = await page.$$eval('[data-widget]', (els) =>
+      els.map((el) => {
+        const visible = (e: Element | null): boolean => e !== null && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+        const image = el.querySelector('[data-poster] [role="img"]');
+        const figures = [...(image?.querySelectorAll('svg') ?? [])].filter((f) => visible(f) && f.getBoundingClientRect().width >= 100 && (f.parentElement?.closest('svg') ?? null) === null);
+        return {
+          id: el.id,
+          name: image?.getAttribute('aria-label') ?? '',
+          figures: figures.length,
+          // The poster is the one image: its SVGs are hidden from assistive technology, their ids kept apart from the live figure's.
+          exposed: figures.filter((f) => f.getAttribute('aria-hidden') !== 'true').length,
+          unprefixedIds: [...(image?.querySelectorAll('[id]') ?? [])].filter((node) => !node.id.startsWith('poster-')).length,
+          stageHidden: !visible(el.querySelector('[data-stage]')),
+        };
+      }),
+    );
+    expect(widgets.length).toBeGreaterThan(0);
+    for (const w of widgets) {
+      expect(w.figures, `${w.id} shows a poster`).toBeGreaterThan(0);
+      expect(w.name, `${w.id}'s poster has an accessible name`).not.toBe('');
+      expect(w.exposed, `${w.id}'s poster is one image`).toBe(0);
+      expect(w.unprefixedIds, `${w.id}'s poster ids`).toBe(0);
+      expect(w.stageHidden, `${w.id}'s empty stage is hidden behind the poster`).toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it.each(chapterPages)('%s in print: light, every widget a static figure with caption and permalink, no controls', async (path) => {
     const { page, problems } = await openPage(browser, { reducedMotion: true, colorScheme: 'dark' });
     await page.goto(`${server.url}${path}`);

@@ -92,16 +92,24 @@ export async function mountWidget(root: HTMLElement, options: MountOptions = {})
   let experiment: AnyExperiment;
   let view: WidgetView;
   const entry = widgetEntry(name);
+  // The view may draw before its first run (precomputed data); the controller exists only after it.
+  let readyEarly = false;
+  let ready = (): void => {
+    readyEarly = true;
+  };
   try {
     experiment = getExperiment(name);
     if (entry === undefined) throw new AtlasError('unknown-experiment', `no view is registered for “${name}”`);
     const factory = await entry.loadView();
-    view = factory({ stage: part(root, 'stage'), readout: part(root, 'readout'), summary: part(root, 'summary') });
+    view = factory({ stage: part(root, 'stage'), readout: part(root, 'readout'), summary: part(root, 'summary'), ready: () => ready() });
   } catch (error) {
     fail(root, error);
     return;
   }
-  new WidgetController(root, experiment, view, controlNames(root, entry.controls)).start(options.eager === true);
+  const controller = new WidgetController(root, experiment, view, controlNames(root, entry.controls));
+  ready = () => controller.viewReady();
+  if (readyEarly) controller.viewReady();
+  controller.start(options.eager === true);
 }
 
 class WidgetController {
@@ -217,6 +225,11 @@ class WidgetController {
       .then((report) => this.status.setBackend(report.backend))
       .catch((error: unknown) => this.status.setBackend(t('status.backendUnavailable', { message: asAtlasError(error).message })));
     void this.run();
+  }
+
+  /** The view drew the current state from precomputed data before any run: that live figure replaces the poster. */
+  viewReady(): void {
+    this.dropPoster();
   }
 
   private dropPoster(): void {

@@ -64,9 +64,6 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     caption:
       'The exact empirical score of n MNIST digits of two classes generates copies: each generated digit is shown beside the training digit nearest to it. Below, the excess entropy of the training set locates t_C; the spectrum of its covariance gives Λ and t_S.',
     loadView: async () => (await import('./digits.ts')).digitsView,
-    // The build's poster run has no MNIST source (posters.ts runs core without data sources); the
-    // view draws an empty framed figure until its first run instead.
-    poster: false,
   },
   manifold: {
     controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
@@ -79,8 +76,6 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     caption:
       'Brownian motion on the sphere run backwards with the exact score of n heat-kernel-smoothed earthquake epicentres (one week of 2018 from the USGS feed), on a globe you can turn by dragging or with the arrow keys. The walkers end on epicentres, and the memorization test says so, against the fraction of held-out real quakes that pass it. Beside it: the forward walk against E cos θ = e^−s, and the heat kernel as a Legendre series and in Varadhan’s form.',
     loadView: async () => (await import('./sphere.ts')).sphereView,
-    // The build's poster run has no earthquake source (posters.ts runs core without data sources).
-    poster: false,
   },
   bridge: {
     controls: ['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed'],
@@ -99,17 +94,12 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     caption:
       'The probability that subspace clustering (PCA for K = 1) recovers every subspace, over the subspace dimension r and the number n of samples per subspace; the white line is n = r. The map first shown was precomputed on a fine grid when the site was built; changing a control computes a coarser one live. Below: the subspace error against n/r with the derived noiseless-PCA error for n < r, and the memorized fraction of generated samples above its chance level, which does not switch.',
     loadView: async () => (await import('./subspace-transition.ts')).subspaceTransitionView,
-    // The view draws the precomputed fine map the moment it loads, before any run; a poster of the
-    // coarse default run would hide it until that run finished.
-    poster: false,
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
     caption:
       'A held-out MNIST digit moved along one principal direction of its class, from strength −s to +s in class standard deviations (the framed image is the digit itself); the last image shows the direction, orange where it adds ink and blue where it removes it. Below: each direction’s share of the class variance, and the edited images’ norms inside the stated bound.',
     loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,
-    // The build's poster run has no MNIST source (posters.ts runs core without data sources).
-    poster: false,
   },
 };
 

@@ -120,7 +120,7 @@ function parseStatic(json: unknown): Transition | undefined {
 
 let fineRequest: Promise<Transition | undefined> | undefined;
 
-/** Fetched once per page, and only in a browser: build-time posters have no origin to fetch from. */
+/** Fetched once per page, and only in a browser: build-time posters are handed the file (ViewContext.staticData). */
 function loadFine(): Promise<Transition | undefined> {
   if (typeof globalThis.location === 'undefined' || typeof fetch === 'undefined') return Promise.resolve(undefined);
   fineRequest ??= fetch(new URL(FINE_MAP_URL, globalThis.location.href))
@@ -476,7 +476,7 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
     if (t !== undefined) summary.textContent = summaryText(t, t.source === 'live' ? liveBackend : undefined);
   }
 
-  void loadFine().then((loaded) => {
+  function useFine(loaded: Transition | undefined): void {
     if (loaded === undefined) return;
     // Only a map computed for the default physics (d, K, σ, seed) may stand for the default state.
     const defaults = defaultsOf(experiment.params);
@@ -485,7 +485,11 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
     fine = loaded;
     draw();
     announce();
-  });
+    if (shown !== undefined) context.ready?.();
+  }
+  const preloaded = context.staticData?.(FINE_MAP_URL);
+  if (preloaded !== undefined) useFine(parseStatic(preloaded));
+  else void loadFine().then(useFine);
 
   let drawnWidth = -1;
   const resize = new ResizeObserver(() => {
