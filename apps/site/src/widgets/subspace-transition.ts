@@ -4,7 +4,7 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from './ch4-common.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { numberField } from './result-fields.ts';
-import { queryOf, readQueryParams, type ParamValues } from './url-state.ts';
+import { queryOf, type ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import './ch4-widgets.css';
 
@@ -437,11 +437,7 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
   stage.append(source, mapHost, scaleHost, profiles);
   mapHost.append(placeholderFigure(360, 220, 'Loading the precomputed map…', 'st-placeholder'));
 
-  // The state this widget starts in: the page's query when it owns the URL, else the defaults.
-  const root = typeof stage.closest === 'function' ? stage.closest<HTMLElement>('[data-widget]') : null;
-  const ownsUrl = root !== null && root.dataset['urlState'] !== 'false';
-  let params: ParamValues =
-    ownsUrl && typeof globalThis.location !== 'undefined' ? readQueryParams(experiment, globalThis.location.search).params : { ...defaultsOf(experiment.params) };
+  let params: ParamValues = context.initial ?? { ...defaultsOf(experiment.params) };
   const isDefault = (p: ParamValues): boolean => queryOf(experiment, p) === '';
 
   let fine: Transition | undefined;

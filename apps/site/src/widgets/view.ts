@@ -15,6 +15,8 @@ export interface ViewContext {
    * poster shows what the page shows first. In the browser views fetch.
    */
   staticData?(path: string): unknown;
+  /** The state the widget starts in (its link's, or the defaults), for a view that draws before its first run. */
+  initial?: ParamValues;
   /**
    * Say that the stage shows the starting state already (drawn from precomputed data before any
    * run), so the build-time poster standing in for it can go.
