@@ -27,7 +27,7 @@ function checkLinkedFigure(roots: readonly HTMLElement[]): void {
   const dismiss = document.createElement('button');
   dismiss.type = 'button';
   dismiss.className = 'notice-dismiss';
-  dismiss.textContent = t('permalink.dismiss');
+  dismiss.textContent = t('widget.notice.dismiss');
   dismiss.addEventListener('click', () => {
     notice.hidden = true;
   });
