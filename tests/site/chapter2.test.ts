@@ -136,7 +136,7 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
 
   it('digits: every generated digit beside its nearest training digit, and the page table filled in', async () => {
     expect(await count(page, `${DG} .dg-pair`)).toBe(16);
-    expect(await count(page, `${DG} .dg-pair canvas`)).toBe(32);
+    expect(await count(page, `${DG} .dg-pair image`)).toBe(32);
     expect(await page.getAttribute(`${DG} .dg-gallery`, 'data-pairs')).toBe('16');
     expect(Number(await page.getAttribute(`${DG} .dg-gallery`, 'data-memorized'))).toBeGreaterThanOrEqual(12);
     expect(await count(page, `${DG} .dg-entropy circle`)).toBe(24);

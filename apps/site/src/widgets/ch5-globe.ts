@@ -29,15 +29,18 @@ function isTopology(value: unknown): value is Topology {
   return v.type === 'Topology' && typeof v.objects === 'object' && v.objects !== null && Array.isArray(v.arcs);
 }
 
+function landOf(topology: unknown): Land {
+  if (!isTopology(topology) || !('land' in topology.objects)) throw new Error(`${LAND_PATH} is not the world-atlas land TopoJSON`);
+  return feature(topology, 'land');
+}
+
 /** The land polygons, fetched and converted once per page (a failed fetch is retried by the next globe). */
 export function loadLand(): Promise<Land> {
   if (landRequest === undefined) {
     const request = (async (): Promise<Land> => {
       const response = await fetch(new URL(LAND_PATH, window.location.href));
       if (!response.ok) throw new Error(`HTTP ${response.status} for ${LAND_PATH}`);
-      const topology: unknown = await response.json();
-      if (!isTopology(topology) || !('land' in topology.objects)) throw new Error(`${LAND_PATH} is not the world-atlas land TopoJSON`);
-      return feature(topology, 'land');
+      return landOf(await response.json());
     })();
     landRequest = request;
     request.catch(() => {
@@ -72,6 +75,8 @@ export interface GlobeOptions {
   /** Called after each redraw with the new SVG, for data attributes and readouts. */
   drawn?(svg: Element, centre: GlobeCentre): void;
   initial: GlobeCentre;
+  /** The view's ViewContext.staticData: the coastlines without a fetch (build-time posters). */
+  staticData?: ((path: string) => unknown) | undefined;
 }
 
 function wrapLon(lon: number): number {
@@ -198,8 +203,15 @@ export function createGlobe(options: GlobeOptions): Globe {
     event.preventDefault();
   });
 
-  // Build-time posters have no page address to fetch from; the live figure fetches the coastlines.
-  if (typeof fetch === 'function' && typeof (globalThis as { location?: unknown }).location !== 'undefined') {
+  // A build-time poster is handed the coastlines (it has no page address to fetch from); a page fetches them.
+  const preloaded = options.staticData?.(LAND_PATH);
+  if (preloaded !== undefined) {
+    try {
+      land = landOf(preloaded);
+    } catch {
+      landFailed = true;
+    }
+  } else if (typeof fetch === 'function' && typeof (globalThis as { location?: unknown }).location !== 'undefined') {
     loadLand()
       .then((value) => {
         land = value;

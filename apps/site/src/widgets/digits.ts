@@ -18,6 +18,7 @@ import {
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { inkImage, inkPng } from './pixel-images.ts';
 import { placeholderFigure } from './placeholder-figure.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
@@ -76,32 +77,80 @@ function digitsOf(output: RunOutput): Digits {
   };
 }
 
-/** The page's ink colour as RGB, read from the theme so the digits follow it. */
-function inkColour(from: Element): [number, number, number] {
-  const text = getComputedStyle(from).getPropertyValue('--fg').trim();
-  const hex = /^#([0-9a-f]{6})$/i.exec(text);
-  if (hex !== null) {
-    const v = Number.parseInt(hex[1] ?? '000000', 16);
-    return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-  }
-  return [29, 32, 38];
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number>>): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  return node;
 }
 
-function paintDigit(canvas: HTMLCanvasElement, pixels: Float64Array, offset: number, w: number, h: number, ink: [number, number, number]): void {
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
-  if (ctx === null) return;
-  const image = ctx.createImageData(w, h);
-  for (let k = 0; k < w * h; k++) {
-    // Intensities are in [0, 1]; generated digits carry a trace of noise from t_min, clipped here.
-    const v = Math.min(1, Math.max(0, pixels[offset + k] ?? 0));
-    image.data[4 * k] = ink[0];
-    image.data[4 * k + 1] = ink[1];
-    image.data[4 * k + 2] = ink[2];
-    image.data[4 * k + 3] = Math.round(255 * v);
+/** Gallery layout, in pixels: a pair is two digits side by side over a two-line caption. */
+const PAIR_MIN_WIDTH = 96;
+const PAIR_GAP = 10;
+const PAIR_PAD = 5;
+const DIGIT_GAP = 4;
+const CAPTION_LINE = 13;
+
+/**
+ * Each generated digit beside its nearest training digit, framed in the memorized colour when the
+ * ratio test calls it a copy; as many pairs per row as fit, like a grid of cards.
+ */
+function galleryFigure(g: Digits, width: number, images: GalleryImages): SVGSVGElement {
+  // As many pairs per row as fit, then rows as even as that allows (16 pairs: 4 × 4 rather than 5, 5, 5, 1).
+  const fit = Math.max(1, Math.min(g.count, Math.floor((width + PAIR_GAP) / (PAIR_MIN_WIDTH + PAIR_GAP))));
+  const rows = Math.ceil(g.count / fit);
+  const columns = Math.ceil(g.count / rows);
+  // Half a pixel in from each edge, so frames are not clipped.
+  const inner = width - 1;
+  const pairWidth = (inner - PAIR_GAP * (columns - 1)) / columns;
+  const cell = (pairWidth - 2 * PAIR_PAD - DIGIT_GAP) / 2;
+  const pairHeight = PAIR_PAD + cell + 4 + 2 * CAPTION_LINE + PAIR_PAD;
+  const height = Math.ceil(rows * pairHeight + (rows - 1) * PAIR_GAP + 1);
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'dg-gallery-figure' });
+  for (let i = 0; i < g.count; i++) {
+    const ratio = g.ratio[i] ?? Number.NaN;
+    const index = g.nearest[i] ?? 0;
+    const memorized = ratio < MEMORIZATION_RATIO;
+    const x = 0.5 + (i % columns) * (pairWidth + PAIR_GAP);
+    const y = 0.5 + Math.floor(i / columns) * (pairHeight + PAIR_GAP);
+    const pair = svgEl('g', { class: `dg-pair${memorized ? ' dg-memorized' : ''}`, 'data-ratio': String(ratio) });
+    pair.append(
+      svgEl('rect', { x, y, width: pairWidth, height: pairHeight, rx: 6, fill: 'var(--bg)', stroke: memorized ? 'var(--memorized)' : 'var(--rule)', 'stroke-width': memorized ? 1.5 : 1 }),
+    );
+    const top = y + PAIR_PAD;
+    const left = x + PAIR_PAD;
+    const right = left + cell + DIGIT_GAP;
+    for (const at of [left, right]) pair.append(svgEl('rect', { x: at, y: top, width: cell, height: cell, rx: 2, fill: 'var(--bg-soft)' }));
+    pair.append(
+      inkImage({ href: images.samples[i] ?? '', x: left, y: top, size: cell, className: 'dg-sample' }),
+      inkImage({ href: images.nearest[i] ?? '', x: right, y: top, size: cell, className: 'dg-nearest' }),
+    );
+    const caption = svgEl('text', { x: left, y: top + cell + 4, fill: 'var(--fg-soft)', 'font-size': 11, class: 'dg-caption' });
+    const lines = [`r = ${formatValue(ratio, 2)}`, `#${index} (${g.trainingLabels[index] ?? '?'})`];
+    lines.forEach((line, k) => {
+      const span = svgEl('tspan', { x: left, dy: k === 0 ? CAPTION_LINE - 2 : CAPTION_LINE });
+      span.textContent = line;
+      caption.append(span);
+    });
+    pair.append(caption);
+    svg.append(pair);
   }
-  ctx.putImageData(image, 0, 0);
+  return svg;
+}
+
+/** The digits as PNGs, encoded once per result and reused by every redraw. */
+interface GalleryImages {
+  samples: string[];
+  nearest: string[];
+}
+
+function galleryImages(g: Digits): GalleryImages {
+  const size = g.width * g.height;
+  return {
+    samples: Array.from({ length: g.count }, (_, i) => inkPng(g.samples, i * size, g.width, g.height)),
+    nearest: Array.from({ length: g.count }, (_, i) => inkPng(g.training, (g.nearest[i] ?? 0) * size, g.width, g.height)),
+  };
 }
 
 function classesText(g: Digits): string {
@@ -166,8 +215,6 @@ export function digitsView(context: ViewContext): WidgetView {
   const galleryTitle = el('p', 'ch2-panel-title', msg('digits.gallery.title'));
   const galleryNote = el('p', 'ch2-note dg-note', msg('digits.gallery.note'));
   const gallery = el('div', 'dg-gallery');
-  gallery.setAttribute('role', 'img');
-  gallery.setAttribute('aria-label', msg('digits.gallery.label'));
   const entropyTitle = el('p', 'ch2-panel-title');
   setRichText(entropyTitle, msg('digits.entropy.title'));
   const entropyHost = el('div', 'ch2-plot');
@@ -182,34 +229,16 @@ export function digitsView(context: ViewContext): WidgetView {
   entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'dg-figure ch2-placeholder'));
 
   let current: Digits | undefined;
+  let images: GalleryImages = { samples: [], nearest: [] };
 
-  function drawGallery(g: Digits): void {
-    const ink = inkColour(stage);
-    const size = g.width * g.height;
-    const pairs: HTMLElement[] = [];
+  function drawGallery(g: Digits, images: GalleryImages): void {
     const copies = memorizedCount(g);
-    for (let i = 0; i < g.count; i++) {
-      const ratio = g.ratio[i] ?? Number.NaN;
-      const index = g.nearest[i] ?? 0;
-      const pair = el('figure', `dg-pair${ratio < MEMORIZATION_RATIO ? ' dg-memorized' : ''}`);
-      const images = el('div', 'dg-images');
-      const generated = el('canvas', 'dg-sample');
-      const nearest = el('canvas', 'dg-nearest');
-      generated.setAttribute('aria-hidden', 'true');
-      nearest.setAttribute('aria-hidden', 'true');
-      paintDigit(generated, g.samples, i * size, g.width, g.height, ink);
-      paintDigit(nearest, g.training, index * size, g.width, g.height, ink);
-      images.append(generated, nearest);
-      const caption = el('figcaption');
-      caption.textContent = `r = ${formatValue(ratio, 2)} · #${index} (${g.trainingLabels[index] ?? '?'})`;
-      pair.append(images, caption);
-      pair.dataset['ratio'] = String(ratio);
-      pairs.push(pair);
-    }
-    gallery.replaceChildren(...pairs);
+    const svg = galleryFigure(g, widthOf(gallery, 560, MAX_WIDTH, 200), images);
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', msg('digits.gallery.labelDrawn', { count: g.count, copies }));
+    gallery.replaceChildren(svg);
     gallery.dataset['pairs'] = String(g.count);
     gallery.dataset['memorized'] = String(copies);
-    gallery.setAttribute('aria-label', msg('digits.gallery.labelDrawn', { count: g.count, copies }));
   }
 
   function drawEntropy(g: Digits): void {
@@ -252,19 +281,24 @@ export function digitsView(context: ViewContext): WidgetView {
   function draw(): void {
     const g = current;
     if (g === undefined) return;
-    drawGallery(g);
+    drawGallery(g, images);
     drawEntropy(g);
     setRichText(readout, readoutText(g));
   }
 
+  let drawnWidth = -1;
   const resize = new ResizeObserver(() => {
-    if (current !== undefined) drawEntropy(current);
+    const width = stage.clientWidth;
+    if (width === drawnWidth) return;
+    drawnWidth = width;
+    draw();
   });
-  resize.observe(entropyHost);
+  resize.observe(stage);
 
   return {
     show(output: RunOutput, _params: ParamValues) {
       current = digitsOf(output);
+      images = galleryImages(current);
       stage.classList.remove('is-stale');
       draw();
       fillPageTable(current);
@@ -279,9 +313,6 @@ export function digitsView(context: ViewContext): WidgetView {
     },
     restyle() {
       draw();
-    },
-    figure() {
-      return entropyHost.querySelector('svg');
     },
   };
 }

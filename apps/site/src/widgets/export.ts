@@ -2,6 +2,7 @@ import type { AnyExperiment, ParamSpecs, ParamsOf, ResultTable } from '@diffusio
 import { schemaVersion } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t } from '../i18n/messages.ts';
+import { pngChunk } from './png.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Everything a download carries besides the figure itself, so a file can be traced back to its run. */
@@ -197,35 +198,13 @@ export function exportSvg(info: ExportInfo, stage: HTMLElement, preferred?: Elem
   return new XMLSerializer().serializeToString(out);
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = (CRC_TABLE[(c ^ b) & 0xff] ?? 0) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 /** A PNG tEXt chunk (Latin-1 keyword and text; non-Latin-1 characters are escaped as JSON does). */
 function textChunk(keyword: string, text: string): Uint8Array {
   const safe = text.replace(/[^\x20-\x7e\n]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const data = new Uint8Array(keyword.length + 1 + safe.length);
   for (let i = 0; i < keyword.length; i++) data[i] = keyword.charCodeAt(i);
   for (let i = 0; i < safe.length; i++) data[keyword.length + 1 + i] = safe.charCodeAt(i);
-  const chunk = new Uint8Array(12 + data.length);
-  const view = new DataView(chunk.buffer);
-  view.setUint32(0, data.length);
-  chunk.set([0x74, 0x45, 0x58, 0x74], 4); // "tEXt"
-  chunk.set(data, 8);
-  view.setUint32(8 + data.length, crc32(chunk.subarray(4, 8 + data.length)));
-  return chunk;
+  return pngChunk('tEXt', data);
 }
 
 /** Insert provenance chunks right after IHDR (which is always 8 + 25 bytes into the file). */

@@ -10,7 +10,7 @@ import { download, exportCsv, exportJson, exportPng, exportSvg, fileStem, type E
 import { formatDuration } from './format.ts';
 import { widgetEntry } from './registry.ts';
 import { renderStatusBar, type StatusBar } from './status.ts';
-import { queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
+import { figureQueryOf, linkedFigure, queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
 import type { WidgetView } from './view.ts';
 
 /** Long enough to coalesce a slider drag into one run, short enough to feel immediate. */
@@ -80,6 +80,31 @@ export interface MountOptions {
   eager?: boolean;
 }
 
+/** How a widget stands to the page's query (url-state.ts has the scheme). */
+interface PageLink {
+  /** It owns the query: plain parameters are its state, and its changes are written there. */
+  owner: boolean;
+  /** It starts from the state in the query. */
+  reads: boolean;
+  /** The query is a link to this figure by its id (`fig`), so the page scrolls to it. */
+  named: boolean;
+}
+
+function pageLink(root: HTMLElement): PageLink {
+  const owner = root.dataset['urlState'] !== 'false';
+  // An embed's query is its own: there is one figure on the page.
+  if (root.dataset['mode'] === 'embed') return { owner, reads: true, named: false };
+  const figure = linkedFigure(window.location.search);
+  if (figure === null) return { owner, reads: owner, named: false };
+  const named = root.id !== '' && figure === root.id;
+  return { owner, reads: named, named };
+}
+
+/** The state a widget starts in: the page's link when it reads it (repaired, with notices), else the defaults. */
+function initialState(experiment: AnyExperiment, link: PageLink): { params: ParamValues; notices: ParamNotice[] } {
+  return link.reads ? readQueryParams(experiment, window.location.search) : { params: { ...defaultsOf(experiment.params) }, notices: [] };
+}
+
 /**
  * Bring one `[data-widget]` element to life: controls from the experiment's specs, state from and
  * to the URL, runs on the shared worker once the figure nears the viewport, and the experiment's
@@ -92,23 +117,40 @@ export async function mountWidget(root: HTMLElement, options: MountOptions = {})
   let experiment: AnyExperiment;
   let view: WidgetView;
   const entry = widgetEntry(name);
+  const link = pageLink(root);
+  let initial: { params: ParamValues; notices: ParamNotice[] };
+  // The view may draw before its first run (precomputed data); the controller exists only after it.
+  let readyEarly = false;
+  let ready = (): void => {
+    readyEarly = true;
+  };
   try {
     experiment = getExperiment(name);
     if (entry === undefined) throw new AtlasError('unknown-experiment', `no view is registered for “${name}”`);
+    initial = initialState(experiment, link);
     const factory = await entry.loadView();
-    view = factory({ stage: part(root, 'stage'), readout: part(root, 'readout'), summary: part(root, 'summary') });
+    view = factory({
+      stage: part(root, 'stage'),
+      readout: part(root, 'readout'),
+      summary: part(root, 'summary'),
+      initial: initial.params,
+      ready: () => ready(),
+    });
   } catch (error) {
     fail(root, error);
     return;
   }
-  new WidgetController(root, experiment, view, controlNames(root, entry.controls)).start(options.eager === true);
+  const controller = new WidgetController(root, experiment, view, controlNames(root, entry.controls), link, initial);
+  ready = () => controller.viewReady();
+  if (readyEarly) controller.viewReady();
+  controller.start(options.eager === true);
 }
 
 class WidgetController {
   private readonly root: HTMLElement;
   private readonly experiment: AnyExperiment;
   private readonly view: WidgetView;
-  private readonly ownsUrl: boolean;
+  private readonly link: PageLink;
   private readonly key: string;
   private readonly locked: ReadonlySet<string>;
   private params: ParamValues;
@@ -123,17 +165,21 @@ class WidgetController {
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(root: HTMLElement, experiment: AnyExperiment, view: WidgetView, names: readonly string[]) {
+  constructor(
+    root: HTMLElement,
+    experiment: AnyExperiment,
+    view: WidgetView,
+    names: readonly string[],
+    link: PageLink,
+    initial: { params: ParamValues; notices: readonly ParamNotice[] },
+  ) {
     this.root = root;
     this.experiment = experiment;
     this.view = view;
     this.stage = part(root, 'stage');
-    // Only one widget can own the page's query; others start from their defaults.
-    this.ownsUrl = root.dataset['urlState'] !== 'false';
+    // The widget the link is for starts from it; the others start from their defaults.
+    this.link = link;
     this.key = `${experiment.name}#${root.id === '' ? 'widget' : root.id}`;
-    const initial = this.ownsUrl
-      ? readQueryParams(experiment, window.location.search)
-      : { params: { ...defaultsOf(experiment.params) }, notices: [] };
     this.params = initial.params;
     const notices = [...initial.notices];
 
@@ -150,7 +196,7 @@ class WidgetController {
     this.locked = locked;
     showNotices(part(root, 'notice'), notices);
     // Rewrite a repaired link at once, so copying it from the address bar gives what is shown.
-    if (this.ownsUrl && initial.notices.length > 0) writeQueryParams(experiment, this.params);
+    if (this.link.reads && initial.notices.length > 0) this.writeUrl();
 
     this.topError = part(root, 'error');
     const idPrefix = root.id === '' ? experiment.name : root.id;
@@ -190,9 +236,11 @@ class WidgetController {
 
   /** Run now, or once the figure nears the viewport (and say so meanwhile). */
   start(eager: boolean): void {
-    const cameForThis = this.ownsUrl && queryNamesParams(this.experiment, window.location.search);
+    const cameForThis = this.link.reads && queryNamesParams(this.experiment, window.location.search);
     const targeted = this.root.id !== '' && window.location.hash === `#${this.root.id}`;
-    if (eager || cameForThis || targeted || typeof IntersectionObserver === 'undefined') {
+    // The anchor may be missing from a shared link, or the page may have moved under it while loading.
+    if (this.link.named) this.root.scrollIntoView({ block: 'start' });
+    if (eager || cameForThis || targeted || this.link.named || typeof IntersectionObserver === 'undefined') {
       this.begin();
       return;
     }
@@ -219,6 +267,21 @@ class WidgetController {
     void this.run();
   }
 
+  /** The view drew the current state from precomputed data before any run: that live figure replaces the poster. */
+  viewReady(): void {
+    this.dropPoster();
+  }
+
+  /**
+   * Keep the address bar on the state shown: the owner always writes its plain parameters (taking
+   * the query back from a link to another figure); a figure a link named keeps writing its link
+   * while the query is still its own.
+   */
+  private writeUrl(): void {
+    if (this.link.owner) writeQueryParams(this.experiment, this.params);
+    else if (this.root.id !== '' && linkedFigure(window.location.search) === this.root.id) writeQueryParams(this.experiment, this.params, this.root.id);
+  }
+
   private dropPoster(): void {
     this.poster?.remove();
     this.poster = null;
@@ -228,7 +291,7 @@ class WidgetController {
   private change(key: string, value: unknown): void {
     if (this.locked.has(key)) return;
     this.params = { ...this.params, [key]: value };
-    if (this.ownsUrl) writeQueryParams(this.experiment, this.params);
+    this.writeUrl();
     this.updateLinks();
     clearTimeout(this.timer);
     this.started = true;
@@ -246,7 +309,7 @@ class WidgetController {
     this.params = params;
     showNotices(part(this.root, 'notice'), notices);
     this.controls.setValues(this.params);
-    if (this.ownsUrl) writeQueryParams(this.experiment, this.params);
+    this.writeUrl();
     this.updateLinks();
     this.rerun();
   }
@@ -305,9 +368,12 @@ class WidgetController {
   private permalink(): string {
     const url = new URL(window.location.href);
     const chapterPath = this.root.dataset['chapterPath'];
-    // An embed's permalink is the chapter view of the same state, not the embed itself.
-    const path = this.root.dataset['mode'] === 'embed' && chapterPath !== undefined ? chapterPath : url.pathname;
-    return new URL(`${path}${queryOf(this.experiment, this.params)}#${this.root.id}`, url).href;
+    const embed = this.root.dataset['mode'] === 'embed';
+    // An embed's permalink is the chapter view of the same state, not the embed itself; it names
+    // the figure, since the embed cannot tell whether that figure owns the chapter's query.
+    const path = embed && chapterPath !== undefined ? chapterPath : url.pathname;
+    const query = this.link.owner && !embed ? queryOf(this.experiment, this.params) : figureQueryOf(this.experiment, this.params, this.root.id);
+    return new URL(`${path}${query}#${this.root.id}`, url).href;
   }
 
   private embedUrl(): string {

@@ -50,9 +50,6 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   digits: {
     controls: ['classes', 'n', 'trajectories', 'steps', 'seed'],
     loadView: async () => (await import('./digits.ts')).digitsView,
-    // The build's poster run has no MNIST source (posters.ts runs core without data sources); the
-    // view draws an empty framed figure until its first run instead.
-    poster: false,
   },
   manifold: {
     controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
@@ -61,8 +58,6 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   sphere: {
     controls: ['n', 'walkers', 's', 'steps', 'seed'],
     loadView: async () => (await import('./sphere.ts')).sphereView,
-    // The build's poster run has no earthquake source (posters.ts runs core without data sources).
-    poster: false,
   },
   bridge: {
     controls: ['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed'],
@@ -75,15 +70,10 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   'subspace-transition': {
     controls: ['K', 'd', 'rValues', 'nValues', 'noise', 'trials', 'seed'],
     loadView: async () => (await import('./subspace-transition.ts')).subspaceTransitionView,
-    // The view draws the precomputed fine map the moment it loads, before any run; a poster of the
-    // coarse default run would hide it until that run finished.
-    poster: false,
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,
-    // The build's poster run has no MNIST source (posters.ts runs core without data sources).
-    poster: false,
   },
 };
 

@@ -155,6 +155,7 @@ export function sphereView(context: ViewContext): WidgetView {
       if (run === undefined) return;
       tag(svg, { frame: frameIndex, walkers: run.walkers, training: run.n, memorized: run.memorized.reduce((a, b) => a + b, 0) });
     },
+     staticData: context.staticData,
   });
   const globePanel = el('figure', 'ch5-panel sp5-globe-panel');
   globePanel.append(el('figcaption', 'ch5-panel-title', msg('sph.panel.globe')), globe.element);

@@ -2,8 +2,10 @@ import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../i18n/messages.ts';
-import { PLOT_STYLE, chartWidth, el, inkOf, legend, numbersField, placeholderFigure, svgEl } from './ch4-common.ts';
+import { PLOT_STYLE, chartWidth, el, legend, numbersField, placeholderFigure, svgEl } from './ch4-common.ts';
 import { formatPercent, formatValue } from './format.ts';
+import { inkImage, inkPng } from './pixel-images.ts';
+import { pngDataUrl } from './png.ts';
 import { float32Field, float64Field, numberField } from './result-fields.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
@@ -54,35 +56,13 @@ function read(result: ResultRecord): Edit {
   };
 }
 
-/**
- * One image as a PNG data URL, for an SVG <image>: the strip then stays a single vector figure
- * (exported and printed as such) while each digit keeps its exact 28 × 28 pixels.
- */
-function imageUrl(w: number, h: number, paint: (k: number) => [number, number, number, number]): string {
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = typeof canvas.getContext === 'function' ? canvas.getContext('2d') : null;
-  if (ctx === null) return '';
-  const image = ctx.createImageData(w, h);
-  for (let k = 0; k < w * h; k++) {
-    const [r, g, b, a] = paint(k);
-    image.data[4 * k] = r;
-    image.data[4 * k + 1] = g;
-    image.data[4 * k + 2] = b;
-    image.data[4 * k + 3] = a;
-  }
-  ctx.putImageData(image, 0, 0);
-  return canvas.toDataURL('image/png');
-}
-
 function strengthLabel(s: number): string {
   if (s === 0) return 's = 0';
   return `${s > 0 ? '+' : '−'}${formatValue(Math.abs(s), 2)}`;
 }
 
 /** The strip: the edited digits from −s to +s (the base digit framed), then the direction itself. */
-function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVGSVGElement {
+function stripFigure(e: Edit, width: number): SVGSVGElement {
   const frames = e.strengths.length;
   const tiles = frames + 1;
   const columns = width < 440 ? Math.ceil(tiles / 2) : tiles;
@@ -107,8 +87,9 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
   for (let f = 0; f < frames; f++) {
     const { x, y } = place(f);
     const s = e.strengths[f] ?? 0;
-    const href = imageUrl(e.width, e.height, (k) => [ink[0], ink[1], ink[2], Math.round(255 * Math.min(1, Math.max(0, e.strip[f * dim + k] ?? 0)))]);
     const isBase = s === 0;
+    const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'se-frame' });
+    digit.querySelector('image')?.setAttribute('data-strength', String(s));
     svg.append(
       svgEl('rect', {
         x: x - 1,
@@ -121,17 +102,7 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
         'stroke-width': isBase ? 2 : 1,
         class: isBase ? 'se-frame-border se-base' : 'se-frame-border',
       }),
-      svgEl('image', {
-        href,
-        x,
-        y,
-        width: cell,
-        height: cell,
-        preserveAspectRatio: 'none',
-        style: 'image-rendering: pixelated',
-        class: 'se-frame',
-        'data-strength': String(s),
-      }),
+      digit,
     );
     const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'se-frame-label' });
     label.textContent = isBase ? msg('se.strip.base') : strengthLabel(s);
@@ -142,11 +113,13 @@ function stripFigure(e: Edit, width: number, ink: [number, number, number]): SVG
   let peak = 1e-12;
   for (let k = 0; k < dim; k++) peak = Math.max(peak, Math.abs(e.directions[j * dim + k] ?? 0));
   const { x, y } = place(frames);
-  const href = imageUrl(e.width, e.height, (k) => {
+  const rgba = new Uint8Array(4 * dim);
+  for (let k = 0; k < dim; k++) {
     const v = (e.directions[j * dim + k] ?? 0) / peak;
-    const c = v >= 0 ? PLUS : MINUS;
-    return [c[0], c[1], c[2], Math.round(255 * Math.min(1, Math.abs(v)))];
-  });
+    rgba.set(v >= 0 ? PLUS : MINUS, 4 * k);
+    rgba[4 * k + 3] = Math.round(255 * Math.min(1, Math.abs(v)));
+  }
+  const href = pngDataUrl(e.width, e.height, rgba, 4);
   svg.append(
     svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }),
     svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'se-direction' }),
@@ -316,7 +289,7 @@ export function subspaceEditingView(context: ViewContext): WidgetView {
   function draw(): void {
     const e = edit;
     if (e === undefined) return;
-    stripHost.replaceChildren(stripFigure(e, chartWidth(stripHost, 640, 680, 280), inkOf(stage)));
+    stripHost.replaceChildren(stripFigure(e, chartWidth(stripHost, 560, 680, 280)));
     side.hidden = false;
     varianceHost.replaceChildren(varianceChart(e, chartWidth(varianceHost, 300, 380, 220)));
     normHost.replaceChildren(normChart(e, chartWidth(normHost, 300, 380, 220)));

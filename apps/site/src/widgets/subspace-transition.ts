@@ -5,7 +5,7 @@ import { t as msg } from '../i18n/messages.ts';
 import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from './ch4-common.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { numberField } from './result-fields.ts';
-import { queryOf, readQueryParams, type ParamValues } from './url-state.ts';
+import { queryOf, type ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import './ch4-widgets.css';
 
@@ -121,7 +121,7 @@ function parseStatic(json: unknown): Transition | undefined {
 
 let fineRequest: Promise<Transition | undefined> | undefined;
 
-/** Fetched once per page, and only in a browser: build-time posters have no origin to fetch from. */
+/** Fetched once per page, and only in a browser: build-time posters are handed the file (ViewContext.staticData). */
 function loadFine(): Promise<Transition | undefined> {
   if (typeof globalThis.location === 'undefined' || typeof fetch === 'undefined') return Promise.resolve(undefined);
   fineRequest ??= fetch(new URL(FINE_MAP_URL, globalThis.location.href))
@@ -456,11 +456,7 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
   stage.append(source, mapHost, scaleHost, profiles);
   mapHost.append(placeholderFigure(360, 220, msg('st.placeholder'), 'st-placeholder'));
 
-  // The state this widget starts in: the page's query when it owns the URL, else the defaults.
-  const root = typeof stage.closest === 'function' ? stage.closest<HTMLElement>('[data-widget]') : null;
-  const ownsUrl = root !== null && root.dataset['urlState'] !== 'false';
-  let params: ParamValues =
-    ownsUrl && typeof globalThis.location !== 'undefined' ? readQueryParams(experiment, globalThis.location.search).params : { ...defaultsOf(experiment.params) };
+  let params: ParamValues = context.initial ?? { ...defaultsOf(experiment.params) };
   const isDefault = (p: ParamValues): boolean => queryOf(experiment, p) === '';
 
   let fine: Transition | undefined;
@@ -495,7 +491,7 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
     if (t !== undefined) summary.textContent = summaryText(t, t.source === 'live' ? liveBackend : undefined);
   }
 
-  void loadFine().then((loaded) => {
+  function useFine(loaded: Transition | undefined): void {
     if (loaded === undefined) return;
     // Only a map computed for the default physics (d, K, σ, seed) may stand for the default state.
     const defaults = defaultsOf(experiment.params);
@@ -504,7 +500,11 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
     fine = loaded;
     draw();
     announce();
-  });
+    if (shown !== undefined) context.ready?.();
+  }
+  const preloaded = context.staticData?.(FINE_MAP_URL);
+  if (preloaded !== undefined) useFine(parseStatic(preloaded));
+  else void loadFine().then(useFine);
 
   let drawnWidth = -1;
   const resize = new ResizeObserver(() => {

@@ -1,4 +1,5 @@
 import {
+  FIGURE_QUERY_KEY,
   PARAM_VERSION_KEY,
   RESERVED_QUERY_KEYS,
   decodeParams,
@@ -43,17 +44,48 @@ export function queryOf(schema: Schema, params: ParamValues): string {
   return encodeQuery(asSchema(schema), params);
 }
 
+/*
+ * A chapter page's query holds one figure's state. Plain parameters (`?n=60`) belong to the page's
+ * owner, the figure marked to read and write the URL; a link to any other figure names it
+ * (`?fig=collapse&n=60#collapse`), so old links keep their meaning and every figure gets a link.
+ */
+
+/** The figure id a link names in `fig`, or null for a plain link (the owner's). */
+export function linkedFigure(search: string): string | null {
+  return new URLSearchParams(search).get(FIGURE_QUERY_KEY);
+}
+
+/** The query of a parameter set as a link to the figure `figure` on its chapter page; empty for the defaults. */
+export function figureQueryOf(schema: Schema, params: ParamValues, figure: string): string {
+  const state = new URLSearchParams(queryOf(schema, params));
+  if ([...state.keys()].length === 0) return '';
+  return `?${new URLSearchParams([[FIGURE_QUERY_KEY, figure], ...state]).toString()}`;
+}
+
+/** The page's own options (an embed's), which survive any rewrite of the state. */
+function pageOptions(url: URL): Array<[string, string]> {
+  return [...url.searchParams].filter(([key]) => RESERVED_QUERY_KEYS.includes(key) && key !== PARAM_VERSION_KEY && key !== FIGURE_QUERY_KEY);
+}
+
 /**
  * Replace the page's parameters in its query (keeping its path, hash and the page's own options,
- * such as an embed's) without adding a history entry.
+ * such as an embed's) without adding a history entry: as the owner's plain parameters, or as a
+ * link to `figure`.
  */
-export function writeQueryParams(schema: Schema, params: ParamValues): void {
+export function writeQueryParams(schema: Schema, params: ParamValues, figure?: string): void {
   const url = new URL(window.location.href);
-  const own = new URLSearchParams();
-  for (const [key, value] of url.searchParams) if (RESERVED_QUERY_KEYS.includes(key) && key !== PARAM_VERSION_KEY) own.append(key, value);
-  const state = new URLSearchParams(queryOf(schema, params));
-  for (const [key, value] of own) state.append(key, value);
-  const text = state.toString();
+  const query = figure === undefined ? queryOf(schema, params) : figureQueryOf(schema, params, figure);
+  replaceQuery(url, [...new URLSearchParams(query), ...pageOptions(url)]);
+}
+
+/** Drop a link's state (a link to a figure the page lacks), keeping the page's own options. */
+export function clearQueryParams(): void {
+  const url = new URL(window.location.href);
+  replaceQuery(url, pageOptions(url));
+}
+
+function replaceQuery(url: URL, entries: Array<[string, string]>): void {
+  const text = new URLSearchParams(entries).toString();
   const next = `${url.pathname}${text === '' ? '' : `?${text}`}${url.hash}`;
   if (next !== `${url.pathname}${url.search}${url.hash}`) history.replaceState(history.state, '', next);
 }

@@ -9,6 +9,19 @@ export interface ViewContext {
   readout: HTMLElement;
   /** The polite live region: one sentence per finished run, not per animation frame. */
   summary: HTMLElement;
+  /**
+   * A static data file of the site (a path such as /data/x.json), already parsed, or undefined.
+   * Given only where a view cannot fetch: build-time posters read the files the build wrote, so a
+   * poster shows what the page shows first. In the browser views fetch.
+   */
+  staticData?(path: string): unknown;
+  /** The state the widget starts in (its link's, or the defaults), for a view that draws before its first run. */
+  initial?: ParamValues;
+  /**
+   * Say that the stage shows the starting state already (drawn from precomputed data before any
+   * run), so the build-time poster standing in for it can go.
+   */
+  ready?(): void;
 }
 
 /*
