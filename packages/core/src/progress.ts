@@ -7,5 +7,6 @@ export type ProgressReport = (fraction: number) => void;
 
 /** The part [from, to] of a report: a sub-stage's own 0 → 1 mapped onto its share of the whole. */
 export function progressPart(report: ProgressReport | undefined, from: number, to: number): ProgressReport | undefined {
-  return report && ((f) => report(from + (to - from) * f));
+  // clamped: rounding must never carry a part past its end, where the next part starts
+  return report && ((f) => report(Math.min(to, from + (to - from) * f)));
 }

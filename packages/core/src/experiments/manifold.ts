@@ -143,16 +143,16 @@ export const manifold = defineExperiment({
     const w1Denoised = new Float64Array(epsilon.length);
     const w1Forward = new Float64Array(epsilon.length);
     for (let e = 0; e < epsilon.length; e++) {
-      const fraction = 0.7 + (0.28 * e) / epsilon.length;
-      const step = 0.28 / epsilon.length / 3;
-      // each transport checkpoints itself only after 50 ms of work: short ones add up between them
-      const tickAt = (k: number) => (): Promise<void> => ctx.checkpoint(fraction + k * step);
+      // three transports per ε; each checkpoints itself only after 50 ms of work, so short ones
+      // add up between them: a checkpoint after each, at a fraction from one formula (no rounding step back)
+      const at = (k: number): number => 0.7 + (0.28 * (3 * e + k)) / (3 * epsilon.length);
+      const tickAt = (k: number) => (): Promise<void> => ctx.checkpoint(at(k));
       w1[e] = await w1Exact(snapshots[e], m, training, n, D, tickAt(0));
-      await ctx.checkpoint(fraction + step);
+      await ctx.checkpoint(at(1));
       w1Denoised[e] = await w1Exact(denoisedFull[e], m, training, n, D, tickAt(1));
-      await ctx.checkpoint(fraction + 2 * step);
+      await ctx.checkpoint(at(2));
       w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickAt(2));
-      await ctx.checkpoint(fraction + 3 * step);
+      await ctx.checkpoint(at(3));
     }
     const last = denoisedFull[0];
     const test = nearestTwo(last, m, training, n, D);
