@@ -1,6 +1,7 @@
 import { parseHTML } from 'linkedom';
 import { directContext, referenceKernels, runExperiment } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
+import { currentLocale } from './i18n/messages.ts';
 import { widgetEntry } from './widgets/registry.ts';
 
 /*
@@ -82,7 +83,8 @@ class InertObserver {
 
 /** Run `draw` with server-DOM globals in place, restoring the real ones afterwards (synchronously: nothing else interleaves). */
 function withDom<T>(draw: (document: Document) => T): T {
-  const dom = parseHTML('<!doctype html><html lang="en"><body></body></html>');
+  // Views take their words from the catalog in the document's locale: the page's, the one this build renders in.
+  const dom = parseHTML(`<!doctype html><html lang="${currentLocale()}"><body></body></html>`);
   const win = dom as unknown as Record<string, unknown>;
   // Reduced motion: a view with a timeline jumps to its last frame, the figure a reader ends on.
   win['matchMedia'] = (query: string) => ({ matches: query.includes('reduce'), media: query, addEventListener() {}, removeEventListener() {} });
