@@ -23,8 +23,6 @@ const OUT_OF_SCOPE = new Set([
   'diagnostics.ts',
   // Build-time poster rendering: its strings are build-log lines.
   'posters.ts',
-  // The table of contents: chapter titles and teasers are content, like the chapters themselves.
-  'chapters.ts',
 ]);
 
 /** Literal strings that are not UI text although they read like it, each with its reason. */
@@ -50,6 +48,8 @@ const rel = (path: string): string => relative(SRC, path).split(sep).join('/');
 
 /** The registered widgets, read from the registry's source (importing it would pull every view into this test's type check). */
 const widgetNames = [...readFileSync(join(SRC, 'widgets/registry.ts'), 'utf8').matchAll(/^ {2}'?([\w-]+)'?: \{$/gm)].map((m) => m[1] ?? '');
+/** The chapters' slugs, read from the table of contents in the same way. */
+const chapterSlugs = [...readFileSync(join(SRC, 'chapters.ts'), 'utf8').matchAll(/^ {2}chapter\(\d+, '([\w-]+)'/gm)].map((m) => m[1] ?? '');
 
 const english = JSON.parse(readFileSync(join(I18N, 'en.json'), 'utf8')) as Record<string, string>;
 const codeFiles = filesUnder(SRC, (p) => /\.(ts|astro)$/.test(p) && !p.startsWith(I18N + sep) && !p.includes(`${sep}content${sep}`));
@@ -61,6 +61,7 @@ const sources = new Map(codeFiles.map((path) => [rel(path), readFileSync(path, '
 function isDynamicKey(key: string): boolean {
   const [kind, name = '', ...rest] = key.split('.');
   if (kind === 'caption') return widgetNames.includes(name) && rest.length === 0;
+  if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
   if (kind === 'title') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
     const experiment = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
@@ -99,6 +100,12 @@ describe('the message file', () => {
   it('gives every widget a caption', () => {
     expect(widgetNames.length).toBeGreaterThan(10);
     expect(widgetNames.filter((name) => !Object.hasOwn(english, `caption.${name}`))).toEqual([]);
+  });
+
+  it('gives every chapter a title and a teaser', () => {
+    expect(chapterSlugs.length).toBeGreaterThanOrEqual(5);
+    const missing = chapterSlugs.flatMap((slug) => ['title', 'teaser'].map((part) => `chapter.${slug}.${part}`)).filter((key) => !Object.hasOwn(english, key));
+    expect(missing).toEqual([]);
   });
 
   it('has translations with the same keys and placeholders as English', () => {
