@@ -52,7 +52,11 @@ const widgetNames = [...readFileSync(join(SRC, 'widgets/registry.ts'), 'utf8').m
 const chapterSlugs = [...readFileSync(join(SRC, 'chapters.ts'), 'utf8').matchAll(/^ {2}chapter\(\d+, '([\w-]+)'/gm)].map((m) => m[1] ?? '');
 
 const english = JSON.parse(readFileSync(join(I18N, 'en.json'), 'utf8')) as Record<string, string>;
-const codeFiles = filesUnder(SRC, (p) => /\.(ts|astro)$/.test(p) && !p.startsWith(I18N + sep) && !p.includes(`${sep}content${sep}`));
+// The Astro config too: it gives the markdown pipeline the words it writes into chapters (the notes' heading).
+const codeFiles = [
+  ...filesUnder(SRC, (p) => /\.(ts|astro)$/.test(p) && !p.startsWith(I18N + sep) && !p.includes(`${sep}content${sep}`)),
+  join(SRC, '../astro.config.mjs'),
+];
 const sources = new Map(codeFiles.map((path) => [rel(path), readFileSync(path, 'utf8')]));
 
 // ── Keys ─────────────────────────────────────────────────────────────────────────────────────────
