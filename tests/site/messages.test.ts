@@ -66,7 +66,7 @@ function isDynamicKey(key: string): boolean {
   const [kind, name = '', ...rest] = key.split('.');
   if (kind === 'caption') return widgetNames.includes(name) && rest.length === 0;
   if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
-  if (kind === 'title') return Object.hasOwn(experiments, name) && rest.length === 0;
+  if (kind === 'title' || kind === 'summary') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
     const experiment = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
     const [param = '', suffix, ...more] = rest;

@@ -1,16 +1,18 @@
 import en from './en.json';
 
 /**
- * Every UI string of the site (the machinery's controls, notices and menus, and every widget's
- * captions, legends, axis labels, readouts and summaries) comes from one message file per locale.
+ * Every UI string of the site (the machinery's controls, notices and menus, every widget's
+ * captions, legends, axis labels, readouts and summaries, the pages' header, footer and navigation,
+ * the home, 404 and diagnostics pages, chapter titles and teasers) comes from one message file per locale.
  * English is the reference: a translation is a JSON file with the same keys, registered below, and
  * a chapter text in content/; no code changes. A build renders its pages in the locale ATLAS_LOCALE
  * names, English when unset (`ATLAS_LOCALE=fr npm run build`).
  *
  * Parameter labels, option labels and help texts come from the experiment specs in core (English,
  * shared with the CLI); a locale overrides them with keys `param.<experiment>.<name>`,
- * `param.<experiment>.<name>.<option>` and `param.<experiment>.<name>.help`, and experiment titles
- * with `title.<experiment>`, all optional.
+ * `param.<experiment>.<name>.<option>` and `param.<experiment>.<name>.help`, experiment titles
+ * with `title.<experiment>` and their one-line summaries (an embed's description) with
+ * `summary.<experiment>`, all optional.
  */
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>> & Readonly<Record<string, string>>;
