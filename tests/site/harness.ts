@@ -7,6 +7,9 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
 /** The built site; ATLAS_DIST points the browser tests at another build (e.g. one made with `astro build --outDir`). */
 export const distDir = process.env.ATLAS_DIST ?? join(import.meta.dirname, '../../apps/site/dist');
 
+/** The same site built in the pseudo-locale x-pseudo (`npm run build:pseudo -w @diffusion-atlas/site`); ATLAS_PSEUDO_DIST points elsewhere. */
+export const pseudoDistDir = process.env.ATLAS_PSEUDO_DIST ?? join(import.meta.dirname, '../../apps/site/dist-pseudo');
+
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -32,7 +35,8 @@ export interface StaticServer {
 /** Serves the built site the way a static host would; records every 404. */
 export async function serveDist(dir = distDir): Promise<StaticServer> {
   if (!existsSync(join(dir, 'index.html'))) {
-    throw new Error(`the site is not built (${dir}/index.html missing): run "npm run build" first`);
+    const build = dir === pseudoDistDir ? 'npm run build:pseudo -w @diffusion-atlas/site' : 'npm run build';
+    throw new Error(`the site is not built (${dir}/index.html missing): run "${build}" first`);
   }
   const notFound: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -125,12 +129,13 @@ export function isLocalUrl(url: string): boolean {
  */
 export async function openPage(
   browser: Browser,
-  options: { width?: number; height?: number; reducedMotion?: boolean; colorScheme?: 'light' | 'dark' } = {},
+  options: { width?: number; height?: number; reducedMotion?: boolean; colorScheme?: 'light' | 'dark'; javaScript?: boolean } = {},
 ): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     reducedMotion: options.reducedMotion ? 'reduce' : 'no-preference',
     colorScheme: options.colorScheme ?? 'light',
+    javaScriptEnabled: options.javaScript ?? true,
   });
   const problems: string[] = [];
   await context.route(
