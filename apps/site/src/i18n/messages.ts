@@ -56,6 +56,12 @@ export function currentLocale(): string {
   return Object.hasOwn(catalogs, base) ? base : DEFAULT_LOCALE;
 }
 
+/** The locale for Intl's dates: the page's, English under the pseudo-locale (which Intl rejects). */
+export function intlLocale(): string {
+  const locale = currentLocale();
+  return locale === PSEUDO_LOCALE ? DEFAULT_LOCALE : locale;
+}
+
 function catalog(locale: string): Messages {
   if (locale === PSEUDO_LOCALE) {
     pseudoCatalog ??= Object.fromEntries(Object.entries(en).map(([key, text]) => [key, pseudo(text)])) as Messages;
