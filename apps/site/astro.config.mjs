@@ -4,6 +4,7 @@ import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkCrossRefs } from './src/markdown/cross-refs.ts';
+import { t } from './src/i18n/messages.ts';
 
 export default defineConfig({
   output: 'static',
@@ -12,7 +13,13 @@ export default defineConfig({
     processor: unified({
       remarkPlugins: [remarkMath, remarkCrossRefs],
       rehypePlugins: [rehypeKatex],
-      remarkRehype: { footnoteLabel: 'Notes' },
+      // The heading and back-links of a chapter's notes are the site's words, not the chapter's: from the message file.
+      remarkRehype: {
+        footnoteLabel: t('chapter.notes'),
+        // The second and later links back to one note are told apart as "1-2", "1-3" (the default's numbering).
+        footnoteBackLabel: (reference, rereference) =>
+          t('chapter.notes.back', { number: `${reference + 1}${rereference > 1 ? `-${rereference}` : ''}` }),
+      },
     }),
   },
   vite: {

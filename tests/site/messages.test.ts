@@ -14,19 +14,6 @@ import { experiments } from '@diffusion-atlas/core';
 const SRC = join(import.meta.dirname, '../../apps/site/src');
 const I18N = join(SRC, 'i18n');
 
-/**
- * Sources outside the catalog's remit, each for a stated reason. Chapter prose (content/*.mdx) is
- * translated as a file; the pages listed here are not part of a chapter's reading.
- */
-const OUT_OF_SCOPE = new Set([
-  // The developer's backend report (/diagnostics/), English only.
-  'diagnostics.ts',
-  // Build-time poster rendering: its strings are build-log lines.
-  'posters.ts',
-  // The table of contents: chapter titles and teasers are content, like the chapters themselves.
-  'chapters.ts',
-]);
-
 /** Literal strings that are not UI text although they read like it, each with its reason. */
 const ALLOWED = new Set([
   // The header line of a downloaded CSV: the same bytes as the command line writes (a file format, not UI).
@@ -34,6 +21,14 @@ const ALLOWED = new Set([
   // BibTeX fields of "Cite this chapter": a citation format, written as reference managers expect it.
   '  howpublished = {Diffusion Atlas, chapter \0},',
   '  note         = {Version of \0}',
+  // A command line to copy (the share menu): the CLI's own syntax, the same in every language.
+  'npx diffusion-atlas run \0',
+  // Identifier schemes of a reference (arXiv:2401.01234, doi:10.…), written as the archives write them.
+  'arXiv:',
+  'arXiv:\0',
+  'doi:\0',
+  // <meta name="color-scheme">: CSS keywords, not words.
+  'light dark',
 ]);
 
 function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
@@ -50,9 +45,15 @@ const rel = (path: string): string => relative(SRC, path).split(sep).join('/');
 
 /** The registered widgets, read from the registry's source (importing it would pull every view into this test's type check). */
 const widgetNames = [...readFileSync(join(SRC, 'widgets/registry.ts'), 'utf8').matchAll(/^ {2}'?([\w-]+)'?: \{$/gm)].map((m) => m[1] ?? '');
+/** The chapters' slugs, read from the table of contents in the same way. */
+const chapterSlugs = [...readFileSync(join(SRC, 'chapters.ts'), 'utf8').matchAll(/^ {2}chapter\(\d+, '([\w-]+)'/gm)].map((m) => m[1] ?? '');
 
 const english = JSON.parse(readFileSync(join(I18N, 'en.json'), 'utf8')) as Record<string, string>;
-const codeFiles = filesUnder(SRC, (p) => /\.(ts|astro)$/.test(p) && !p.startsWith(I18N + sep) && !p.includes(`${sep}content${sep}`));
+// The Astro config too: it gives the markdown pipeline the words it writes into chapters (the notes' heading).
+const codeFiles = [
+  ...filesUnder(SRC, (p) => /\.(ts|astro)$/.test(p) && !p.startsWith(I18N + sep) && !p.includes(`${sep}content${sep}`)),
+  join(SRC, '../astro.config.mjs'),
+];
 const sources = new Map(codeFiles.map((path) => [rel(path), readFileSync(path, 'utf8')]));
 
 // ── Keys ─────────────────────────────────────────────────────────────────────────────────────────
@@ -61,7 +62,8 @@ const sources = new Map(codeFiles.map((path) => [rel(path), readFileSync(path, '
 function isDynamicKey(key: string): boolean {
   const [kind, name = '', ...rest] = key.split('.');
   if (kind === 'caption') return widgetNames.includes(name) && rest.length === 0;
-  if (kind === 'title') return Object.hasOwn(experiments, name) && rest.length === 0;
+  if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
+  if (kind === 'title' || kind === 'summary') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
     const experiment = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
     const [param = '', suffix, ...more] = rest;
@@ -99,6 +101,12 @@ describe('the message file', () => {
   it('gives every widget a caption', () => {
     expect(widgetNames.length).toBeGreaterThan(10);
     expect(widgetNames.filter((name) => !Object.hasOwn(english, `caption.${name}`))).toEqual([]);
+  });
+
+  it('gives every chapter a title and a teaser', () => {
+    expect(chapterSlugs.length).toBeGreaterThanOrEqual(5);
+    const missing = chapterSlugs.flatMap((slug) => ['title', 'teaser'].map((part) => `chapter.${slug}.${part}`)).filter((key) => !Object.hasOwn(english, key));
+    expect(missing).toEqual([]);
   });
 
   it('has translations with the same keys and placeholders as English', () => {
@@ -150,6 +158,8 @@ const DEVELOPER_CALLS = new Set(['AtlasError', 'Error', 'TypeError', 'RangeError
 /** Where a lone word is UI text: properties, attributes and helpers that put a string on screen. */
 const TEXT_PROPERTIES = new Set(['textContent', 'innerText', 'title', 'placeholder', 'alt', 'ariaLabel', 'ariaDescription', 'label']);
 const TEXT_ATTRIBUTES = new Set(['aria-label', 'aria-description', 'aria-roledescription', 'aria-valuetext', 'title', 'alt', 'placeholder']);
+/** In a template, also the props of the site's components that end up on screen or in <head> (Base's title and description, RichText's text) and the attributes that show a value. */
+const MARKUP_TEXT_ATTRIBUTES = new Set([...TEXT_ATTRIBUTES, 'description', 'text', 'label', 'content', 'value']);
 /** Helpers and DOM calls that show a string argument, by position ('all', or indexes; −1 is the last). */
 const TEXT_CALLS: ReadonlyMap<string, 'all' | readonly number[]> = new Map<string, 'all' | readonly number[]>([
   ['append', 'all'],
@@ -167,6 +177,7 @@ const TEXT_CALLS: ReadonlyMap<string, 'all' | readonly number[]> = new Map<strin
   ['placeholder', [0]],
   ['placeholderFigure', [2]],
   ['toggleGroup', [0, 4]],
+  ['field', [2]],
 ]);
 
 function calleeName(call: ts.CallExpression | ts.NewExpression): string {
@@ -176,7 +187,7 @@ function calleeName(call: ts.CallExpression | ts.NewExpression): string {
   return '';
 }
 
-/** The expression a literal's value flows into, through conditionals, parentheses, `??`, `+` and templates. */
+/** The expression a literal's value flows into, through conditionals, parentheses, `??`, `+`, the right of `&&` and templates. */
 function valueContext(node: ts.Node): ts.Node {
   let at: ts.Node = node;
   for (;;) {
@@ -185,6 +196,7 @@ function valueContext(node: ts.Node): ts.Node {
       ts.isParenthesizedExpression(parent) ||
       (ts.isConditionalExpression(parent) && parent.condition !== at) ||
       (ts.isBinaryExpression(parent) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.PlusToken].includes(parent.operatorToken.kind)) ||
+      (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && parent.right === at) ||
       ts.isTemplateSpan(parent) ||
       ts.isTemplateExpression(parent) ||
       ts.isAsExpression(parent) ||
@@ -198,9 +210,18 @@ function valueContext(node: ts.Node): ts.Node {
   }
 }
 
-/** True where the literal is code: a module name, a key, a property name, a type, a compared value. */
+/** The template attribute (or component prop) a literal's value is given to, if any: `class="…"`, `title={cond ? '…' : '…'}`. */
+function jsxAttributeOf(node: ts.Node): string | undefined {
+  const at = valueContext(node);
+  const owner = ts.isJsxExpression(at.parent) ? at.parent.parent : at.parent;
+  return ts.isJsxAttribute(owner) ? owner.name.getText() : undefined;
+}
+
+/** True where the literal is code: a module name, a key, a property name, a type, a compared value, a class or href in a template. */
 function isCode(node: ts.Node): boolean {
   const parent = node.parent;
+  const attribute = jsxAttributeOf(node);
+  if (attribute !== undefined) return !MARKUP_TEXT_ATTRIBUTES.has(attribute);
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isLiteralTypeNode(parent) || ts.isExternalModuleReference(parent)) return true;
   if ((ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodDeclaration(parent)) && parent.name === node) return true;
   if (ts.isElementAccessExpression(parent) && parent.argumentExpression === node) return true;
@@ -224,6 +245,8 @@ function isCode(node: ts.Node): boolean {
 function isTextSink(node: ts.Node): boolean {
   const at = valueContext(node);
   const parent = at.parent;
+  // In a template: a text attribute or prop (isCode has already passed over the others), or an expression whose value is rendered.
+  if (jsxAttributeOf(node) !== undefined || ts.isJsxExpression(parent)) return true;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === at) {
     return ts.isPropertyAccessExpression(parent.left) && TEXT_PROPERTIES.has(parent.left.name.text);
   }
@@ -271,18 +294,27 @@ interface Finding {
   text: string;
 }
 
-/** String literals in a TypeScript source that hold English: two or more words anywhere, or one word where the reader sees it. */
-function inlineText(fileName: string, source: string): Finding[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+/**
+ * String literals in a TypeScript source that hold English: two or more words anywhere, or one word
+ * where the reader sees it. In TSX (an Astro template), text between tags counts at one word too.
+ */
+function inlineText(fileName: string, source: string, kind = ts.ScriptKind.TS): Finding[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, kind);
   const found: Finding[] = [];
+  const report = (node: ts.Node, text: string): void => {
+    const { line } = file.getLineAndCharacterOfPosition(node.getStart());
+    found.push({ where: `${fileName}:${line + 1}`, text });
+  };
   const visit = (node: ts.Node): void => {
+    if (ts.isJsxText(node)) {
+      const text = node.text.replace(/\s+/g, ' ').trim();
+      if (wordsIn(text) > 0 && !ALLOWED.has(text)) report(node, text);
+      return;
+    }
     const text = literalText(node);
     if (text !== undefined && !isCode(node) && !ALLOWED.has(text)) {
       const words = wordsIn(text.replace(/\0/g, ' '));
-      if (words >= 2 || (words === 1 && isTextSink(node))) {
-        const { line } = file.getLineAndCharacterOfPosition(node.getStart());
-        found.push({ where: `${fileName}:${line + 1}`, text });
-      }
+      if (words >= 2 || (words === 1 && isTextSink(node))) report(node, text);
     }
     // A template's pieces are judged as one text, above.
     if (!ts.isTemplateExpression(node)) ts.forEachChild(node, visit);
@@ -292,38 +324,52 @@ function inlineText(fileName: string, source: string): Finding[] {
   return found;
 }
 
+const newlinesOf = (text: string): string => text.replace(/[^\n]/g, '');
+
 /**
- * Text of an Astro template outside its `{…}` expressions, scripts and styles: words there, or in a
- * literal UI attribute, are English written into the markup. (Frontmatter is TypeScript, checked above.)
+ * An Astro file's English. Its frontmatter and its <script>s are TypeScript, checked as above; its
+ * template is read as TSX, which it nearly is once scripts, styles, comments and the doctype are
+ * blanked out. So words between tags, in literal text attributes and props, and in strings its
+ * `{…}` expressions render are found however deep the markup sits inside expressions (a list built
+ * with `.map`, a footer behind a condition). A template the parser cannot read is reported, not
+ * skipped. Findings keep the .astro file's line numbers.
  */
 function inlineMarkup(fileName: string, source: string): Finding[] {
-  const parts = source.split(/^---$/m);
-  const frontmatter = parts.length >= 3 ? (parts[1] ?? '') : '';
-  const markup = parts.length >= 3 ? parts.slice(2).join('---') : source;
-  const found = inlineText(fileName, frontmatter);
-  let text = markup
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ');
-  // Expressions nest ({a ? <b>{c}</b> : d}); remove innermost first until none are left.
-  for (let previous = ''; previous !== text; ) {
-    previous = text;
-    text = text.replace(/\{[^{}]*\}/g, ' ');
-  }
-  for (const match of text.matchAll(/\s(aria-label|aria-description|title|alt|placeholder)="([^"]*)"/g)) {
-    if (wordsIn(match[2] ?? '') > 0) found.push({ where: `${fileName} [${match[1]}]`, text: match[2] ?? '' });
-  }
-  for (const match of text.replace(/<[^>]*>/g, '\n').split('\n')) {
-    if (wordsIn(match) > 0) found.push({ where: `${fileName} (markup)`, text: match.trim() });
-  }
-  return found;
+  const fence = /^---\r?\n([\s\S]*?)^---$/m.exec(source);
+  const frontmatter = fence === null || fence.index !== 0 ? '' : `\n${fence[1] ?? ''}`;
+  const templateStart = frontmatter === '' ? 0 : (fence?.[0].length ?? 0);
+  const scripts = [...source.matchAll(/(<script\b[^>]*>)([\s\S]*?)<\/script>/g)].map(
+    (m) => `${newlinesOf(source.slice(0, (m.index ?? 0) + (m[1] ?? '').length))}${m[2] ?? ''}`,
+  );
+  const template = source
+    .slice(templateStart)
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/g, newlinesOf)
+    .replace(/<!--[\s\S]*?-->/g, newlinesOf)
+    .replace(/<!doctype[^>]*>/i, '');
+  const tsx = `${newlinesOf(source.slice(0, templateStart))}<>${template}</>;`;
+  const { diagnostics = [] } = ts.transpileModule(tsx, {
+    fileName: `${fileName}.tsx`,
+    reportDiagnostics: true,
+    compilerOptions: { jsx: ts.JsxEmit.Preserve },
+  });
+  const unreadable = diagnostics.map((d) => ({
+    where: `${fileName}:${d.file === undefined || d.start === undefined ? '?' : d.file.getLineAndCharacterOfPosition(d.start).line + 1}`,
+    text: `template not readable as TSX: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+  }));
+  return [
+    ...inlineText(fileName, frontmatter),
+    ...scripts.flatMap((script) => inlineText(fileName, script)),
+    ...unreadable,
+    ...inlineText(fileName, tsx, ts.ScriptKind.TSX),
+  ];
 }
 
 describe('UI text in the code', () => {
   it('comes from the message file, not from string literals', () => {
+    // Every source: pages, layouts, components, scripts. Chapter prose (content/*.mdx) and the
+    // performance page's body (docs/performance.md) are texts, translated as files, and not read here.
     const found: Finding[] = [];
     for (const [file, text] of sources) {
-      if (OUT_OF_SCOPE.has(file)) continue;
-      if (file.startsWith('pages/')) continue;
       found.push(...(file.endsWith('.astro') ? inlineMarkup(file, text) : inlineText(file, text)));
     }
     expect(found.map((f) => `${f.where}: ${JSON.stringify(f.text)}`)).toEqual([]);
@@ -355,5 +401,32 @@ describe('UI text in the code', () => {
       "import { t as msg } from '../i18n/messages.ts';",
     ];
     expect(code.flatMap((line) => inlineText('view.ts', line))).toEqual([]);
+  });
+
+  it('would catch a page, layout or component that writes English into its template', () => {
+    const templates = [
+      '<p>Read the chapter</p>',
+      // Markup inside expressions: a list built with .map, a footer behind a condition.
+      "{chapters.map((c) => <li><span class=\"badge\">coming</span>{c.number}</li>)}",
+      '{!bare && (<footer><p>Every figure runs in your browser. <a href="/diagnostics/">{t(\'x\')}</a></p></footer>)}',
+      '<Base title="Diagnostics" description={t(\'x\')}><slot /></Base>',
+      '<button aria-label="Close" type="button">×</button>',
+      '<meta name="description" content="Interactive chapters" />',
+      "<p class=\"number\">{live ? 'live' : t('x')}</p>",
+      "---\nconst heading = 'Not found';\n---\n<h1>{heading}</h1>",
+      "<p>{t('x')}</p>\n<script>\n  document.title = 'Some English';\n</script>",
+    ];
+    expect(templates.map((source) => inlineMarkup('page.astro', source).length)).toEqual(templates.map(() => 1));
+    // …and leaves markup that is code alone.
+    const markup = [
+      "<li class:list={['chapter', status]} data-chapter={slug} data-chapter-status={status}>{t('x')}</li>",
+      '<div class="widget wide" data-copy-from="[data-share-permalink]" hidden></div>',
+      "<p>{t('a')} <a href=\"/performance/\">{t('b')}</a> ·{' '}→</p>",
+      '<img src="/favicon.svg" alt="" width="24" height="24" />',
+      "{status === 'coming' ? <span class=\"badge\" /> : null}",
+      "<!doctype html>\n<!-- A comment says why, in English. -->\n<html lang={locale}><style>.a { color: red; }</style></html>",
+      "---\nimport Base from '../layouts/Base.astro';\nif (x === undefined) throw new Error(`no chapter “${slug}”`);\n---\n<Base title={t('x')} description={t('y')} />",
+    ];
+    expect(markup.flatMap((source) => inlineMarkup('page.astro', source))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { createBrowserClient } from '@diffusion-atlas/worker/client';
+import { t } from './i18n/messages.ts';
 import { atlasClient } from './widgets/client.ts';
 import { asAtlasError } from './widgets/errors.ts';
 import { formatValue } from './widgets/format.ts';
@@ -18,17 +19,18 @@ export async function showBackendReport(root: HTMLElement): Promise<void> {
     root.dataset['backend'] = report.backend;
     field(root, 'backend', report.backend);
     if (report.fallbackReason !== undefined) root.dataset['fallbackReason'] = report.fallbackReason;
-    field(root, 'fallbackReason', report.fallbackReason ?? 'none: the preferred backend is in use');
+    // The worker's reason is its own report (backend names, engine messages), shown as it gave it.
+    field(root, 'fallbackReason', report.fallbackReason ?? t('diagnostics.fallbackReason.none'));
     if (report.checkMaxError !== undefined) {
       root.dataset['checkMaxError'] = String(report.checkMaxError);
-      field(root, 'checkMaxError', `${formatValue(report.checkMaxError)} (relative)`);
+      field(root, 'checkMaxError', t('diagnostics.checkMaxError.value', { value: formatValue(report.checkMaxError) }));
     } else {
-      field(root, 'checkMaxError', 'not checked (the reference itself is in use)');
+      field(root, 'checkMaxError', t('diagnostics.checkMaxError.none'));
     }
     root.dataset['state'] = 'ready';
   } catch (error) {
     root.dataset['state'] = 'error';
-    field(root, 'backend', `the worker did not answer: ${asAtlasError(error).message}`);
+    field(root, 'backend', t('diagnostics.backend.error', { message: asAtlasError(error).message }));
   }
 }
 
@@ -64,7 +66,7 @@ export async function compareBackends(root: HTMLElement): Promise<void> {
     root.dataset['state'] = 'ready';
   } catch (error) {
     root.dataset['state'] = 'error';
-    field(root, 'maxDifference', `failed: ${asAtlasError(error).message}`);
+    field(root, 'maxDifference', t('diagnostics.compare.failed', { message: asAtlasError(error).message }));
   } finally {
     gpu.terminate();
     cpu.terminate();

@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
-import { directContext, referenceKernels, runExperiment } from '@diffusion-atlas/core';
+import { directContext, runExperiment, type Kernels } from '@diffusion-atlas/core';
+import { createWasmKernels } from '@diffusion-atlas/worker';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/png.ts';
+import { currentLocale } from './i18n/messages.ts';
 import { widgetEntry } from './widgets/registry.ts';
 
 /*
  * Build-time posters: each widget's default figure, computed once per build by the same in-process
- * path as the CLI (core's runExperiment on the reference kernels, with the CLI's data sources for
- * MNIST and the earthquakes) and drawn by the widget's own view in a small server-side DOM. The
+ * path as the CLI (core's runExperiment on the wasm-simd kernel the browser runs, with the CLI's
+ * data sources for MNIST and the earthquakes) and drawn by the widget's own view in a small server-side DOM. The
  * SVG is inlined in the page, so before the live figure starts, and without JavaScript at all,
  * the reader sees the real figure, in the page's theme colours (views colour with CSS variables).
  *
@@ -125,7 +127,8 @@ class InertObserver {
 
 /** Run `draw` with server-DOM globals in place, restoring the real ones afterwards (synchronously: nothing else interleaves). */
 function withDom<T>(draw: (document: Document) => T): T {
-  const dom = parseHTML('<!doctype html><html lang="en"><body></body></html>');
+  // Views take their words from the catalog in the document's locale: the page's, the one this build renders in.
+  const dom = parseHTML(`<!doctype html><html lang="${currentLocale()}"><body></body></html>`);
   const win = dom as unknown as Record<string, unknown>;
   // Reduced motion: a view with a timeline jumps to its last frame, the figure a reader ends on.
   win['matchMedia'] = (query: string) => ({ matches: query.includes('reduce'), media: query, addEventListener() {}, removeEventListener() {} });
@@ -165,15 +168,22 @@ function withDom<T>(draw: (document: Document) => T): T {
   }
 }
 
+/**
+ * The browser's CPU path, single-threaded as in a page without cross-origin isolation: the poster
+ * is the live figure's computation, and five to ten times faster than the reference loops.
+ */
+let kernels: Kernels | undefined;
+
 async function render(experiment: string): Promise<Poster | null> {
   const entry = widgetEntry(experiment);
   if (entry === undefined || entry.poster === false) return null;
   const started = Date.now();
-  const context = directContext(referenceKernels, { signal: AbortSignal.timeout(POSTER_BUDGET_MS), data });
+  kernels ??= createWasmKernels();
+  const context = directContext(kernels, { signal: AbortSignal.timeout(POSTER_BUDGET_MS), data });
   const { params, result } = await runExperiment(experiment, {}, context);
   const seconds = (Date.now() - started) / 1000;
   if (seconds > 2) console.warn(`[posters] ${experiment}: the default run took ${seconds.toFixed(1)} s at build time`);
-  const output: RunOutput = { experiment, params, backend: 'reference', elapsedMs: Date.now() - started, result };
+  const output: RunOutput = { experiment, params, backend: kernels.backend, elapsedMs: Date.now() - started, result };
   const factory = await entry.loadView();
   const svg = withDom((document) => {
     const host = document.createElement('div');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { intlLocale } from './i18n/messages.ts';
 
 /**
  * The date a chapter's text last changed, at build time: its last commit, or the file's own
@@ -17,6 +18,7 @@ export function lastChanged(filePath: string): string {
   return statSync(file).mtime.toISOString().slice(0, 10);
 }
 
-export function formatDate(iso: string, locale = 'en'): string {
+/** A date as the page's language writes it ("3 June 2025", "June 3, 2025"). */
+export function formatDate(iso: string, locale = intlLocale()): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 }

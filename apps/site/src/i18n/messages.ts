@@ -1,15 +1,18 @@
 import en from './en.json';
 
 /**
- * Every UI string of the site (the machinery's controls, notices and menus, and every widget's
- * captions, legends, axis labels, readouts and summaries) comes from one message file per locale.
+ * Every UI string of the site (the machinery's controls, notices and menus, every widget's
+ * captions, legends, axis labels, readouts and summaries, the pages' header, footer and navigation,
+ * the home, 404 and diagnostics pages, chapter titles and teasers) comes from one message file per locale.
  * English is the reference: a translation is a JSON file with the same keys, registered below, and
- * a chapter text in content/; no code changes.
+ * a chapter text in content/; no code changes. A build renders its pages in the locale ATLAS_LOCALE
+ * names, English when unset (`ATLAS_LOCALE=fr npm run build`).
  *
  * Parameter labels, option labels and help texts come from the experiment specs in core (English,
  * shared with the CLI); a locale overrides them with keys `param.<experiment>.<name>`,
- * `param.<experiment>.<name>.<option>` and `param.<experiment>.<name>.help`, and experiment titles
- * with `title.<experiment>`, all optional.
+ * `param.<experiment>.<name>.<option>` and `param.<experiment>.<name>.help`, experiment titles
+ * with `title.<experiment>` and their one-line summaries (an embed's description) with
+ * `summary.<experiment>`, all optional.
  */
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>> & Readonly<Record<string, string>>;
@@ -31,13 +34,32 @@ function pseudo(text: string): string {
   return `⟦${text}⟧`;
 }
 
-/** The page's locale: `<html lang>` in the browser, English at build time unless a page says otherwise. */
+/**
+ * The locale a build renders its pages in: ATLAS_LOCALE when set (a registered locale, or x-pseudo
+ * for a build that shows what bypasses the catalog), else English. A name with no catalog fails the
+ * build rather than quietly building English.
+ */
+function buildLocale(): string {
+  // Only reached where there is no page (the build, or a worker); a browser has no `process`.
+  const requested = typeof process === 'undefined' ? undefined : process.env['ATLAS_LOCALE'];
+  if (requested === undefined || requested === '') return DEFAULT_LOCALE;
+  if (requested === PSEUDO_LOCALE || Object.hasOwn(catalogs, requested)) return requested;
+  throw new Error(`ATLAS_LOCALE=${requested}: no message file is registered for this locale in src/i18n/messages.ts`);
+}
+
+/** The page's locale: `<html lang>` in the browser; at build time, the locale the build renders in (ATLAS_LOCALE, English by default). */
 export function currentLocale(): string {
-  if (typeof document === 'undefined') return DEFAULT_LOCALE;
+  if (typeof document === 'undefined') return buildLocale();
   const lang = document.documentElement.lang.toLowerCase();
   if (lang === PSEUDO_LOCALE || Object.hasOwn(catalogs, lang)) return lang;
   const base = lang.split('-')[0] ?? '';
   return Object.hasOwn(catalogs, base) ? base : DEFAULT_LOCALE;
+}
+
+/** The locale for Intl's dates: the page's, English under the pseudo-locale (which Intl rejects). */
+export function intlLocale(): string {
+  const locale = currentLocale();
+  return locale === PSEUDO_LOCALE ? DEFAULT_LOCALE : locale;
 }
 
 function catalog(locale: string): Messages {
