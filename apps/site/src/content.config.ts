@@ -2,9 +2,12 @@ import { defineCollection } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 
-/** Chapter texts; their number, title and teaser live in src/chapters.ts, keyed by file name. */
+/**
+ * Chapter texts; their number, title and teaser live in src/chapters.ts, keyed by file name.
+ * Translations sit in a folder per locale (content/chapters/fr/<slug>.mdx): see chapter-texts.ts.
+ */
 const chapterTexts = defineCollection({
-  loader: glob({ pattern: '*.mdx', base: './src/content/chapters' }),
+  loader: glob({ pattern: '**/*.mdx', base: './src/content/chapters' }),
   schema: z.object({
     /** One-sentence description for the page's meta tag. */
     description: z.string(),

@@ -5,7 +5,8 @@ import en from './en.json';
  * captions, legends, axis labels, readouts and summaries, the pages' header, footer and navigation,
  * the home, 404 and diagnostics pages, chapter titles and teasers) comes from one message file per locale.
  * English is the reference: a translation is a JSON file with the same keys, registered below, and
- * a chapter text in content/; no code changes. A build renders its pages in the locale ATLAS_LOCALE
+ * chapter texts in content/chapters/<locale>/ (chapter-texts.ts), the performance page in
+ * docs/<locale>/; no other code changes. A build renders its pages in the locale ATLAS_LOCALE
  * names, English when unset (`ATLAS_LOCALE=fr npm run build`).
  *
  * Parameter labels, option labels and help texts come from the experiment specs in core (English,
