@@ -4,9 +4,9 @@ import en from './en.json';
  * Every UI string of the site (the machinery's controls, notices and menus, every widget's
  * captions, legends, axis labels, readouts and summaries, the pages' header, footer and navigation,
  * the home, 404 and diagnostics pages, chapter titles and teasers) comes from one message file per locale.
- * English is the reference: a translation is a JSON file with the same keys, registered below, and
- * chapter texts in content/chapters/<locale>/ (chapter-texts.ts), the performance page in
- * docs/<locale>/; no other code changes. A build renders its pages in the locale ATLAS_LOCALE
+ * English is the reference: a translation is a JSON file with the same keys beside en.json, chapter
+ * texts in content/chapters/<locale>/ (chapter-texts.ts) and the performance page in
+ * docs/<locale>/; no code changes. A build renders its pages in the locale ATLAS_LOCALE
  * names, English when unset (`ATLAS_LOCALE=fr npm run build`).
  *
  * Parameter labels, option labels and help texts come from the experiment specs in core (English,
@@ -18,7 +18,14 @@ import en from './en.json';
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>> & Readonly<Record<string, string>>;
 
-const catalogs: Readonly<Record<string, Messages>> = { en };
+/**
+ * Every message file beside en.json is a locale, named by its file (fr.json → fr): a translation
+ * registers itself by being there.
+ */
+const files = import.meta.glob<Messages>('./*.json', { eager: true, import: 'default' });
+const catalogs: Readonly<Record<string, Messages>> = Object.fromEntries(
+  Object.entries(files).map(([path, messages]) => [path.replace(/^\.\/|\.json$/g, ''), messages]),
+);
 
 export const DEFAULT_LOCALE = 'en';
 
@@ -45,7 +52,7 @@ function buildLocale(): string {
   const requested = typeof process === 'undefined' ? undefined : process.env['ATLAS_LOCALE'];
   if (requested === undefined || requested === '') return DEFAULT_LOCALE;
   if (requested === PSEUDO_LOCALE || Object.hasOwn(catalogs, requested)) return requested;
-  throw new Error(`ATLAS_LOCALE=${requested}: no message file is registered for this locale in src/i18n/messages.ts`);
+  throw new Error(`ATLAS_LOCALE=${requested}: there is no message file src/i18n/${requested}.json`);
 }
 
 /** The page's locale: `<html lang>` in the browser; at build time, the locale the build renders in (ATLAS_LOCALE, English by default). */
