@@ -116,7 +116,8 @@ export const speciation = defineExperiment({
       p.method === 'reduced' ? reducedSimulator(p.d, p.mu, p.sigma, p.seed) : fullSimulator(p.d, p.mu, p.sigma, p.seed);
 
     // Λ first: it is cheap next to the dynamics and lets a cancelled run stop early.
-    const lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed);
+    // the number of power iterations is not known in advance: progress approaches 0.02 as they go
+    const lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress((0.02 * it) / (it + 10)));
     await ctx.checkpoint(0.02);
 
     // Progress in units of one step of all rows; a checkpoint after every step, since a full-d step
@@ -466,12 +467,13 @@ export function twoClassSampleTopEigenvalue(
   samples: number,
   seed: number,
   form: 'auto' | 'explicit' | 'gram' = 'auto',
+  onIteration?: (iteration: number) => void,
 ): { value: number; method: 'explicit' | 'gram' } {
   const useGram = form === 'gram' || (form === 'auto' && samples * d > EXPLICIT_SAMPLE_LIMIT);
   const rng = new Rng(seed).stream(Streams.data);
   if (!useGram) {
     const { x } = sampleMixture(twoClassMixture(d, mu, sigma), samples, rng);
-    return { value: topCovarianceEigenvalue(x, samples, d).value, method: 'explicit' };
+    return { value: topCovarianceEigenvalue(x, samples, d, { onIteration }).value, method: 'explicit' };
   }
   if (d - 1 < samples) throw new AtlasError('internal', `the Gram form needs d − 1 ≥ samples (d = ${d}, samples = ${samples})`);
   const P = samples;
@@ -507,5 +509,5 @@ export function twoClassSampleTopEigenvalue(
     mo /= P;
     for (let i = 0; i < P; i++) out[i] = (out[i] - mo) / (P - 1);
   };
-  return { value: powerIteration(apply, P).value, method: 'gram' };
+  return { value: powerIteration(apply, P, { onIteration }).value, method: 'gram' };
 }

@@ -54,6 +54,7 @@ export const subspaceEditing = defineExperiment({
       tolerance: 1e-4,
       // ~10 iterations at MNIST's spectrum; progress is shown as if 20.
       onIteration: (it) => ctx.checkpoint(0.1 + 0.7 * Math.min(1, it / 20)),
+      onProgress: (done) => ctx.progress(0.1 + 0.7 * Math.min(1, done / 20)),
     });
     await ctx.checkpoint(0.8);
 

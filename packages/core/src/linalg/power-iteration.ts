@@ -18,6 +18,8 @@ export interface PowerIterationOptions {
   maxIterations?: number;
   /** Starting vector; by default a fixed pseudo-random one, so the result is a pure function of A. */
   start?: Float64Array;
+  /** Called after every product A v with the iterations done: progress for a long run. */
+  onIteration?: (iteration: number) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export function powerIteration(apply: SymmetricOperator, dim: number, options: P
   let value = 0;
   for (let it = 1; it <= maxIterations; it++) {
     apply(v, w);
+    options.onIteration?.(it);
     value = dot(v, w);
     let r2 = 0;
     for (let i = 0; i < dim; i++) {

@@ -121,7 +121,15 @@ export interface SubspaceIterationOptions {
   maxIterations?: number;
   /** Awaited after every iteration (~4·count·dim·(k + 8) flops): progress and cancellation. */
   onIteration?: (iteration: number) => Promise<void> | void;
+  /**
+   * Called within an iteration with the iterations done so far, fractional (2.5: halfway through
+   * the third): an iteration on thousands of images is long enough to need progress of its own.
+   */
+  onProgress?: (iterations: number) => void;
 }
+
+/** Rows between two progress reports inside an iteration's passes over the data. */
+const PROGRESS_ROWS = 256;
 
 /** Extra block columns: convergence of direction j goes as (λ_{k+extra+1}/λ_j)^iterations. */
 const OVERSAMPLE = 8;
@@ -168,6 +176,7 @@ export async function topPrincipalDirections(
       qm[j] = s;
     }
     for (let i = 0; i < count; i++) {
+      if (i % PROGRESS_ROWS === 0) options.onProgress?.(it - 1 + (0.5 * i) / count);
       const xi = i * dim;
       for (let j = 0; j < p; j++) {
         const qj = j * dim;
@@ -179,6 +188,7 @@ export async function topPrincipalDirections(
     w.fill(0);
     zsum.fill(0);
     for (let i = 0; i < count; i++) {
+      if (i % PROGRESS_ROWS === 0) options.onProgress?.(it - 0.5 + (0.5 * i) / count);
       const xi = i * dim;
       for (let j = 0; j < p; j++) {
         const c = z[i * p + j];
