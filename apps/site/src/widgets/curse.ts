@@ -87,7 +87,10 @@ function sameState(a: Record<string, unknown>, b: Record<string, unknown>): bool
 async function loadStaticSweep(): Promise<Sweep> {
   const response = await fetch(new URL(STATIC_SWEEP_PATH, window.location.href));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const file: unknown = await response.json();
+  return staticSweepOf(await response.json());
+}
+
+function staticSweepOf(file: unknown): Sweep {
   if (!isRecord(file) || !isRecord(file['params']) || !isRecord(file['result'])) throw new Error('unexpected format');
   // JSON carries the same fields as a run, with plain arrays; the field readers accept both.
   return sweepOf(file['params'], file['result'] as ResultRecord, 'static');
@@ -186,9 +189,12 @@ export function curseView(context: ViewContext): WidgetView {
   let live: Sweep | undefined;
   let staticSweep: Sweep | undefined;
   let backend = '';
-  // Build-time posters draw in a server DOM with no page address and nothing to fetch.
+  // Build-time posters draw in a server DOM with no page address and nothing to fetch: the build
+  // hands them the file instead.
+  const handed = context.staticData?.(STATIC_SWEEP_PATH);
   const canFetch = typeof fetch === 'function' && typeof (globalThis as { location?: unknown }).location !== 'undefined';
-  if (canFetch) {
+  if (handed !== undefined) staticSweep = staticSweepOf(handed);
+  else if (canFetch) {
     loadStaticSweep()
       .then((sweep) => {
         staticSweep = sweep;

@@ -333,6 +333,8 @@ export function widthThresholdView(context: ViewContext): WidgetView {
     show(output: RunOutput, _params: ParamValues) {
       result = readResult(output.result);
       stage.classList.remove('is-stale');
+      // a build-time poster is handed the file (there is nothing to fetch from): drawn at once
+      fineGrid ??= parseFine(context.staticData?.(FINE_GRID_URL));
       draw();
       setRichText(summary, summaryText(result, output.backend));
       void loadFine().then((loaded) => {
