@@ -72,8 +72,9 @@ async function linkedState(page: Page | Frame, experiment: AnyExperiment): Promi
 }
 
 async function mounted(page: Page | Frame): Promise<void> {
-  await page.waitForSelector('[data-widget][data-mounted] [data-controls-form]', { state: 'attached' });
-  await page.waitForFunction(() => document.querySelector('[data-chapter-link]')?.getAttribute('href')?.includes('#') === true);
+  // data-ready: the controller has read the state and written the links (the server's markup
+  // already holds the form and a chapter link without state, so waiting on those raced the script).
+  await page.waitForSelector('[data-widget][data-ready] [data-controls-form]', { state: 'attached' });
 }
 
 /** A second server on another port: a host page that frames the embed and records its messages. */

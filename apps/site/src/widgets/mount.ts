@@ -232,6 +232,9 @@ class WidgetController {
       if (event instanceof CustomEvent) this.load((event.detail as LoadStateDetail).query);
     });
     document.addEventListener('atlas:theme', () => this.view.restyle());
+    // The server-rendered markup already has the form and an idle status: this says the widget has
+    // taken its state and written its links (tests wait on it; data-mounted is set before that).
+    root.dataset['ready'] = '';
   }
 
   /** Run now, or once the figure nears the viewport (and say so meanwhile). */
