@@ -2,6 +2,9 @@ import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atla
 import { formatValue } from './format.ts';
 import './ch2-widgets.css';
 import { richNodes } from './rich-text.ts';
+import { el, widthOf } from './dom.ts';
+
+export { el, widthOf };
 
 /*
  * Small pieces shared by chapter 2's four views: reading nested and nullable result fields,
@@ -47,20 +50,6 @@ export function column(result: ResultRecord, key: string): Float64Array {
 export function textField(result: ResultRecord, key: string, fallback = ''): string {
   const value = result[key];
   return typeof value === 'string' ? value : fallback;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className !== undefined) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** The width a figure can take in its host; the server DOM of build-time posters has no layout, so it gets `fallback`. */
-export function widthOf(host: HTMLElement, fallback: number, max: number, min = 240): number {
-  const measured = host.clientWidth;
-  const width = typeof measured === 'number' && measured > 0 ? measured : fallback;
-  return Math.max(min, Math.min(max, Math.floor(width)));
 }
 
 const SUPERSCRIPT_DIGITS: Record<string, string> = {

@@ -1,6 +1,9 @@
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
 import { t as msg } from '../i18n/messages.ts';
+import { el, paramNumber } from './dom.ts';
+
+export { el, paramNumber };
 
 /*
  * Shared pieces of chapter 4's three views (low-rank-mixture, subspace-transition,
@@ -57,19 +60,7 @@ export function numbersField(result: ResultRecord, key: string): number[] {
   throw missing(key, 'numeric list');
 }
 
-export function paramNumber(params: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
-  const value = params[key];
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
 // ── DOM ──────────────────────────────────────────────────────────────────────────────────────────
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string | number>> = {}): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG_NS, tag);

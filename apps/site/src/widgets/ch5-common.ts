@@ -2,6 +2,9 @@ import * as Plot from '@observablehq/plot';
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import './ch5-widgets.css';
 import { subscriptSvgText } from './rich-text.ts';
+import { el, paramNumber, widthOf } from './dom.ts';
+
+export { el, paramNumber, widthOf };
 
 /*
  * Small pieces shared by chapter 5's three views (manifold, sphere, bridge): reading nested and
@@ -54,25 +57,6 @@ export function requiredNumber(result: ResultRecord, key: string): number {
 export function textField(result: ResultRecord, key: string, fallback = ''): string {
   const value = result[key];
   return typeof value === 'string' ? value : fallback;
-}
-
-export function paramNumber(params: Readonly<Record<string, unknown>>, key: string, fallback: number): number {
-  const v = params[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className !== undefined) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** The width a figure can take in its host; the server DOM of build-time posters has no layout, so it gets `fallback`. */
-export function widthOf(host: HTMLElement, fallback: number, max: number, min = 240): number {
-  const measured = host.clientWidth;
-  const width = typeof measured === 'number' && measured > 0 ? measured : fallback;
-  return Math.max(min, Math.min(max, Math.floor(width)));
 }
 
 /** A titled panel: a heading, a host for the figure, and an optional note under it. */
