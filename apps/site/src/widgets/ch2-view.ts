@@ -1,56 +1,16 @@
-import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
 import './ch2-widgets.css';
 import { richNodes } from './rich-text.ts';
 import { el, widthOf } from './dom.ts';
+import { column, nullableNumber, numbers, recordField, requiredNumber, textField } from './result-fields.ts';
 
 export { el, widthOf };
+export { column, nullableNumber, numbers, recordField, requiredNumber, textField };
 
 /*
  * Small pieces shared by chapter 2's four views: reading nested and nullable result fields,
  * sizing figures to their host, legends and ticks.
  */
-
-/** A nested record of a result (e.g. `trajectories`, `grid`). */
-export function recordField(result: ResultRecord, key: string): ResultRecord {
-  const value = result[key];
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value)) return value as ResultRecord;
-  throw new AtlasError('internal', `the result has no record field “${key}”`);
-}
-
-/** A number that the experiment reports as null when it does not exist (a crossing never reached). */
-export function nullableNumber(result: ResultRecord, key: string): number | null {
-  const value = result[key];
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  throw new AtlasError('internal', `the result field “${key}” is not a number`);
-}
-
-export function requiredNumber(result: ResultRecord, key: string): number {
-  const value = nullableNumber(result, key);
-  if (value === null) throw new AtlasError('internal', `the result has no numeric field “${key}”`);
-  return value;
-}
-
-/**
- * Any numeric column as Float64: typed arrays from the worker, or plain arrays from static JSON,
- * where the build wrote non-finite values as null (read back as NaN).
- */
-export function numbers(value: ResultValue | undefined, key: string): Float64Array {
-  if (value instanceof Float64Array) return value;
-  if (value instanceof Float32Array || value instanceof Int32Array || value instanceof Uint8Array) return Float64Array.from(value);
-  if (Array.isArray(value)) return Float64Array.from(value as ReadonlyArray<unknown>, (x) => (typeof x === 'number' ? x : Number.NaN));
-  throw new AtlasError('internal', `the result has no numeric column “${key}”`);
-}
-
-export function column(result: ResultRecord, key: string): Float64Array {
-  return numbers(result[key], key);
-}
-
-export function textField(result: ResultRecord, key: string, fallback = ''): string {
-  const value = result[key];
-  return typeof value === 'string' ? value : fallback;
-}
 
 const SUPERSCRIPT_DIGITS: Record<string, string> = {
   '-': '⁻',

@@ -1,10 +1,12 @@
 import * as Plot from '@observablehq/plot';
-import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
+import { AtlasError, type ResultRecord } from '@diffusion-atlas/core';
 import './ch5-widgets.css';
 import { subscriptSvgText } from './rich-text.ts';
 import { el, paramNumber, widthOf } from './dom.ts';
+import { column, nullableNumber, numbers, recordField, requiredNumber, textField } from './result-fields.ts';
 
 export { el, paramNumber, widthOf };
+export { column, nullableNumber, numbers, recordField, requiredNumber, textField };
 
 /*
  * Small pieces shared by chapter 5's three views (manifold, sphere, bridge): reading nested and
@@ -14,49 +16,11 @@ export { el, paramNumber, widthOf };
 /** The common look of the chapter's figures: transparent background, text in the page's colour. */
 export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '11px' } as const;
 
-/** A nested record of a result (e.g. the sphere's `samples`). */
-export function recordField(result: ResultRecord, key: string): ResultRecord {
-  const value = result[key];
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value)) return value as ResultRecord;
-  throw new AtlasError('internal', `the result has no record field “${key}”`);
-}
-
 /** A list of records (e.g. the sphere's kernel profiles). */
 export function recordList(result: ResultRecord, key: string): readonly ResultRecord[] {
   const value = result[key];
   if (Array.isArray(value) && value.every((v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v))) return value as readonly ResultRecord[];
   throw new AtlasError('internal', `the result has no list field “${key}”`);
-}
-
-/** Any numeric column as Float64 (typed arrays from the worker, plain arrays where JSON carried them, null read as NaN). */
-export function numbers(value: ResultValue | undefined, key: string): Float64Array {
-  if (value instanceof Float64Array) return value;
-  if (value instanceof Float32Array || value instanceof Int32Array || value instanceof Uint8Array) return Float64Array.from(value);
-  if (Array.isArray(value)) return Float64Array.from(value as ReadonlyArray<unknown>, (x) => (typeof x === 'number' ? x : Number.NaN));
-  throw new AtlasError('internal', `the result has no numeric column “${key}”`);
-}
-
-export function column(result: ResultRecord, key: string): Float64Array {
-  return numbers(result[key], key);
-}
-
-/** A number the experiment reports as null where it does not apply (the bridge's particle case). */
-export function nullableNumber(result: ResultRecord, key: string): number | null {
-  const value = result[key];
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  throw new AtlasError('internal', `the result field “${key}” is not a number`);
-}
-
-export function requiredNumber(result: ResultRecord, key: string): number {
-  const value = nullableNumber(result, key);
-  if (value === null) throw new AtlasError('internal', `the result has no numeric field “${key}”`);
-  return value;
-}
-
-export function textField(result: ResultRecord, key: string, fallback = ''): string {
-  const value = result[key];
-  return typeof value === 'string' ? value : fallback;
 }
 
 /** A titled panel: a heading, a host for the figure, and an optional note under it. */
