@@ -8,6 +8,7 @@ import { numberField } from './result-fields.ts';
 import { queryOf, type ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import './ch4-widgets.css';
+import { staticJson } from './static-json.ts';
 
 /** Written by scripts/build-ch4-data.ts at build time; the figure works without it. */
 const FINE_MAP_URL = '/data/subspace-transition.json';
@@ -119,15 +120,8 @@ function parseStatic(json: unknown): Transition | undefined {
   return { source: 'static', d, K, noise, seed, trials, rValues, nValues, success, error, theory, memorized, baseline, tolerance };
 }
 
-let fineRequest: Promise<Transition | undefined> | undefined;
-
-/** Fetched once per page, and only in a browser: build-time posters are handed the file (ViewContext.staticData). */
 function loadFine(): Promise<Transition | undefined> {
-  if (typeof globalThis.location === 'undefined' || typeof fetch === 'undefined') return Promise.resolve(undefined);
-  fineRequest ??= fetch(new URL(FINE_MAP_URL, globalThis.location.href))
-    .then(async (response) => (response.ok ? parseStatic(await response.json()) : undefined))
-    .catch(() => undefined);
-  return fineRequest;
+  return staticJson(FINE_MAP_URL).then((file) => (file === undefined ? undefined : parseStatic(file)));
 }
 
 /** Cell edges half-way to each neighbour on a linear axis, the outer ones mirrored. */

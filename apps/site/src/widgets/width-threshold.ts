@@ -23,6 +23,7 @@ import { formatValue } from './format.ts';
 import type { ParamValues } from './url-state.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import { setRichText } from './rich-text.ts';
+import { staticJson } from './static-json.ts';
 
 /** Written by scripts/build-ch3-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';
@@ -82,15 +83,8 @@ function parseFine(json: unknown): FineGrid | undefined {
   return { grid: { label: msg('wt.label.fine'), psiP, psiN, gap }, d, seed };
 }
 
-let fineRequest: Promise<FineGrid | undefined> | undefined;
-
-/** Fetched once per page, and only in a browser: build-time posters have no origin to fetch from. */
 function loadFine(): Promise<FineGrid | undefined> {
-  if (typeof globalThis.location === 'undefined' || typeof fetch === 'undefined') return Promise.resolve(undefined);
-  fineRequest ??= fetch(new URL(FINE_GRID_URL, globalThis.location.href))
-    .then(async (response) => (response.ok ? parseFine(await response.json()) : undefined))
-    .catch(() => undefined);
-  return fineRequest;
+  return staticJson(FINE_GRID_URL).then(parseFine);
 }
 
 /** Cell edges on a log axis: half-way (geometrically) to each neighbour, the outer ones mirrored. */
