@@ -59,3 +59,4 @@ export * from './experiments/sphere.ts';
 export * from './experiments/bridge.ts';
 export * from './experiments/index.ts';
 export * from './run.ts';
+export * from './results/format.ts';

@@ -1,43 +1,68 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import {
   AtlasError,
   describeRange,
-  directContext,
   experiments,
+  formatCsvTable,
+  formatJson,
   formatParamText,
   getExperiment,
   parseParamText,
-  runExperiment,
+  rectangularTables,
+  tableRows,
   type AnyExperiment,
   type ParamSpec,
+  type ParamSpecs,
+  type ParamsOf,
+  type ResultTable,
 } from '@diffusion-atlas/core';
-import { nodeDataSources } from './data/node.ts';
-import { selectKernels } from './kernels/select.ts';
-import type { RunOutput } from './protocol.ts';
-import { formatCsv, jsonReplacer } from './cli-format.ts';
+import { runLocal } from './local.ts';
 import { BENCH_CONFIGS, benchCommand } from './kernels/bench.ts';
+import { progressBar } from './cli/progress-bar.ts';
+import { writeRunFiles } from './cli/run-files.ts';
+import { formatSummary } from './cli/summary.ts';
+import { describeTables, plural } from './cli/tables.ts';
+
+export { formatSummary } from './cli/summary.ts';
+export { formatBar, progressBar } from './cli/progress-bar.ts';
+export { RUN_FILE, type RunRecord } from './cli/run-files.ts';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** A terminal gets a readable summary instead of the full JSON. */
+  stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   writeFile(path: string, text: string): Promise<void>;
+  makeDir(path: string): Promise<void>;
+  /** Whether `path` is an existing directory. */
+  isDirectory(path: string): Promise<boolean>;
 }
 
 const processIo: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
+  stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   writeFile: (path, text) => writeFile(path, text, 'utf8'),
+  makeDir: async (path) => void (await mkdir(path, { recursive: true })),
+  isDirectory: (path) => stat(path).then((s) => s.isDirectory(), () => false),
 };
 
 const USAGE = `Usage:
   diffusion-atlas list
       Experiments and their parameters, as JSON.
-  diffusion-atlas run <experiment> [--<param> <value>]... [--format json|csv] [--out FILE]
-      Run one experiment on the CPU and print its result (JSON by default).
+  diffusion-atlas run <experiment> [--<param> <value>]... [--format json|csv] [--table NAME] [--out FILE|DIR/]
+      Run one experiment on the CPU. At a terminal: a summary (scalars, arrays, tables); piped, or
+      with --format json: the whole run as JSON. --format csv: one table with a header row (the
+      main one, or --table NAME). --out FILE writes that output to a file (.csv or .json picks the
+      format); --out DIR/ writes every table as its own CSV plus run.json (parameters, seed,
+      backend, versions), naming each file on stderr.
       Lists are comma-separated (--psiN 4,8,16), booleans true|false; values are checked, never clamped.
+  diffusion-atlas run <experiment> [--<param> <value>]... --tables
+      The tables a run with these parameters gives (the first is the main one), and their columns.
   diffusion-atlas run <experiment> --help
       The experiment's parameters, their ranges and defaults.
   diffusion-atlas bench [--config a|b|c]... [--repeats N]
@@ -108,13 +133,17 @@ function summarize(spec: ParamSpec): ParamSummary {
 interface RunRequest {
   experiment: AnyExperiment;
   raw: Record<string, unknown>;
-  format: 'json' | 'csv';
+  format: 'json' | 'csv' | undefined;
+  table: string | undefined;
   out: string | undefined;
   help: boolean;
+  tables: boolean;
 }
 
 /** Flags the CLI itself owns; they shadow any experiment parameter of the same name. */
-const OWN_FLAGS = new Set(['format', 'out', 'help']);
+const OWN_FLAGS = new Set(['format', 'out', 'table', 'help', 'tables']);
+/** Own flags that take no value. */
+const SWITCHES = new Set(['help', 'tables']);
 
 function parseRun(args: readonly string[]): RunRequest {
   const [name, ...flags] = args;
@@ -122,7 +151,7 @@ function parseRun(args: readonly string[]): RunRequest {
     throw new UsageError(`run needs an experiment name (known: ${Object.keys(experiments).join(', ')})`);
   }
   const experiment = getExperiment(name);
-  const request: RunRequest = { experiment, raw: {}, format: 'json', out: undefined, help: false };
+  const request: RunRequest = { experiment, raw: {}, format: undefined, table: undefined, out: undefined, help: false, tables: false };
   const seen = new Set<string>();
 
   for (let i = 0; i < flags.length; i++) {
@@ -137,8 +166,9 @@ function parseRun(args: readonly string[]): RunRequest {
       value = key.slice(eq + 1);
       key = key.slice(0, eq);
     }
-    if (key === 'help' && value === undefined) {
-      request.help = true;
+    if (SWITCHES.has(key) && value === undefined) {
+      if (key === 'help') request.help = true;
+      else request.tables = true;
       continue;
     }
     const spec: ParamSpec | undefined = Object.hasOwn(experiment.params, key) ? experiment.params[key] : undefined;
@@ -159,19 +189,29 @@ function parseRun(args: readonly string[]): RunRequest {
       if (value !== 'json' && value !== 'csv') throw new UsageError(`--format must be json or csv (got “${value}”)`);
       request.format = value;
     } else if (key === 'out') {
-      if (value === '') throw new UsageError('--out needs a file name');
+      if (value === '') throw new UsageError('--out needs a file or directory name');
       request.out = value;
+    } else if (key === 'table') {
+      if (value === '') throw new UsageError('--table needs a table name (see --tables)');
+      request.table = value;
     } else if (spec !== undefined) {
       request.raw[key] = parseParamText(spec, value);
     }
   }
+  if (request.table !== undefined && request.format === 'json') throw new UsageError('--table picks a CSV table; it does not apply to --format json');
   return request;
 }
 
 function expectation(key: string, spec: ParamSpec | undefined): string {
   if (key === 'format') return 'json or csv';
-  if (key === 'out') return 'a file name';
+  if (key === 'out') return 'a file name, or a directory ending in /';
+  if (key === 'table') return 'a table name (see --tables)';
   return spec ? `${key} must be ${describeRange(spec)}` : 'a value';
+}
+
+/** `--out DIR/`: a name ending in a slash, or an existing directory. */
+async function isDirectoryTarget(out: string, io: CliIo): Promise<boolean> {
+  return out.endsWith('/') || out.endsWith('\\') || (await io.isDirectory(out));
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
@@ -185,31 +225,68 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     io.stdout(experimentHelp(experiment));
     return 0;
   }
+  const toDirectory = request.out !== undefined && (await isDirectoryTarget(request.out, io));
+  if (toDirectory && (request.format !== undefined || request.table !== undefined)) {
+    throw new UsageError('--out DIR/ writes every table and run.json; --format and --table apply to one file or to stdout');
+  }
 
-  const progress = io.stderrIsTTY ? progressLine(io, experiment.name) : undefined;
-  const started = performance.now();
-  let ran: Awaited<ReturnType<typeof runExperiment>>;
-  // The same selection as a worker without a GPU: WebAssembly SIMD when it validates, else plain loops.
-  const { kernels } = await selectKernels({ preferGpu: false });
+  const progress = io.stderrIsTTY ? progressBar(io.stderr, experiment.name) : undefined;
+  let output: Awaited<ReturnType<typeof runLocal>>;
   try {
-    ran = await runExperiment(experiment.name, request.raw, directContext(kernels, { onProgress: progress?.update, data: nodeDataSources() }));
+    output = await runLocal(experiment.name, request.raw, { onProgress: progress?.update });
   } finally {
     progress?.clear();
   }
-  const { params: resolved, result } = ran;
-  const output: RunOutput = {
-    experiment: experiment.name,
-    params: resolved,
-    backend: kernels.backend,
-    elapsedMs: performance.now() - started,
-    result,
-  };
+  // RunOutput.params are the resolved, validated parameters of exactly this experiment.
+  const tables = rectangularTables(experiment.tables(output.result, output.params as ParamsOf<ParamSpecs>));
 
-  const text =
-    request.format === 'csv' ? formatCsv(experiment.tables(result, resolved)) : `${JSON.stringify(output, jsonReplacer)}\n`;
-  if (request.out !== undefined) await io.writeFile(request.out, text);
-  else io.stdout(text);
+  if (request.tables) {
+    io.stdout(describeTables(tables));
+    return 0;
+  }
+  if (request.out !== undefined && toDirectory) {
+    for (const file of await writeRunFiles(request.out, output, tables, io)) io.stderr(`wrote ${file.path} (${file.what})\n`);
+    return 0;
+  }
+
+  const format = request.format ?? formatOfFile(request.out) ?? (request.table !== undefined ? 'csv' : undefined);
+  if (format === undefined && request.out === undefined && io.stdoutIsTTY) {
+    io.stdout(formatSummary(output, tables));
+    return 0;
+  }
+  let text: string;
+  let what: string;
+  if (format === 'csv') {
+    const [name, table] = pickTable(tables, request.table);
+    text = formatCsvTable(table);
+    what = `table ${name}: ${plural(tableRows(table), 'row')} × ${plural(Object.keys(table).length, 'column')}`;
+  } else {
+    text = formatJson(output);
+    what = 'the run as JSON';
+  }
+  if (request.out === undefined) {
+    io.stdout(text);
+  } else {
+    await io.writeFile(request.out, text);
+    io.stderr(`wrote ${request.out} (${what})\n`);
+  }
   return 0;
+}
+
+function formatOfFile(path: string | undefined): 'json' | 'csv' | undefined {
+  const ext = path === undefined ? '' : extname(path).toLowerCase();
+  return ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : undefined;
+}
+
+/** The named table, or the main (first) one. */
+function pickTable(tables: Record<string, ResultTable>, name: string | undefined): [string, ResultTable] {
+  const names = Object.keys(tables);
+  const chosen = name ?? names[0];
+  const table = chosen === undefined ? undefined : tables[chosen];
+  if (chosen === undefined || table === undefined) {
+    throw new UsageError(name === undefined ? 'this run has no tables' : `no table “${name}” in this run (tables: ${names.join(', ')})`);
+  }
+  return [chosen, table];
 }
 
 async function bench(args: readonly string[], io: CliIo): Promise<number> {
@@ -248,24 +325,8 @@ function experimentHelp(e: AnyExperiment): string {
   for (const [key, spec] of Object.entries(e.params)) {
     lines.push(`  --${key} <value>  ${spec.label}: ${describeRange(spec)} (default ${formatParamText(spec, spec.default)})`);
   }
-  lines.push('', `Example: diffusion-atlas run ${e.name} --format csv`, '');
+  lines.push('', `Example: diffusion-atlas run ${e.name} --format csv`, `         diffusion-atlas run ${e.name} --out ${e.name}/`, '');
   return lines.join('\n');
-}
-
-/** A single self-overwriting stderr line; only on a terminal, so pipes and logs stay clean. */
-function progressLine(io: CliIo, name: string): { update: (fraction: number) => void; clear: () => void } {
-  let shown = -1;
-  return {
-    update(fraction) {
-      const percent = Math.floor(fraction * 100);
-      if (percent === shown) return;
-      shown = percent;
-      io.stderr(`\r${name}: ${percent}%`);
-    },
-    clear() {
-      if (shown >= 0) io.stderr('\r\x1b[K');
-    },
-  };
 }
 
 function oneLine(message: string): string {

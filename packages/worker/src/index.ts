@@ -8,3 +8,8 @@ export { selectKernels, type KernelSelection, type SelectOptions } from './kerne
 export { guardKernels } from './kernels/guard.ts';
 export { checkAgainstReference } from './kernels/check.ts';
 export { reviveError, serializeError } from './wire-errors.ts';
+export { WasmDenoiser, wasmModule } from './kernels/wasm/instance.ts';
+export { transferablesOf } from './transferables.ts';
+export { MNIST_PIXELS, decodeMnistBytes, encodeMnistBytes } from './data/mnist-format.ts';
+export { decodeEarthquakes, type CompactEarthquakes, type EarthquakeSet } from './data/earthquakes-format.ts';
+export { browserEarthquakes } from './data/earthquakes-browser.ts';

@@ -1,5 +1,5 @@
-import type { AnyExperiment, ParamSpecs, ParamsOf, ResultTable } from '@diffusion-atlas/core';
-import { schemaVersion } from '@diffusion-atlas/core';
+import type { AnyExperiment, ParamSpecs, ParamsOf } from '@diffusion-atlas/core';
+import { formatCsvSections, formatJson, schemaVersion } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t } from '../i18n/messages.ts';
 import { pngChunk } from './png.ts';
@@ -37,52 +37,10 @@ function provenance(info: ExportInfo): Record<string, unknown> {
   };
 }
 
-/*
- * Numbers are written the way the CLI writes them (packages/worker cli-format), so a download and
- * `diffusion-atlas run … --format csv|json` give the same text for the same run.
+/**
+ * The run's tables as CSV, after `#` comment lines holding the seed, the parameters and the
+ * command; numbers are written by core's serialiser, as `diffusion-atlas run … --format csv` writes them.
  */
-function formatFloat32(x: number): string {
-  if (!Number.isFinite(x) || Number.isInteger(x)) return String(x);
-  for (let digits = 1; digits < 9; digits++) {
-    const text = x.toPrecision(digits);
-    if (Math.fround(Number(text)) === x) return String(Number(text));
-  }
-  return String(Number(x.toPrecision(9)));
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Float32Array) return Array.from(value, (x) => (Number.isFinite(x) ? Number(formatFloat32(x)) : null));
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
-  return value;
-}
-
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvTables(tables: Record<string, ResultTable>): string {
-  const blocks: string[] = [];
-  for (const [name, table] of Object.entries(tables)) {
-    const columns = Object.entries(table);
-    const rows = Math.max(0, ...columns.map(([, values]) => values.length));
-    const lines = [`# ${name}`, columns.map(([header]) => csvCell(header)).join(',')];
-    for (let r = 0; r < rows; r++) {
-      lines.push(
-        columns
-          .map(([, values]) => {
-            if (r >= values.length) return '';
-            const x = values[r] ?? Number.NaN;
-            return values instanceof Float32Array ? formatFloat32(x) : String(x);
-          })
-          .join(','),
-      );
-    }
-    blocks.push(lines.join('\n'));
-  }
-  return `${blocks.join('\n\n')}\n`;
-}
-
-/** The run's tables as CSV, after `#` comment lines holding the seed, the parameters and the command. */
 export function exportCsv(info: ExportInfo): string {
   const p = provenance(info);
   const head = [
@@ -95,12 +53,12 @@ export function exportCsv(info: ExportInfo): string {
   ];
   // RunOutput.params are the resolved, validated parameters of exactly this experiment.
   const tables = info.experiment.tables(info.output.result, info.output.params as ParamsOf<ParamSpecs>);
-  return `${head.join('\n')}\n${csvTables(tables)}`;
+  return `${head.join('\n')}\n${formatCsvSections(tables)}`;
 }
 
 /** The whole run as JSON: the provenance record, then the result (typed arrays as plain arrays). */
 export function exportJson(info: ExportInfo): string {
-  return `${JSON.stringify({ ...provenance(info), elapsedMs: info.output.elapsedMs, result: info.output.result }, jsonReplacer, 2)}\n`;
+  return formatJson({ ...provenance(info), elapsedMs: info.output.elapsedMs, result: info.output.result }, { indent: 2 });
 }
 
 /** The figures a view drew: top-level SVGs and canvases big enough to be charts (not icons). */
