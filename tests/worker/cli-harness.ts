@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 
 export const BIN = fileURLToPath(new URL('../../packages/worker/bin/diffusion-atlas.js', import.meta.url));
 
@@ -34,4 +35,12 @@ export function resultOf(outcome: Outcome): Record<string, unknown> {
   expect(outcome.stderr).toBe('');
   expect(outcome.code).toBe(0);
   return (JSON.parse(outcome.stdout) as { result: Record<string, unknown> }).result;
+}
+
+/** CSV text read by a real parser (csv-parse): a header row, then rows all of the header's width. */
+export function csvRows(text: string): { header: string[]; rows: string[][] } {
+  const [header, ...rows] = parse(text) as string[][];
+  if (header === undefined) throw new Error('empty CSV');
+  for (const row of rows) expect(row).toHaveLength(header.length);
+  return { header, rows };
 }

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../packages/worker/bin/diffusion-atlas.js', import.meta.url));
@@ -70,31 +67,6 @@ describe('diffusion-atlas CLI', () => {
     expect(result(c)).not.toEqual(result(a));
   });
 
-  it('prints the experiment tables as CSV', async () => {
-    const { code, stdout } = await cli('run', 'noise-and-back', ...SMALL, '--format', 'csv');
-    expect(code).toBe(0);
-    const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# samples', '# training', '# summary']);
-    const samples = blocks[0].split('\n');
-    expect(samples[1]).toBe('x,y,ratio,nearest');
-    expect(samples).toHaveLength(2 + 20);
-    for (const row of samples.slice(2)) expect(row.split(',').map(Number).every(Number.isFinite)).toBe(true);
-    expect(blocks[1].split('\n')).toHaveLength(2 + 50);
-  });
-
-  it('writes to --out instead of stdout', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'atlas-cli-'));
-    try {
-      const file = join(dir, 'out.csv');
-      const { code, stdout } = await cli('run', 'noise-and-back', ...SMALL, '--format', 'csv', '--out', file);
-      expect(code).toBe(0);
-      expect(stdout).toBe('');
-      expect(await readFile(file, 'utf8')).toMatch(/^# samples\nx,y,ratio,nearest\n/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
   it('takes a negative number as a value and rejects it by range', async () => {
     expectUsageError(await cli('run', 'noise-and-back', '--n', '-5'), /\bn\b/, /an integer from 2 to 5000/, /-5/);
   });
@@ -113,6 +85,7 @@ describe('diffusion-atlas CLI', () => {
     expectUsageError(await cli('run', 'noise-and-back', '--n'), /missing value for --n/, /from 2 to 5000/);
     expectUsageError(await cli('run', 'noise-and-back', '--n', '--m', '3'), /missing value for --n/);
     expectUsageError(await cli('run', 'noise-and-back', '--format', 'xml'), /--format must be json or csv/);
+    expectUsageError(await cli('run', 'noise-and-back', '--table', 'samples', '--format', 'json'), /--table picks a CSV table/);
     expectUsageError(await cli('run', 'noise-and-back', 'stray'), /unexpected argument/);
     expectUsageError(await cli('frobnicate'), /unknown command/);
     expectUsageError(await cli(), /missing command/);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AtlasError, isSerializedAtlasError } from '@diffusion-atlas/core';
 import { createWorkerApi } from '@diffusion-atlas/worker/host';
-import { cpuKernels, reviveError, serializeError } from '@diffusion-atlas/worker';
-import { transferablesOf } from '../../packages/worker/src/transferables.ts';
+import { cpuKernels, reviveError, serializeError, transferablesOf } from '@diffusion-atlas/worker';
 
 // The worker side in-process: what crosses the boundary, before Comlink touches it.
 describe('worker host', () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { AtlasError } from '@diffusion-atlas/core';
 import { createNodeClient } from '@diffusion-atlas/worker/node';
 import type { ProgressCallback } from '@diffusion-atlas/worker';
@@ -142,7 +142,8 @@ describe('node client', () => {
 
 describe('node client lifetime', () => {
   it('lets the Node process exit without terminate()', async () => {
-    const node = fileURLToPath(new URL('../../packages/worker/src/node.ts', import.meta.url));
+    // the package's own export, resolved here: the child's `-e` script has no module location to resolve from
+    const node = createRequire(import.meta.url).resolve('@diffusion-atlas/worker/node');
     const script = `
       const { createNodeClient } = await import(${JSON.stringify(node)});
       const client = createNodeClient();

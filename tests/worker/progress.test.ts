@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { directContext, experiments, runExperiment, symmetricEigen } from '@diffusion-atlas/core';
 import { createWasmKernels } from '@diffusion-atlas/worker';
-import { nodeDataSources } from '../../packages/worker/src/data/node.ts';
+import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 
 /*
  * Progress is what a reader watches during a long run: it must only move forward, stay in [0, 1],

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOG_WEIGHT_FLOOR, Rng, referenceKernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
-import { checkAgainstReference, createWasmKernels, wasmSimdSupported } from '@diffusion-atlas/worker';
-import { WasmDenoiser, wasmModule } from '../../packages/worker/src/kernels/wasm/instance.ts';
+import { WasmDenoiser, checkAgainstReference, createWasmKernels, wasmModule, wasmSimdSupported } from '@diffusion-atlas/worker';
 import { expectClose, floorProblem, randomProblem } from './problems.ts';
 
 /*

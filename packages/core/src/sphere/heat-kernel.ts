@@ -10,7 +10,7 @@
  * Below this Brownian time the tables use the Varadhan form, above it the Legendre series. The
  * series needs ≈ √(2·45/s) terms and cancels catastrophically in the tails at small s; the
  * Varadhan form (with its van Vleck and curvature factors) is exact up to O(s²) and fails only
- * near the antipode, whose weight e^{−π²/2s} is below e^{−98} here. tests/core/ch5-sphere.test.ts
+ * near the antipode, whose weight e^{−π²/2s} is below e^{−98} here. tests/core/sphere.test.ts
  * checks both sides of the switch.
  */
 export const HEAT_KERNEL_SERIES_MIN_S = 0.05;

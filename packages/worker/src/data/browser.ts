@@ -4,7 +4,7 @@ import { browserEarthquakes } from './earthquakes-browser.ts';
 
 /**
  * DataSources for browser workers: the site serves each class as `<base><d>.bin` (one byte per
- * pixel, written by apps/site/scripts/build-data.ts). `base` defaults to /data/mnist/ at the
+ * pixel, written by apps/site/scripts/static-data.ts). `base` defaults to /data/mnist/ at the
  * origin; pass the site's base URL when it is deployed under a path.
  */
 export function browserDataSources(base: string | URL = '/data/mnist/'): DataSources {

@@ -3,7 +3,7 @@ import { decodeEarthquakes, type EarthquakeSet } from './earthquakes-format.ts';
 
 /**
  * `DataSources.earthquakes` for browser workers: the site serves the compact lat/lon file at
- * `<base>earthquakes.json` (written by apps/site/scripts/build-ch5-data.ts). `base` defaults to
+ * `<base>earthquakes.json` (written by apps/site/scripts/static-data.ts). `base` defaults to
  * /data/ at the origin; pass the site's base URL when it is deployed under a path.
  */
 export function browserEarthquakes(base: string | URL = '/data/'): () => Promise<EarthquakeSet> {

@@ -1,6 +1,6 @@
 /**
  * The earthquake locations of the `sphere` experiment, in one compact form shared by Node (read
- * from the vega-datasets package), the site's static file (apps/site/scripts/build-ch5-data.ts)
+ * from the vega-datasets package), the site's static file (apps/site/scripts/static-data.ts)
  * and the browser: numbers pass through JSON unchanged, so both paths give the same doubles.
  */
 

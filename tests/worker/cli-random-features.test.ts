@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type Outcome, cli, expectUsageError } from './cli-harness.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Outcome, cli, csvRows, expectUsageError } from './cli-harness.ts';
 
 interface CliJson {
   experiment: string;
@@ -13,7 +16,7 @@ function json(outcome: Outcome): CliJson {
   return JSON.parse(outcome.stdout) as CliJson;
 }
 
-describe('diffusion-atlas CLI, chapter 3 experiments', () => {
+describe('diffusion-atlas CLI: training-window, training-samples, width-threshold', () => {
   it('lists the three experiments with their parameters', async () => {
     const list = JSON.parse((await cli('list')).stdout) as { name: string; params: Record<string, { type: string; default: unknown }> }[];
     const params = (name: string): string[] => Object.keys(list.find((e) => e.name === name)?.params ?? {});
@@ -53,20 +56,26 @@ describe('diffusion-atlas CLI, chapter 3 experiments', () => {
   it('width-threshold: grids in CSV, one row per (ψ_p, ψ_n)', async () => {
     const outcome = await cli('run', 'width-threshold', '--d', '4', '--psiPValues', '1,4', '--psiNValues', '0.5,2,8', '--format', 'csv');
     expect(outcome.code).toBe(0);
-    const lines = outcome.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('# grid');
-    expect(lines[1]).toBe('psiP,psiN,generalizationGap,trainLoss,testLoss,scoreError,generalizationGapTau1000,generalizationGapTau10000');
-    expect(lines).toHaveLength(2 + 6);
-    for (const row of lines.slice(2)) expect(row.split(',').map(Number).every(Number.isFinite)).toBe(true);
+    const { header, rows } = csvRows(outcome.stdout);
+    expect(header.join(',')).toBe('psiP,psiN,generalizationGap,trainLoss,testLoss,scoreError,generalizationGapTau1000,generalizationGapTau10000');
+    expect(rows).toHaveLength(6);
+    for (const row of rows) expect(row.map(Number).every(Number.isFinite)).toBe(true);
   });
 
-  it('prints training-window tables as CSV blocks', async () => {
-    const { code, stdout } = await cli('run', 'training-window', '--d', '6', '--psiP', '4', '--psiN', '1', '--points', '10', '--format', 'csv');
-    expect(code).toBe(0);
-    const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# curves', '# times', '# spectrum', '# constants']);
-    expect(blocks[0].split('\n')[1]).toBe('psiN,tau,trainLoss,testLoss,scoreError,generalizationGap');
-    expect(blocks[0].split('\n')).toHaveLength(2 + 10);
+  it('writes training-window tables as one CSV file each', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atlas-tw-'));
+    try {
+      const { code, stderr } = await cli('run', 'training-window', '--d', '6', '--psiP', '4', '--psiN', '1', '--points', '10', '--out', `${dir}/`);
+      expect(code).toBe(0);
+      expect(stderr.split('\n').filter((l) => l !== '')).toHaveLength(5);
+      const run = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as { tables: Record<string, { file: string }> };
+      expect(Object.keys(run.tables)).toEqual(['curves', 'times', 'spectrum', 'constants']);
+      const { header, rows } = csvRows(await readFile(join(dir, 'curves.csv'), 'utf8'));
+      expect(header.join(',')).toBe('psiN,tau,trainLoss,testLoss,scoreError,generalizationGap');
+      expect(rows).toHaveLength(10);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects bad parameters with status 2 and one line', async () => {

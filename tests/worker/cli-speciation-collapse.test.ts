@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { directContext, resolveParams, runExperiment, topCovarianceEigenvalue } from '@diffusion-atlas/core';
-import { cpuKernels } from '@diffusion-atlas/worker';
-import { nodeDataSources, readMnistBytes } from '../../packages/worker/src/data/node.ts';
-import { MNIST_PIXELS, decodeMnistBytes, encodeMnistBytes } from '../../packages/worker/src/data/mnist-format.ts';
-import { cli, expectUsageError, resultOf } from './cli-harness.ts';
+import { MNIST_PIXELS, cpuKernels, decodeMnistBytes, encodeMnistBytes } from '@diffusion-atlas/worker';
+import { nodeDataSources, readMnistBytes } from '@diffusion-atlas/worker/node-data';
+import { cli, csvRows, expectUsageError, resultOf } from './cli-harness.ts';
 
-describe('diffusion-atlas CLI, chapter 2 experiments', () => {
+describe('diffusion-atlas CLI: speciation, collapse, curse, digits', () => {
   it('lists the four experiments', async () => {
     const list = JSON.parse((await cli('list')).stdout) as { name: string; params: Record<string, unknown> }[];
     const names = list.map((e) => e.name);
@@ -41,13 +40,14 @@ describe('diffusion-atlas CLI, chapter 2 experiments', () => {
     expect(grid.tC).toHaveLength(grid.log10n.length * grid.d.length);
   });
 
-  it('prints the curves as CSV', async () => {
-    const { code, stdout } = await cli('run', 'speciation', '--pairs', '50', '--cloneTimes', '3,4', '--dt', '0.05', '--format', 'csv');
-    expect(code).toBe(0);
-    const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# cloning', '# theory', '# summary']);
-    expect(blocks[0].split('\n')[1]).toBe('t,phi,phiStdErr,phiTheory');
-    expect(blocks[0].split('\n')).toHaveLength(4);
+  it('prints the cloning curve as CSV, and names its other tables', async () => {
+    const args = ['run', 'speciation', '--pairs', '50', '--cloneTimes', '3,4', '--dt', '0.05'];
+    const [csv, tables] = await Promise.all([cli(...args, '--format', 'csv'), cli(...args, '--tables')]);
+    expect(csv.code).toBe(0);
+    const { header, rows } = csvRows(csv.stdout);
+    expect(header).toEqual(['t', 'phi', 'phiStdErr', 'phiTheory']);
+    expect(rows).toHaveLength(2);
+    expect(tables.stdout.split('\n').filter((l) => l !== '').map((l) => l.split(':')[0])).toEqual(['cloning (main)', 'theory', 'summary']);
   });
 
   it('runs digits with the MNIST data from the mnist package', async () => {
