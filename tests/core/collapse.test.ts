@@ -1,31 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  collapseTimeGaussian,
-  directContext,
-  memorizationBaselineTheory,
-  referenceKernels,
-  runExperiment,
-  type ResultRecord,
-} from '@diffusion-atlas/core';
+import { collapse as collapseExperiment, collapseTimeGaussian, directContext, memorizationBaselineTheory, referenceKernels } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
-interface Collapse extends ResultRecord {
-  tC: number;
-  tCEntropy: number | null;
-  tCEmpirical: number | null;
-  collapseTimes: { mean: number; median: number };
-  memorizedFraction: number;
-  memorizedBaseline: number;
-  t: Float64Array;
-  excessEntropy: Float64Array;
-  excessEntropyPlain: Float64Array;
-  excessEntropyTheory: Float64Array;
-  excessEntropyTheoryModel: string;
-  alpha: number;
-}
+type Collapse = Awaited<ReturnType<typeof collapseExperiment.run>>;
 
-async function collapse(params: Record<string, unknown>): Promise<Collapse> {
-  const { result } = await runExperiment('collapse', params, directContext(referenceKernels));
-  return result as Collapse;
+function collapse(params: Record<string, unknown>): Promise<Collapse> {
+  return runTyped(collapseExperiment, params, directContext(referenceKernels));
 }
 
 /** Small but in the regime of the widget: d = 32, n = 1000 (t_C = 0.524, t_S = 1.75). */

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { collapseTimeGaussian, directContext, referenceKernels, requiredAlpha, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
+import { collapseTimeGaussian, curse as curseExperiment, directContext, referenceKernels, requiredAlpha } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
-interface Curse extends ResultRecord {
-  d: Float64Array;
-  alphaRequired: number;
-  log10nRequired: Float64Array;
-  tS: Float64Array;
-  muTilde: number;
-  grid: { log10n: Float64Array; d: Float64Array; tC: Float64Array; layout: string };
-}
+type Curse = Awaited<ReturnType<typeof curseExperiment.run>>;
 
-async function curse(params: Record<string, unknown>): Promise<Curse> {
-  const { result } = await runExperiment('curse', params, directContext(referenceKernels));
-  return result as Curse;
+function curse(params: Record<string, unknown>): Promise<Curse> {
+  return runTyped(curseExperiment, params, directContext(referenceKernels));
 }
 
 describe('curse of dimensionality', () => {

@@ -3,12 +3,12 @@ import {
   Rng,
   directContext,
   powerIteration,
+  digits as digitsExperiment,
   referenceKernels,
-  runExperiment,
   type DataSources,
   type ImageSet,
-  type ResultRecord,
 } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
 /**
  * Stand-in "digits" for core tests (the real MNIST source lives in the worker and is tested
@@ -30,23 +30,11 @@ function syntheticDigits(count = 120): DataSources {
   };
 }
 
-interface Digits extends ResultRecord {
-  Lambda: number;
-  tS: number;
-  tC: number | null;
-  samples: Float32Array;
-  nearest: Int32Array;
-  training: Float32Array;
-  trainingLabels: Int32Array;
-  memorizedFraction: number;
-  t: Float64Array;
-  excessEntropy: Float64Array;
-}
+type Digits = Awaited<ReturnType<typeof digitsExperiment.run>>;
 
 /** data null: an environment without data sources. */
-async function digits(params: Record<string, unknown>, data: DataSources | null = syntheticDigits()): Promise<Digits> {
-  const { result } = await runExperiment('digits', params, directContext(referenceKernels, { data: data ?? undefined }));
-  return result as Digits;
+function digits(params: Record<string, unknown>, data: DataSources | null = syntheticDigits()): Promise<Digits> {
+  return runTyped(digitsExperiment, params, directContext(referenceKernels, { data: data ?? undefined }));
 }
 
 describe('digits (with stand-in data)', () => {

@@ -5,73 +5,21 @@ import {
   directContext,
   referenceKernels,
   resolveParams,
+  lowRankMixture,
   runExperiment,
+  subspaceEditing,
+  subspaceTransition,
   type DataSources,
+  type ExperimentDefinition,
   type ImageSet,
+  type ParamSpecs,
   type ResultRecord,
   type ResultValue,
 } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
-interface MixtureResult {
-  d: number;
-  K: number;
-  r: number;
-  t: Float64Array;
-  mseOptimal: Float64Array;
-  mseTrained: Float64Array;
-  mseEmpirical: Float64Array;
-  mseKnownComponent: Float64Array;
-  mseOptimalStdErr: Float64Array;
-  mseEmpiricalStdErr: Float64Array;
-  subspaceError: Float64Array;
-  bases: Float64Array;
-  learnedBases: Float64Array;
-  training: Float32Array;
-  trainingLabels: Int32Array;
-  learnedLabels: Int32Array;
-  generated: number;
-  frameTimes: Float64Array;
-  trajectoriesOptimal: Float32Array;
-  trajectoriesEmpirical: Float32Array;
-  samplesOptimal: Float32Array;
-  samplesEmpirical: Float32Array;
-  memorizedFractionOptimal: number;
-  memorizedFractionEmpirical: number;
-}
-
-interface TransitionResult {
-  n: Float64Array;
-  r: Float64Array;
-  subspaceError: Float64Array;
-  subspaceErrorTheory: Float64Array;
-  successProbability: Float64Array;
-  memorizedFraction: Float64Array;
-  memorizedBaseline: Float64Array;
-  grid: { rValues: Float64Array; nValues: Float64Array; rows: number; columns: number; layout: string };
-}
-
-interface EditingResult {
-  width: number;
-  height: number;
-  count: number;
-  baseIndex: number;
-  base: Float32Array;
-  mean: Float32Array;
-  directions: Float32Array;
-  variances: Float64Array;
-  explainedVariance: Float64Array;
-  strengths: Float64Array;
-  strip: Float32Array;
-  norms: Float64Array;
-  normLower: Float64Array;
-  normUpper: Float64Array;
-  baseNorm: number;
-  pcaConverged: boolean;
-}
-
-async function run<R>(name: string, params: Record<string, unknown>, data?: DataSources): Promise<R> {
-  const { result } = await runExperiment(name, params, directContext(referenceKernels, { data }));
-  return result as unknown as R;
+function run<P extends ParamSpecs, R extends ResultRecord>(experiment: ExperimentDefinition<P, R>, params: Record<string, unknown>, data?: DataSources): Promise<R> {
+  return runTyped(experiment, params, directContext(referenceKernels, { data }));
 }
 
 /** Every typed array in a result, with where it sits. */
@@ -131,8 +79,8 @@ function syntheticDigits(count = 150): DataSources & { served: ArrayBufferLike[]
 
 describe('low-rank-mixture', () => {
   it('returns the listed fields with consistent shapes, fresh buffers, reproducibly', async () => {
-    const a = await run<MixtureResult>('low-rank-mixture', {});
-    const b = await run<MixtureResult>('low-rank-mixture', {});
+    const a = await run(lowRankMixture, {});
+    const b = await run(lowRankMixture, {});
     const { d, K, r } = a;
     expect([d, K, r]).toEqual([3, 2, 1]);
     expect(a.t).toHaveLength(24);
@@ -157,12 +105,12 @@ describe('low-rank-mixture', () => {
     expect(Array.from(a.samplesOptimal)).toEqual(Array.from(a.trajectoriesOptimal.subarray((frames - 1) * a.generated * d)));
     expect(Array.from(b.mseEmpirical)).toEqual(Array.from(a.mseEmpirical));
     expect(Array.from(b.samplesEmpirical)).toEqual(Array.from(a.samplesEmpirical));
-    expectFreshBuffers(a as unknown as ResultRecord, b as unknown as ResultRecord);
+    expectFreshBuffers(a, b);
   });
 
   it('the optimal denoiser beats the memorizing one on fresh points at every t', async () => {
     for (const params of [{}, { d: 8, K: 2, r: 2, n: 20, noise: 0.05, orthogonal: false }]) {
-      const res = await run<MixtureResult>('low-rank-mixture', params);
+      const res = await run(lowRankMixture, params);
       for (let i = 0; i < res.t.length; i++) expect(res.mseOptimal[i]).toBeLessThan(res.mseEmpirical[i]);
       // and the known-component lower bound holds up to Monte-Carlo error
       for (let i = 0; i < res.t.length; i++) expect(res.mseOptimal[i]).toBeGreaterThan(res.mseKnownComponent[i] - 4.5 * res.mseOptimalStdErr[i]);
@@ -170,20 +118,20 @@ describe('low-rank-mixture', () => {
   });
 
   it('with n ≥ r noiseless samples, subspace clustering finds the true bases and the trained denoiser is the optimal one', async () => {
-    const res = await run<MixtureResult>('low-rank-mixture', { d: 10, K: 3, r: 2, n: 12 });
+    const res = await run(lowRankMixture, { d: 10, K: 3, r: 2, n: 12 });
     for (const e of res.subspaceError) expect(e).toBeLessThan(1e-5);
     for (let i = 0; i < res.t.length; i++) expect(res.mseTrained[i]).toBeCloseTo(res.mseOptimal[i], 5);
     expect(Array.from(res.learnedLabels)).toEqual(Array.from(res.trainingLabels));
   });
 
   it('K = 1: the error follows the closed-form posterior variance; below n = r training fails', async () => {
-    const good = await run<MixtureResult>('low-rank-mixture', { d: 10, K: 1, r: 4, n: 30, noise: 0.1 });
+    const good = await run(lowRankMixture, { d: 10, K: 1, r: 4, n: 30, noise: 0.1 });
     // one test set for every t, so the deviations are correlated across t: 4.5 standard errors at each
     for (let i = 0; i < good.t.length; i++) {
       expect(good.mseOptimalStdErr[i]).toBeLessThan(0.05 * good.mseOptimal[i]);
       expect(Math.abs(good.mseOptimal[i] - good.mseKnownComponent[i])).toBeLessThan(4.5 * good.mseOptimalStdErr[i]);
     }
-    const bad = await run<MixtureResult>('low-rank-mixture', { d: 10, K: 1, r: 4, n: 2 });
+    const bad = await run(lowRankMixture, { d: 10, K: 1, r: 4, n: 2 });
     expect(bad.subspaceError[0]).toBeGreaterThan(1);
     expect(bad.mseTrained[0]).toBeGreaterThan(5 * bad.mseOptimal[0]);
   });
@@ -218,7 +166,7 @@ describe('low-rank-mixture', () => {
 
 describe('subspace-transition', () => {
   it('lays the cells out row-major over (r, n) and switches from failure to success across n = r', async () => {
-    const res = await run<TransitionResult>('subspace-transition', { d: 24, K: 2, rValues: [2, 4], nValues: [1, 3, 6, 12], trials: 4 });
+    const res = await run(subspaceTransition, { d: 24, K: 2, rValues: [2, 4], nValues: [1, 3, 6, 12], trials: 4 });
     const { rows, columns } = res.grid;
     expect([rows, columns]).toEqual([2, 4]);
     expect(res.grid.layout).toMatch(/i·columns \+ j/);
@@ -244,7 +192,7 @@ describe('subspace-transition', () => {
   });
 
   it('K = 1 without noise: the measured error below n = r is the derived PCA formula', async () => {
-    const res = await run<TransitionResult>('subspace-transition', { d: 16, K: 1, rValues: [6], nValues: [1, 3, 5, 6, 9], noise: 0, trials: 40 });
+    const res = await run(subspaceTransition, { d: 16, K: 1, rValues: [6], nValues: [1, 3, 5, 6, 9], noise: 0, trials: 40 });
     for (let j = 0; j < 3; j++) expect(res.subspaceError[j] / res.subspaceErrorTheory[j]).toBeCloseTo(1, 1);
     expect(res.subspaceError[3]).toBeLessThan(1e-5);
     expect(res.subspaceError[4]).toBeLessThan(1e-5);
@@ -252,8 +200,8 @@ describe('subspace-transition', () => {
   });
 
   it('a cell’s result does not depend on the grid around it (live and precomputed maps agree)', async () => {
-    const small = await run<TransitionResult>('subspace-transition', { d: 20, rValues: [3], nValues: [2, 5], trials: 3 });
-    const large = await run<TransitionResult>('subspace-transition', { d: 20, rValues: [1, 3], nValues: [5, 2, 9], trials: 3 });
+    const small = await run(subspaceTransition, { d: 20, rValues: [3], nValues: [2, 5], trials: 3 });
+    const large = await run(subspaceTransition, { d: 20, rValues: [1, 3], nValues: [5, 2, 9], trials: 3 });
     // large: r = 3 is row 1; n = 5 column 0, n = 2 column 1
     for (const key of ['subspaceError', 'successProbability', 'memorizedFraction'] as const) {
       expect(large[key][3 + 1]).toBe(small[key][0]);
@@ -275,7 +223,7 @@ describe('subspace-editing (with stand-in digits)', () => {
       [2, -4],
       [5, 1],
     ] as const) {
-      const res = await run<EditingResult>('subspace-editing', { digit: 4, direction, strength }, data);
+      const res = await run(subspaceEditing, { digit: 4, direction, strength }, data);
       const dim = res.width * res.height;
       expect(dim).toBe(784);
       expect(res.strip).toHaveLength(7 * dim);
@@ -297,8 +245,8 @@ describe('subspace-editing (with stand-in digits)', () => {
 
   it('returns orthonormal directions in decreasing variance, the base digit from the data, and fresh buffers', async () => {
     const data = syntheticDigits();
-    const a = await run<EditingResult>('subspace-editing', { digit: 7, seed: 3 }, data);
-    const b = await run<EditingResult>('subspace-editing', { digit: 7, seed: 3 }, data);
+    const a = await run(subspaceEditing, { digit: 7, seed: 3 }, data);
+    const b = await run(subspaceEditing, { digit: 7, seed: 3 }, data);
     const dim = 784;
     for (let i = 0; i < 8; i++) {
       for (let j = 0; j < 8; j++) {
@@ -316,13 +264,13 @@ describe('subspace-editing (with stand-in digits)', () => {
     const set = await data.mnistDigit(7);
     expect(Array.from(a.base)).toEqual(Array.from(set.images.subarray(a.baseIndex * dim, (a.baseIndex + 1) * dim)));
     expect(Array.from(b.strip)).toEqual(Array.from(a.strip));
-    expectFreshBuffers(a as unknown as ResultRecord, b as unknown as ResultRecord, data.served);
-    const other = await run<EditingResult>('subspace-editing', { digit: 7, seed: 4 }, data);
+    expectFreshBuffers(a, b, data.served);
+    const other = await run(subspaceEditing, { digit: 7, seed: 4 }, data);
     expect(other.baseIndex).not.toBe(a.baseIndex);
   });
 
   it('says so when the environment supplies no MNIST data', async () => {
-    await expect(run('subspace-editing', {})).rejects.toThrow(/needs the MNIST data source/);
+    await expect(run(subspaceEditing, {})).rejects.toThrow(/needs the MNIST data source/);
   });
 
   it('rejects a direction beyond the eight computed, and strengths beyond ±4', () => {

@@ -7,12 +7,14 @@ import {
   earlyStoppingBound,
   embed,
   isometricFrame,
+  manifold,
   project,
   referenceKernels,
   runExperiment,
   w1Exact,
   w1Sorted1d,
 } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
 describe('W₁ between empirical measures', () => {
   it('1-D: the sorted formula gives the exact values', () => {
@@ -109,20 +111,8 @@ describe('random isometric embeddings', () => {
   });
 });
 
-interface ManifoldResult {
-  epsilon: Float64Array;
-  w1: Float64Array;
-  w1Bound: Float64Array;
-  w1BoundLeading: Float64Array;
-  w1Forward: Float64Array;
-  w1Denoised: Float64Array;
-  w1Floor: number;
-  t: Float64Array;
-  scoreNorm: Float64Array;
-  scoreNormTheory: Float64Array;
-  samples: Float32Array;
-  memorizedFraction: number;
-  meanNorm: number;
+function runManifold(params: Record<string, unknown>): ReturnType<typeof manifold.run> {
+  return runTyped(manifold, params, directContext(referenceKernels));
 }
 
 describe('manifold experiment', () => {
@@ -130,12 +120,7 @@ describe('manifold experiment', () => {
     { D: 32, shape: 'circle' },
     { D: 8, shape: 'curve' },
   ])('D = $D, $shape: W₁ grows with ε, under the early-stopping bound, and the score norm blows up like 1/√Δ_t', async ({ D, shape }) => {
-    const { result } = await runExperiment(
-      'manifold',
-      { D, shape, n: 20, trajectories: 64, epsilon: [0.3, 0.0001, 0.01, 0.01] },
-      directContext(referenceKernels),
-    );
-    const r = result as unknown as ManifoldResult;
+    const r = await runManifold({ D, shape, n: 20, trajectories: 64, epsilon: [0.3, 0.0001, 0.01, 0.01] });
     // sorted and deduplicated
     expect(Array.from(r.epsilon)).toEqual([0.0001, 0.01, 0.3]);
     expect(r.samples).toHaveLength(3 * 64 * 2);
@@ -158,8 +143,7 @@ describe('manifold experiment', () => {
   });
 
   it('the exact empirical score reproduces the training set: denoised outputs sit on training points', async () => {
-    const { result } = await runExperiment('manifold', { D: 16, n: 8, trajectories: 48, epsilon: [0.0001] }, directContext(referenceKernels));
-    const r = result as unknown as ManifoldResult;
+    const r = await runManifold({ D: 16, n: 8, trajectories: 48, epsilon: [0.0001] });
     expect(r.memorizedFraction).toBe(1);
     // W₁ of the denoised output to the training measure is only the multinomial imbalance of m draws
     expect(r.w1Denoised[0]).toBeLessThan(2 * r.w1Floor + 1e-6);

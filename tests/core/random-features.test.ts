@@ -13,36 +13,19 @@ import {
   scoreErrorMinimum,
   solveGradientFlow,
   logTimes,
+  trainingSamples,
+  trainingWindow as trainingWindowExperiment,
+  widthThreshold,
   widthThresholdGrid,
   type ResultValue,
   type RfProblem,
 } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
-interface WindowRun {
-  psiN: number;
-  n: number;
-  tau: Float64Array;
-  trainLoss: Float64Array;
-  testLoss: Float64Array;
-  scoreError: Float64Array;
-  generalizationGap: Float64Array;
-  tauGen: number;
-  tauMem: number;
-  tauMemTheory: number;
-  generalizationGapFinal: number;
-  eigenvalues: Float64Array;
-  rho1Edges: number[];
-}
+type WindowResult = Awaited<ReturnType<typeof trainingWindowExperiment.run>>;
 
-interface WindowResult {
-  constants: { mu1: number; sigmaNorm2: number; b: number; v2: number; s2: number };
-  runs: WindowRun[];
-  slopes: { tauGen: number; tauMem: number; tauMemTheory: number };
-}
-
-async function trainingWindow(params: Record<string, unknown> = {}): Promise<WindowResult> {
-  const { result } = await runExperiment('training-window', params, directContext(referenceKernels));
-  return result as unknown as WindowResult;
+function trainingWindow(params: Record<string, unknown> = {}): Promise<WindowResult> {
+  return runTyped(trainingWindowExperiment, params, directContext(referenceKernels));
 }
 
 /** Every typed array in a result, with where it sits. */
@@ -134,7 +117,7 @@ describe('training-window (defaults: d = 20, ψ_p = 32, ψ_n = 1, 2, 4, 8, t = 0
     const a = await trainingWindow(params);
     const b = await trainingWindow(params);
     expect(a.runs[1].testLoss).toEqual(b.runs[1].testLoss);
-    expectOwnBuffers(a as unknown as ResultValue, b as unknown as ResultValue);
+    expectOwnBuffers(a, b);
   });
 
   it('sampled real features (noise averaged exactly) show the same ordering of the two times', async () => {
@@ -189,24 +172,11 @@ describe('Float32 inputs, as a GPU matrix kernel would deliver them, against the
   });
 });
 
-interface SamplesRun {
-  psiN: number;
-  n: number;
-  training: Float32Array;
-  curveTau: Float64Array;
-  memorizedCurve: Float64Array;
-  samples: Float32Array;
-  ratio: Float32Array;
-  nearest: Int32Array;
-  memorizedFraction: number;
-  tauMem: number;
-  tauMemTheory: number;
-}
+type SamplesRun = Awaited<ReturnType<typeof trainingSamples.run>>['runs'][number];
 
 describe('training-samples (d = 8, ψ_p = 32, ψ_n = ½ and 2, t = 0.02)', () => {
   it('samples are new inside the window and copies after τ_mem, later and fewer for the larger n', async () => {
-    const { result } = await runExperiment('training-samples', { samples: 60 }, directContext(referenceKernels));
-    const runs = (result as unknown as { runs: SamplesRun[] }).runs;
+    const { runs } = await runTyped(trainingSamples, { samples: 60 }, directContext(referenceKernels));
     expect(runs.map((r) => r.n)).toEqual([4, 16]);
     const [few, many] = runs;
     for (const run of runs) {
@@ -236,15 +206,7 @@ describe('training-samples (d = 8, ψ_p = 32, ψ_n = ½ and 2, t = 0.02)', () =>
 
 describe('width-threshold: memorization at long times over (ψ_n, ψ_p)', () => {
   it('the τ → ∞ gap is large well below n = p, small well above it, and falls with n at every width', async () => {
-    const { result } = await runExperiment('width-threshold', {}, directContext(referenceKernels));
-    const r = result as unknown as {
-      psiPValues: number[];
-      psiNValues: number[];
-      generalizationGap: Float64Array;
-      trainLoss: Float64Array;
-      snapshots: { tau: number; generalizationGap: Float64Array }[];
-      t: number;
-    };
+    const r = await runTyped(widthThreshold, {}, directContext(referenceKernels));
     const cols = r.psiNValues.length;
     expect(r.generalizationGap).toHaveLength(r.psiPValues.length * cols);
     expect(r.snapshots.map((s) => s.tau)).toEqual([1e3, 1e4]);

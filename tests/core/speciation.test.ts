@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { directContext, referenceKernels, runExperiment, twoClassSampleTopEigenvalue, type ResultRecord } from '@diffusion-atlas/core';
+import { directContext, referenceKernels, speciation as speciationExperiment, twoClassSampleTopEigenvalue } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
-interface Cloning {
-  t: Float64Array;
-  phi: Float64Array;
-  phiStdErr: Float64Array;
-  phiTheory: Float64Array;
-}
+type Speciation = Awaited<ReturnType<typeof speciationExperiment.run>>;
 
-async function speciation(params: Record<string, unknown>): Promise<ResultRecord & Cloning> {
-  const { result } = await runExperiment('speciation', params, directContext(referenceKernels));
-  return result as ResultRecord & Cloning;
+function speciation(params: Record<string, unknown>): Promise<Speciation> {
+  return runTyped(speciationExperiment, params, directContext(referenceKernels));
 }
 
 /** Binomial standard error at the theoretical probability (the estimate's own is 0 at φ = 1). */

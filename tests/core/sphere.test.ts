@@ -11,6 +11,7 @@ import {
   meanCosine,
   referenceKernels,
   runExperiment,
+  sphere,
   seriesLogKernelThetaDerivative,
   sphereEmpiricalScore,
   unitToLatLon,
@@ -19,6 +20,7 @@ import {
   varadhanLogKernelThetaDerivative,
   type DataSources,
 } from '@diffusion-atlas/core';
+import { runTyped } from './typed-run.ts';
 
 /** Composite Simpson on [a, b] with an even number of panels. */
 function simpson(f: (u: number) => number, a: number, b: number, panels: number): number {
@@ -184,19 +186,7 @@ describe('sphere experiment (on a synthetic point set)', () => {
   const data = fibonacciSource(300);
 
   it('returns the issue’s fields, samples on the sphere, the forward walk on theory, and memorizes', async () => {
-    const { result } = await runExperiment('sphere', { n: 60, walkers: 300, s: 2, steps: 120 }, directContext(referenceKernels, { data }));
-    const r = result as unknown as {
-      samples: { lat: Float64Array; lon: Float64Array };
-      maxNormError: number;
-      meanCos: number;
-      meanCosStdErr: number;
-      meanCosTheory: number;
-      memorizedFraction: number;
-      memorizedBaseline: number;
-      data: { lat: Float64Array };
-      frames: { lat: Float32Array; s: Float64Array };
-      kernel: { s: number; theta: Float64Array; density: Float64Array; densityVaradhan: Float64Array }[];
-    };
+    const r = await runTyped(sphere, { n: 60, walkers: 300, s: 2, steps: 120 }, directContext(referenceKernels, { data }));
     expect(r.samples.lat).toHaveLength(300);
     expect(r.samples.lon).toHaveLength(300);
     expect(r.data.lat).toHaveLength(60);
