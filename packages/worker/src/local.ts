@@ -34,7 +34,9 @@ export function localKernels(): Promise<Kernels> {
 export async function runLocal(name: string, params: unknown, options: LocalRunOptions = {}): Promise<RunOutput> {
   const kernels = options.kernels ?? (await localKernels());
   const data = options.data ?? (sharedData ??= nodeDataSources());
-  const context = directContext(kernels, { signal: options.signal, onProgress: options.onProgress, data });
+  const { signal, onProgress } = options;
+  // only the options given: the site compiles this file with exactOptionalPropertyTypes
+  const context = directContext(kernels, { data, ...(signal === undefined ? {} : { signal }), ...(onProgress === undefined ? {} : { onProgress }) });
   const started = performance.now();
   const { params: resolved, result } = await runExperiment(name, params, context);
   return { experiment: name, params: resolved, backend: kernels.backend, elapsedMs: performance.now() - started, result };
