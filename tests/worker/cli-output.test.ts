@@ -56,8 +56,9 @@ describe('diffusion-atlas run: CSV', () => {
   });
 
   it('lists tables and their columns with --tables', async () => {
-    const { code, stdout } = await cli('run', 'noise-and-back', ...SMALL, '--tables');
+    const { code, stdout, stderr } = await cli('run', 'noise-and-back', ...SMALL, '--tables');
     expect(code).toBe(0);
+    expect(stderr).toMatch(/^diffusion-atlas: tables of a run of noise-and-back with these parameters/);
     expect(stdout).toBe(
       'samples (main): 12 rows; x, y, ratio, nearest\n' +
         'training: 30 rows; x, y\n' +

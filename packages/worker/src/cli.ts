@@ -242,6 +242,8 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
 
   if (request.tables) {
     io.stdout(describeTables(tables));
+    // Some tables follow the parameters (one per ψ_n, a column per s): say which run this was.
+    io.stderr(`diffusion-atlas: tables of a run of ${experiment.name} with these parameters (defaults for the rest); other values can give other tables\n`);
     return 0;
   }
   if (request.out !== undefined && toDirectory) {
