@@ -1,6 +1,6 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
+import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import type { GaussianMixture } from '../data/mixture.ts';
 import { sampleMixture } from '../data/mixture.ts';
@@ -50,9 +50,7 @@ export const collapse = defineExperiment({
     probes: param.int({ label: 'Entropy probes', symbol: "n'", min: 10, max: 20000, default: 200, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.tMin >= p.tMax) throw new AtlasError('invalid-params', `tMin (${p.tMin}) must be smaller than tMax (${p.tMax})`, 'tMin');
-  },
+  constraints: [ascending('tMin', 'tMax')],
   async run(p, ctx) {
     const { n, d, sigma } = p;
     const m = p.trajectories;

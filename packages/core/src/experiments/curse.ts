@@ -1,6 +1,6 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
+import { ascending } from '../constraints.ts';
 import { collapseTimeForAlpha, requiredAlpha, speciationTime, twoClassTopEigenvalue } from '../theory/collapse-time.ts';
 
 /** μ̃ of the t_S comparison curve: the paper's Fig. 2–3 value; the experiment has no μ̃ parameter. */
@@ -32,9 +32,7 @@ export const curse = defineExperiment({
       help: 'Size of the d axis and of the log₁₀ n axis of the t_C heat map.',
     }),
   },
-  check(p) {
-    if (p.dMin >= p.dMax) throw new AtlasError('invalid-params', `dMin (${p.dMin}) must be smaller than dMax (${p.dMax})`, 'dMin');
-  },
+  constraints: [ascending('dMin', 'dMax')],
   async run(p, ctx) {
     const d = dimensionAxis(p.dMin, p.dMax, p.resolution);
     const alphaRequired = requiredAlpha(p.tStar, p.sigma);

@@ -53,9 +53,16 @@ export const digits = defineExperiment({
     steps: param.int({ label: 'Steps', symbol: 'L', min: 20, max: 2000, default: 150, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.classes[0] === p.classes[1]) throw new AtlasError('invalid-params', `classes must be two different digits (got ${p.classes.join(',')})`, 'classes');
-  },
+  constraints: [
+    {
+      id: 'classes-differ',
+      params: ['classes'],
+      rule: 'the two classes are different digits',
+      holds: (p) => p.classes[0] !== p.classes[1],
+      message: (p) => `classes must be two different digits (got ${p.classes.join(',')})`,
+      repair: (p) => ({ classes: [p.classes[0], ((p.classes[0] ?? 0) + 1) % 10] }),
+    },
+  ],
   async run(p, ctx) {
     if (!ctx.data) throw new AtlasError('internal', 'digits needs the MNIST data source, which this environment does not supply');
     const [a, b] = p.classes;

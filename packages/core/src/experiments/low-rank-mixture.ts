@@ -1,6 +1,6 @@
 import { defineExperiment, type RunContext } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
+import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { delta } from '../forward.ts';
 import { geometricGrid } from '../time-grid.ts';
@@ -79,13 +79,27 @@ export const lowRankMixture = defineExperiment({
     points: param.int({ label: 'Time points', min: 4, max: 100, default: 24 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.tMin >= p.tMax) throw new AtlasError('invalid-params', `tMin (${p.tMin}) must be smaller than tMax (${p.tMax})`, 'tMin');
-    if (p.r >= p.d) throw new AtlasError('invalid-params', `r (${p.r}) must be smaller than d (${p.d}): a subspace of full dimension has no low-rank structure`, 'r');
-    if (p.orthogonal && p.K * p.r > p.d) {
-      throw new AtlasError('invalid-params', `orthogonal subspaces need K·r ≤ d (got K·r = ${p.K * p.r}, d = ${p.d}); lower K or r, or set orthogonal false`, 'K');
-    }
-  },
+  constraints: [
+    ascending('tMin', 'tMax'),
+    {
+      id: 'r-below-d',
+      params: ['r', 'd'],
+      rule: 'r < d',
+      holds: (p) => p.r < p.d,
+      message: (p) => `r (${p.r}) must be smaller than d (${p.d}): a subspace of full dimension has no low-rank structure`,
+      repair: (p) => ({ r: p.d - 1 }),
+    },
+    {
+      id: 'orthogonal-fit',
+      params: ['K', 'r', 'd', 'orthogonal'],
+      rule: 'K·r ≤ d when orthogonal',
+      holds: (p) => !p.orthogonal || p.K * p.r <= p.d,
+      message: (p) =>
+        `orthogonal subspaces need K·r ≤ d (got K·r = ${p.K * p.r}, d = ${p.d}); lower K or r, or set orthogonal false`,
+      // Fewer subspaces keeps each one's dimension, the figure's subject; r shrinks only when even K = 1 does not fit.
+      repair: (p) => (Math.floor(p.d / p.r) >= 1 ? { K: Math.floor(p.d / p.r) } : { K: 1, r: p.d - 1 }),
+    },
+  ],
   async run(p, ctx) {
     const { d, K, r, n } = p;
     const model = randomLowRankMixture({ d, K, r, noise: p.noise, orthogonal: p.orthogonal }, new Rng(p.seed, BASE_STREAM));

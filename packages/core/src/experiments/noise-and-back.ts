@@ -1,6 +1,6 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
+import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { sampleMixture } from '../data/mixture.ts';
 import { toyMixture, toyNames } from '../data/toys.ts';
@@ -39,9 +39,7 @@ export const noiseAndBack = defineExperiment({
     tMin: param.number({ label: 'End time', symbol: 't_min', min: 1e-6, max: 0.5, default: 1e-5, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.tMin >= p.tMax) throw new AtlasError('invalid-params', `tMin (${p.tMin}) must be smaller than tMax (${p.tMax})`, 'tMin');
-  },
+  constraints: [ascending('tMin', 'tMax')],
   async run(p, ctx) {
     const d = 2;
     const rng = new Rng(p.seed);

@@ -90,25 +90,42 @@ export const speciation = defineExperiment({
     dt: param.number({ label: 'Step', symbol: 'η', min: 0.001, max: 0.2, default: 0.016, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.method === 'full' && p.d > FULL_MAX_D) {
-      throw new AtlasError('invalid-params', `d must be at most ${FULL_MAX_D} for method full (got ${p.d}); the reduced method is exact for any d`, 'd');
-    }
-    if (p.method === 'full' && p.pairs * p.d > FULL_MAX_FLOATS) {
-      throw new AtlasError(
-        'invalid-params',
+  constraints: [
+    {
+      id: 'full-d',
+      params: ['d', 'method'],
+      rule: `d ≤ ${FULL_MAX_D} for method full`,
+      holds: (p) => p.method !== 'full' || p.d <= FULL_MAX_D,
+      message: (p) => `d must be at most ${FULL_MAX_D} for method full (got ${p.d}); the reduced method is exact for any d`,
+      repair: () => ({ method: 'reduced' }),
+    },
+    {
+      id: 'full-size',
+      params: ['pairs', 'd', 'method'],
+      rule: `pairs × d ≤ ${FULL_MAX_FLOATS} for method full`,
+      holds: (p) => p.method !== 'full' || p.pairs * p.d <= FULL_MAX_FLOATS,
+      message: (p) =>
         `pairs × d must be at most ${FULL_MAX_FLOATS} for method full (got ${p.pairs} × ${p.d}); use fewer pairs or the reduced method`,
-        'pairs',
-      );
-    }
-    const late = p.cloneTimes.find((t) => t >= p.tMax);
-    if (late !== undefined) throw new AtlasError('invalid-params', `cloneTimes must be below tMax = ${p.tMax} (got ${late})`, 'cloneTimes');
-  },
+      repair: (p) => ({ pairs: Math.floor(FULL_MAX_FLOATS / p.d) }),
+    },
+    {
+      id: 'clone-times-below-tmax',
+      params: ['cloneTimes', 'tMax'],
+      rule: 'every clone time < tMax',
+      holds: (p) => p.cloneTimes.every((t) => t < p.tMax),
+      message: (p) => `cloneTimes must be below tMax = ${p.tMax} (got ${p.cloneTimes.find((t) => t >= p.tMax)})`,
+      repair: (p) => ({ cloneTimes: p.cloneTimes.filter((t) => t < p.tMax) }),
+    },
+    {
+      id: 'automatic-clone-times',
+      params: ['tMax', 'cloneTimes', 'd', 'mu', 'sigma'],
+      rule: 'with no cloneTimes, tMax above the first automatic clone time',
+      holds: (p) => p.cloneTimes.length > 0 || autoCloneTimes(p.d, p.mu, p.sigma, p.tMax).length > 0,
+      message: (p) => `tMax = ${p.tMax} is below every automatic clone time; raise tMax or give cloneTimes`,
+    },
+  ],
   async run(p, ctx) {
     const requested = p.cloneTimes.length > 0 ? p.cloneTimes : autoCloneTimes(p.d, p.mu, p.sigma, p.tMax);
-    if (requested.length === 0) {
-      throw new AtlasError('invalid-params', `tMax = ${p.tMax} is below every automatic clone time; raise tMax or give cloneTimes`, 'tMax');
-    }
     const cloneTimes = [...new Set(requested)].sort((a, b) => a - b);
     const { grid, cloneIndex } = mergedGrid(p.tMax, p.dt, cloneTimes);
     const N = p.pairs;

@@ -1,5 +1,4 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng } from '../random.ts';
 import { MEMORIZATION_RATIO, memorizedFraction, nearestTwo } from '../metrics.ts';
@@ -70,12 +69,20 @@ export const subspaceTransition = defineExperiment({
     trials: param.int({ label: 'Trials per cell', min: 1, max: 200, default: 8 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    const rMax = Math.max(...p.rValues);
-    if (p.K * rMax > p.d) {
-      throw new AtlasError('invalid-params', `K·r must not exceed d for K orthogonal subspaces (got K = ${p.K}, largest r = ${rMax}, d = ${p.d})`, 'rValues');
-    }
-  },
+  constraints: [
+    {
+      id: 'orthogonal-fit',
+      params: ['rValues', 'K', 'd'],
+      rule: 'K·r ≤ d for the largest r (the K subspaces are orthogonal)',
+      holds: (p) => p.K * Math.max(...p.rValues) <= p.d,
+      message: (p) =>
+        `K·r must not exceed d for K orthogonal subspaces (got K = ${p.K}, largest r = ${Math.max(...p.rValues)}, d = ${p.d})`,
+      repair: (p) => {
+        const kept = p.rValues.filter((r) => p.K * r <= p.d);
+        return kept.length > 0 ? { rValues: kept } : { K: Math.max(1, Math.floor(p.d / Math.max(...p.rValues))) };
+      },
+    },
+  ],
   async run(p, ctx) {
     const rows = p.rValues.length;
     const columns = p.nValues.length;

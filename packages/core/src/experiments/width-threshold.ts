@@ -1,8 +1,8 @@
 import { defineExperiment, type RunContext } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { rfConstants } from '../rf/constants.ts';
 import { RF_LIMITS, gaussianEquivalentProblem } from '../rf/feature-matrices.ts';
+import { trainingSetProblem, widthProblem } from '../rf/size-rules.ts';
 import { lossesAt, solveGradientFlow } from '../rf/gradient-flow.ts';
 import { progressPart } from '../progress.ts';
 
@@ -111,22 +111,24 @@ export const widthThreshold = defineExperiment({
     }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    for (const psiP of p.psiPValues) {
-      const width = Math.round(psiP * p.d);
-      if (width < 1) throw new AtlasError('invalid-params', `psiPValues entry ${psiP} gives no feature at d = ${p.d}`, 'psiPValues');
-      if (width > RF_LIMITS.maxWidth) {
-        throw new AtlasError('invalid-params', `psiPValues entry ${psiP} gives ${width} features, above ${RF_LIMITS.maxWidth}`, 'psiPValues');
-      }
-    }
-    for (const psiN of p.psiNValues) {
-      const n = Math.round(psiN * p.d);
-      if (n < 1) throw new AtlasError('invalid-params', `psiNValues entry ${psiN} gives no training point at d = ${p.d}`, 'psiNValues');
-      if (n > RF_LIMITS.maxTrainingSet) {
-        throw new AtlasError('invalid-params', `psiNValues entry ${psiN} gives ${n} training points, above ${RF_LIMITS.maxTrainingSet}`, 'psiNValues');
-      }
-    }
-  },
+  constraints: [
+    {
+      id: 'widths',
+      params: ['psiPValues', 'd'],
+      rule: `1 ≤ psiP·d ≤ ${RF_LIMITS.maxWidth} features for every psiP`,
+      holds: (p) => p.psiPValues.every((psiP) => widthProblem('psiPValues entry', psiP, p.d, RF_LIMITS.maxWidth) === undefined),
+      message: (p) => p.psiPValues.map((psiP) => widthProblem('psiPValues entry', psiP, p.d, RF_LIMITS.maxWidth)).find((m) => m !== undefined) ?? '',
+      repair: (p) => ({ psiPValues: p.psiPValues.filter((psiP) => widthProblem('psiPValues entry', psiP, p.d, RF_LIMITS.maxWidth) === undefined) }),
+    },
+    {
+      id: 'training-sets',
+      params: ['psiNValues', 'd'],
+      rule: `1 ≤ psiN·d ≤ ${RF_LIMITS.maxTrainingSet} training points for every psiN`,
+      holds: (p) => p.psiNValues.every((psiN) => trainingSetProblem('psiNValues entry', psiN, p.d) === undefined),
+      message: (p) => p.psiNValues.map((psiN) => trainingSetProblem('psiNValues entry', psiN, p.d)).find((m) => m !== undefined) ?? '',
+      repair: (p) => ({ psiNValues: p.psiNValues.filter((psiN) => trainingSetProblem('psiNValues entry', psiN, p.d) === undefined) }),
+    },
+  ],
   async run(p, ctx) {
     const grid = await widthThresholdGrid(p, ctx);
     await ctx.checkpoint(1);
