@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import {
   AtlasError,
+  describeConstraints,
   describeRange,
   directContext,
   experiments,
@@ -89,11 +90,12 @@ interface ParamSummary {
   options?: readonly string[];
 }
 
-function listExperiments(): { name: string; title: string; params: Record<string, ParamSummary> }[] {
+function listExperiments(): { name: string; title: string; params: Record<string, ParamSummary>; constraints: ReturnType<typeof describeConstraints> }[] {
   return Object.values(experiments).map((e) => ({
     name: e.name,
     title: e.title,
     params: Object.fromEntries(Object.entries(e.params).map(([key, spec]) => [key, summarize(spec)])),
+    constraints: describeConstraints(e),
   }));
 }
 
