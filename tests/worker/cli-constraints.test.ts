@@ -8,13 +8,13 @@ describe('the CLI and the declared constraints', () => {
       cli('run', 'low-rank-mixture', '--K', '4'),
       cli('run', 'low-rank-mixture', '--tMin', '0.5', '--tMax', '0.1'),
       cli('run', 'subspace-transition', '--d', '8', '--K', '3', '--rValues', '1,3'),
-      cli('run', 'width-threshold', '--d', '2', '--psiNValues', '0.1'),
+      cli('run', 'width-threshold', '--d', '2', '--psiNValues', '0.2'),
       cli('run', 'speciation', '--tMax', '1', '--d', '1000000'),
     ]);
     expectUsageError(outcomes[0], /orthogonal subspaces need K·r ≤ d \(got K·r = 4, d = 3\)/);
     expectUsageError(outcomes[1], /tMin \(0.5\) must be smaller than tMax \(0.1\)/);
     expectUsageError(outcomes[2], /K·r must not exceed d/);
-    expectUsageError(outcomes[3], /psiNValues entry 0.1 gives no training point at d = 2/);
+    expectUsageError(outcomes[3], /psiNValues entry 0.2 gives no training point at d = 2/);
     expectUsageError(outcomes[4], /tMax = 1 is below every automatic clone time/);
   });
 
