@@ -2,6 +2,7 @@ import type { Kernels } from './kernels.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { ParamHistory } from './params-codec.ts';
 import type { ParamConstraint } from './constraints.ts';
+import type { CostModel } from './cost.ts';
 import { AtlasError } from './errors.ts';
 import type { ProgressReport } from './progress.ts';
 
@@ -75,6 +76,8 @@ export interface ExperimentDefinition<P extends ParamSpecs, R extends ResultReco
    * the one validation path, repaired by the URL codec, and readable by controls.
    */
   constraints?: readonly ParamConstraint<ParamsOf<P>>[];
+  /** The run's cost from its parameters, known before it starts. */
+  cost?: CostModel<ParamsOf<P>>;
   /** Incompatible schema changes (renames, removals, renamed options), so old permalinks keep working. */
   paramHistory?: ParamHistory;
 }

@@ -5,7 +5,6 @@ import {
   describeRange,
   directContext,
   experiments,
-  formatParamText,
   getExperiment,
   parseParamText,
   runExperiment,
@@ -16,6 +15,7 @@ import { nodeDataSources } from './data/node.ts';
 import { selectKernels } from './kernels/select.ts';
 import type { RunOutput } from './protocol.ts';
 import { formatCsv, jsonReplacer } from './cli-format.ts';
+import { experimentHelp } from './cli-help.ts';
 import { BENCH_CONFIGS, benchCommand } from './kernels/bench.ts';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -243,15 +243,6 @@ async function bench(args: readonly string[], io: CliIo): Promise<number> {
   }
   await benchCommand({ configs, repeats, steps }, (line) => io.stdout(`${line}\n`));
   return 0;
-}
-
-function experimentHelp(e: AnyExperiment): string {
-  const lines = [`${e.name}: ${e.title}`, `  ${e.summary}`, '', 'Parameters:'];
-  for (const [key, spec] of Object.entries(e.params)) {
-    lines.push(`  --${key} <value>  ${spec.label}: ${describeRange(spec)} (default ${formatParamText(spec, spec.default)})`);
-  }
-  lines.push('', `Example: diffusion-atlas run ${e.name} --format csv`, '');
-  return lines.join('\n');
 }
 
 /** A single self-overwriting stderr line; only on a terminal, so pipes and logs stay clean. */

@@ -51,6 +51,15 @@ export const collapse = defineExperiment({
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
   constraints: [ascending('tMin', 'tMax')],
+  cost: {
+    drivers: ['trajectories', 'steps', 'n', 'd', 'probes'],
+    // The backward run's empirical score (m·n·d per step), then the entropy probes at ENTROPY_POINTS times.
+    units: (p) => p.trajectories * p.steps * p.n * p.d + ENTROPY_POINTS * p.probes * p.n * p.d,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2760 and 14575 ms at the defaults (the machine was shared; the fit sits between), 2787 ms at n = 200 trajectories = 100.
+    secondsPerUnit: 3e-9,
+    baseSeconds: 0.5,
+  },
   async run(p, ctx) {
     const { n, d, sigma } = p;
     const m = p.trajectories;

@@ -33,6 +33,14 @@ export const curse = defineExperiment({
     }),
   },
   constraints: [ascending('dMin', 'dMax')],
+  cost: {
+    drivers: ['resolution'],
+    units: (p) => p.resolution * p.resolution,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 610 ms at the defaults, 1015 ms at resolution = 256.
+    secondsPerUnit: 6.6e-6,
+    baseSeconds: 0.08,
+  },
   async run(p, ctx) {
     const d = dimensionAxis(p.dMin, p.dMax, p.resolution);
     const alphaRequired = requiredAlpha(p.tStar, p.sigma);

@@ -100,6 +100,17 @@ export const lowRankMixture = defineExperiment({
       repair: (p) => (Math.floor(p.d / p.r) >= 1 ? { K: Math.floor(p.d / p.r) } : { K: 1, r: p.d - 1 }),
     },
   ],
+  cost: {
+    drivers: ['K', 'n', 'd', 'points', 'r'],
+    // The empirical denoiser on K·n points (generation and test points at every time), plus K-subspaces restarts.
+    units: (p) =>
+      (GEN_STEPS * GENERATED + MIXTURE_TEST_POINTS * p.points) * p.K * p.n * p.d +
+      K_SUBSPACES_RESTARTS * K_SUBSPACES_MAX_ITERATIONS * p.K * p.n * p.d * p.r,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 976 and 2211 ms at the defaults, 1904 ms at d = 16 n = 100 K = 3 r = 4.
+    secondsPerUnit: 5e-9,
+    baseSeconds: 0.7,
+  },
   async run(p, ctx) {
     const { d, K, r, n } = p;
     const model = randomLowRankMixture({ d, K, r, noise: p.noise, orthogonal: p.orthogonal }, new Rng(p.seed, BASE_STREAM));

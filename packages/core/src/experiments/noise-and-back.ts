@@ -40,6 +40,15 @@ export const noiseAndBack = defineExperiment({
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
   constraints: [ascending('tMin', 'tMax')],
+  cost: {
+    drivers: ['m', 'steps', 'n', 'score'],
+    // One empirical-score step is m·n 2-D distance terms; the exact mixture score a few per sample.
+    units: (p) => p.m * p.steps * (p.score === 'empirical' ? p.n : 8) + 2 * p.m * p.n,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 642, 746, 2431 ms at the defaults, m = 100 steps = 100, and n = 1000 m = 400 steps = 200.
+    secondsPerUnit: 2.2e-8,
+    baseSeconds: 0.1,
+  },
   async run(p, ctx) {
     const d = 2;
     const rng = new Rng(p.seed);

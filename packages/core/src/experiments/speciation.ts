@@ -124,6 +124,19 @@ export const speciation = defineExperiment({
       message: (p) => `tMax = ${p.tMax} is below every automatic clone time; raise tMax or give cloneTimes`,
     },
   ],
+  cost: {
+    drivers: ['pairs', 'dt', 'tMax', 'method', 'd'],
+    // Each clone time runs pairs trajectories over its share of the tMax/dt steps (about half on
+    // average); the full method moves d coordinates per step, the reduced one a single coordinate.
+    // The sample top eigenvalue is power iteration on LAMBDA_SAMPLES points (about ten sweeps of
+    // their min(d, samples)-sized Gram or covariance form).
+    units: (p) =>
+      (p.pairs * (p.tMax / p.dt) * Math.max(1, p.cloneTimes.length || AUTO_CLONE_OFFSETS.length) * (p.method === 'full' ? p.d : 1)) / 2 +
+      11 * LAMBDA_SAMPLES * Math.min(p.d, LAMBDA_SAMPLES),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2465–4679 ms at the defaults, 6999 ms at pairs = 500 (a loaded moment), 34785 ms at method full d = 64 pairs = 500.
+    secondsPerUnit: 2.2e-7,
+  },
   async run(p, ctx) {
     const requested = p.cloneTimes.length > 0 ? p.cloneTimes : autoCloneTimes(p.d, p.mu, p.sigma, p.tMax);
     const cloneTimes = [...new Set(requested)].sort((a, b) => a - b);

@@ -73,6 +73,15 @@ export const sphere = defineExperiment({
     steps: param.int({ label: 'Steps', symbol: 'L', min: 10, max: 2000, default: 200, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
+  cost: {
+    drivers: ['walkers', 'steps', 'n'],
+    // The heat-kernel empirical score sums over the n epicentres for every walker and step.
+    units: (p) => p.walkers * p.steps * p.n,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2820 and 6360 ms at the defaults, 2200 ms at walkers = 100 steps = 100.
+    secondsPerUnit: 1.5e-7,
+    baseSeconds: 1,
+  },
   async run(p, ctx) {
     const source = ctx.data?.earthquakes;
     if (!ctx.data || !source) throw new AtlasError('internal', 'sphere needs the earthquake data source, which this environment does not supply');

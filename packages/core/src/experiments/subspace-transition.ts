@@ -83,6 +83,15 @@ export const subspaceTransition = defineExperiment({
       },
     },
   ],
+  cost: {
+    drivers: ['trials', 'nValues', 'rValues', 'K', 'd'],
+    // Per cell and trial: PCA or K-subspaces on K·n points in d dimensions (d² per point), then the checks.
+    units: (p) => p.trials * p.rValues.length * p.nValues.reduce((s, n) => s + p.K * (n + TRANSITION_SAMPLES) * p.d * p.d, 0),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
+    secondsPerUnit: 5e-8,
+    baseSeconds: 0.8,
+  },
   async run(p, ctx) {
     const rows = p.rValues.length;
     const columns = p.nValues.length;

@@ -102,6 +102,22 @@ export const trainingSamples = defineExperiment({
       repair: (p) => ({ psiN: p.psiN.filter((psiN) => realFeatureMemoryProblem(p.psiP, psiN, p.d, 0) === undefined) }),
     },
   ],
+  cost: {
+    drivers: ['psiP', 'd', 'samples', 'psiN'],
+    // Per training set: Langevin sampling (every step evaluates p features of d inputs for each of
+    // the curve's and the figure's samples), the eigenproblem, and the exact noise average.
+    units: (p) => {
+      const width = Math.round(p.psiP * p.d);
+      return p.psiN.reduce((s, psiN) => {
+        const n = Math.round(psiN * p.d);
+        return s + (CURVE_TAUS.length * CURVE_SAMPLES + p.samples) * LANGEVIN_STEPS * width * p.d + width ** 3 + 20 * width * n * p.d;
+      }, 0);
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 12267 and 12429 ms at the defaults, 3669 ms at samples = 50 ψ_p = 8.
+    secondsPerUnit: 4.6e-8,
+    baseSeconds: 1.3,
+  },
   async run(p, ctx): Promise<TrainingSamplesResult> {
     const width = Math.round(p.psiP * p.d);
     const psiP = width / p.d;

@@ -110,6 +110,22 @@ export const trainingWindow = defineExperiment({
       repair: (p) => ({ psiN: p.psiN.filter((psiN) => realFeatureMemoryProblem(p.psiP, psiN, p.d, p.noiseDraws) === undefined) }),
     },
   ],
+  cost: {
+    drivers: ['psiP', 'd', 'psiN', 'matrix', 'noiseDraws', 'points'],
+    // Per training set: the p × p (or n × n) eigenproblem, the p²·n feature products (times the
+    // noise draws for sampled features), and the loss curves at every point.
+    units: (p) => {
+      const width = Math.round(p.psiP * p.d);
+      return p.psiN.reduce((s, psiN) => {
+        const n = Math.round(psiN * p.d);
+        return s + width ** 3 + n ** 3 + width * width * n * (p.matrix === 'sampled' ? Math.max(1, p.noiseDraws) : 1) + p.points * (width + n) ** 2;
+      }, 0);
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2227–4633 ms at the defaults (two runs), 682 ms at d = 10 ψ_p = 16, 3737 ms at d = 40 ψ_p = 16.
+    secondsPerUnit: 2e-9,
+    baseSeconds: 0.1,
+  },
   async run(p, ctx): Promise<TrainingWindowResult> {
     const c = rfConstants(p.t, p.activation);
     const width = Math.round(p.psiP * p.d);

@@ -129,6 +129,25 @@ export const widthThreshold = defineExperiment({
       repair: (p) => ({ psiNValues: p.psiNValues.filter((psiN) => trainingSetProblem('psiNValues entry', psiN, p.d) === undefined) }),
     },
   ],
+  cost: {
+    drivers: ['psiPValues', 'psiNValues', 'd'],
+    // One gradient flow per (ψ_p, ψ_n) cell: the p × p and n × n eigenproblems and the p²·n products.
+    units: (p) =>
+      p.psiPValues.reduce(
+        (s, psiP) =>
+          s +
+          p.psiNValues.reduce((t, psiN) => {
+            const width = Math.round(psiP * p.d);
+            const n = Math.round(psiN * p.d);
+            return t + width ** 3 + n ** 3 + width * width * n;
+          }, 0),
+        0,
+      ),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 3528 and 3692 ms at the defaults, 1074 ms at d = 4.
+    secondsPerUnit: 2.6e-9,
+    baseSeconds: 0.2,
+  },
   async run(p, ctx) {
     const grid = await widthThresholdGrid(p, ctx);
     await ctx.checkpoint(1);
