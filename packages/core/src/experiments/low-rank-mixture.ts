@@ -102,9 +102,12 @@ export const lowRankMixture = defineExperiment({
   ],
   cost: {
     drivers: ['K', 'n', 'd', 'points', 'r'],
-    // The empirical denoiser on K·n points (generation and test points at every time), plus K-subspaces restarts.
+    // Every generation step and test point at every time queries the empirical denoiser (K·n
+    // distances in d) and the two mixture denoisers (K projections of rank r, about ten times
+    // the work per coordinate: found by the fuzz test, which met d = 64, K = 6, n = 1 taking
+    // seconds that the empirical term alone put at a few milliseconds), plus K-subspaces restarts.
     units: (p) =>
-      (GEN_STEPS * GENERATED + MIXTURE_TEST_POINTS * p.points) * p.K * p.n * p.d +
+      (GEN_STEPS * GENERATED + MIXTURE_TEST_POINTS * p.points) * p.K * p.d * (p.n + 10 * (2 * p.r + 2)) +
       K_SUBSPACES_RESTARTS * K_SUBSPACES_MAX_ITERATIONS * p.K * p.n * p.d * p.r,
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 976 and 2211 ms at the defaults, 1904 ms at d = 16 n = 100 K = 3 r = 4.
