@@ -35,7 +35,7 @@ export type TrainingWindowRun = {
 export type TrainingWindowResult = {
   constants: { mu1: number; sigmaNorm2: number; b: number; v2: number; s2: number };
   runs: TrainingWindowRun[];
-  /** Least-squares log-log slopes against n (NaN with fewer than two distinct n). */
+  /** Least-squares log-log slopes against n (NaN with fewer than two distinct n, or when a time is infinite: never reached). */
   slopes: { tauGen: number; tauMem: number; tauMemTheory: number };
 };
 
