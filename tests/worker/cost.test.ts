@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsOf, estimateCost, experiments, getExperiment, validateParams } from '@diffusion-atlas/core';
+import { noiseAndBack } from '../../packages/core/src/experiments/noise-and-back.ts';
 import { cli } from './cli-harness.ts';
 
 /** What the CLI spends before the run starts (selecting and validating its kernels): 0.5–0.6 s measured for runs of no size. */
@@ -19,7 +20,7 @@ describe('cost estimates', () => {
   });
 
   it('grows with its drivers', () => {
-    const e = getExperiment('noise-and-back');
+    const e = noiseAndBack;
     const base = defaultsOf(e.params);
     const small = estimateCost(e, base)?.seconds ?? NaN;
     expect(estimateCost(e, { ...base, m: 2 * base.m })?.seconds).toBeGreaterThan(small);

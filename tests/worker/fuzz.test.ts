@@ -91,7 +91,7 @@ function invalidText(spec: ParamSpec): fc.Arbitrary<string> {
   }
 }
 
-function drawsFor(e: AnyExperiment): Record<string, string>[] {
+function drawsFor(e: AnyExperiment): Partial<Record<string, string>>[] {
   const keys = Object.keys(e.params);
   const valid = fc.record(Object.fromEntries(keys.map((key) => [key, validText(e.params[key])])), { requiredKeys: [] });
   // A quarter of the draws carry one value just outside its range; the rest are valid one by one.
@@ -155,7 +155,7 @@ describe('fuzz: every experiment over its whole schema', () => {
     tally[name] = t;
     const { kernels } = await selectKernels({ preferGpu: false, threads: 1 });
     for (const draw of drawsFor(e)) {
-      const raw = Object.fromEntries(Object.entries(draw).map(([key, text]) => [key, parseParamText(e.params[key], text)]));
+      const raw = Object.fromEntries(Object.entries(draw).map(([key, text]) => [key, parseParamText(e.params[key], text ?? '')]));
       const label = `${name} ${JSON.stringify(draw)}`;
       let params;
       try {
