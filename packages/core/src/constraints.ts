@@ -160,8 +160,8 @@ export function allowedRange<P extends ParamSpecs>(
   params: ParamsOf<P>,
   name: keyof P & string,
 ): { min: number; max: number } | null {
-  const spec: ParamSpec = schema.params[name];
-  if (spec.type !== 'integer' && spec.type !== 'number') return null;
+  const spec: ParamSpec | undefined = schema.params[name];
+  if (spec === undefined || (spec.type !== 'integer' && spec.type !== 'number')) return null;
   const probes = probeValues(spec);
   let lo = Infinity;
   let hi = -Infinity;
