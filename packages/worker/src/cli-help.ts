@@ -1,4 +1,4 @@
-import { describeConstraints, describeRange, formatParamText, type AnyExperiment } from '@diffusion-atlas/core';
+import { defaultsOf, describeConstraints, describeRange, estimateCost, formatParamText, type AnyExperiment } from '@diffusion-atlas/core';
 
 /**
  * `diffusion-atlas run <experiment> --help`: the parameters with their ranges and defaults, the
@@ -17,11 +17,18 @@ export function experimentHelp(e: AnyExperiment): string {
     lines.push('', 'Rules between parameters:');
     for (const rule of rules) lines.push(`  ${rule.rule}`);
   }
+  const atDefaults = estimateCost(e, defaultsOf(e.params));
+  const about = atDefaults === null ? '' : ` At the defaults: ${aboutSeconds(atDefaults.seconds)} on the machine the estimates were fitted on.`;
   if (drivers.length > 0) {
-    lines.push('', `Run time grows with ${drivers.join(', ')} (most influential first).`);
+    lines.push('', `Run time grows with ${drivers.join(', ')} (most influential first).${about}`);
   } else if (e.cost !== undefined) {
-    lines.push('', 'Run time does not depend on the parameters.');
+    lines.push('', `Run time does not depend on the parameters.${about}`);
   }
   lines.push('', `Example: diffusion-atlas run ${e.name} --format csv`, '');
   return lines.join('\n');
+}
+
+function aboutSeconds(seconds: number): string {
+  if (seconds < 1) return 'under a second';
+  return `about ${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
 }
