@@ -85,8 +85,10 @@ export const subspaceTransition = defineExperiment({
   ],
   cost: {
     drivers: ['trials', 'nValues', 'rValues', 'K', 'd'],
-    // Per cell and trial: PCA or K-subspaces on K·n points in d dimensions (d² per point), then the checks.
-    units: (p) => p.trials * p.rValues.length * p.nValues.reduce((s, n) => s + p.K * (n + TRANSITION_SAMPLES) * p.d * p.d, 0),
+    // Per cell and trial: K-subspaces on K·n points in d dimensions, whose restarts and iterations
+    // cost about 100·r per point and coordinate (the fuzz test met r = 12 with n up to 255 taking
+    // 10 s, estimated 1 s by a d²-per-point model), plus d per point for PCA and the checks.
+    units: (p) => p.trials * p.rValues.reduce((s, r) => s + p.nValues.reduce((t, n) => t + p.K * n * p.d * (100 * r + p.d), 0), 0),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
     secondsPerUnit: 5e-8,
