@@ -27,5 +27,16 @@ export default defineConfig({
     worker: { format: 'es' },
     // Pre-bundled up front so the dev server does not reload the page when it first meets them.
     optimizeDeps: { include: ['gpu.js', 'comlink', '@observablehq/plot'] },
+    build: {
+      rolldownOptions: {
+        // @astrojs/mdx marks each chapter module "use astro:head-inject" for Astro's own bundling
+        // step, which reads it; the bundler warns that it may drop the directive, which a reader
+        // cannot act on. Only that directive from that integration is silenced.
+        onwarn(warning, defaultHandler) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('"use astro:head-inject"')) return;
+          defaultHandler(warning);
+        },
+      },
+    },
   },
 });

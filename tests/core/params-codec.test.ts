@@ -15,7 +15,10 @@ import {
   getExperiment,
   param,
   schemaVersion,
+  violations,
   type ParamSpec,
+  type ParamSpecs,
+  type ParamsOf,
   type VersionedSchema,
 } from '@diffusion-atlas/core';
 
@@ -49,8 +52,11 @@ function valueOf(spec: ParamSpec): fc.Arbitrary<unknown> {
   }
 }
 
+/** Any valid state: every value in its range and every declared rule between parameters holding. */
 function paramsOf(schema: VersionedSchema): fc.Arbitrary<Record<string, unknown>> {
-  return fc.record(Object.fromEntries(Object.entries(schema.params).map(([key, spec]) => [key, valueOf(spec)])));
+  return fc
+    .record(Object.fromEntries(Object.entries(schema.params).map(([key, spec]) => [key, valueOf(spec)])))
+    .filter((params) => violations(schema, params as ParamsOf<ParamSpecs>).length === 0);
 }
 
 const all = Object.values(experiments);
@@ -182,5 +188,55 @@ describe('the CLI command of a state', () => {
     const experiment = getExperiment('noise-and-back');
     const command = cliCommand(experiment.name, experiment, { ...defaultsOf(experiment.params), n: 200, score: 'exact' });
     expect(command).toBe('npx diffusion-atlas run noise-and-back --n 200 --score exact');
+  });
+});
+
+describe('links that break a rule between parameters', () => {
+  const lowRank = getExperiment('low-rank-mixture');
+
+  it('repairs K·r > d by lowering K, and says which rule asked', () => {
+    // K = 4 at the default d = 3, r = 1: the combination the figure used to fail on.
+    const decoded = decodeParams(lowRank, [['K', '4']]);
+    expect(decoded.params.K).toBe(3);
+    expect(violations(lowRank, decoded.params as ParamsOf<typeof lowRank.params>)).toEqual([]);
+    expect(decoded.notices).toHaveLength(1);
+    expect(decoded.notices[0]?.message).toMatch(/orthogonal subspaces need K·r ≤ d/);
+    expect(decoded.notices[0]?.message).toMatch(/changed K 4 → 3/);
+  });
+
+  it('swaps a reversed time range, and resets an empty one to the defaults', () => {
+    const swapped = decodeParams(lowRank, [['tMin', '0.5'], ['tMax', '0.05']]);
+    expect([swapped.params.tMin, swapped.params.tMax]).toEqual([0.05, 0.5]);
+    expect(swapped.notices[0]?.message).toMatch(/tMin \(0.5\) must be smaller than tMax \(0.05\); changed tMin 0.5 → 0.05, tMax 0.05 → 0.5/);
+    // noise-and-back's ranges meet at 0.5: tMax = tMin = 0.5 cannot be swapped into order.
+    const noise = getExperiment('noise-and-back');
+    const defaults = defaultsOf(noise.params);
+    const equal = decodeParams(noise, [['tMin', '0.5'], ['tMax', '0.5']]);
+    expect([equal.params.tMin, equal.params.tMax]).toEqual([defaults.tMin, defaults.tMax]);
+    expect(equal.notices).toHaveLength(1);
+  });
+
+  it('leaves a valid link untouched and silent', () => {
+    const decoded = decodeParams(lowRank, [['K', '3'], ['d', '3']]);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.params.K).toBe(3);
+  });
+
+  it('ends every link, however random, in values that satisfy every rule', () => {
+    // Any query over the schema's own keys, with values in and out of range.
+    for (const experiment of Object.values(experiments)) {
+      const specs = Object.entries(experiment.params);
+      const entry = fc.tuple(
+        fc.constantFrom(...specs.map(([key]) => key)),
+        fc.oneof(fc.integer({ min: -5, max: 5000 }).map(String), fc.double({ min: -1, max: 1e6, noNaN: true }).map(String)),
+      );
+      fc.assert(
+        fc.property(fc.array(entry, { maxLength: 6 }), (entries) => {
+          const decoded = decodeParams(experiment, entries);
+          expect(violations(experiment, decoded.params as ParamsOf<typeof experiment.params>)).toEqual([]);
+        }),
+        { seed: 17, numRuns: 60 },
+      );
+    }
   });
 });

@@ -1,6 +1,8 @@
 import type { Kernels } from './kernels.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { ParamHistory } from './params-codec.ts';
+import type { ParamConstraint } from './constraints.ts';
+import type { CostModel } from './cost.ts';
 import { AtlasError } from './errors.ts';
 import type { ProgressReport } from './progress.ts';
 
@@ -69,8 +71,13 @@ export interface ExperimentDefinition<P extends ParamSpecs, R extends ResultReco
   run(params: ParamsOf<P>, ctx: RunContext): Promise<R>;
   /** The curves of a result as tables, for CSV; named tables are printed one after another. */
   tables(result: R, params: ParamsOf<P>): Record<string, ResultTable>;
-  /** Cheap pre-run checks across parameters (e.g. tMin < tMax); throw AtlasError to reject. */
-  check?(params: ParamsOf<P>): void;
+  /**
+   * Rules between parameters (tMin < tMax, K·r ≤ d), checked after the per-parameter ranges by
+   * the one validation path, repaired by the URL codec, and readable by controls.
+   */
+  constraints?: readonly ParamConstraint<ParamsOf<P>>[];
+  /** The run's cost from its parameters, known before it starts. */
+  cost?: CostModel<ParamsOf<P>>;
   /** Incompatible schema changes (renames, removals, renamed options), so old permalinks keep working. */
   paramHistory?: ParamHistory;
 }

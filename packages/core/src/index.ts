@@ -3,6 +3,8 @@ export * from './random.ts';
 export { logUniform, quarterTurns, ROTATION } from './normal-transform.ts';
 export * from './params.ts';
 export * from './params-codec.ts';
+export * from './constraints.ts';
+export * from './cost.ts';
 export * from './experiment.ts';
 export * from './kernels.ts';
 export * from './forward.ts';

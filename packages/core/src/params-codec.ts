@@ -1,3 +1,4 @@
+import { repairParams, type ConstrainedSchema } from './constraints.ts';
 import { coerceParams, defaultsOf, formatParamText, type ParamNotice, type ParamSpecs } from './params.ts';
 
 /**
@@ -26,8 +27,7 @@ export interface ParamMigration {
 export type ParamHistory = readonly ParamMigration[];
 
 /** The part of an experiment definition the codec needs. */
-export interface VersionedSchema {
-  params: ParamSpecs;
+export interface VersionedSchema extends ConstrainedSchema {
   paramHistory?: ParamHistory;
 }
 
@@ -117,7 +117,8 @@ export interface DecodedParams {
 
 /**
  * Read parameters from query entries: migrate from the link's version, then validate and clamp
- * every value (what cannot be used falls back to its default). Keys in `ignore` belong to the page
+ * every value (what cannot be used falls back to its default), then repair combinations that break
+ * a declared constraint (K·r ≤ d, tMin < tMax), saying what changed and which rule asked. Keys in `ignore` belong to the page
  * (embed options) and are skipped.
  */
 export function decodeParams(
@@ -148,7 +149,12 @@ export function decodeParams(
   }
   const migrated = migrateRaw(schema, raw, version);
   const coerced = coerceParams(schema.params, migrated.raw);
-  return { params: { ...coerced.params }, notices: [...notices, ...migrated.notices, ...coerced.notices], version };
+  const repaired = repairParams(schema, coerced.params);
+  return {
+    params: { ...repaired.params },
+    notices: [...notices, ...migrated.notices, ...coerced.notices, ...repaired.notices],
+    version,
+  };
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { ResultRecord, RunContext } from './experiment.ts';
 import { getExperiment } from './experiments/index.ts';
+import { assertConstraints } from './constraints.ts';
 import { validateParams, type ParamsOf, type ParamSpecs } from './params.ts';
 
 /** Validate at the boundary, once, then run. */
 export function resolveParams(name: string, raw: unknown): ParamsOf<ParamSpecs> {
   const e = getExperiment(name);
   const params = validateParams(e.params, raw);
-  e.check?.(params);
+  assertConstraints(e, params);
   return params;
 }
 

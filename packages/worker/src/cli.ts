@@ -2,11 +2,11 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   AtlasError,
+  describeConstraints,
   describeRange,
   experiments,
   formatCsvTable,
   formatJson,
-  formatParamText,
   getExperiment,
   parseParamText,
   rectangularTables,
@@ -18,6 +18,7 @@ import {
   type ResultTable,
 } from '@diffusion-atlas/core';
 import { runLocal } from './local.ts';
+import { experimentHelp } from './cli-help.ts';
 import { BENCH_CONFIGS, benchCommand } from './kernels/bench.ts';
 import { progressBar } from './cli/progress-bar.ts';
 import { writeRunFiles } from './cli/run-files.ts';
@@ -114,11 +115,12 @@ interface ParamSummary {
   options?: readonly string[];
 }
 
-function listExperiments(): { name: string; title: string; params: Record<string, ParamSummary> }[] {
+function listExperiments(): { name: string; title: string; params: Record<string, ParamSummary>; constraints: ReturnType<typeof describeConstraints> }[] {
   return Object.values(experiments).map((e) => ({
     name: e.name,
     title: e.title,
     params: Object.fromEntries(Object.entries(e.params).map(([key, spec]) => [key, summarize(spec)])),
+    constraints: describeConstraints(e),
   }));
 }
 
@@ -322,14 +324,6 @@ async function bench(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-function experimentHelp(e: AnyExperiment): string {
-  const lines = [`${e.name}: ${e.title}`, `  ${e.summary}`, '', 'Parameters:'];
-  for (const [key, spec] of Object.entries(e.params)) {
-    lines.push(`  --${key} <value>  ${spec.label}: ${describeRange(spec)} (default ${formatParamText(spec, spec.default)})`);
-  }
-  lines.push('', `Example: diffusion-atlas run ${e.name} --format csv`, `         diffusion-atlas run ${e.name} --out ${e.name}/`, '');
-  return lines.join('\n');
-}
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ');

@@ -56,6 +56,17 @@ export const manifold = defineExperiment({
     trajectories: param.int({ label: 'Trajectories', symbol: 'm', min: 2, max: 400, default: 128, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
+  cost: {
+    drivers: ['trajectories', 'n', 'D', 'epsilon'],
+    // The backward run's empirical score (m·n·D per step), then one exact W1 (an m × n assignment) per ε.
+    units: (p) => MANIFOLD_STEPS * p.trajectories * p.n * p.D + p.epsilon.length * p.trajectories * p.n * (p.D + p.trajectories),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2442 and 4824 ms at the defaults, 5534 ms at n = 150
+    // trajectories = 64, and 3.5–3.9 s for D = 64 or 510 with n = trajectories = 2 (a fixed cost
+    // that the fuzz test exposed: it met a 17 s run estimated at 1 s with the first fit).
+    secondsPerUnit: 2e-8,
+    baseSeconds: 3,
+  },
   async run(p, ctx) {
     const D = p.D;
     const m = p.trajectories;

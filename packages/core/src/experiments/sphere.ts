@@ -73,6 +73,19 @@ export const sphere = defineExperiment({
     steps: param.int({ label: 'Steps', symbol: 'L', min: 10, max: 2000, default: 200, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
+  cost: {
+    drivers: ['walkers', 'steps', 'n'],
+    // The heat-kernel empirical score sums over the n epicentres for every walker and step; the
+    // forward walk and each geodesic step cost about 40 such terms more (trigonometry, table
+    // look-ups), and every step builds a TABLE_SIZE-point kernel table of about 20 series terms
+    // each. The fuzz test found both: n = 2 with 2000 steps took 12.8 s, and with one walker 27 s,
+    // where the first model said about 1 s.
+    units: (p) => p.walkers * p.steps * (p.n + 40) + p.steps * TABLE_SIZE * 20,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2820 and 6360 ms at the defaults, 2200 ms at walkers = 100 steps = 100.
+    secondsPerUnit: 1.5e-7,
+    baseSeconds: 0.3,
+  },
   async run(p, ctx) {
     const source = ctx.data?.earthquakes;
     if (!ctx.data || !source) throw new AtlasError('internal', 'sphere needs the earthquake data source, which this environment does not supply');

@@ -36,6 +36,15 @@ export const subspaceEditing = defineExperiment({
     }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1, help: 'Picks the base digit from the class.' }),
   },
+  cost: {
+    drivers: [],
+    // A fixed amount of work: one digit class's PCA; the base is reading MNIST.
+    units: () => 1,
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 2034 and 3856 ms (it takes no size parameter).
+    secondsPerUnit: 0,
+    baseSeconds: 2.3,
+  },
   async run(p, ctx) {
     if (!ctx.data) throw new AtlasError('internal', 'subspace-editing needs the MNIST data source, which this environment does not supply');
     const set = await ctx.data.mnistDigit(p.digit);

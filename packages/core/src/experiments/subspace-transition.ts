@@ -1,5 +1,4 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng } from '../random.ts';
 import { MEMORIZATION_RATIO, memorizedFraction, nearestTwo } from '../metrics.ts';
@@ -70,11 +69,30 @@ export const subspaceTransition = defineExperiment({
     trials: param.int({ label: 'Trials per cell', min: 1, max: 200, default: 8 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    const rMax = Math.max(...p.rValues);
-    if (p.K * rMax > p.d) {
-      throw new AtlasError('invalid-params', `K·r must not exceed d for K orthogonal subspaces (got K = ${p.K}, largest r = ${rMax}, d = ${p.d})`, 'rValues');
-    }
+  constraints: [
+    {
+      id: 'orthogonal-fit',
+      params: ['rValues', 'K', 'd'],
+      rule: 'K·r ≤ d for the largest r (the K subspaces are orthogonal)',
+      holds: (p) => p.K * Math.max(...p.rValues) <= p.d,
+      message: (p) =>
+        `K·r must not exceed d for K orthogonal subspaces (got K = ${p.K}, largest r = ${Math.max(...p.rValues)}, d = ${p.d})`,
+      repair: (p) => {
+        const kept = p.rValues.filter((r) => p.K * r <= p.d);
+        return kept.length > 0 ? { rValues: kept } : { K: Math.max(1, Math.floor(p.d / Math.max(...p.rValues))) };
+      },
+    },
+  ],
+  cost: {
+    drivers: ['trials', 'nValues', 'rValues', 'K', 'd'],
+    // Per cell and trial: K-subspaces on K·n points in d dimensions, whose restarts and iterations
+    // cost about 100·r per point and coordinate (the fuzz test met r = 12 with n up to 255 taking
+    // 10 s, estimated 1 s by a d²-per-point model), plus d per point for PCA and the checks.
+    units: (p) => p.trials * p.rValues.reduce((s, r) => s + p.nValues.reduce((t, n) => t + p.K * n * p.d * (100 * r + p.d), 0), 0),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
+    secondsPerUnit: 5e-8,
+    baseSeconds: 0.8,
   },
   async run(p, ctx) {
     const rows = p.rValues.length;

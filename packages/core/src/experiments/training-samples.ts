@@ -1,9 +1,9 @@
 import { defineExperiment } from '../experiment.ts';
-import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
 import { rfConstants } from '../rf/constants.ts';
-import { RF_LIMITS, checkRealFeatureSize, noiseAveragedProblem } from '../rf/feature-matrices.ts';
+import { RF_LIMITS, noiseAveragedProblem } from '../rf/feature-matrices.ts';
+import { realFeatureMemoryProblem } from '../rf/size-rules.ts';
 import { lossesAt, memorizationTime, readoutAt, solveGradientFlow } from '../rf/gradient-flow.ts';
 import { sampleAtFixedTime, type RandomFeaturesScore } from '../rf/score-model.ts';
 import { tauMemTheory } from '../rf/spectrum.ts';
@@ -73,18 +73,50 @@ export const trainingSamples = defineExperiment({
     samples: param.int({ label: 'Samples', symbol: 'N', min: 10, max: 4000, default: 300, scale: 'log' }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    const width = Math.round(p.psiP * p.d);
-    if (width > RF_LIMITS.maxWidthRealFeatures) {
-      throw new AtlasError('invalid-params', `psiP·d = ${width} features is above ${RF_LIMITS.maxWidthRealFeatures}; lower psiP or d`, 'psiP');
-    }
-    for (const psiN of p.psiN) {
-      const n = Math.round(psiN * p.d);
-      if (n < 2) {
-        throw new AtlasError('invalid-params', `psiN = ${psiN} gives fewer than 2 training points at d = ${p.d} (the memorization test needs two)`, 'psiN');
-      }
-      checkRealFeatureSize(width, n, 0, 'psiN');
-    }
+  constraints: [
+    {
+      id: 'width',
+      params: ['psiP', 'd'],
+      rule: `psiP·d ≤ ${RF_LIMITS.maxWidthRealFeatures} features`,
+      holds: (p) => Math.round(p.psiP * p.d) <= RF_LIMITS.maxWidthRealFeatures,
+      message: (p) => `psiP·d = ${Math.round(p.psiP * p.d)} features is above ${RF_LIMITS.maxWidthRealFeatures}; lower psiP or d`,
+      repair: (p) => ({ psiP: Math.floor(RF_LIMITS.maxWidthRealFeatures / p.d) }),
+    },
+    {
+      id: 'two-points',
+      params: ['psiN', 'd'],
+      rule: 'psiN·d ≥ 2 training points for every psiN',
+      holds: (p) => p.psiN.every((psiN) => Math.round(psiN * p.d) >= 2),
+      message: (p) => {
+        const psiN = p.psiN.find((x) => Math.round(x * p.d) < 2);
+        return `psiN = ${psiN} gives fewer than 2 training points at d = ${p.d} (the memorization test needs two)`;
+      },
+      repair: (p) => ({ psiN: p.psiN.filter((psiN) => Math.round(psiN * p.d) >= 2) }),
+    },
+    {
+      id: 'memory',
+      params: ['psiN', 'psiP', 'd'],
+      rule: `psiP·d × psiN·d ≤ ${RF_LIMITS.maxNoiseAverageEntries} for every psiN`,
+      holds: (p) => p.psiN.every((psiN) => realFeatureMemoryProblem(p.psiP, psiN, p.d, 0) === undefined),
+      message: (p) => p.psiN.map((psiN) => realFeatureMemoryProblem(p.psiP, psiN, p.d, 0)).find((m) => m !== undefined) ?? '',
+      repair: (p) => ({ psiN: p.psiN.filter((psiN) => realFeatureMemoryProblem(p.psiP, psiN, p.d, 0) === undefined) }),
+    },
+  ],
+  cost: {
+    drivers: ['psiP', 'd', 'samples', 'psiN'],
+    // Per training set: Langevin sampling (every step evaluates p features of d inputs for each of
+    // the curve's and the figure's samples), the eigenproblem, and the exact noise average.
+    units: (p) => {
+      const width = Math.round(p.psiP * p.d);
+      return p.psiN.reduce((s, psiN) => {
+        const n = Math.round(psiN * p.d);
+        return s + (CURVE_TAUS.length * CURVE_SAMPLES + p.samples) * LANGEVIN_STEPS * width * p.d + width ** 3 + 20 * width * n * p.d;
+      }, 0);
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 12267 and 12429 ms at the defaults, 3669 ms at samples = 50 ψ_p = 8.
+    secondsPerUnit: 4.6e-8,
+    baseSeconds: 1.3,
   },
   async run(p, ctx): Promise<TrainingSamplesResult> {
     const width = Math.round(p.psiP * p.d);

@@ -1,4 +1,3 @@
-import { AtlasError } from '../errors.ts';
 import { delta } from '../forward.ts';
 import { normalAt, Streams } from '../random.ts';
 import { gaussHermite } from '../theory/gauss-hermite.ts';
@@ -76,15 +75,15 @@ export const RF_LIMITS = {
   maxNoiseDrawEntries: 2 ** 21,
 } as const;
 
-/** Rejects real-feature problems whose matrices would not fit comfortably in a browser worker. */
-export function checkRealFeatureSize(p: number, n: number, noiseDraws: number, param: string): void {
+/** Why a real-feature problem would not fit comfortably in a browser worker; undefined when it fits. */
+export function realFeatureSizeProblem(p: number, n: number, noiseDraws: number): string | undefined {
   if (noiseDraws === 0 && p * n > RF_LIMITS.maxNoiseAverageEntries) {
-    throw new AtlasError('invalid-params', `p·n = ${p * n} is above ${RF_LIMITS.maxNoiseAverageEntries} for real features; lower psiP, psiN or d`, param);
+    return `p·n = ${p * n} is above ${RF_LIMITS.maxNoiseAverageEntries} for real features; lower psiP, psiN or d`;
   }
   if (noiseDraws > 0 && p * n * noiseDraws > RF_LIMITS.maxNoiseDrawEntries) {
-    const entries = p * n * noiseDraws;
-    throw new AtlasError('invalid-params', `p·n·noiseDraws = ${entries} is above ${RF_LIMITS.maxNoiseDrawEntries}; lower noiseDraws, psiP, psiN or d`, param);
+    return `p·n·noiseDraws = ${p * n * noiseDraws} is above ${RF_LIMITS.maxNoiseDrawEntries}; lower noiseDraws, psiP, psiN or d`;
   }
+  return undefined;
 }
 
 export function randomWeights(p: number, d: number, seed: number): Float64Array {
