@@ -57,5 +57,7 @@ export * from './bridge/ou-bridge.ts';
 export * from './experiments/manifold.ts';
 export * from './experiments/sphere.ts';
 export * from './experiments/bridge.ts';
+export * from './physics/curie-weiss.ts';
+export * from './experiments/curie-weiss.ts';
 export * from './experiments/index.ts';
 export * from './run.ts';
