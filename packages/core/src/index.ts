@@ -59,5 +59,8 @@ export * from './experiments/sphere.ts';
 export * from './experiments/bridge.ts';
 export * from './physics/curie-weiss.ts';
 export * from './experiments/curie-weiss.ts';
+export * from './physics/fft2.ts';
+export * from './physics/gaussian-field.ts';
+export * from './experiments/gaussian-field.ts';
 export * from './experiments/index.ts';
 export * from './run.ts';

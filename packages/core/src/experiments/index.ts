@@ -15,6 +15,7 @@ import { lowRankMixture } from './low-rank-mixture.ts';
 import { subspaceTransition } from './subspace-transition.ts';
 import { subspaceEditing } from './subspace-editing.ts';
 import { curieWeiss } from './curie-weiss.ts';
+import { gaussianField } from './gaussian-field.ts';
 
 /** Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). */
 export const experiments: Record<string, AnyExperiment> = {
@@ -33,6 +34,7 @@ export const experiments: Record<string, AnyExperiment> = {
   [subspaceTransition.name]: subspaceTransition as unknown as AnyExperiment,
   [subspaceEditing.name]: subspaceEditing as unknown as AnyExperiment,
   [curieWeiss.name]: curieWeiss as unknown as AnyExperiment,
+  [gaussianField.name]: gaussianField as unknown as AnyExperiment,
 };
 
 export function getExperiment(name: string): AnyExperiment {
