@@ -62,5 +62,7 @@ export * from './experiments/curie-weiss.ts';
 export * from './physics/fft2.ts';
 export * from './physics/gaussian-field.ts';
 export * from './experiments/gaussian-field.ts';
+export * from './physics/ising-2d.ts';
+export * from './experiments/ising-2d.ts';
 export * from './experiments/index.ts';
 export * from './run.ts';

@@ -5,6 +5,7 @@ import { fillNormalAt } from '../random.ts';
 import { geometricGridWithMaxStep } from '../time-grid.ts';
 import { nearestTwo, memorizedFraction } from '../metrics.ts';
 import { Fft2 } from '../physics/fft2.ts';
+import { empiricalRowScore } from '../physics/empirical-row-score.ts';
 import { gaussianCollapseTime, modeTime, noisedVariance, powerSpectrum, shellPower, shellsOf } from '../physics/gaussian-field.ts';
 
 const T_MIN = 0.001;
@@ -109,7 +110,7 @@ export const gaussianField = defineExperiment({
       for (let r = 0; r < M; r++) {
         const row = x.subarray(r * d, (r + 1) * d);
         if (p.n > 0) {
-          collapsed += empiricalScore(row, training, p.n, d, a, delta, logits, score) > COLLAPSE_WEIGHT ? 1 : 0;
+          collapsed += empiricalRowScore(row, training, p.n, d, a, delta, logits, score) > COLLAPSE_WEIGHT ? 1 : 0;
         } else {
           // Exact score: −x̂_k / (e^{−2t} P(k) + Δ_t), mode by mode.
           fft.forward(row, spectrum);
@@ -191,47 +192,6 @@ function drawFields(fft: Fft2, power: Float64Array, n: number, seed: number, str
     out.set(field, mu * d);
   }
   return out;
-}
-
-/**
- * The exact empirical score (science.md §1.5) into `out`, Float64, log-sum-exp; returns the largest
- * posterior weight, which tends to 1 once the trajectory has collapsed onto a training field.
- */
-function empiricalScore(
-  x: Float64Array,
-  training: Float32Array,
-  n: number,
-  d: number,
-  a: number,
-  delta: number,
-  logits: Float64Array,
-  out: Float64Array,
-): number {
-  let max = -Infinity;
-  for (let mu = 0; mu < n; mu++) {
-    let r2 = 0;
-    for (let i = 0; i < d; i++) {
-      const diff = x[i] - a * training[mu * d + i];
-      r2 += diff * diff;
-    }
-    logits[mu] = -r2 / (2 * delta);
-    if (logits[mu] > max) max = logits[mu];
-  }
-  let z = 0;
-  for (let mu = 0; mu < n; mu++) {
-    logits[mu] = logits[mu] - max > -87 ? Math.exp(logits[mu] - max) : 0;
-    z += logits[mu];
-  }
-  out.fill(0);
-  let top = 0;
-  for (let mu = 0; mu < n; mu++) {
-    const w = logits[mu] / z;
-    if (w === 0) continue;
-    top = Math.max(top, w);
-    for (let i = 0; i < d; i++) out[i] += w * a * training[mu * d + i];
-  }
-  for (let i = 0; i < d; i++) out[i] = (out[i] - x[i]) / delta;
-  return top;
 }
 
 /** The grid with the given times inserted as nodes (kept decreasing). */
