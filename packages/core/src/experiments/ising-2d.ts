@@ -45,7 +45,7 @@ export const ising2d = defineExperiment({
       default: 'empirical',
       optionLabels: { empirical: 'empirical score of the n configurations', gaussian: 'Gaussian model with their two-point function' },
     }),
-    generated: param.int({ label: 'Generated configurations', symbol: 'M', min: 1, max: 256, default: 16, scale: 'log' }),
+    generated: param.int({ label: 'Generated configurations', symbol: 'M', min: 1, max: 256, default: 8, scale: 'log' }),
     steps: param.int({ label: 'Backward steps', min: 20, max: 2000, default: 80, scale: 'log' }),
     tMax: param.number({ label: 'Start time', symbol: 'T', min: 2, max: 10, default: 5 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),

@@ -104,6 +104,10 @@ export function wolffChain(L: number, beta: number, count: number, burnIn: numbe
   const magnetization = new Float64Array(count);
   for (let m = 0; m < count; m++) {
     for (let k = 0; k < spacing; k++) sweep();
+    // A global flip with probability ½ leaves the h = 0 measure invariant, so it is a valid move; it
+    // breaks the parity of the number of giant-cluster flips per sweep, which below T_c would
+    // otherwise keep every recorded configuration in the same state.
+    if (uniform() < 0.5) for (let i = 0; i < N; i++) s[i] = -s[i];
     configurations.set(s, m * N);
     energy[m] = isingEnergy(s, L);
     let sum = 0;
