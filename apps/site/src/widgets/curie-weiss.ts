@@ -67,6 +67,9 @@ export function curieWeissView(context: ViewContext): WidgetView {
       ],
     });
     subscriptSvgText(trajectories);
+    trajectories.classList.add('cw-trajectories-figure');
+    trajectories.dataset['count'] = String(count);
+    trajectories.dataset['ts'] = String(tS);
     top.replaceChildren(trajectories);
 
     const levels = recordField(r, 'levels');
@@ -127,6 +130,10 @@ export function curieWeissView(context: ViewContext): WidgetView {
       ],
     });
     subscriptSvgText(histogram);
+    histogram.classList.add('cw-histogram-figure');
+    histogram.dataset['plusFraction'] = String(plusFraction);
+    histogram.dataset['plusTheory'] = String(plusTheory);
+    transition.classList.add('cw-transition-figure');
     subscriptSvgText(transition);
     bottom.replaceChildren(histogram, transition);
     setRichText(

@@ -57,6 +57,8 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
             Plot.text([0], { frameAnchor: 'top', dy: -16, text: () => `t = ${formatValue(t, 2)}`, fontSize: 12 }),
           ],
         });
+        svg.classList.add('gf-frame');
+        svg.dataset['t'] = String(t);
         return svg;
       }),
     );
@@ -104,8 +106,36 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
       ],
     });
     subscriptSvgText(spectrum);
+    spectrum.classList.add('gf-spectrum-figure');
+    spectrum.dataset['shells'] = String(J);
+    times.classList.add('gf-times-figure');
+    times.dataset['first'] = String(modeTimes[0] ?? Number.NaN);
     subscriptSvgText(times);
-    row.replaceChildren(spectrum, times);
+    const vsN = recordField(r, 'collapseVsN');
+    const nAxis = float64Field(vsN, 'n');
+    const tC = float64Field(vsN, 'tC');
+    const tCNow = numberField(r, 'collapseTime');
+    const nValue = output.params['n'];
+    const nNow = typeof nValue === 'number' ? nValue : 0;
+    const collapse = Plot.plot({
+      style: PLOT_STYLE,
+      width: half,
+      height: 240,
+      marginLeft: 52,
+      marginBottom: 42,
+      x: { type: 'log', label: msg('gaussian-field.axis.n'), labelArrow: 'none' },
+      y: { label: msg('gaussian-field.axis.collapseTime'), labelArrow: 'none', grid: true, domain: [0, Math.max(modeTimes[0] ?? 1, tC[0] ?? 1) * 1.1] },
+      ariaLabel: msg('gaussian-field.aria.collapse'),
+      marks: [
+        Plot.line(Array.from(nAxis, (n, j) => ({ n, t: tC[j] ?? 0 })), { x: 'n', y: 't', stroke: 'var(--memorized)', strokeWidth: 1.6 }),
+        Plot.ruleY([modeTimes[0] ?? 0], { stroke: 'var(--sample)', strokeDasharray: '4 3' }),
+        Plot.text([modeTimes[0] ?? 0], { y: (v: number) => v, frameAnchor: 'right', dx: -4, dy: -8, textAnchor: 'end', fontSize: 12, text: () => msg('gaussian-field.annotation.largest', { t: formatValue(modeTimes[0] ?? 0, 3) }) }),
+        ...(nNow > 0 ? [Plot.dot([{ n: nNow, t: tCNow }], { x: 'n', y: 't', fill: 'var(--memorized)', r: 5, stroke: 'var(--bg)' })] : []),
+      ],
+    });
+    subscriptSvgText(collapse);
+    collapse.classList.add('gf-collapse-figure');
+    row.replaceChildren(spectrum, times, collapse);
     const empirical = textField(r, 'score') === 'empirical';
     setRichText(
       readout,

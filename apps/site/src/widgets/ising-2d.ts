@@ -23,6 +23,13 @@ export function ising2dView(context: ViewContext): WidgetView {
   let last: RunOutput | undefined;
 
   function lattice(values: Float64Array, L: number, title: string, side: number): SVGSVGElement | HTMLElement {
+    const svg = latticePlot(values, L, title, side);
+    svg.classList.add('is-lattice');
+    svg.dataset['cells'] = String(L * L);
+    return svg;
+  }
+
+  function latticePlot(values: Float64Array, L: number, title: string, side: number): SVGSVGElement | HTMLElement {
     const cells: { x: number; y: number; v: number }[] = [];
     for (let y = 0; y < L; y++) for (let x = 0; x < L; x++) cells.push({ x, y, v: values[y * L + x] ?? 0 });
     return Plot.plot({
@@ -75,6 +82,8 @@ export function ising2dView(context: ViewContext): WidgetView {
       ],
     });
     subscriptSvgText(trajectories);
+    trajectories.classList.add('is-trajectories-figure');
+    trajectories.dataset['ts'] = String(tS);
     top.replaceChildren(
       lattice(float64Field(ex, 'data'), L, msg('ising-2d.title.data'), side),
       lattice(float64Field(ex, 'generated'), L, msg('ising-2d.title.generated'), side),
@@ -105,6 +114,8 @@ export function ising2dView(context: ViewContext): WidgetView {
         ],
       });
       subscriptSvgText(svg);
+      svg.classList.add('is-histogram');
+      svg.dataset['what'] = key;
       return svg;
     };
     const energy = numberField(r, 'onsagerEnergy');
@@ -114,6 +125,7 @@ export function ising2dView(context: ViewContext): WidgetView {
       histogram('magnetization', msg('ising-2d.axis.magnetization'), mStar, msg('ising-2d.annotation.mStar', { m: formatValue(mStar, 3) })),
     );
     const memorized = numberField(r, 'memorizedFraction');
+    stage.dataset['memorized'] = String(memorized);
     setRichText(readout, msg('ising-2d.readout', { lambda: formatValue(numberField(r, 'lambda'), 3), tS: formatValue(tS, 3), memorized: formatPercent(memorized) }));
     summary.textContent = msg('ising-2d.summary', { tS: formatValue(tS, 3), memorized: formatPercent(memorized) });
   }
