@@ -68,7 +68,7 @@ describe('Wolff chain', () => {
 describe('ising-2d experiment', () => {
   it('below T_c: Λ ≈ N⟨m²⟩, the empirical score memorizes, the Gaussian score does not', async () => {
     // β = 0.5: ordered, yet with ~ 10 flipped spins per configuration, so no two training configurations coincide.
-    const base = { L: 16, beta: 0.5, n: 60, generated: 6, steps: 60, seed: 2 };
+    const base = { L: '16', beta: 0.5, n: 60, generated: 6, steps: 60, seed: 2 };
     const { result: emp } = await runExperiment('ising-2d', base, directContext(referenceKernels));
     const data = emp['data'] as { magnetization: Float64Array };
     const m2 = data.magnetization.reduce((a, b) => a + b * b, 0) / data.magnetization.length;

@@ -37,7 +37,7 @@ describe('diffusion-atlas CLI, physics experiments', () => {
     const outcomes = await Promise.all([cli('run', 'curie-weiss', '--beta', '9'), cli('run', 'gaussian-field', '--L', '20')]);
     expectUsageError(outcomes[0], /\bbeta must be a number from 0.1 to 3/);
     expectUsageError(outcomes[1], /\bL must be one of 16, 32, 64, 128/);
-    expect(() => resolveParams('ising-2d', { L: 24 })).toThrow(/L must be a power of two/);
+    expect(() => resolveParams('ising-2d', { L: '24' })).toThrow(/\bL must be one of 8, 16, 32, 64/);
     expect(() => resolveParams('gaussian-field', { n: -1 })).toThrow(/\bn must be an integer from 0 to 1024/);
   });
 });
