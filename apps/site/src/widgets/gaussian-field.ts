@@ -6,12 +6,13 @@ import { el, widthOf } from './dom.ts';
 import { formatValue } from './format.ts';
 import { float64Field, numberField, recordField, textField } from './result-fields.ts';
 import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { divergingLevels, latticeSvg } from './lattice-svg.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import './physics-widgets.css';
 
-/** Frames drawn as small multiples, and at most this many cells per side (coarser grids are subsampled). */
+/** Frames drawn as small multiples, and at most this many cells per side (finer grids are subsampled). */
 const SHOWN_FRAMES = [2.5, 1, 0.3, 0.001];
-const MAX_CELLS = 32;
+const MAX_CELLS = 64;
 
 /** The field forming, its spectrum against e^{−2t}P(k) + Δ_t, and each mode's time t_k. */
 export function gaussianFieldView(context: ViewContext): WidgetView {
@@ -37,25 +38,17 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
       return best;
     }).filter((v, i, all) => all.indexOf(v) === i);
     const side = Math.max(80, Math.min(160, Math.floor((width - 24) / picks.length) - 8));
+    const palette = divergingLevels(2.5, 11);
     frames.replaceChildren(
       ...picks.map((f) => {
-        const cells: { x: number; y: number; v: number }[] = [];
-        for (let y = 0; y < L; y += stride) for (let x = 0; x < L; x += stride) cells.push({ x, y, v: values[f * L * L + y * L + x] ?? 0 });
         const t = frameTimes[f] ?? 0;
-        const svg = Plot.plot({
-          style: PLOT_STYLE,
-          width: side,
-          height: side + 22,
-          marginTop: 22,
-          margin: 0,
-          x: { axis: null },
-          y: { axis: null },
-          color: { type: 'linear', scheme: 'PuOr', domain: [-2.5, 2.5] },
-          ariaLabel: msg('gaussian-field.aria.frame', { t: formatValue(t, 2) }),
-          marks: [
-            Plot.cell(cells, { x: 'x', y: 'y', fill: 'v', inset: 0 }),
-            Plot.text([0], { frameAnchor: 'top', dy: -16, text: () => `t = ${formatValue(t, 2)}`, fontSize: 12 }),
-          ],
+        const grid = new Float64Array((L / stride) * (L / stride));
+        for (let y = 0; y < L; y += stride) for (let x = 0; x < L; x += stride) grid[(y / stride) * (L / stride) + x / stride] = values[f * L * L + y * L + x] ?? 0;
+        const svg = latticeSvg(grid, L / stride, {
+          side,
+          title: `t = ${formatValue(t, 2)}`,
+          label: msg('gaussian-field.aria.frame', { t: formatValue(t, 2) }),
+          ...palette,
         });
         svg.classList.add('gf-frame');
         svg.dataset['t'] = String(t);

@@ -6,6 +6,7 @@ import { el, widthOf } from './dom.ts';
 import { formatPercent, formatValue } from './format.ts';
 import { float64Field, numberField, recordField } from './result-fields.ts';
 import { setRichText, subscriptSvgText } from './rich-text.ts';
+import { latticeSvg } from './lattice-svg.ts';
 import type { ViewContext, WidgetView } from './view.ts';
 import './physics-widgets.css';
 
@@ -22,30 +23,11 @@ export function ising2dView(context: ViewContext): WidgetView {
   stage.append(top, legend, bottom);
   let last: RunOutput | undefined;
 
-  function lattice(values: Float64Array, L: number, title: string, side: number): SVGSVGElement | HTMLElement {
-    const svg = latticePlot(values, L, title, side);
+  function lattice(values: Float64Array, L: number, title: string, side: number): SVGSVGElement {
+    const svg = latticeSvg(values, L, { side, title, label: title, colours: ['var(--bg-soft)', 'var(--fg)'], level: (v) => (v > 0 ? 1 : 0) });
     svg.classList.add('is-lattice');
     svg.dataset['cells'] = String(L * L);
     return svg;
-  }
-
-  function latticePlot(values: Float64Array, L: number, title: string, side: number): SVGSVGElement | HTMLElement {
-    const cells: { x: number; y: number; v: number }[] = [];
-    for (let y = 0; y < L; y++) for (let x = 0; x < L; x++) cells.push({ x, y, v: values[y * L + x] ?? 0 });
-    return Plot.plot({
-      style: PLOT_STYLE,
-      width: side,
-      height: side + 22,
-      marginTop: 22,
-      margin: 0,
-      x: { axis: null },
-      y: { axis: null },
-      ariaLabel: title,
-      marks: [
-        Plot.cell(cells, { x: 'x', y: 'y', fill: (d: { v: number }) => (d.v > 0 ? 'var(--fg)' : 'var(--bg-soft)'), inset: 0 }),
-        Plot.text([0], { frameAnchor: 'top', dy: -16, text: () => title, fontSize: 12 }),
-      ],
-    });
   }
 
   function draw(output: RunOutput): void {
