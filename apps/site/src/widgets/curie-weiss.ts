@@ -140,7 +140,7 @@ export function curieWeissView(context: ViewContext): WidgetView {
       readout,
       msg('curie-weiss.readout', { lambda: formatValue(numberField(r, 'lambda'), 3), tS: formatValue(tS, 3), score: textField(r, 'score') === 'exact' ? msg('curie-weiss.score.exact') : msg('curie-weiss.score.empirical') }),
     );
-    summary.textContent = msg('curie-weiss.summary', { generated: formatPercent(plusFraction), exact: formatPercent(plusTheory), tS: formatValue(tS, 3) });
+    setRichText(summary, msg('curie-weiss.summary', { generated: formatPercent(plusFraction), exact: formatPercent(plusTheory), tS: formatValue(tS, 3) }));
   }
 
   return {

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../i18n/messages.ts';
-import { PLOT_STYLE } from './ch2-view.ts';
+import { PLOT_STYLE, legendItem } from './ch2-view.ts';
 import { el, widthOf } from './dom.ts';
 import { formatValue } from './format.ts';
 import { float64Field, numberField, recordField, textField } from './result-fields.ts';
@@ -13,6 +13,8 @@ import './physics-widgets.css';
 /** Frames drawn as small multiples, and at most this many cells per side (finer grids are subsampled). */
 const SHOWN_FRAMES = [2.5, 1, 0.3, 0.001];
 const MAX_CELLS = 64;
+/** Okabe–Ito blue, green, vermillion and the text colour: one per frame time, distinct for colour-blind readers. */
+const TIME_COLOURS = ['#0072B2', '#009E73', '#D55E00', 'currentColor'];
 
 /** The field forming, its spectrum against e^{−2t}P(k) + Δ_t, and each mode's time t_k. */
 export function gaussianFieldView(context: ViewContext): WidgetView {
@@ -74,8 +76,8 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
       marginLeft: 52,
       marginBottom: 42,
       x: { type: 'log', label: msg('gaussian-field.axis.k'), labelArrow: 'none' },
-      y: { type: 'log', label: msg('gaussian-field.axis.power'), labelArrow: 'none', grid: true },
-      color: { type: 'ordinal', scheme: 'viridis', domain: timesShown.map((d) => d.label), legend: true },
+      y: { type: 'log', label: msg('gaussian-field.axis.power'), labelArrow: 'none', grid: true, tickFormat: (v: number) => formatValue(v) },
+      color: { type: 'ordinal', range: TIME_COLOURS, domain: timesShown.map((d) => d.label) },
       ariaLabel: msg('gaussian-field.aria.spectrum'),
       marks: [
         Plot.line(lines, { x: 'k', y: 'p', stroke: 'label', strokeWidth: 1.4 }),
@@ -122,13 +124,17 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
       marks: [
         Plot.line(Array.from(nAxis, (n, j) => ({ n, t: tC[j] ?? 0 })), { x: 'n', y: 't', stroke: 'var(--memorized)', strokeWidth: 1.6 }),
         Plot.ruleY([modeTimes[0] ?? 0], { stroke: 'var(--sample)', strokeDasharray: '4 3' }),
-        Plot.text([modeTimes[0] ?? 0], { y: (v: number) => v, frameAnchor: 'right', dx: -4, dy: -8, textAnchor: 'end', fontSize: 12, text: () => msg('gaussian-field.annotation.largest', { t: formatValue(modeTimes[0] ?? 0, 3) }) }),
+        Plot.text([modeTimes[0] ?? 0], { y: (v: number) => v, frameAnchor: 'left', dx: 4, dy: 12, textAnchor: 'start', fontSize: 12, text: () => msg('gaussian-field.annotation.largest', { t: formatValue(modeTimes[0] ?? 0, 3) }) }),
         ...(nNow > 0 ? [Plot.dot([{ n: nNow, t: tCNow }], { x: 'n', y: 't', fill: 'var(--memorized)', r: 5, stroke: 'var(--bg)' })] : []),
       ],
     });
     subscriptSvgText(collapse);
     collapse.classList.add('gf-collapse-figure');
-    row.replaceChildren(spectrum, times, collapse);
+    const key = el('p', 'ch2-legend');
+    key.append(...timesShown.map((d, i) => legendItem('dot', TIME_COLOURS[i] ?? 'currentColor', d.label)), legendItem('dash', 'var(--fg)', msg('gaussian-field.legend.power')));
+    const spectrumBox = el('div');
+    spectrumBox.append(key, spectrum);
+    row.replaceChildren(spectrumBox, times, collapse);
     const empirical = textField(r, 'score') === 'empirical';
     setRichText(
       readout,
@@ -136,7 +142,7 @@ export function gaussianFieldView(context: ViewContext): WidgetView {
         ? msg('gaussian-field.readout.empirical', { tC: formatValue(numberField(r, 'collapseTime'), 3), t1: formatValue(modeTimes[0] ?? 0, 3) })
         : msg('gaussian-field.readout.exact', { t1: formatValue(modeTimes[0] ?? 0, 3), tLast: formatValue(modeTimes[J - 1] ?? 0, 3) }),
     );
-    summary.textContent = msg('gaussian-field.summary', { t1: formatValue(modeTimes[0] ?? 0, 3), tLast: formatValue(modeTimes[J - 1] ?? 0, 3) });
+    setRichText(summary, msg('gaussian-field.summary', { t1: formatValue(modeTimes[0] ?? 0, 3), tLast: formatValue(modeTimes[J - 1] ?? 0, 3) }));
   }
 
   return {

@@ -75,7 +75,7 @@ export function ising2dView(context: ViewContext): WidgetView {
     const data = recordField(r, 'data');
     const gen = recordField(r, 'generatedStats');
     const half = Math.max(260, Math.floor((width - 16) / 2));
-    const histogram = (key: 'energy' | 'magnetization', label: string, reference: number, referenceLabel: string): SVGSVGElement | HTMLElement => {
+    const histogram = (key: 'energy' | 'magnetization', label: string, reference: number, referenceLabel: string, anchor: 'start' | 'end'): SVGSVGElement | HTMLElement => {
       const d = Array.from(float64Field(data, key), (v) => ({ v, who: 'data' }));
       const g = Array.from(float64Field(gen, key), (v) => ({ v, who: 'generated' }));
       const svg = Plot.plot({
@@ -91,7 +91,7 @@ export function ising2dView(context: ViewContext): WidgetView {
           Plot.rectY(d, { ...Plot.binX({ y: 'proportion' }, { x: 'v', thresholds: 24 }), fill: DATA, fillOpacity: 0.7 }),
           Plot.rectY(g, { ...Plot.binX({ y: 'proportion' }, { x: 'v', thresholds: 24 }), fill: GENERATED, fillOpacity: 0.55 }),
           Plot.ruleX([reference], { stroke: 'var(--fg)', strokeDasharray: '4 3' }),
-          Plot.text([reference], { x: (v: number) => v, frameAnchor: 'top', dy: 4, dx: 4, textAnchor: 'start', fontSize: 12, text: () => referenceLabel }),
+          Plot.text([reference], { x: (v: number) => v, frameAnchor: 'top', dy: 4, dx: anchor === 'start' ? 4 : -4, textAnchor: anchor, fontSize: 12, text: () => referenceLabel }),
           Plot.ruleY([0]),
         ],
       });
@@ -103,13 +103,13 @@ export function ising2dView(context: ViewContext): WidgetView {
     const energy = numberField(r, 'onsagerEnergy');
     const mStar = numberField(r, 'spontaneousMagnetization');
     bottom.replaceChildren(
-      histogram('energy', msg('ising-2d.axis.energy'), energy, msg('ising-2d.annotation.onsager', { u: formatValue(energy, 3) })),
-      histogram('magnetization', msg('ising-2d.axis.magnetization'), mStar, msg('ising-2d.annotation.mStar', { m: formatValue(mStar, 3) })),
+      histogram('energy', msg('ising-2d.axis.energy'), energy, msg('ising-2d.annotation.onsager', { u: formatValue(energy, 3) }), 'start'),
+      histogram('magnetization', msg('ising-2d.axis.magnetization'), mStar, msg('ising-2d.annotation.mStar', { m: formatValue(mStar, 3) }), mStar > 0.5 ? 'end' : 'start'),
     );
     const memorized = numberField(r, 'memorizedFraction');
     stage.dataset['memorized'] = String(memorized);
     setRichText(readout, msg('ising-2d.readout', { lambda: formatValue(numberField(r, 'lambda'), 3), tS: formatValue(tS, 3), memorized: formatPercent(memorized) }));
-    summary.textContent = msg('ising-2d.summary', { tS: formatValue(tS, 3), memorized: formatPercent(memorized) });
+    setRichText(summary, msg('ising-2d.summary', { tS: formatValue(tS, 3), memorized: formatPercent(memorized) }));
   }
 
   return {
