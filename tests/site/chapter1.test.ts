@@ -29,11 +29,11 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     await server?.close();
   });
 
-  it('home presents the five chapters, chapter 1 live, with a clean console', async () => {
+  it('home presents the six chapters, chapter 1 live, with a clean console', async () => {
     const { page, problems } = await openPage(browser);
     await page.goto(`${server.url}/`);
     const chapters = await page.$$eval('li[data-chapter]', (els) => els.map((e) => [e.getAttribute('data-chapter'), e.getAttribute('data-chapter-status')]));
-    expect(chapters).toHaveLength(5);
+    expect(chapters).toHaveLength(6);
     expect(chapters[0]).toEqual(['noise-and-back', 'live']);
     expect(await page.locator('link[rel="icon"]').count()).toBeGreaterThan(0);
     await page.waitForLoadState('networkidle');

@@ -41,6 +41,7 @@ export const chapters: readonly ChapterInfo[] = [
   chapter(3, 'training-time', 'live'),
   chapter(4, 'low-dimensional-structure', 'live'),
   chapter(5, 'manifolds-and-finite-time', 'live'),
+  chapter(6, 'diffusion-for-physics', 'live'),
 ];
 
 export function chapterBySlug(slug: string): ChapterInfo | undefined {

@@ -71,6 +71,18 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     controls: ['K', 'd', 'rValues', 'nValues', 'noise', 'trials', 'seed'],
     loadView: async () => (await import('./subspace-transition.ts')).subspaceTransitionView,
   },
+  'curie-weiss': {
+    controls: ['N', 'beta', 'h', 'n', 'trajectories', 'seed'],
+    loadView: async () => (await import('./curie-weiss.ts')).curieWeissView,
+  },
+  'gaussian-field': {
+    controls: ['L', 'slope', 'n', 'fields', 'seed'],
+    loadView: async () => (await import('./gaussian-field.ts')).gaussianFieldView,
+  },
+  'ising-2d': {
+    controls: ['L', 'beta', 'n', 'score', 'seed'],
+    loadView: async () => (await import('./ising-2d.ts')).ising2dView,
+  },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,

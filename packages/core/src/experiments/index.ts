@@ -14,6 +14,9 @@ import { bridge } from './bridge.ts';
 import { lowRankMixture } from './low-rank-mixture.ts';
 import { subspaceTransition } from './subspace-transition.ts';
 import { subspaceEditing } from './subspace-editing.ts';
+import { curieWeiss } from './curie-weiss.ts';
+import { gaussianField } from './gaussian-field.ts';
+import { ising2d } from './ising-2d.ts';
 
 /** Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). */
 export const experiments: Record<string, AnyExperiment> = {
@@ -31,6 +34,9 @@ export const experiments: Record<string, AnyExperiment> = {
   [lowRankMixture.name]: lowRankMixture as unknown as AnyExperiment,
   [subspaceTransition.name]: subspaceTransition as unknown as AnyExperiment,
   [subspaceEditing.name]: subspaceEditing as unknown as AnyExperiment,
+  [curieWeiss.name]: curieWeiss as unknown as AnyExperiment,
+  [gaussianField.name]: gaussianField as unknown as AnyExperiment,
+  [ising2d.name]: ising2d as unknown as AnyExperiment,
 };
 
 export function getExperiment(name: string): AnyExperiment {

@@ -1,0 +1,57 @@
+import * as Plot from '@observablehq/plot';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * An L × L grid of values as an SVG image with one path per colour level instead of one rectangle
+ * per cell: a 64 × 64 field is 4096 cells, which as separate elements makes the page slow to lay
+ * out and to audit, and the eye does not tell more than a few levels apart anyway.
+ */
+export function latticeSvg(
+  values: ArrayLike<number>,
+  L: number,
+  options: { side: number; title: string; label: string; colours: readonly string[]; level(v: number): number },
+): SVGSVGElement {
+  const { side, title, label, colours, level } = options;
+  const head = 20;
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('width', String(side));
+  svg.setAttribute('height', String(side + head));
+  // Lattice units: one cell is 1 × 1; the title sits in a band of `head` pixels above the grid.
+  const band = (head * L) / side;
+  svg.setAttribute('viewBox', `0 ${-band} ${L} ${L + band}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  const d = colours.map(() => [] as string[]);
+  for (let y = 0; y < L; y++) {
+    for (let x = 0; x < L; x++) {
+      const k = Math.max(0, Math.min(colours.length - 1, level(values[y * L + x] ?? 0)));
+      d[k]?.push(`M${x} ${y}h1v1h-1z`);
+    }
+  }
+  colours.forEach((colour, k) => {
+    const parts = d[k] ?? [];
+    if (parts.length === 0) return;
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', parts.join(''));
+    path.setAttribute('fill', colour);
+    path.setAttribute('shape-rendering', 'crispEdges');
+    svg.append(path);
+  });
+  const text = document.createElementNS(SVG_NS, 'text');
+  text.setAttribute('x', String(L / 2));
+  text.setAttribute('y', String(-band / 3));
+  text.setAttribute('text-anchor', 'middle');
+  text.setAttribute('font-size', String((12 * L) / side));
+  text.setAttribute('fill', 'currentColor');
+  text.textContent = title;
+  svg.append(text);
+  return svg;
+}
+
+/** Colours of a diverging, colour-blind-safe scheme (purple–orange) in `levels` steps over [−a, a]. */
+export function divergingLevels(a: number, levels: number): { colours: string[]; level(v: number): number } {
+  const scale = Plot.scale({ color: { type: 'quantize', scheme: 'PuOr', domain: [-a, a], n: levels } });
+  const colours = Array.from(scale.range ?? [], String);
+  return { colours, level: (v) => Math.floor(((v + a) / (2 * a)) * colours.length) };
+}
