@@ -61,9 +61,16 @@ export const gaussianField = defineExperiment({
     tMax: param.number({ label: 'Start time', symbol: 'T', min: 2, max: 12, default: 5 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.n === 1) throw new AtlasError('invalid-params', 'n must be 0 (exact score) or at least 2', 'n');
-  },
+  constraints: [
+    {
+      id: 'n-zero-or-two',
+      params: ['n'],
+      rule: 'n is 0 (the exact score) or at least 2 training fields',
+      holds: (p) => p.n !== 1,
+      message: () => 'n must be 0 (exact score) or at least 2',
+      repair: () => ({ n: 2 }),
+    },
+  ],
   async run(p, ctx) {
     const L = Number(p.L);
     const d = L * L;
