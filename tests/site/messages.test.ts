@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { experiments } from '@diffusion-atlas/core';
+import { experiments, isExperimentName, type AnyExperiment } from '@diffusion-atlas/core';
 
 /*
  * The message file is the only source of UI text: a translation is a JSON file, not a code change.
@@ -65,7 +65,7 @@ function isDynamicKey(key: string): boolean {
   if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
   if (kind === 'title' || kind === 'summary') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
-    const experiment = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
+    const experiment: AnyExperiment | undefined = isExperimentName(name) ? experiments[name] : undefined;
     const [param = '', suffix, ...more] = rest;
     const spec = experiment?.params[param];
     if (spec === undefined || more.length > 0) return false;
