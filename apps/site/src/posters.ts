@@ -6,7 +6,7 @@ import { directContext, runExperiment, type Kernels } from '@diffusion-atlas/cor
 import { createWasmKernels } from '@diffusion-atlas/worker';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
-import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/png.ts';
+import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/kit/png.ts';
 import { currentLocale } from './i18n/messages.ts';
 import { widgetEntry } from './widgets/registry.ts';
 

@@ -1,4 +1,4 @@
-import type { ViewFactory } from './view.ts';
+import type { ViewFactory } from './kit/view.ts';
 
 /**
  * Site-side facts about an experiment's widget; the experiment itself lives in core, and the
@@ -21,59 +21,59 @@ export interface WidgetEntry {
 export const widgets: Readonly<Record<string, WidgetEntry>> = {
   'noise-and-back': {
     controls: ['dataset', 'score', 'sampler', 'n', 'm', 'steps', 'seed'],
-    loadView: async () => (await import('./noise-and-back.ts')).noiseAndBackView,
+    loadView: async () => (await import('./views/noise-and-back.ts')).noiseAndBackView,
   },
   'training-window': {
     controls: ['psiN', 'psiP', 'd', 't', 'matrix', 'noiseDraws', 'tauMax', 'seed'],
-    loadView: async () => (await import('./training-window.ts')).trainingWindowView,
+    loadView: async () => (await import('./views/training-window.ts')).trainingWindowView,
   },
   'training-samples': {
     controls: ['tau', 'psiN', 'psiP', 'd', 't', 'samples', 'seed'],
-    loadView: async () => (await import('./training-samples.ts')).trainingSamplesView,
+    loadView: async () => (await import('./views/training-samples.ts')).trainingSamplesView,
   },
   'width-threshold': {
     controls: ['psiPValues', 'psiNValues', 'd', 'seed'],
-    loadView: async () => (await import('./width-threshold.ts')).widthThresholdView,
+    loadView: async () => (await import('./views/width-threshold.ts')).widthThresholdView,
   },
   speciation: {
     controls: ['d', 'method', 'protocol', 'pairs', 'sigma', 'cloneTimes', 'tMax', 'seed'],
-    loadView: async () => (await import('./speciation.ts')).speciationView,
+    loadView: async () => (await import('./views/speciation.ts')).speciationView,
   },
   collapse: {
     controls: ['n', 'd', 'data', 'trajectories', 'steps', 'probes', 'seed'],
-    loadView: async () => (await import('./collapse.ts')).collapseView,
+    loadView: async () => (await import('./views/collapse.ts')).collapseView,
   },
   curse: {
     controls: ['sigma', 'tStar', 'dMin', 'dMax'],
-    loadView: async () => (await import('./curse.ts')).curseView,
+    loadView: async () => (await import('./views/curse.ts')).curseView,
   },
   digits: {
     controls: ['classes', 'n', 'trajectories', 'steps', 'seed'],
-    loadView: async () => (await import('./digits.ts')).digitsView,
+    loadView: async () => (await import('./views/digits.ts')).digitsView,
   },
   manifold: {
     controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
-    loadView: async () => (await import('./manifold.ts')).manifoldView,
+    loadView: async () => (await import('./views/manifold.ts')).manifoldView,
   },
   sphere: {
     controls: ['n', 'walkers', 's', 'steps', 'seed'],
-    loadView: async () => (await import('./sphere.ts')).sphereView,
+    loadView: async () => (await import('./views/sphere/view.ts')).sphereView,
   },
   bridge: {
     controls: ['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed'],
-    loadView: async () => (await import('./bridge.ts')).bridgeView,
+    loadView: async () => (await import('./views/bridge.ts')).bridgeView,
   },
   'low-rank-mixture': {
     controls: ['K', 'r', 'n', 'noise', 'orthogonal', 'd', 'seed'],
-    loadView: async () => (await import('./low-rank-mixture.ts')).lowRankMixtureView,
+    loadView: async () => (await import('./views/low-rank-mixture/view.ts')).lowRankMixtureView,
   },
   'subspace-transition': {
     controls: ['K', 'd', 'rValues', 'nValues', 'noise', 'trials', 'seed'],
-    loadView: async () => (await import('./subspace-transition.ts')).subspaceTransitionView,
+    loadView: async () => (await import('./views/subspace-transition.ts')).subspaceTransitionView,
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
-    loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,
+    loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
 };
 

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { SUCCESS_TOLERANCE, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../../i18n/messages.ts';
 import {
   DENOISER_COLOURS,
   PLOT_STYLE,
@@ -16,14 +16,13 @@ import {
   subspaceWord,
   toggleGroup,
   type LegendItem,
-} from './ch4-common.ts';
-import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera, type SceneData } from './ch4-scene.ts';
-import { formatValue } from './format.ts';
-import { float32Field, float64Field, int32Field, numberField } from './result-fields.ts';
-import { createTimeline, type Timeline } from './timeline.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import './ch4-widgets.css';
+} from '../../kit/ch4-common.ts';
+import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera, type SceneData } from './scene.ts';
+import { formatValue } from '../../kit/format.ts';
+import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../../kit/timeline.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../../kit/view.ts';
+import '../../kit/ch4-widgets.css';
 
 /** What the figure needs from a run, read once per result. */
 interface Mixture {

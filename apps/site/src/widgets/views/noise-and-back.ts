@@ -1,12 +1,11 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { formatPercent, formatValue } from './format.ts';
-import { float32Field, float64Field, numberField } from './result-fields.ts';
-import { createTimeline, type Timeline } from './timeline.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
+import { t as msg } from '../../i18n/messages.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
 
 /** Frames of history drawn behind each moving point. */
 const TAIL_FRAMES = 10;

@@ -1,17 +1,17 @@
 import { AtlasError, cliCommand, defaultsOf, getExperiment, type AnyExperiment, type ParamNotice } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t, tOptional } from '../i18n/messages.ts';
+import { t, tOptional } from '../../i18n/messages.ts';
 import { atlasClient } from './client.ts';
 import { renderControls, type ControlPanel } from './controls.ts';
 import { readEmbedOptions } from './embed-options.ts';
 import { asAtlasError } from './errors.ts';
 import { LOAD_STATE_EVENT, type LoadStateDetail } from './events.ts';
 import { download, exportCsv, exportJson, exportPng, exportSvg, fileStem, type ExportInfo } from './export.ts';
-import { formatDuration } from './format.ts';
-import { widgetEntry } from './registry.ts';
+import { formatDuration } from '../kit/format.ts';
+import { widgetEntry } from '../registry.ts';
 import { renderStatusBar, type StatusBar } from './status.ts';
 import { figureQueryOf, linkedFigure, queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
-import type { WidgetView } from './view.ts';
+import type { WidgetView } from '../kit/view.ts';
 
 /** Long enough to coalesce a slider drag into one run, short enough to feel immediate. */
 const RERUN_DELAY_MS = 200;

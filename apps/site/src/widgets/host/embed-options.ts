@@ -1,5 +1,5 @@
 import type { ParamNotice, ParamSpecs } from '@diffusion-atlas/core';
-import { t } from '../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 
 /**
  * Options a host page sets in an embed's address, beside the parameters:

@@ -1,6 +1,6 @@
 import { coerceParams, describeRange, formatParamText, type ParamSpec, type ParamSpecs } from '@diffusion-atlas/core';
-import { t, tOptional } from '../i18n/messages.ts';
-import { formatValue } from './format.ts';
+import { t, tOptional } from '../../i18n/messages.ts';
+import { formatValue } from '../kit/format.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Positions on a log-scale slider: fine enough that neighbouring integers stay reachable at the low end. */

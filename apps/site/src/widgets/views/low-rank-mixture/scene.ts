@@ -1,4 +1,4 @@
-import { componentColour, svgEl } from './ch4-common.ts';
+import { componentColour, svgEl } from '../../kit/ch4-common.ts';
 
 /*
  * The 3-D view of chapter 4: an orthographic projection of the first three coordinates, turned by

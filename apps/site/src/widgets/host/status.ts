@@ -1,4 +1,4 @@
-import { t } from '../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 
 /** The run states a widget advertises in `data-status`; a stopped run returns to idle. */
 export type WidgetStatus = 'idle' | 'running' | 'done' | 'error';

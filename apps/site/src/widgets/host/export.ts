@@ -1,8 +1,8 @@
 import type { AnyExperiment, ParamSpecs, ParamsOf, ResultTable } from '@diffusion-atlas/core';
 import { schemaVersion } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t } from '../i18n/messages.ts';
-import { pngChunk } from './png.ts';
+import { t } from '../../i18n/messages.ts';
+import { pngChunk } from '../kit/png.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Everything a download carries besides the figure itself, so a file can be traced back to its run. */

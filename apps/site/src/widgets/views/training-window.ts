@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { delta, rho2Edges, type ResultRecord, type TrainingWindowResult, type TrainingWindowRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -24,11 +24,10 @@ import {
   tickLabel,
   type LegendItem,
   type Panel,
-} from './ch3-common.ts';
-import { formatValue } from './format.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText } from './rich-text.ts';
+} from '../kit/ch3-common.ts';
+import { formatValue } from '../kit/format.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 const MAX_WIDTH = 720;
 /** Bins of the spectrum histogram over log λ: enough to separate the bulks at p in the hundreds. */

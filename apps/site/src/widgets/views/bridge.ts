@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { sgmVarianceTheory, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -21,12 +21,11 @@ import {
   tag,
   textField,
   widthOf,
-} from './ch5-common.ts';
-import { formatValue } from './format.ts';
-import { createTimeline, type Timeline } from './timeline.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../kit/ch5-common.ts';
+import { formatValue } from '../kit/format.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /** Paths drawn per panel: enough to see the flow, few enough to see each one. */
 const MAX_PATHS_1D = 40;

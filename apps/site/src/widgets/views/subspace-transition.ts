@@ -1,14 +1,14 @@
 import * as Plot from '@observablehq/plot';
-import { defaultsOf, getExperiment } from '@diffusion-atlas/core';
+import { defaultsOf, encodeQuery, getExperiment } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from './ch4-common.ts';
-import { formatPercent, formatValue } from './format.ts';
-import { numberField } from './result-fields.ts';
-import { queryOf, type ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import './ch4-widgets.css';
-import { staticJson } from './static-json.ts';
+import { t as msg } from '../../i18n/messages.ts';
+import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from '../kit/ch4-common.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { numberField } from '../kit/result-fields.ts';
+import type { ParamValues } from '../kit/view.ts';
+import type { ViewContext, WidgetView } from '../kit/view.ts';
+import '../kit/ch4-widgets.css';
+import { staticJson } from '../kit/static-json.ts';
 
 /** Written by scripts/build-ch4-data.ts at build time; the figure works without it. */
 const FINE_MAP_URL = '/data/subspace-transition.json';
@@ -451,7 +451,7 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
   mapHost.append(placeholderFigure(360, 220, msg('st.placeholder'), 'st-placeholder'));
 
   let params: ParamValues = context.initial ?? { ...defaultsOf(experiment.params) };
-  const isDefault = (p: ParamValues): boolean => queryOf(experiment, p) === '';
+  const isDefault = (p: ParamValues): boolean => encodeQuery(experiment, p) === '';
 
   let fine: Transition | undefined;
   let live: Transition | undefined;

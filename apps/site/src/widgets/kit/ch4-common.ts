@@ -1,6 +1,6 @@
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 import { formatValue } from './format.ts';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import { el, paramNumber } from './dom.ts';
 
 export { el, paramNumber };

@@ -1,4 +1,4 @@
-import { t } from '../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 
 /** Milliseconds per frame during playback: a full run of ~80 frames plays in about four seconds. */
 const FRAME_MS = 50;

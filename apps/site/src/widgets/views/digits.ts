@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { formatPercent, formatValue } from './format.ts';
+import { t as msg } from '../../i18n/messages.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
 import {
   PLOT_STYLE,
   column,
@@ -14,12 +14,11 @@ import {
   requiredNumber,
   timeTick,
   widthOf,
-} from './ch2-view.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText, subscriptSvgText } from './rich-text.ts';
-import { inkImage, inkPng } from './pixel-images.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../kit/ch2-view.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { inkImage, inkPng } from '../kit/pixel-images.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
 const TABLE1_MNIST = { Lambda: 7.66, tS: 1.02 } as const;

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord, WidthThresholdResult } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -18,12 +18,11 @@ import {
   placeholder,
   recordsAt,
   type Panel,
-} from './ch3-common.ts';
-import { formatValue } from './format.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText } from './rich-text.ts';
-import { staticJson } from './static-json.ts';
+} from '../kit/ch3-common.ts';
+import { formatValue } from '../kit/format.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText } from '../kit/rich-text.ts';
+import { staticJson } from '../kit/static-json.ts';
 
 /** Written by scripts/build-ch3-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';

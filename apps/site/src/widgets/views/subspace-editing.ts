@@ -1,15 +1,14 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { PLOT_STYLE, chartWidth, el, legend, numbersField, placeholderFigure, svgEl } from './ch4-common.ts';
-import { formatPercent, formatValue } from './format.ts';
-import { inkImage, inkPng } from './pixel-images.ts';
-import { pngDataUrl } from './png.ts';
-import { float32Field, float64Field, numberField } from './result-fields.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import './ch4-widgets.css';
+import { t as msg } from '../../i18n/messages.ts';
+import { PLOT_STYLE, chartWidth, el, legend, numbersField, placeholderFigure, svgEl } from '../kit/ch4-common.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { inkImage, inkPng } from '../kit/pixel-images.ts';
+import { pngDataUrl } from '../kit/png.ts';
+import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import '../kit/ch4-widgets.css';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
 const PLUS: [number, number, number] = [207, 95, 31];

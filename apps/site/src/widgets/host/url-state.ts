@@ -9,7 +9,9 @@ import {
   type VersionedSchema,
 } from '@diffusion-atlas/core';
 
-export type ParamValues = Record<string, unknown>;
+import type { ParamValues } from '../kit/view.ts';
+
+export type { ParamValues };
 
 /** Plain specs or a whole experiment (which may carry a version history). */
 type Schema = ParamSpecs | VersionedSchema;

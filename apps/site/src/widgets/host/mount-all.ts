@@ -1,4 +1,4 @@
-import { t } from '../i18n/messages.ts';
+import { t } from '../../i18n/messages.ts';
 import { mountWidget } from './mount.ts';
 import { clearQueryParams, linkedFigure } from './url-state.ts';
 

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { feature } from 'topojson-client';
-import { PLOT_STYLE, el, plot, widthOf } from './ch5-common.ts';
-import { t as msg } from '../i18n/messages.ts';
+import { PLOT_STYLE, el, plot, widthOf } from '../../kit/ch5-common.ts';
+import { t as msg } from '../../../i18n/messages.ts';
 
 /*
  * An orthographic globe drawn with Observable Plot's geo marks: the sphere, a graticule, the

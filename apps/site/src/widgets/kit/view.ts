@@ -1,5 +1,6 @@
 import type { RunOutput } from '@diffusion-atlas/worker';
-import type { ParamValues } from './url-state.ts';
+/** A widget's parameter values, as the controls, the URL and the views hold them. */
+export type ParamValues = Record<string, unknown>;
 
 /** What the generic widget machinery hands to an experiment's view. */
 export interface ViewContext {

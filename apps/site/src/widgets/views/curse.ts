@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { formatValue } from './format.ts';
+import { t as msg } from '../../i18n/messages.ts';
+import { formatValue } from '../kit/format.ts';
 import {
   PLOT_STYLE,
   column,
@@ -14,11 +14,10 @@ import {
   requiredNumber,
   timeTick,
   widthOf,
-} from './ch2-view.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText, subscriptSvgText } from './rich-text.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../kit/ch2-view.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /**
  * The build writes the experiment's default state at a fine resolution here (scripts/build-data.ts);

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord, type TrainingSamplesResult, type TrainingSamplesRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   chartWidth,
@@ -21,11 +21,10 @@ import {
   seriesColours,
   swatch,
   type Panel,
-} from './ch3-common.ts';
-import { formatPercent, formatValue } from './format.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText } from './rich-text.ts';
+} from '../kit/ch3-common.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 const MAX_WIDTH = 720;
 const MAX_SCATTER = 380;

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -18,12 +18,11 @@ import {
   requiredNumber,
   tag,
   widthOf,
-} from './ch5-common.ts';
-import { formatPercent, formatValue } from './format.ts';
-import { createTimeline, type Timeline } from './timeline.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../kit/ch5-common.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /** Samples drawn per frame: more than this only thickens the cloud and slows redraws. */
 const MAX_DRAWN = 600;

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
+import { t as msg } from '../../../i18n/messages.ts';
 import {
   PLOT_STYLE,
   column,
@@ -18,13 +18,12 @@ import {
   requiredNumber,
   tag,
   widthOf,
-} from './ch5-common.ts';
-import { createGlobe, type GlobeCentre } from './ch5-globe.ts';
-import { formatPercent, formatValue } from './format.ts';
-import { createTimeline, type Timeline } from './timeline.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../../kit/ch5-common.ts';
+import { createGlobe, type GlobeCentre } from './globe.ts';
+import { formatPercent, formatValue } from '../../kit/format.ts';
+import { createTimeline, type Timeline } from '../../kit/timeline.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../../kit/view.ts';
+import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 
 /** The globe opens over the north-east Pacific: Alaska, California and Hawaii, where most of the week's events are. */
 const INITIAL_CENTRE: GlobeCentre = { lon: -140, lat: 35 };

@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../i18n/messages.ts';
-import { formatValue } from './format.ts';
+import { t as msg } from '../../i18n/messages.ts';
+import { formatValue } from '../kit/format.ts';
 import {
   PLOT_STYLE,
   column,
@@ -12,11 +12,10 @@ import {
   recordField,
   requiredNumber,
   widthOf,
-} from './ch2-view.ts';
-import type { ParamValues } from './url-state.ts';
-import type { ViewContext, WidgetView } from './view.ts';
-import { setRichText, subscriptSvgText } from './rich-text.ts';
-import { placeholderFigure } from './placeholder-figure.ts';
+} from '../kit/ch2-view.ts';
+import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /** Earlier runs kept on the figure as faint curves, so several d can be compared. */
 const MAX_GHOSTS = 3;
