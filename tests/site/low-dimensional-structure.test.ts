@@ -16,7 +16,7 @@ const PAGE = '/chapters/low-dimensional-structure/';
 
 /** Backward trajectories per run in low-rank-mixture (core's GENERATED). */
 const GENERATED = 24;
-/** The precomputed map of scripts/build-ch4-data.ts: r = 1…12 by n = 1…24. */
+/** The precomputed map of scripts/build-figure-data.ts: r = 1…12 by n = 1…24. */
 const FINE_CELLS = 12 * 24;
 /** The experiment's default live grid: 8 values of r by 12 of n. */
 const DEFAULT_ROWS = 8;
@@ -169,7 +169,7 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect((await state()).yaw).toBeGreaterThan(start.yaw);
 
     // The view's own toggle redraws the trajectories of the empirical score, with no new run.
-    await page.click(`${LR} .ch4-toggle[data-value="empirical"]`);
+    await page.click(`${LR} .figure-toggle[data-value="empirical"]`);
     expect(await page.getAttribute(scene, 'data-driver')).toBe('empirical');
     expect(await page.getAttribute(LR, 'data-status')).toBe('done');
     expect(problems).toEqual([]);

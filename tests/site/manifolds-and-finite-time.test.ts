@@ -23,7 +23,7 @@ async function count(page: Page, selector: string): Promise<number> {
 }
 
 async function centre(page: Page): Promise<{ lon: number; lat: number }> {
-  const svg = `${SP} svg.ch5-globe-figure`;
+  const svg = `${SP} svg.sphere-globe-figure`;
   return { lon: Number(await page.getAttribute(svg, 'data-centre-lon')), lat: Number(await page.getAttribute(svg, 'data-centre-lat')) };
 }
 
@@ -57,7 +57,7 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     // Only the first figure owns the query.
     expect(await page.$$eval('[data-widget]', (els) => els.map((e) => e.getAttribute('data-url-state')))).toEqual(['true', 'false', 'false']);
     expect(await count(page, '.katex')).toBeGreaterThan(40);
-    expect(await count(page, '[data-widget] .ch5-placeholder')).toBe(0);
+    expect(await count(page, '[data-widget] .figure-placeholder')).toBe(0);
     expect(problems).toEqual([]);
   });
 
@@ -83,10 +83,10 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
   });
 
   it('sphere: the globe draws coastlines, the epicentres and the samples, and the side panels', async () => {
-    const globe = `${SP} svg.ch5-globe-figure`;
+    const globe = `${SP} svg.sphere-globe-figure`;
     await page.waitForSelector(`${globe}[data-land="drawn"]`);
-    expect(await count(page, `${SP} .ch5-globe-land path`)).toBeGreaterThan(0);
-    expect(await count(page, `${SP} .ch5-globe-sphere path`)).toBe(1);
+    expect(await count(page, `${SP} .sphere-globe-land path`)).toBeGreaterThan(0);
+    expect(await count(page, `${SP} .sphere-globe-sphere path`)).toBe(1);
     // Only the visible hemisphere is drawn; the default view faces the north-east Pacific, where most epicentres are.
     expect(await count(page, `${SP} .sp5-data circle`)).toBeGreaterThan(20);
     expect(await count(page, `${SP} .sp5-samples circle`)).toBeGreaterThan(50);
@@ -104,17 +104,17 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
 
   it('sphere: arrow keys and a drag turn the globe', async () => {
     const start = await centre(page);
-    await page.focus(`${SP} .ch5-globe[role="application"]`);
+    await page.focus(`${SP} .sphere-globe[role="application"]`);
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-centre-lon') !== null, `${SP} svg.ch5-globe-figure`);
+    await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-centre-lon') !== null, `${SP} svg.sphere-globe-figure`);
     await expect.poll(async () => (await centre(page)).lon).toBeCloseTo(start.lon + 15, 6);
     await page.keyboard.press('ArrowUp');
     await expect.poll(async () => (await centre(page)).lat).toBeCloseTo(start.lat + 10, 6);
     // The turned globe still draws its coastlines and samples.
-    expect(await count(page, `${SP} .ch5-globe-land path`)).toBeGreaterThan(0);
+    expect(await count(page, `${SP} .sphere-globe-land path`)).toBeGreaterThan(0);
     expect(await count(page, `${SP} .sp5-samples circle`)).toBeGreaterThan(0);
 
-    const box = await page.locator(`${SP} .ch5-globe`).boundingBox();
+    const box = await page.locator(`${SP} .sphere-globe`).boundingBox();
     expect(box).not.toBeNull();
     if (box === null) return;
     const before = await centre(page);

@@ -390,7 +390,7 @@ describe('UI text in the code', () => {
     expect(view.map((line) => inlineText('view.ts', line).length)).toEqual(view.map(() => 1));
     // …and leaves code and notation alone.
     const code = [
-      "el.className = 'ch2-stage sp-stage';",
+      "el.className = 'figure-stage sp-stage';",
       "svg.setAttribute('role', 'img');",
       "el.addEventListener('click', () => undefined);",
       "Plot.text(['t_S'], { fill: 'var(--muted)', textAnchor: 'start' });",

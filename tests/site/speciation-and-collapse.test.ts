@@ -53,7 +53,7 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
     // Only the first figure owns the query; the others say so in their markup.
     expect(await page.$$eval('[data-widget]', (els) => els.map((e) => e.getAttribute('data-url-state')))).toEqual(['true', 'false', 'false', 'false']);
     expect(await count(page, '.katex')).toBeGreaterThan(40);
-    expect(await count(page, '[data-widget] .ch2-placeholder')).toBe(0);
+    expect(await count(page, '[data-widget] .figure-placeholder')).toBe(0);
     expect(await page.textContent(`${SP} [data-summary]`)).toMatch(/For d = 1024/);
     expect(problems).toEqual([]);
   });

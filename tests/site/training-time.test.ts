@@ -72,7 +72,7 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     expect(await count(page, `${TW} .tw-rho2-edges line`)).toBe(1);
     expect(await count(page, `${TW} .tw-spectrum-figure .tw-tau-axis text`)).toBeGreaterThan(1);
     // The measured slope is reported beside the theory's, from the live run.
-    expect(await page.textContent(`${TW} .tw-times .ch3-panel-title`)).toMatch(/measured slope [\d.−-]+, theory [\d.−-]+/);
+    expect(await page.textContent(`${TW} .tw-times .figure-panel-title`)).toMatch(/measured slope [\d.−-]+, theory [\d.−-]+/);
     expect(await page.textContent(`${TW} [data-readout]`)).toMatch(/τgen from .* τmem measured from .* theory/);
     expect(await page.textContent(`${TW} [data-summary]`)).toMatch(/τmem grows from .* at n = 10 to .* at n = 40/);
     expect(await page.getAttribute(`${TW} [data-summary]`, 'aria-live')).toBe('polite');

@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot';
+import { el } from './dom.ts';
 
 /**
  * A framed, empty figure with a message: it holds the place (and prints) until the first run
@@ -18,6 +19,11 @@ export function placeholderFigure(width: number, height: number, message: string
       Plot.text([message], { frameAnchor: 'middle', fill: 'var(--muted)', fontSize: 13, lineWidth: 22 }),
     ],
   });
-  figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} ${classes}`.trim());
+  figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} figure-placeholder ${classes}`.trim());
   return figure;
+}
+
+/** A framed line of text where a figure will be, for views that draw no empty chart first. */
+export function placeholder(text: string): HTMLElement {
+  return el('p', 'figure-placeholder-note', text);
 }

@@ -1,46 +1,60 @@
 import { AtlasError, type ResultRecord, type ResultValue } from '@diffusion-atlas/core';
 
 /*
- * Results cross the worker boundary as loosely typed records; views read their fields through
- * these checks so a mismatch between core and view fails loudly and readably.
+ * Results cross the worker boundary as structured clones, and precomputed ones arrive as JSON;
+ * views read fields through these checks so a mismatch between core and view (or a stale data
+ * file) fails with a readable message instead of drawing nonsense. `where` names the nested record
+ * in that message (`runs[2].`).
  */
 
-function missing(key: string, what: string): AtlasError {
-  return new AtlasError('internal', `the result has no ${what} field “${key}”`);
+function missing(key: string, what: string, where: string): AtlasError {
+  return new AtlasError('internal', `the result has no ${what} field “${where}${key}”`);
 }
 
-export function float32Field(result: ResultRecord, key: string): Float32Array {
+export function isRecord(value: ResultValue | undefined): value is ResultRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+export function float32Field(result: ResultRecord, key: string, where = ''): Float32Array {
   const value = result[key];
   if (value instanceof Float32Array) return value;
-  throw missing(key, 'Float32Array');
+  throw missing(key, 'Float32Array', where);
 }
 
-export function float64Field(result: ResultRecord, key: string): Float64Array {
+export function float64Field(result: ResultRecord, key: string, where = ''): Float64Array {
   const value = result[key];
   if (value instanceof Float64Array) return value;
-  throw missing(key, 'Float64Array');
+  throw missing(key, 'Float64Array', where);
 }
 
-export function int32Field(result: ResultRecord, key: string): Int32Array {
+export function int32Field(result: ResultRecord, key: string, where = ''): Int32Array {
   const value = result[key];
   if (value instanceof Int32Array) return value;
-  throw missing(key, 'Int32Array');
+  throw missing(key, 'Int32Array', where);
 }
 
-export function numberField(result: ResultRecord, key: string): number {
+/** A number; Infinity and NaN are legitimate values here (τ_mem of a model that never memorizes, a slope of one point). */
+export function numberField(result: ResultRecord, key: string, where = ''): number {
   const value = result[key];
   if (typeof value === 'number') return value;
-  throw missing(key, 'numeric');
+  throw missing(key, 'numeric', where);
 }
 
 /** A nested record of a result (e.g. `trajectories`, `grid`). */
-export function recordField(result: ResultRecord, key: string): ResultRecord {
+export function recordField(result: ResultRecord, key: string, where = ''): ResultRecord {
   const value = result[key];
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Array.isArray(value)) return value as ResultRecord;
-  throw new AtlasError('internal', `the result has no record field “${key}”`);
+  if (isRecord(value)) return value;
+  throw missing(key, 'record', where);
 }
 
-/** A number that the experiment reports as null when it does not exist (a crossing never reached). */
+/** A list of records (runs of a sweep, kernel profiles). */
+export function recordList(result: ResultRecord, key: string, where = ''): ResultRecord[] {
+  const value = result[key];
+  if (Array.isArray(value) && value.every((v: unknown) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v))) return value as ResultRecord[];
+  throw missing(key, 'list of records', where);
+}
+
+/** A nullable number: the experiment reports null for what does not exist (a crossing never reached). */
 export function nullableNumber(result: ResultRecord, key: string): number | null {
   const value = result[key];
   if (value === null || value === undefined) return null;
@@ -67,6 +81,14 @@ export function numbers(value: ResultValue | undefined, key: string): Float64Arr
 
 export function column(result: ResultRecord, key: string): Float64Array {
   return numbers(result[key], key);
+}
+
+/** A numeric list as a plain array (typed arrays from the worker or a list from JSON). */
+export function numberList(result: ResultRecord, key: string, where = ''): number[] {
+  const value = result[key];
+  if (value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array) return Array.from(value);
+  if (Array.isArray(value) && value.every((x: unknown) => typeof x === 'number')) return [...(value as readonly number[])];
+  throw missing(key, 'numeric list', where);
 }
 
 export function textField(result: ResultRecord, key: string, fallback = ''): string {

@@ -1,3 +1,4 @@
+import { AtlasError, type ExperimentName, type ExperimentOf, type ResultOf } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 /** A widget's parameter values, as the controls, the URL and the views hold them. */
 export type ParamValues = Record<string, unknown>;
@@ -48,3 +49,80 @@ export interface WidgetView {
 }
 
 export type ViewFactory = (context: ViewContext) => WidgetView;
+
+/** A finished run of experiment `N`, its result typed as core's own run returns it. */
+export type OutputOf<N extends ExperimentName> = RunOutput<ResultOf<ExperimentOf<N>>>;
+
+/**
+ * The worker answers a run with the result of the named experiment's own `run`, and structured
+ * cloning keeps every field's type; so a run that names `name` carries that experiment's result.
+ */
+function isOutputOf<N extends ExperimentName>(name: N, output: RunOutput): output is OutputOf<N> {
+  return output.experiment === name;
+}
+
+/** What a view built with defineView supplies; the lifecycle around it is the kit's. */
+export interface ViewParts<N extends ExperimentName> {
+  /** A finished run: keep what the figure needs, draw it, and write the summary. */
+  show(output: OutputOf<N>, params: ParamValues): void;
+  /** Draw again from what the view holds (new theme colours, new width); nothing before there is anything. */
+  redraw(): void;
+  /** Extra work when a run is on its way (pause an animation); the stage is marked stale by the kit. */
+  pending?(): void;
+  /** No run is coming (stopped, or failed): where nothing is drawn yet, say so in the figure's place. */
+  settled?(note: string): void;
+  /** The element whose width decides the figure's; the stage by default. */
+  resizes?: HTMLElement;
+  figure?(): Element | null;
+  togglePlay?(): void;
+}
+
+/**
+ * Redraw when the observed element's width changes, and only then: a redraw changes the height,
+ * which would trigger the observer again (ResizeObserver loop).
+ */
+export function redrawOnWidthChange(target: HTMLElement, redraw: () => void): void {
+  if (typeof ResizeObserver === 'undefined') return;
+  let drawnWidth = -1;
+  new ResizeObserver(() => {
+    const width = target.clientWidth;
+    if (width === drawnWidth) return;
+    drawnWidth = width;
+    redraw();
+  }).observe(target);
+}
+
+/**
+ * A view of experiment `name`, with the lifecycle written once: the stage is marked stale while a
+ * run is on its way and unmarked when it lands or none is coming; theme changes and width changes
+ * redraw; and `show` receives the run typed by the experiment's own result.
+ */
+export function defineView<N extends ExperimentName>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory {
+  return (context) => {
+    const parts = build(context);
+    const { stage } = context;
+    redrawOnWidthChange(parts.resizes ?? stage, () => parts.redraw());
+    const view: WidgetView = {
+      show(output, params) {
+        if (!isOutputOf(name, output)) throw new AtlasError('internal', `the ${name} view was handed a run of ${output.experiment}`);
+        stage.classList.remove('is-stale');
+        parts.show(output, params);
+      },
+      pending() {
+        stage.classList.add('is-stale');
+        parts.pending?.();
+      },
+      settled(note) {
+        stage.classList.remove('is-stale');
+        parts.settled?.(note);
+      },
+      restyle() {
+        parts.redraw();
+      },
+    };
+    const { figure, togglePlay } = parts;
+    if (figure !== undefined) view.figure = () => figure();
+    if (togglePlay !== undefined) view.togglePlay = () => togglePlay();
+    return view;
+  };
+}

@@ -2,30 +2,17 @@ import * as Plot from '@observablehq/plot';
 import { sgmVarianceTheory, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legend,
-  legendItem,
-  logTickFormat,
-  logTicks,
-  nullableNumber,
-  padLog,
-  panel,
-  paramNumber,
-  plot,
-  positiveExtent,
-  range,
-  requiredNumber,
-  tag,
-  textField,
-  widthOf,
-} from '../kit/ch5-common.ts';
+import { el, paramNumber, tag, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
-import { createTimeline, type Timeline } from '../kit/timeline.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, nullableNumber, requiredNumber, textField } from '../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import { range } from '../kit/arrays.ts';
+import { legend, legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
+import { panel } from '../kit/panels.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Paths drawn per panel: enough to see the flow, few enough to see each one. */
 const MAX_PATHS_1D = 40;
@@ -134,14 +121,14 @@ function summaryText(run: Run, backend: string): string {
  * both families of paths. Particle case: Sinkhorn bridges between matched particles next to plain
  * diffusion truncated at the same T. A scrubber runs the paths from t = T down to 0.
  */
-export function bridgeView(context: ViewContext): WidgetView {
+export const bridgeView = defineView('bridge', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch5-stage', 'br-stage');
-  const upper = el('div', 'ch5-panels');
-  const lower = el('div', 'ch5-panels');
+  stage.classList.add('figure-stage', 'br-stage');
+  const upper = el('div', 'figure-panels');
+  const lower = el('div', 'figure-panels');
   const pathsBox = el('div', 'br-paths');
   stage.append(upper, pathsBox, lower);
-  upper.append(placeholderFigure(320, 220, msg('ch5.placeholder'), 'ch5-placeholder'));
+  upper.append(placeholderFigure(320, 220, msg('ch5.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
@@ -149,10 +136,10 @@ export function bridgeView(context: ViewContext): WidgetView {
     describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
     onFrame: (index) => drawPaths(index),
   });
-  const pathsLegend = el('p', 'ch5-legend');
+  const pathsLegend = el('p', 'figure-legend');
   const sgmPanel = panel('br-sgm-panel', '');
   const sbPanel = panel('br-sb-panel', '');
-  const pathPanels = el('div', 'ch5-panels');
+  const pathPanels = el('div', 'figure-panels');
   pathPanels.append(sgmPanel.element, sbPanel.element);
   pathsBox.append(pathPanels, timeline.element, pathsLegend);
 
@@ -180,7 +167,7 @@ export function bridgeView(context: ViewContext): WidgetView {
       ariaLabel: msg('br.aria.marginal', { from: formatValue(at(r.marginalError, 0), 2), to: formatValue(at(r.marginalError, rows.length - 1), 2) }),
       style: PLOT_STYLE,
       x: { label: msg('br.x.iteration'), domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
-      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? msg('br.y.marginal.gaussian') : msg('br.y.marginal.particles'), ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickFormat, grid: true },
+      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? msg('br.y.marginal.gaussian') : msg('br.y.marginal.particles'), ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.line(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', stroke: 'var(--sample)', strokeWidth: 1.2 }),
         Plot.dot(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', r: 2.4, fill: 'var(--sample)', className: 'br-marginal' }),
@@ -218,7 +205,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     });
     tag(svg, { iterations: r.coupling.length, theory: r.couplingTheory, last: at(r.coupling, r.coupling.length - 1) });
     p.plot.append(svg);
-    p.element.append(legend([legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', msg('br.legend.closedForm'))]));
+    p.element.append(legend('', [legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', msg('br.legend.closedForm'))]));
     return p.element;
   }
 
@@ -239,8 +226,8 @@ export function bridgeView(context: ViewContext): WidgetView {
       className: 'br-variance-figure',
       ariaLabel: msg('br.aria.variance', { B: formatValue(r.B), T: formatValue(r.T), variance: formatValue(r.sgmVariance), A: formatValue(r.A) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: A_RANGE, label: msg('br.x.variance'), ticks: [0.1, 1, 10], tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: msg('br.y.variance'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: A_RANGE, label: msg('br.x.variance'), ticks: [0.1, 1, 10], tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('br.y.variance'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.line(curve, { x: 'A', y: 'target', stroke: 'var(--muted)', strokeDasharray: '4 3', className: 'br-target' }),
         Plot.line(curve, { x: 'A', y: 'sgm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'br-sgm-curve' }),
@@ -252,7 +239,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     tag(svg, { a: r.A, sgm: r.sgmVariance, theory: r.sgmVarianceTheory });
     p.plot.append(svg);
     p.element.append(
-      legend([
+      legend('', [
         legendItem('line', 'var(--sample)', msg('br.legend.firstHalfStep')),
         legendItem('dot', 'var(--accent)', msg('br.legend.exactlyA')),
         legendItem('dash', 'var(--muted)', msg('br.legend.target')),
@@ -293,7 +280,7 @@ export function bridgeView(context: ViewContext): WidgetView {
     tag(svg, { bins: HIST_BINS });
     p.plot.append(svg);
     p.element.append(
-      legend([
+      legend('', [
         legendItem('bar', 'var(--data)', msg('br.legend.data')),
         legendItem('line', 'var(--sample)', msg('br.legend.sgm')),
         legendItem('line', 'var(--accent)', msg('br.legend.sb')),
@@ -363,8 +350,8 @@ export function bridgeView(context: ViewContext): WidgetView {
       tag(svg, { paths: count, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sgm.gaussian', { variance: formatValue(r.sgmVariance, 3) }));
-    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sb.gaussian', { variance: formatValue(r.A, 3) }));
+    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sgm.gaussian', { variance: formatValue(r.sgmVariance, 3) }));
+    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sb.gaussian', { variance: formatValue(r.A, 3) }));
     one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
     one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
   }
@@ -415,8 +402,8 @@ export function bridgeView(context: ViewContext): WidgetView {
       tag(svg, { paths: count, particles: r.M, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sgm.particles', { T: formatValue(r.T) }));
-    sbPanel.element.querySelector('.ch5-panel-title')?.replaceChildren(msg('br.panel.sb.particles'));
+    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sgm.particles', { T: formatValue(r.T) }));
+    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sb.particles'));
     one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
     one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
   }
@@ -443,13 +430,10 @@ export function bridgeView(context: ViewContext): WidgetView {
     drawPaths(timeline.index());
   }
 
-  const resize = new ResizeObserver(() => drawAll());
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    show(output: OutputOf<'bridge'>, _params: ParamValues) {
       run = runOf(output);
-      stage.classList.remove('is-stale');
       stage.dataset['case'] = run.kind;
       setLegend(run);
       drawUpper();
@@ -457,16 +441,14 @@ export function bridgeView(context: ViewContext): WidgetView {
       summary.textContent = summaryText(run, output.backend);
     },
     pending() {
-      stage.classList.add('is-stale');
       timeline.pause();
     },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note, 'ch5-placeholder'));
+      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note, 'figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       drawAll();
     },
   };
-}
+});
 

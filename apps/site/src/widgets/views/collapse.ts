@@ -2,23 +2,15 @@ import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
+import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legendItem,
-  logTicks,
-  nullableNumber,
-  recordField,
-  requiredNumber,
-  textField,
-  timeTick,
-  widthOf,
-} from '../kit/ch2-view.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { column, nullableNumber, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 
 /** The excess-entropy axis: f/α runs from 1 (pure noise) to −∞; below this the theory is off the chart. */
 const ENTROPY_FLOOR = -0.6;
@@ -172,7 +164,7 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
   const lo = Math.min(c.tMin, ...c.t);
   const hi = Math.max(c.tMax, ...c.t);
   const ticks = logTicks(lo, hi);
-  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: timeTick, label: msg('ch2.x.time'), labelAnchor: 'right' };
+  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: logTickLabel, label: msg('ch2.x.time'), labelAnchor: 'right' };
 }
 
 /**
@@ -180,16 +172,16 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
  * random direction, with t_S and t_C; the excess entropy fᵉ/α against the theory, with each
  * trajectory's collapse time as a rug; and the memorized fraction beside its fresh-data baseline.
  */
-export function collapseView(context: ViewContext): WidgetView {
+export const collapseView = defineView('collapse', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch2-stage', 'co-stage');
-  const panels = el('div', 'ch2-panels');
+  stage.classList.add('figure-stage', 'co-stage');
+  const panels = el('div', 'figure-panels');
   const mean = panel(msg('coll.panel.mean'));
   const random = panel(msg('coll.panel.random'));
   const entropy = panel(msg('coll.panel.entropy'));
   const memo = panel(msg('coll.panel.memorized'));
   panels.append(mean.figure, random.figure, entropy.figure, memo.figure);
-  const legend = el('p', 'ch2-legend');
+  const legend = el('p', 'figure-legend');
   legend.append(
     legendItem('line', 'var(--sample)', msg('coll.legend.plus')),
     legendItem('line', 'var(--accent)', msg('coll.legend.minus')),
@@ -201,15 +193,15 @@ export function collapseView(context: ViewContext): WidgetView {
   stage.append(panels, legend);
 
   const waiting = msg('coll.placeholder');
-  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure ch2-placeholder'));
+  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure figure-placeholder'));
 
   let current: Collapse | undefined;
 
   function panel(title: string): { figure: HTMLElement; host: HTMLElement } {
-    const figure = el('section', 'ch2-panel');
-    const heading = el('p', 'ch2-panel-title');
+    const figure = el('section', 'figure-panel');
+    const heading = el('p', 'figure-panel-title');
     setRichText(heading, title);
-    const host = el('div', 'ch2-plot');
+    const host = el('div', 'figure-plot');
     figure.append(heading, host);
     return { figure, host };
   }
@@ -336,25 +328,19 @@ export function collapseView(context: ViewContext): WidgetView {
     setRichText(readout, readoutText(c));
   }
 
-  const resize = new ResizeObserver(() => draw());
-  resize.observe(panels);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: panels,
+    show(output: OutputOf<'collapse'>, _params: ParamValues) {
       current = collapseOf(output);
-      stage.classList.remove('is-stale');
       draw();
       setRichText(summary, summaryText(current, output.backend));
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'co-figure ch2-placeholder'));
+      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'co-figure figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

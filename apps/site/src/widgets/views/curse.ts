@@ -1,23 +1,15 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import { formatValue } from '../kit/format.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legendItem,
-  logTicks,
-  powerOfTen,
-  recordField,
-  requiredNumber,
-  timeTick,
-  widthOf,
-} from '../kit/ch2-view.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { el, widthOf } from '../kit/dom.ts';
+import { formatValue, powerOfTen } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, recordField, requiredNumber } from '../kit/result-fields.ts';
+import { legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks } from '../kit/log-scale.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 
 /**
  * The build writes the experiment's default state at a fine resolution here (scripts/build-data.ts);
@@ -156,24 +148,24 @@ function sliceColumns(cols: Float64Array): number[] {
  * t_C = t* (the required n), and t_C(d) at a few n beside t_S(d). The default state comes from a
  * fine sweep precomputed at build time; any other state is the live, coarser run.
  */
-export function curseView(context: ViewContext): WidgetView {
+export const curseView = defineView('curse', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch2-stage', 'cu-stage');
+  stage.classList.add('figure-stage', 'cu-stage');
   const panels = el('div', 'cu-panels');
-  const heat = el('section', 'ch2-panel cu-heat-panel');
-  const heatTitle = el('p', 'ch2-panel-title');
+  const heat = el('section', 'figure-panel cu-heat-panel');
+  const heatTitle = el('p', 'figure-panel-title');
   setRichText(heatTitle, msg('curse.panel.heat'));
-  const heatHost = el('div', 'ch2-plot');
+  const heatHost = el('div', 'figure-plot');
   const legendHost = el('div', 'cu-legend');
   heat.append(heatTitle, heatHost, legendHost);
-  const slices = el('section', 'ch2-panel');
-  const slicesTitle = el('p', 'ch2-panel-title');
+  const slices = el('section', 'figure-panel');
+  const slicesTitle = el('p', 'figure-panel-title');
   setRichText(slicesTitle, msg('curse.panel.slices'));
-  const slicesHost = el('div', 'ch2-plot');
+  const slicesHost = el('div', 'figure-plot');
   slices.append(slicesTitle, slicesHost);
   panels.append(heat, slices);
-  const legend = el('p', 'ch2-legend');
-  const note = el('p', 'ch2-note');
+  const legend = el('p', 'figure-legend');
+  const note = el('p', 'figure-note');
   setRichText(note, msg('curse.note'));
   heat.append(note);
   legend.append(
@@ -182,7 +174,7 @@ export function curseView(context: ViewContext): WidgetView {
     legendItem('dash', 'var(--muted)', 't*'),
   );
   stage.append(panels, legend);
-  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, msg('curse.placeholder'), 'cu-figure ch2-placeholder'));
+  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, msg('curse.placeholder'), 'cu-figure figure-placeholder'));
 
   let shown: Sweep | undefined;
   let live: Sweep | undefined;
@@ -284,14 +276,14 @@ export function curseView(context: ViewContext): WidgetView {
       return;
     }
     const colourLegend = Plot.legend({
-      color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: msg('curse.colour'), tickFormat: timeTick, ticks: logTicks(lo, hi).slice(0, 6) },
+      color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: msg('curse.colour'), tickFormat: logTickLabel, ticks: logTicks(lo, hi).slice(0, 6) },
       width: Math.min(320, width),
       marginLeft: 14,
       marginRight: 14,
       className: 'cu-colour-legend',
     });
     subscriptSvgText(colourLegend);
-    colourLegend.setAttribute('aria-label', msg('curse.aria.colour', { lo: timeTick(lo), hi: formatValue(hi, 2) }));
+    colourLegend.setAttribute('aria-label', msg('curse.aria.colour', { lo: logTickLabel(lo), hi: formatValue(hi, 2) }));
     legendHost.replaceChildren(colourLegend);
   }
 
@@ -406,7 +398,7 @@ export function curseView(context: ViewContext): WidgetView {
       ariaLabel: msg('curse.aria.slices', { count: picked.length }),
       style: PLOT_STYLE,
       x: { type: 'log', domain: [dLo, dHi], label: msg('curse.x'), labelAnchor: 'right', ticks: logTicks(dLo, dHi), tickFormat: (v: number) => formatValue(v) },
-      y: { type: 'log', domain: [lo, hi], label: msg('curse.y.slices'), ticks: logTicks(lo, hi), tickFormat: timeTick, grid: true },
+      y: { type: 'log', domain: [lo, hi], label: msg('curse.y.slices'), ticks: logTicks(lo, hi), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.ruleY([tStar], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'cu-tstar' }),
         Plot.text([tStar], { y: (v: number) => v, frameAnchor: 'right', dy: -7, dx: -2, textAnchor: 'end', text: () => `t* = ${formatValue(tStar)}`, fill: 'var(--muted)', fontSize: 11 }),
@@ -434,25 +426,19 @@ export function curseView(context: ViewContext): WidgetView {
     setRichText(readout, `${requirementText(s)} ${sourceText(s)}`);
   }
 
-  const resize = new ResizeObserver(() => draw());
-  resize.observe(panels);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: panels,
+    show(output: OutputOf<'curse'>, _params: ParamValues) {
       backend = output.backend;
       live = sweepOf(output.params, output.result, 'live');
-      stage.classList.remove('is-stale');
       present(staticSweep !== undefined && sameState(live.params, staticSweep.params) ? staticSweep : live);
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure ch2-placeholder'));
+      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -2,23 +2,16 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
+import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legendItem,
-  logTicks,
-  nullableNumber,
-  numbers,
-  requiredNumber,
-  timeTick,
-  widthOf,
-} from '../kit/ch2-view.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, nullableNumber, numbers, requiredNumber } from '../kit/result-fields.ts';
+import { legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks } from '../kit/log-scale.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
-import { placeholderFigure } from '../kit/placeholder-figure.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
 const TABLE1_MNIST = { Lambda: 7.66, tS: 1.02 } as const;
@@ -208,16 +201,16 @@ function fillPageTable(g: Digits): void {
  * memorized colour when the ratio test calls it a copy), and the excess entropy fᵉ/α of the
  * training set with t_S and t_C.
  */
-export function digitsView(context: ViewContext): WidgetView {
+export const digitsView = defineView('digits', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch2-stage', 'dg-stage');
-  const galleryTitle = el('p', 'ch2-panel-title', msg('digits.gallery.title'));
-  const galleryNote = el('p', 'ch2-note dg-note', msg('digits.gallery.note'));
+  stage.classList.add('figure-stage', 'dg-stage');
+  const galleryTitle = el('p', 'figure-panel-title', msg('digits.gallery.title'));
+  const galleryNote = el('p', 'figure-note dg-note', msg('digits.gallery.note'));
   const gallery = el('div', 'dg-gallery');
-  const entropyTitle = el('p', 'ch2-panel-title');
+  const entropyTitle = el('p', 'figure-panel-title');
   setRichText(entropyTitle, msg('digits.entropy.title'));
-  const entropyHost = el('div', 'ch2-plot');
-  const legend = el('p', 'ch2-legend');
+  const entropyHost = el('div', 'figure-plot');
+  const legend = el('p', 'figure-legend');
   legend.append(
     legendItem('bar', 'var(--memorized)', msg('digits.legend.copy')),
     legendItem('dot', 'var(--sample)', 'fᵉ/α'),
@@ -225,7 +218,7 @@ export function digitsView(context: ViewContext): WidgetView {
     legendItem('dash', 'var(--memorized)', msg('digits.legend.tC')),
   );
   stage.append(galleryTitle, galleryNote, gallery, entropyTitle, entropyHost, legend);
-  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'dg-figure ch2-placeholder'));
+  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'dg-figure figure-placeholder'));
 
   let current: Digits | undefined;
   let images: GalleryImages = { samples: [], nearest: [] };
@@ -259,7 +252,7 @@ export function digitsView(context: ViewContext): WidgetView {
       className: 'dg-figure',
       ariaLabel: msg('digits.aria.entropy', { n: g.n, points: points.length }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: timeTick, label: msg('ch2.x.time'), labelAnchor: 'right' },
+      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: logTickLabel, label: msg('ch2.x.time'), labelAnchor: 'right' },
       y: { domain: [-0.05, 1.1], ticks: [0, 0.5, 1], label: '↑ fᵉ/α', grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
@@ -285,33 +278,20 @@ export function digitsView(context: ViewContext): WidgetView {
     setRichText(readout, readoutText(g));
   }
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = stage.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    show(output: OutputOf<'digits'>, _params: ParamValues) {
       current = digitsOf(output);
       images = galleryImages(current);
-      stage.classList.remove('is-stale');
       draw();
       fillPageTable(current);
       setRichText(summary, summaryText(current, output.backend));
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'dg-figure ch2-placeholder'));
+      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'dg-figure figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -2,27 +2,17 @@ import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legend,
-  legendItem,
-  logTickFormat,
-  logTicks,
-  padLog,
-  panel,
-  plot,
-  positiveExtent,
-  range,
-  requiredNumber,
-  tag,
-  widthOf,
-} from '../kit/ch5-common.ts';
+import { el, tag, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { createTimeline, type Timeline } from '../kit/timeline.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, requiredNumber } from '../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import { range } from '../kit/arrays.ts';
+import { legend, legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
+import { panel } from '../kit/panels.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Samples drawn per frame: more than this only thickens the cloud and slows redraws. */
 const MAX_DRAWN = 600;
@@ -143,16 +133,16 @@ function summaryText(run: Run, backend: string): string {
  * output against ε with the derived bound, the score's norm blowing up as t → 0, and the samples
  * in the plane of the curve at each stopping time (a scrubber runs over ε).
  */
-export function manifoldView(context: ViewContext): WidgetView {
+export const manifoldView = defineView('manifold', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch5-stage', 'mf-stage');
+  stage.classList.add('figure-stage', 'mf-stage');
   const w1Panel = panel('mf-w1-panel', msg('man.panel.w1'));
   const scorePanel = panel('mf-score-panel', msg('man.panel.score'));
   const samplePanel = panel('mf-samples-panel', msg('man.panel.samples'));
-  const panels = el('div', 'ch5-panels');
+  const panels = el('div', 'figure-panels');
   panels.append(w1Panel.element, scorePanel.element);
   w1Panel.element.append(
-    legend([
+    legend('', [
       legendItem('dot', 'var(--sample)', msg('man.legend.output')),
       legendItem('ring', 'var(--muted)', msg('man.legend.forward')),
       legendItem('dot', 'var(--memorized)', msg('man.legend.denoised')),
@@ -162,21 +152,21 @@ export function manifoldView(context: ViewContext): WidgetView {
     ]),
   );
   scorePanel.element.append(
-    legend([
+    legend('', [
       legendItem('line', 'var(--sample)', msg('man.legend.norm')),
       legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'),
       legendItem('line', 'var(--rule)', msg('man.legend.stops')),
     ]),
   );
   samplePanel.element.append(
-    legend([
+    legend('', [
       legendItem('line', 'var(--muted)', msg('man.legend.curve')),
       legendItem('dot', 'var(--data)', msg('man.legend.training')),
       legendItem('dot', 'var(--sample)', msg('man.legend.samples')),
       legendItem('ring', 'var(--memorized)', msg('man.legend.denoisedPoints')),
     ]),
   );
-  w1Panel.plot.append(placeholderFigure(320, 240, msg('ch5.placeholder'), 'ch5-placeholder'));
+  w1Panel.plot.append(placeholderFigure(320, 240, msg('ch5.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
@@ -216,8 +206,8 @@ export function manifoldView(context: ViewContext): WidgetView {
       ariaLabel: msg('man.aria.w1', { D: r.D }),
       ariaDescription: msg('man.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: msg('man.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: msg('man.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('man.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('man.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'mf-floor' }),
         Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'mf-current' }),
@@ -253,8 +243,8 @@ export function manifoldView(context: ViewContext): WidgetView {
         tTo: formatValue(at(r.t, r.t.length - 1), 2),
       }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: msg('man.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickFormat },
-      y: { type: 'log', domain: yDomain, label: msg('man.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickFormat, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('man.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('man.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'mf-eps' }),
         Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'mf-score-theory' }),
@@ -330,13 +320,10 @@ export function manifoldView(context: ViewContext): WidgetView {
     drawSamples(timeline.index());
   }
 
-  const resize = new ResizeObserver(() => drawAll());
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    show(output: OutputOf<'manifold'>, _params: ParamValues) {
       run = runOf(output);
-      stage.classList.remove('is-stale');
       samplePanel.note.hidden = false;
       samplePanel.note.textContent = msg(run.shape === 'circle' ? 'man.note.circle' : 'man.note.curve');
       drawScore(run);
@@ -344,15 +331,13 @@ export function manifoldView(context: ViewContext): WidgetView {
       summary.textContent = summaryText(run, output.backend);
     },
     pending() {
-      stage.classList.add('is-stale');
       timeline.pause();
     },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note, 'ch5-placeholder'));
+      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note, 'figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       drawAll();
     },
   };
-}
+});

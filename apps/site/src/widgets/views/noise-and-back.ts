@@ -1,11 +1,10 @@
 import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Frames of history drawn behind each moving point. */
 const TAIL_FRAMES = 10;
@@ -85,7 +84,7 @@ function summaryText(f: Frames, params: ParamValues, backend: string): string {
  * Chapter 1's figure: the backward process in the plane, training points in grey, every
  * trajectory's current position with a short tail, and a scrubber over backward time.
  */
-export function noiseAndBackView(context: ViewContext): WidgetView {
+export const noiseAndBackView = defineView('noise-and-back', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('nb-stage');
   const plotHost = document.createElement('div');
@@ -209,29 +208,23 @@ export function noiseAndBackView(context: ViewContext): WidgetView {
           : msg('nb.readout.middle', { where });
   }
 
-  const resize = new ResizeObserver(() => {
-    if (frames !== undefined) draw(timeline.index());
-  });
-  resize.observe(plotHost);
 
   return {
-    show(output: RunOutput, next: ParamValues) {
+    resizes: plotHost,
+    show(output: OutputOf<'noise-and-back'>, next: ParamValues) {
       frames = framesOf(output.result);
-      stage.classList.remove('is-stale');
       timeline.reset(frames.frameTimes.length);
       summary.textContent = summaryText(frames, next, output.backend);
     },
     pending() {
-      stage.classList.add('is-stale');
       timeline.pause();
       if (frames === undefined) placeholder.textContent = msg('nb.placeholder');
     },
     settled(note: string) {
-      stage.classList.remove('is-stale');
       if (frames === undefined) placeholder.textContent = note;
     },
-    restyle() {
+    redraw() {
       if (frames !== undefined) draw(timeline.index());
     },
   };
-}
+});

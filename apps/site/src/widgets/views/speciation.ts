@@ -2,20 +2,14 @@ import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
+import { el, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legendItem,
-  nullableNumber,
-  recordField,
-  requiredNumber,
-  widthOf,
-} from '../kit/ch2-view.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
+import { legendItem } from '../kit/legend.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 
 /** Earlier runs kept on the figure as faint curves, so several d can be compared. */
 const MAX_GHOSTS = 3;
@@ -170,34 +164,34 @@ const GHOST_LABEL_LEVEL = 0.6;
  * F(u_t), the 0.775 level, t_S = ½ log Λ and the simulated crossing; earlier runs at other d stay
  * as faint curves, and the axis can be rescaled to t/t_S.
  */
-export function speciationView(context: ViewContext): WidgetView {
+export const speciationView = defineView('speciation', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch2-stage', 'sp-stage');
+  stage.classList.add('figure-stage', 'sp-stage');
 
-  const toolbar = el('div', 'ch2-toolbar');
+  const toolbar = el('div', 'figure-toolbar');
   toolbar.setAttribute('role', 'group');
   toolbar.setAttribute('aria-label', msg('spec.axis.group'));
-  const axisLabel = el('span', 'ch2-toolbar-label', msg('spec.axis.label'));
-  const timeButton = el('button', 'ch2-toggle');
+  const axisLabel = el('span', 'figure-toolbar-label', msg('spec.axis.label'));
+  const timeButton = el('button', 'figure-toggle');
   timeButton.type = 'button';
   timeButton.dataset['axis'] = 'time';
   timeButton.textContent = msg('spec.axis.time');
-  const ratioButton = el('button', 'ch2-toggle');
+  const ratioButton = el('button', 'figure-toggle');
   ratioButton.type = 'button';
   ratioButton.dataset['axis'] = 'ratio';
   setRichText(ratioButton, 't / t_S');
   toolbar.append(axisLabel, timeButton, ratioButton);
 
-  const plotHost = el('div', 'ch2-plot sp-plot');
+  const plotHost = el('div', 'figure-plot sp-plot');
   plotHost.dataset['plot'] = '';
-  const legend = el('p', 'ch2-legend');
+  const legend = el('p', 'figure-legend');
   legend.append(
     legendItem('dot', 'var(--sample)', msg('spec.legend.simulated')),
     legendItem('line', 'var(--accent)', msg('spec.legend.theory')),
     legendItem('dash', 'var(--muted)', msg('spec.legend.level')),
     legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
   );
-  const ghostLegend = el('span', 'ch2-legend-slot');
+  const ghostLegend = el('span', 'figure-legend-slot');
   legend.append(ghostLegend);
   stage.append(toolbar, plotHost, legend);
 
@@ -205,7 +199,7 @@ export function speciationView(context: ViewContext): WidgetView {
   let current: Run | undefined;
   let ghosts: Run[] = [];
 
-  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('spec.placeholder'), 'sp-figure ch2-placeholder'));
+  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('spec.placeholder'), 'sp-figure figure-placeholder'));
 
   function setAxis(next: Axis): void {
     axis = next;
@@ -297,11 +291,10 @@ export function speciationView(context: ViewContext): WidgetView {
     setRichText(readout, readoutText(run));
   }
 
-  const resize = new ResizeObserver(() => draw());
-  resize.observe(plotHost);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: plotHost,
+    show(output: OutputOf<'speciation'>, _params: ParamValues) {
       const next = runOf(output);
       const previous = current;
       if (previous !== undefined) {
@@ -311,22 +304,17 @@ export function speciationView(context: ViewContext): WidgetView {
         ghosts = ghosts.filter((g) => g.d !== next.d);
       }
       current = next;
-      stage.classList.remove('is-stale');
       draw();
       setRichText(summary, summaryText(next, pointsOf(next), output.backend));
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'sp-figure ch2-placeholder'));
+      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'sp-figure figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
     figure() {
       return plotHost.querySelector('svg');
     },
   };
-}
+});

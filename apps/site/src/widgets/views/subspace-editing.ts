@@ -1,14 +1,15 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import { PLOT_STYLE, chartWidth, el, legend, numbersField, placeholderFigure, svgEl } from '../kit/ch4-common.ts';
+import { el, svgEl, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { float32Field, float64Field, numberField, numberList } from '../kit/result-fields.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
-import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
-import '../kit/ch4-widgets.css';
+import { legend } from '../kit/legend.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
 const PLUS: [number, number, number] = [207, 95, 31];
@@ -34,7 +35,7 @@ interface Edit {
 }
 
 function read(result: ResultRecord): Edit {
-  const range = numbersField(result, 'classNormRange');
+  const range = numberList(result, 'classNormRange');
   return {
     digit: numberField(result, 'digit'),
     direction: numberField(result, 'direction'),
@@ -257,10 +258,10 @@ function summaryText(e: Edit): string {
  * direction of its class, the direction as an image, its share of the class variance, and the
  * images' norms against the stated bound.
  */
-export function subspaceEditingView(context: ViewContext): WidgetView {
+export const subspaceEditingView = defineView('subspace-editing', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch4-stage', 'se-stage');
-  const stripHost = el('div', 'ch4-plot se-strip-host');
+  stage.classList.add('figure-stage', 'se-stage');
+  const stripHost = el('div', 'figure-plot se-strip-host');
   stripHost.dataset['plot'] = '';
   stripHost.append(placeholderFigure(560, 130, msg('se.placeholder'), 'se-placeholder'));
   const keys = legend('se-legend', [
@@ -269,16 +270,16 @@ export function subspaceEditingView(context: ViewContext): WidgetView {
     { label: msg('se.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
   ]);
   const side = el('div', 'se-side');
-  const variancePanel = el('div', 'ch4-panel');
-  const varianceHost = el('div', 'ch4-plot');
-  variancePanel.append(el('p', 'ch4-panel-title', msg('se.panel.variance')), varianceHost);
-  const normPanel = el('div', 'ch4-panel');
-  const normHost = el('div', 'ch4-plot');
+  const variancePanel = el('div', 'figure-panel');
+  const varianceHost = el('div', 'figure-plot');
+  variancePanel.append(el('p', 'figure-panel-title', msg('se.panel.variance')), varianceHost);
+  const normPanel = el('div', 'figure-panel');
+  const normHost = el('div', 'figure-plot');
   const normKeys = legend('se-norm-legend', [
     { label: msg('se.legend.bound'), colour: 'var(--accent)', shape: 'band' },
     { label: msg('se.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
-  normPanel.append(el('p', 'ch4-panel-title', msg('se.panel.norms')), normHost, normKeys);
+  normPanel.append(el('p', 'figure-panel-title', msg('se.panel.norms')), normHost, normKeys);
   side.append(variancePanel, normPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);
@@ -288,38 +289,25 @@ export function subspaceEditingView(context: ViewContext): WidgetView {
   function draw(): void {
     const e = edit;
     if (e === undefined) return;
-    stripHost.replaceChildren(stripFigure(e, chartWidth(stripHost, 560, 680, 280)));
+    stripHost.replaceChildren(stripFigure(e, widthOf(stripHost, 560, 680, 280)));
     side.hidden = false;
-    varianceHost.replaceChildren(varianceChart(e, chartWidth(varianceHost, 300, 380, 220)));
-    normHost.replaceChildren(normChart(e, chartWidth(normHost, 300, 380, 220)));
+    varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
+    normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
     readout.textContent = readoutText(e);
   }
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = stage.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    show(output: OutputOf<'subspace-editing'>, _params: ParamValues) {
       edit = read(output.result);
-      stage.classList.remove('is-stale');
       draw();
       summary.textContent = summaryText(edit);
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
       if (edit === undefined) stripHost.replaceChildren(placeholderFigure(560, 130, note, 'se-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -2,15 +2,18 @@ import * as Plot from '@observablehq/plot';
 import { defaultsOf, encodeQuery, getExperiment } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import { PLOT_STYLE, chartWidth, el, legend, mean, numbersField, paramNumber, placeholderFigure, recordField } from '../kit/ch4-common.ts';
+import { mean } from '../kit/arrays.ts';
+import { el, paramNumber, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { numberField } from '../kit/result-fields.ts';
+import { legend } from '../kit/legend.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { numberField, numberList, recordField } from '../kit/result-fields.ts';
 import type { ParamValues } from '../kit/view.ts';
-import type { ViewContext, WidgetView } from '../kit/view.ts';
-import '../kit/ch4-widgets.css';
+import { defineView, type OutputOf } from '../kit/view.ts';
 import { staticJson } from '../kit/static-json.ts';
 
-/** Written by scripts/build-ch4-data.ts at build time; the figure works without it. */
+/** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
 const FINE_MAP_URL = '/data/subspace-transition.json';
 const SCHEME = 'viridis';
 const EXPERIMENT = 'subspace-transition';
@@ -58,13 +61,13 @@ function readLive(output: RunOutput): Transition {
     noise: paramNumber(output.params, 'noise', Number.NaN),
     seed: paramNumber(output.params, 'seed', Number.NaN),
     trials: numberField(result, 'trials'),
-    rValues: numbersField(grid, 'rValues'),
-    nValues: numbersField(grid, 'nValues'),
-    success: numbersField(result, 'successProbability'),
-    error: numbersField(result, 'subspaceError'),
-    theory: numbersField(result, 'subspaceErrorTheory'),
-    memorized: numbersField(result, 'memorizedFraction'),
-    baseline: numbersField(result, 'memorizedBaseline'),
+    rValues: numberList(grid, 'rValues'),
+    nValues: numberList(grid, 'nValues'),
+    success: numberList(result, 'successProbability'),
+    error: numberList(result, 'subspaceError'),
+    theory: numberList(result, 'subspaceErrorTheory'),
+    memorized: numberList(result, 'memorizedFraction'),
+    baseline: numberList(result, 'memorizedBaseline'),
     tolerance: numberField(result, 'successTolerance'),
     elapsedMs: output.elapsedMs,
   };
@@ -422,28 +425,28 @@ function summaryText(t: Transition, backend: string | undefined): string {
  * (n, r) first, a live coarse one once the reader changes a control, and two profiles against n/r:
  * the subspace error with the derived noiseless PCA formula, and the memorized fraction above chance.
  */
-export function subspaceTransitionView(context: ViewContext): WidgetView {
+export const subspaceTransitionView = defineView('subspace-transition', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch4-stage', 'st-stage');
+  stage.classList.add('figure-stage', 'st-stage');
   const experiment = getExperiment(EXPERIMENT);
   const source = el('p', 'st-source');
   source.setAttribute('data-source-note', '');
-  const mapHost = el('div', 'ch4-plot st-map-host');
+  const mapHost = el('div', 'figure-plot st-map-host');
   mapHost.dataset['plot'] = '';
   const scaleHost = el('div', 'st-scale');
-  const profiles = el('div', 'ch4-panels st-profiles');
-  const errorPanel = el('div', 'ch4-panel');
-  const errorTitle = el('p', 'ch4-panel-title', msg('st.panel.error'));
-  const errorHost = el('div', 'ch4-plot');
+  const profiles = el('div', 'figure-panels st-profiles');
+  const errorPanel = el('div', 'figure-panel');
+  const errorTitle = el('p', 'figure-panel-title', msg('st.panel.error'));
+  const errorHost = el('div', 'figure-plot');
   const errorKeys = legend('st-error-legend', [
     { label: msg('st.legend.measured'), colour: R_COLOURS[0], shape: 'line' },
     { label: msg('st.legend.theory'), colour: R_COLOURS[1], shape: 'dash' },
     { label: msg('st.legend.tolerance'), colour: 'var(--muted)', shape: 'dash' },
   ]);
   errorPanel.append(errorTitle, errorHost, errorKeys);
-  const memoryPanel = el('div', 'ch4-panel');
-  const memoryTitle = el('p', 'ch4-panel-title', msg('st.panel.memory'));
-  const memoryHost = el('div', 'ch4-plot');
+  const memoryPanel = el('div', 'figure-panel');
+  const memoryTitle = el('p', 'figure-panel-title', msg('st.panel.memory'));
+  const memoryHost = el('div', 'figure-plot');
   memoryPanel.append(memoryTitle, memoryHost);
   profiles.append(errorPanel, memoryPanel);
   profiles.hidden = true;
@@ -470,12 +473,12 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
     if (t === undefined) return;
     source.textContent = sourceText(t);
     source.dataset['source'] = t.source;
-    const width = chartWidth(mapHost, 520, 560, 260);
+    const width = widthOf(mapHost, 520, 560, 260);
     mapHost.replaceChildren(heatmap(t, width));
     scaleHost.replaceChildren(colourScale(Math.min(320, width)));
     profiles.hidden = false;
-    errorHost.replaceChildren(errorProfile(t, chartWidth(errorHost, 320, 420, 240)));
-    memoryHost.replaceChildren(memoryProfile(t, chartWidth(memoryHost, 320, 420, 240)));
+    errorHost.replaceChildren(errorProfile(t, widthOf(errorHost, 320, 420, 240)));
+    memoryHost.replaceChildren(memoryProfile(t, widthOf(memoryHost, 320, 420, 240)));
     readout.textContent = readoutText(t);
   }
 
@@ -500,33 +503,20 @@ export function subspaceTransitionView(context: ViewContext): WidgetView {
   if (preloaded !== undefined) useFine(parseStatic(preloaded));
   else void loadFine().then(useFine);
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = stage.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, next: ParamValues) {
+    show(output: OutputOf<'subspace-transition'>, next: ParamValues) {
       params = next;
       live = readLive(output);
       liveBackend = output.backend;
-      stage.classList.remove('is-stale');
       draw();
       announce();
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
       if (shown === undefined) mapHost.replaceChildren(placeholderFigure(360, 220, note, 'st-placeholder'));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -2,28 +2,17 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord, type TrainingSamplesResult, type TrainingSamplesRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  chartWidth,
-  createGrid,
-  createPanel,
-  decadeTicks,
-  float32At,
-  logAxisX,
-  float64At,
-  formatTime,
-  int32At,
-  legend,
-  numberAt,
-  placeholder,
-  range,
-  recordsAt,
-  seriesColours,
-  swatch,
-  type Panel,
-} from '../kit/ch3-common.ts';
-import { formatPercent, formatValue } from '../kit/format.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { widthOf } from '../kit/dom.ts';
+import { formatPercent, formatTime, formatValue } from '../kit/format.ts';
+import { placeholder } from '../kit/placeholder-figure.ts';
+import { float32Field, float64Field, int32Field, numberField, recordList } from '../kit/result-fields.ts';
+import { range } from '../kit/arrays.ts';
+import { seriesColours } from '../kit/colours.ts';
+import { legend, swatch } from '../kit/legend.ts';
+import { logAxisX, logTicks } from '../kit/log-scale.ts';
+import { type Panel, panel, panelGrid } from '../kit/panels.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 
 const MAX_WIDTH = 720;
@@ -32,31 +21,31 @@ const MAX_SCATTER = 380;
 function readRun(record: ResultRecord, i: number): TrainingSamplesRun {
   const where = `runs[${i}].`;
   return {
-    psiN: numberAt(record, 'psiN', where),
-    n: numberAt(record, 'n', where),
-    training: float32At(record, 'training', where),
-    curveTau: float64At(record, 'curveTau', where),
-    memorizedCurve: float64At(record, 'memorizedCurve', where),
-    samples: float32At(record, 'samples', where),
-    nearest: int32At(record, 'nearest', where),
-    ratio: float32At(record, 'ratio', where),
-    memorizedFraction: numberAt(record, 'memorizedFraction', where),
-    trainLoss: numberAt(record, 'trainLoss', where),
-    testLoss: numberAt(record, 'testLoss', where),
-    generalizationGap: numberAt(record, 'generalizationGap', where),
-    tauMem: numberAt(record, 'tauMem', where),
-    tauMemTheory: numberAt(record, 'tauMemTheory', where),
+    psiN: numberField(record, 'psiN', where),
+    n: numberField(record, 'n', where),
+    training: float32Field(record, 'training', where),
+    curveTau: float64Field(record, 'curveTau', where),
+    memorizedCurve: float64Field(record, 'memorizedCurve', where),
+    samples: float32Field(record, 'samples', where),
+    nearest: int32Field(record, 'nearest', where),
+    ratio: float32Field(record, 'ratio', where),
+    memorizedFraction: numberField(record, 'memorizedFraction', where),
+    trainLoss: numberField(record, 'trainLoss', where),
+    testLoss: numberField(record, 'testLoss', where),
+    generalizationGap: numberField(record, 'generalizationGap', where),
+    tauMem: numberField(record, 'tauMem', where),
+    tauMemTheory: numberField(record, 'tauMemTheory', where),
   };
 }
 
 function readResult(result: ResultRecord): TrainingSamplesResult {
   return {
-    d: numberAt(result, 'd'),
-    p: numberAt(result, 'p'),
-    t: numberAt(result, 't'),
-    tau: numberAt(result, 'tau'),
-    memorizedBaselineTheory: numberAt(result, 'memorizedBaselineTheory'),
-    runs: recordsAt(result, 'runs').map(readRun),
+    d: numberField(result, 'd'),
+    p: numberField(result, 'p'),
+    t: numberField(result, 't'),
+    tau: numberField(result, 'tau'),
+    memorizedBaselineTheory: numberField(result, 'memorizedBaselineTheory'),
+    runs: recordList(result, 'runs').map(readRun),
   };
 }
 
@@ -107,7 +96,7 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
     x: { type: 'log', domain: [lo, hi] },
     y: { domain: [0, 1], label: msg('ts.y.memorized'), ticks: 5, tickFormat: (f: number) => formatPercent(f) },
     marks: [
-      logAxisX(decadeTicks(lo, hi, Math.floor(width / 55)), { label: msg('ch3.x.trainingTime') }),
+      logAxisX(logTicks(lo, hi, Math.floor(width / 55)), { label: msg('ch3.x.trainingTime') }),
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'ts-baseline' }),
       ...r.runs.map((run, i) =>
@@ -215,13 +204,13 @@ function summaryText(s: State, backend: string): string {
  * Chapter 3's samples figure: the memorized fraction over training time for two training-set sizes,
  * and the samples at the chosen τ against the training points.
  */
-export function trainingSamplesView(context: ViewContext): WidgetView {
+export const trainingSamplesView = defineView('training-samples', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('ts-stage');
   const keys = document.createElement('div');
-  const curve = createPanel('ts-curve-panel');
-  curve.host.append(placeholder(msg('ch3.placeholder')));
-  const grid = createGrid('ts-grid', 250);
+  const curve = panel('ts-curve-panel');
+  curve.plot.append(placeholder(msg('ch3.placeholder')));
+  const grid = panelGrid('ts-grid', 250);
   const panels: Panel[] = [];
   const scatterKeys = legend('ts-scatter-legend', [
     { label: msg('ts.legend.training'), colour: 'var(--data)', shape: 'ring' },
@@ -243,12 +232,12 @@ export function trainingSamplesView(context: ViewContext): WidgetView {
       ]),
     );
     setRichText(curve.title, msg('ts.panel.curve'));
-    curve.host.replaceChildren(curvePlot(s, chartWidth(curve.host, MAX_WIDTH)));
+    curve.plot.replaceChildren(curvePlot(s, widthOf(curve.plot, 560, MAX_WIDTH)));
 
     while (panels.length < s.r.runs.length) {
-      const panel = createPanel('ts-samples-panel');
-      panels.push(panel);
-      grid.append(panel.element);
+      const created = panel('ts-samples-panel');
+      panels.push(created);
+      grid.append(created.element);
     }
     while (panels.length > s.r.runs.length) panels.pop()?.element.remove();
     s.r.runs.forEach((run, i) => {
@@ -256,37 +245,25 @@ export function trainingSamplesView(context: ViewContext): WidgetView {
       if (panel === undefined) return;
       // The series colour goes on a key mark, not on the text: coloured text would miss the contrast bar.
       setRichText(panel.title, msg('ts.panel.samples', { n: run.n, fraction: formatPercent(run.memorizedFraction), tau: formatTime(s.r.tau) }));
-      panel.title.prepend(swatch({ label: '', colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
-      panel.host.replaceChildren(scatterPlot(s, run, i, chartWidth(panel.host, MAX_SCATTER)));
+      panel.title.prepend(swatch('line', s.colours[i] ?? 'currentColor'));
+      panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
     });
     setRichText(readout, readoutText(s));
   }
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = curve.host.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(curve.host);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: curve.plot,
+    show(output: OutputOf<'training-samples'>, _params: ParamValues) {
       state = stateOf(output);
-      stage.classList.remove('is-stale');
       draw();
       setRichText(summary, summaryText(state, output.backend));
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (state === undefined) curve.host.replaceChildren(placeholder(note));
+      if (state === undefined) curve.plot.replaceChildren(placeholder(note));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

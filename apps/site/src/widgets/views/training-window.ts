@@ -2,31 +2,17 @@ import * as Plot from '@observablehq/plot';
 import { delta, rho2Edges, type ResultRecord, type TrainingWindowResult, type TrainingWindowRun } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  chartWidth,
-  createGrid,
-  createPanel,
-  decadeTicks,
-  float64At,
-  logAxisX,
-  logAxisY,
-  formatTime,
-  legend,
-  numberAt,
-  numbersAt,
-  paramNumber,
-  placeholder,
-  range,
-  recordAt,
-  recordsAt,
-  seriesColours,
-  tickLabel,
-  type LegendItem,
-  type Panel,
-} from '../kit/ch3-common.ts';
-import { formatValue } from '../kit/format.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { paramNumber, widthOf } from '../kit/dom.ts';
+import { formatTime, formatValue } from '../kit/format.ts';
+import { placeholder } from '../kit/placeholder-figure.ts';
+import { float64Field, numberField, numberList, recordField, recordList } from '../kit/result-fields.ts';
+import { range } from '../kit/arrays.ts';
+import { seriesColours } from '../kit/colours.ts';
+import { legend, type LegendItem } from '../kit/legend.ts';
+import { logAxisX, logAxisY, logTickLabel, logTicks } from '../kit/log-scale.ts';
+import { type Panel, panel, panelGrid } from '../kit/panels.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 
 const MAX_WIDTH = 720;
@@ -35,37 +21,37 @@ const SPECTRUM_BINS = 44;
 
 function readRun(record: ResultRecord, i: number): TrainingWindowRun {
   const where = `runs[${i}].`;
-  const edges = numbersAt(record, 'rho1Edges', where);
+  const edges = numberList(record, 'rho1Edges', where);
   return {
-    psiN: numberAt(record, 'psiN', where),
-    n: numberAt(record, 'n', where),
-    tau: float64At(record, 'tau', where),
-    trainLoss: float64At(record, 'trainLoss', where),
-    testLoss: float64At(record, 'testLoss', where),
-    scoreError: float64At(record, 'scoreError', where),
-    generalizationGap: float64At(record, 'generalizationGap', where),
-    tauGen: numberAt(record, 'tauGen', where),
-    tauMem: numberAt(record, 'tauMem', where),
-    generalizationGapFinal: numberAt(record, 'generalizationGapFinal', where),
-    tauMemTheory: numberAt(record, 'tauMemTheory', where),
-    eigenvalues: float64At(record, 'eigenvalues', where),
+    psiN: numberField(record, 'psiN', where),
+    n: numberField(record, 'n', where),
+    tau: float64Field(record, 'tau', where),
+    trainLoss: float64Field(record, 'trainLoss', where),
+    testLoss: float64Field(record, 'testLoss', where),
+    scoreError: float64Field(record, 'scoreError', where),
+    generalizationGap: float64Field(record, 'generalizationGap', where),
+    tauGen: numberField(record, 'tauGen', where),
+    tauMem: numberField(record, 'tauMem', where),
+    generalizationGapFinal: numberField(record, 'generalizationGapFinal', where),
+    tauMemTheory: numberField(record, 'tauMemTheory', where),
+    eigenvalues: float64Field(record, 'eigenvalues', where),
     rho1Edges: [edges[0] ?? Number.NaN, edges[1] ?? Number.NaN],
   };
 }
 
 function readResult(result: ResultRecord): TrainingWindowResult {
-  const c = recordAt(result, 'constants');
-  const s = recordAt(result, 'slopes');
+  const c = recordField(result, 'constants');
+  const s = recordField(result, 'slopes');
   return {
     constants: {
-      mu1: numberAt(c, 'mu1', 'constants.'),
-      sigmaNorm2: numberAt(c, 'sigmaNorm2', 'constants.'),
-      b: numberAt(c, 'b', 'constants.'),
-      v2: numberAt(c, 'v2', 'constants.'),
-      s2: numberAt(c, 's2', 'constants.'),
+      mu1: numberField(c, 'mu1', 'constants.'),
+      sigmaNorm2: numberField(c, 'sigmaNorm2', 'constants.'),
+      b: numberField(c, 'b', 'constants.'),
+      v2: numberField(c, 'v2', 'constants.'),
+      s2: numberField(c, 's2', 'constants.'),
     },
-    runs: recordsAt(result, 'runs').map(readRun),
-    slopes: { tauGen: numberAt(s, 'tauGen', 'slopes.'), tauMem: numberAt(s, 'tauMem', 'slopes.'), tauMemTheory: numberAt(s, 'tauMemTheory', 'slopes.') },
+    runs: recordList(result, 'runs').map(readRun),
+    slopes: { tauGen: numberField(s, 'tauGen', 'slopes.'), tauMem: numberField(s, 'tauMem', 'slopes.'), tauMemTheory: numberField(s, 'tauMemTheory', 'slopes.') },
   };
 }
 
@@ -137,7 +123,7 @@ function timeScale(s: State): Plot.ScaleOptions {
 }
 
 function timeAxis(s: State, width: number, withLabel: boolean): Plot.CompoundMark {
-  return logAxisX(decadeTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? msg('ch3.x.trainingTime') : null });
+  return logAxisX(logTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? msg('ch3.x.trainingTime') : null });
 }
 
 /** The window [τ_gen, τ_mem] of every run, shaded, and the τ_mem of each as a dashed rule. */
@@ -179,7 +165,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     y: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
     marks: [
       timeAxis(s, width, false),
-      logAxisY(decadeTicks(lo / 1.15, hi * 1.15, 5), { label: msg('tw.y.score') }),
+      logAxisY(logTicks(lo / 1.15, hi * 1.15, 5), { label: msg('tw.y.score') }),
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
       ...s.r.runs.map((run, i) =>
@@ -292,8 +278,8 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     x: { type: 'log', domain: [xLo, xHi] },
     y: { type: 'log', domain: [yLo, yHi] },
     marks: [
-      logAxisX(ns.length <= 6 ? ns : decadeTicks(xLo, xHi, 6), { label: msg('tw.x.n'), text: (n: number) => formatValue(n) }),
-      logAxisY(decadeTicks(yLo, yHi, 6), { label: msg('tw.y.tau') }),
+      logAxisX(ns.length <= 6 ? ns : logTicks(xLo, xHi, 6), { label: msg('tw.x.n'), text: (n: number) => formatValue(n) }),
+      logAxisY(logTicks(yLo, yHi, 6), { label: msg('tw.y.tau') }),
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleX(runs, {
         x: (run: TrainingWindowRun) => run.n,
@@ -349,7 +335,7 @@ function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGElement | HT
   const hi = h.edges[h.edges.length - 1] ?? 1;
   const top = Math.max(1, ...h.counts.flat());
   // Ticks of the second axis: the λ at which τ_λ is a power of ten.
-  const tauTicks = decadeTicks(relaxation(s, hi), relaxation(s, lo), Math.floor(width / 60));
+  const tauTicks = logTicks(relaxation(s, hi), relaxation(s, lo), Math.floor(width / 60));
   const lambdaForTau = tauTicks.map((tau) => s.psiP / (2 * s.deltaT * tau));
   const outline = (counts: readonly number[]): Array<{ x: number; y: number }> => {
     const pts: Array<{ x: number; y: number }> = [{ x: lo, y: 0 }];
@@ -374,11 +360,11 @@ function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGElement | HT
     y: { type: 'sqrt', domain: [0, top * 1.08], label: msg('tw.y.count'), ticks: [0, 10, 100, 1000].filter((c) => c <= top * 1.08) },
     marks: [
       Plot.frame({ strokeOpacity: 0.15 }),
-      logAxisX(decadeTicks(lo, hi, 6), { label: msg('tw.x.lambda') }),
+      logAxisX(logTicks(lo, hi, 6), { label: msg('tw.x.lambda') }),
       logAxisX(lambdaForTau, {
         anchor: 'top',
         label: msg('tw.x.relaxation'),
-        text: (lambda: number) => tickLabel(relaxation(s, lambda)),
+        text: (lambda: number) => logTickLabel(relaxation(s, lambda)),
         className: 'tw-tau-axis',
       }),
       Plot.ruleX([s.r.constants.s2], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'tw-s2' }),
@@ -501,26 +487,26 @@ function summaryText(s: State, backend: string): string {
  * Chapter 3's main figure: score error and losses over log τ with the window [τ_gen, τ_mem] of each
  * n shaded, the two times against n with power-law fits, and the spectrum of U with its bulks.
  */
-export function trainingWindowView(context: ViewContext): WidgetView {
+export const trainingWindowView = defineView('training-window', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('tw-stage');
   const keys = document.createElement('div');
-  const curves = createPanel('tw-curves');
+  const curves = panel('tw-curves');
   const lossHost = document.createElement('div');
-  lossHost.className = 'ch3-plot';
+  lossHost.className = 'figure-plot';
   lossHost.style.width = '100%';
   lossHost.style.color = 'var(--fg-soft)';
   curves.element.append(lossHost);
-  const grid = createGrid('tw-grid', 300);
-  const times = createPanel('tw-times');
-  const spectrum = createPanel('tw-spectrum-panel');
+  const grid = panelGrid('tw-grid', 300);
+  const times = panel('tw-times');
+  const spectrum = panel('tw-spectrum-panel');
   const edgesHost = document.createElement('div');
-  edgesHost.className = 'ch3-plot';
+  edgesHost.className = 'figure-plot';
   edgesHost.style.width = '100%';
   edgesHost.style.color = 'var(--fg-soft)';
   spectrum.element.append(edgesHost);
   grid.append(times.element, spectrum.element);
-  curves.host.append(placeholder(msg('ch3.placeholder')));
+  curves.plot.append(placeholder(msg('ch3.placeholder')));
   stage.append(keys, curves.element, grid);
 
   let state: State | undefined;
@@ -542,14 +528,14 @@ export function trainingWindowView(context: ViewContext): WidgetView {
     ];
     keys.replaceChildren(legend('tw-legend', items), legend('tw-legend-styles', styleKeys));
 
-    const wide = chartWidth(curves.host, MAX_WIDTH);
+    const wide = widthOf(curves.plot, 560, MAX_WIDTH);
     title(curves, msg('tw.panel.curves'));
-    curves.host.replaceChildren(scoreErrorPlot(s, wide));
+    curves.plot.replaceChildren(scoreErrorPlot(s, wide));
     lossHost.replaceChildren(lossPlot(s, wide));
 
-    const half = chartWidth(times.host, 520);
+    const half = widthOf(times.plot, 560, 520);
     title(times, msg('tw.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
-    times.host.replaceChildren(timesPlot(s, half));
+    times.plot.replaceChildren(timesPlot(s, half));
     times.element.querySelector('.tw-times-legend')?.remove();
     times.element.append(
       legend('tw-times-legend', [
@@ -563,38 +549,24 @@ export function trainingWindowView(context: ViewContext): WidgetView {
 
     const h = histogram(s);
     title(spectrum, msg('tw.panel.spectrum', { p: s.p }));
-    spectrum.host.replaceChildren(spectrumPlot(s, h, half));
+    spectrum.plot.replaceChildren(spectrumPlot(s, h, half));
     edgesHost.replaceChildren(edgesPlot(s, h, half));
 
     setRichText(readout, readoutText(s));
   }
 
-  // Redraw only when the width changes: a redraw changes the height, which would retrigger it.
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = curves.host.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(curves.host);
-
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: curves.plot,
+    show(output: OutputOf<'training-window'>, _params: ParamValues) {
       state = stateOf(output);
-      stage.classList.remove('is-stale');
       draw();
       setRichText(summary, summaryText(state, output.backend));
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (state === undefined) curves.host.replaceChildren(placeholder(note));
+      if (state === undefined) curves.plot.replaceChildren(placeholder(note));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -1,30 +1,19 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord, WidthThresholdResult } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  chartWidth,
-  createGrid,
-  createPanel,
-  decadeTicks,
-  float64At,
-  formatTime,
-  logAxisX,
-  logAxisY,
-  geometricMean,
-  numberAt,
-  numbersAt,
-  placeholder,
-  recordsAt,
-  type Panel,
-} from '../kit/ch3-common.ts';
-import { formatValue } from '../kit/format.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../kit/view.ts';
+import { widthOf } from '../kit/dom.ts';
+import { formatTime, formatValue } from '../kit/format.ts';
+import { placeholder } from '../kit/placeholder-figure.ts';
+import { float64Field, numberField, numberList, recordList } from '../kit/result-fields.ts';
+import { geometricMean } from '../kit/arrays.ts';
+import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
+import { type Panel, panel, panelGrid } from '../kit/panels.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 import { staticJson } from '../kit/static-json.ts';
 
-/** Written by scripts/build-ch3-data.ts at build time; the figure works without it. */
+/** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';
 const SCHEME = 'viridis';
 /** Gaps below this fraction of the largest are drawn at the bottom of the colour scale (they read as “none”). */
@@ -40,17 +29,17 @@ interface Grid {
 
 function readResult(result: ResultRecord): WidthThresholdResult {
   return {
-    d: numberAt(result, 'd'),
-    t: numberAt(result, 't'),
-    psiPValues: numbersAt(result, 'psiPValues'),
-    psiNValues: numbersAt(result, 'psiNValues'),
-    generalizationGap: float64At(result, 'generalizationGap'),
-    trainLoss: float64At(result, 'trainLoss'),
-    testLoss: float64At(result, 'testLoss'),
-    scoreError: float64At(result, 'scoreError'),
-    snapshots: recordsAt(result, 'snapshots').map((s, i) => ({
-      tau: numberAt(s, 'tau', `snapshots[${i}].`),
-      generalizationGap: float64At(s, 'generalizationGap', `snapshots[${i}].`),
+    d: numberField(result, 'd'),
+    t: numberField(result, 't'),
+    psiPValues: numberList(result, 'psiPValues'),
+    psiNValues: numberList(result, 'psiNValues'),
+    generalizationGap: float64Field(result, 'generalizationGap'),
+    trainLoss: float64Field(result, 'trainLoss'),
+    testLoss: float64Field(result, 'testLoss'),
+    scoreError: float64Field(result, 'scoreError'),
+    snapshots: recordList(result, 'snapshots').map((s, i) => ({
+      tau: numberField(s, 'tau', `snapshots[${i}].`),
+      generalizationGap: float64Field(s, 'generalizationGap', `snapshots[${i}].`),
     })),
   };
 }
@@ -61,7 +50,7 @@ interface FineGrid {
   seed: number;
 }
 
-function numberList(value: unknown): number[] | undefined {
+function jsonNumbers(value: unknown): number[] | undefined {
   return Array.isArray(value) && value.every((x: unknown) => typeof x === 'number' || x === null) ? value.map((x: number | null) => x ?? Number.NaN) : undefined;
 }
 
@@ -72,9 +61,9 @@ function parseFine(json: unknown): FineGrid | undefined {
   if (typeof file.result !== 'object' || file.result === null || typeof file.params !== 'object' || file.params === null) return undefined;
   const result = file.result as Record<string, unknown>;
   const params = file.params as Record<string, unknown>;
-  const psiP = numberList(result['psiPValues']);
-  const psiN = numberList(result['psiNValues']);
-  const gap = numberList(result['generalizationGap']);
+  const psiP = jsonNumbers(result['psiPValues']);
+  const psiN = jsonNumbers(result['psiNValues']);
+  const gap = jsonNumbers(result['generalizationGap']);
   const d = result['d'];
   const seed = params['seed'];
   if (psiP === undefined || psiN === undefined || gap === undefined || typeof d !== 'number' || typeof seed !== 'number') return undefined;
@@ -143,7 +132,7 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
   const clampGap = (gap: number): number => Math.min(domain[1], Math.max(domain[0], Number.isFinite(gap) ? gap : domain[0]));
   const ticksFor = (values: readonly number[], lo: number, hi: number): number[] => {
     const unique = [...new Set(values)];
-    return unique.length <= Math.max(3, Math.floor(width / 34)) ? unique : decadeTicks(lo, hi, 5);
+    return unique.length <= Math.max(3, Math.floor(width / 34)) ? unique : logTicks(lo, hi, 5);
   };
   const height = Math.round(Math.min(width, 300) * 0.9) + 10;
   return Plot.plot({
@@ -215,7 +204,7 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
     x: { type: 'log', domain },
     color: { type: 'log', domain, scheme: SCHEME },
     marks: [
-      logAxisX(decadeTicks(lo, hi, 5), { label: null }),
+      logAxisX(logTicks(lo, hi, 5), { label: null }),
       Plot.text([msg('wt.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) }),
     ],
@@ -268,15 +257,15 @@ function summaryText(r: WidthThresholdResult, backend: string): string {
 }
 
 /** The (ψ_n, ψ_p) phase diagram of memorization: live coarse heat maps at three training times, and the precomputed fine one. */
-export function widthThresholdView(context: ViewContext): WidgetView {
+export const widthThresholdView = defineView('width-threshold', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('wt-stage');
   const scale = document.createElement('div');
   scale.className = 'wt-scale';
   scale.style.color = 'var(--fg-soft)';
-  const grid = createGrid('wt-grid', 200);
+  const grid = panelGrid('wt-grid', 200);
   grid.append(placeholder(msg('ch3.placeholder')));
-  const fine = createPanel('wt-fine');
+  const fine = panel('wt-fine');
   fine.element.hidden = true;
   fine.element.style.marginTop = '1rem';
   fine.element.style.maxWidth = '460px';
@@ -291,41 +280,33 @@ export function widthThresholdView(context: ViewContext): WidgetView {
     if (r === undefined) return;
     const grids = gridsOf(r);
     const domain = colourDomain(fineGrid === undefined ? grids : [...grids, fineGrid.grid]);
-    scale.replaceChildren(colourLegend(domain, Math.min(340, chartWidth(stage, 340))));
+    scale.replaceChildren(colourLegend(domain, Math.min(340, widthOf(stage, 560, 340))));
     if (panels.length === 0) grid.replaceChildren();
     while (panels.length < grids.length) {
-      const panel = createPanel('wt-live');
-      panels.push(panel);
-      grid.append(panel.element);
+      const live = panel('wt-live');
+      panels.push(live);
+      grid.append(live.element);
     }
     while (panels.length > grids.length) panels.pop()?.element.remove();
     grids.forEach((g, i) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.host.replaceChildren(heatmap(g, domain, chartWidth(panel.host, 420), 'wt-live-map', true));
+      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420), 'wt-live-map', true));
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
       setRichText(fine.title, msg('wt.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
-      fine.host.replaceChildren(heatmap(fineGrid.grid, domain, chartWidth(fine.host, 460), 'wt-fine-map', true));
+      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'wt-fine-map', true));
     }
     setRichText(readout, readoutText(r));
   }
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = grid.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    draw();
-  });
-  resize.observe(grid);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    resizes: grid,
+    show(output: OutputOf<'width-threshold'>, _params: ParamValues) {
       result = readResult(output.result);
-      stage.classList.remove('is-stale');
       // a build-time poster is handed the file (there is nothing to fetch from): drawn at once
       fineGrid ??= parseFine(context.staticData?.(FINE_GRID_URL));
       draw();
@@ -336,15 +317,11 @@ export function widthThresholdView(context: ViewContext): WidgetView {
         draw();
       });
     },
-    pending() {
-      stage.classList.add('is-stale');
-    },
     settled(note: string) {
-      stage.classList.remove('is-stale');
       if (result === undefined) grid.replaceChildren(placeholder(note));
     },
-    restyle() {
+    redraw() {
       draw();
     },
   };
-}
+});

@@ -1,4 +1,5 @@
-import { componentColour, svgEl } from '../../kit/ch4-common.ts';
+import { categoryColour } from '../../kit/colours.ts';
+import { svgEl } from '../../kit/dom.ts';
 
 /*
  * The 3-D view of chapter 4: an orthographic projection of the first three coordinates, turned by
@@ -155,7 +156,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
   const radius = data.extent * 0.95;
   const subspaces = svgEl('g', { class: 'lr3-subspaces' });
   for (let k = 0; k < data.K; k++) {
-    const colour = componentColour(k);
+    const colour = categoryColour(k);
     const fillPlane = data.r === 2 ? colour : 'none';
     subspaces.append(
       svgEl('path', {
@@ -177,7 +178,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
         d: subspacePath(data.learnedBases, k, data.r, data.d, radius, toScreen),
         class: 'lr3-learned-subspace',
         fill: 'none',
-        stroke: componentColour(k),
+        stroke: categoryColour(k),
         'stroke-width': 2.2,
         'stroke-linecap': 'round',
         'data-component': k,
@@ -202,7 +203,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
         cy: (half - scale * q.y).toFixed(1),
         r: 3,
         class: 'lr3-training',
-        fill: componentColour(data.trainingLabels[i] ?? 0),
+        fill: categoryColour(data.trainingLabels[i] ?? 0),
         'fill-opacity': fade.toFixed(2),
       }),
     );

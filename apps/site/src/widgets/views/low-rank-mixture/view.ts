@@ -1,28 +1,27 @@
 import * as Plot from '@observablehq/plot';
 import { SUCCESS_TOLERANCE, type ResultRecord } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
-import {
-  DENOISER_COLOURS,
-  PLOT_STYLE,
-  chartWidth,
-  componentColour,
-  el,
-  formatSmall,
-  legend,
-  logTicks,
-  maxOf,
-  svgEl,
-  subspaceWord,
-  toggleGroup,
-  type LegendItem,
-} from '../../kit/ch4-common.ts';
-import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera, type SceneData } from './scene.ts';
+import { maxOf } from '../../kit/arrays.ts';
+import { categoryColour } from '../../kit/colours.ts';
+import { el, svgEl, widthOf } from '../../kit/dom.ts';
 import { formatValue } from '../../kit/format.ts';
+import { legend, type LegendItem } from '../../kit/legend.ts';
+import { logTicks } from '../../kit/log-scale.ts';
+import { PLOT_STYLE } from '../../kit/plot-style.ts';
 import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
+import { toggleGroup } from '../../kit/toggle-group.ts';
+import { subspaceWord } from './words.ts';
+import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera, type SceneData } from './scene.ts';
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../../kit/view.ts';
-import '../../kit/ch4-widgets.css';
+import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+
+/** The three denoisers, in the same colours in every figure and legend. */
+const DENOISER_COLOURS = {
+  optimal: '#2f7fd0',
+  trained: '#3f8f3a',
+  empirical: 'var(--memorized)',
+  bound: 'var(--fg-soft)',
+} as const;
 
 /** What the figure needs from a run, read once per result. */
 interface Mixture {
@@ -136,8 +135,8 @@ function summaryText(m: Mixture, backend: string): string {
   const recovered = worst <= SUCCESS_TOLERANCE;
   const fit = m.K === 1 ? msg('lrm.fit.pca') : msg('lrm.fit.clustering');
   const found = recovered
-    ? msg('lrm.found', { fit, worst: formatSmall(worst) })
-    : msg('lrm.missed', { fit, worst: formatSmall(worst), tolerance: formatValue(SUCCESS_TOLERANCE) });
+    ? msg('lrm.found', { fit, worst: formatValue(worst, 2) })
+    : msg('lrm.missed', { fit, worst: formatValue(worst, 2), tolerance: formatValue(SUCCESS_TOLERANCE) });
   const gap = trainedGap(m);
   const trained = gap < 0.05 ? msg('lrm.trained.close') : msg('lrm.trained.gap', { ratio: formatValue(1 + gap, 2) });
   const first = 0;
@@ -154,7 +153,7 @@ function summaryText(m: Mixture, backend: string): string {
 
 function readoutText(m: Mixture, frame: number, driver: Driver): string {
   const t = m.frameTimes[frame] ?? Number.NaN;
-  const errors = Array.from(m.subspaceError, (e, k) => msg('lrm.readout.error', { error: formatSmall(e), k: k + 1 })).join(msg('list.separator'));
+  const errors = Array.from(m.subspaceError, (e, k) => msg('lrm.readout.error', { error: formatValue(e, 2), k: k + 1 })).join(msg('list.separator'));
   const last = m.t.length - 1;
   const mid = Math.floor(m.t.length / 2);
   const at = (i: number): string =>
@@ -246,14 +245,14 @@ function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLElement {
  * subspaces and backward trajectories, beside the denoising error of the optimal, trained and
  * memorizing denoisers over t.
  */
-export function lowRankMixtureView(context: ViewContext): WidgetView {
+export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch4-stage', 'lr-stage');
-  const panels = el('div', 'ch4-panels lr-panels');
+  stage.classList.add('figure-stage', 'lr-stage');
+  const panels = el('div', 'figure-panels lr-panels');
 
   // The 3-D panel: a focusable viewport that turns with drags and arrow keys.
-  const scenePanel = el('div', 'ch4-panel lr3-panel');
-  const sceneTitle = el('p', 'ch4-panel-title', msg('lrm.panel.scene'));
+  const scenePanel = el('div', 'figure-panel lr3-panel');
+  const sceneTitle = el('p', 'figure-panel-title', msg('lrm.panel.scene'));
   const viewport = el('div', 'lr3-viewport');
   viewport.tabIndex = 0;
   viewport.setAttribute('role', 'application');
@@ -261,8 +260,8 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
   viewport.setAttribute('aria-label', msg('lrm.scene.label'));
   const sceneSvg = svgEl('svg', { class: 'lr3-scene', width: 360, height: 360, viewBox: '0 0 360 360' });
   viewport.append(sceneSvg);
-  const hint = el('p', 'ch4-note lr3-hint', msg('lrm.scene.hint'));
-  const note = el('p', 'ch4-note lr3-projection-note');
+  const hint = el('p', 'figure-note lr3-hint', msg('lrm.scene.hint'));
+  const note = el('p', 'figure-note lr3-projection-note');
   note.hidden = true;
   const driverToggle = toggleGroup<Driver>(
     msg('lrm.driver.group'),
@@ -275,11 +274,11 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
     msg('lrm.driver.label'),
   );
 
-  const curvesPanel = el('div', 'ch4-panel lr-curves-panel');
-  const curvesTitle = el('p', 'ch4-panel-title', msg('lrm.panel.curves'));
-  const curvesHost = el('div', 'ch4-plot lr-curves');
+  const curvesPanel = el('div', 'figure-panel lr-curves-panel');
+  const curvesTitle = el('p', 'figure-panel-title', msg('lrm.panel.curves'));
+  const curvesHost = el('div', 'figure-plot lr-curves');
   curvesHost.dataset['plot'] = '';
-  curvesHost.append(el('p', 'ch4-placeholder-text', msg('ch4.placeholder')));
+  curvesHost.append(el('p', 'figure-placeholder-note', msg('ch4.placeholder')));
   const curveKeys = legend('lr-curve-legend', [
     { label: msg('lrm.legend.optimal'), colour: DENOISER_COLOURS.optimal, shape: 'line' },
     { label: msg('lrm.legend.trained'), colour: DENOISER_COLOURS.trained, shape: 'dash' },
@@ -304,7 +303,7 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
   stage.append(panels);
 
   function sceneSize(): number {
-    return chartWidth(viewport, 360, 420, 260);
+    return widthOf(viewport, 360, 420, 260);
   }
 
   function redrawScene(): void {
@@ -337,7 +336,7 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
   function redrawCurves(): void {
     const m = mixture;
     if (m === undefined) return;
-    curvesHost.replaceChildren(errorChart(m, chartWidth(curvesHost, 360, 520, 260)));
+    curvesHost.replaceChildren(errorChart(m, widthOf(curvesHost, 360, 520, 260)));
   }
 
   function turn(dYaw: number, dPitch: number): void {
@@ -345,7 +344,7 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
     redrawScene();
   }
 
-  // Drag to rotate: pointer events cover mouse, pen and touch alike (touch-action in ch4-widgets.css).
+  // Drag to rotate: pointer events cover mouse, pen and touch alike (touch-action in figure.css).
   let drag: { id: number; x: number; y: number } | undefined;
   let pending: { dx: number; dy: number } | undefined;
   viewport.addEventListener('pointerdown', (event) => {
@@ -405,26 +404,17 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
     event.preventDefault();
   });
 
-  let drawnWidth = -1;
-  const resize = new ResizeObserver(() => {
-    const width = panels.clientWidth;
-    if (width === drawnWidth) return;
-    drawnWidth = width;
-    redrawScene();
-    redrawCurves();
-  });
-  resize.observe(panels);
 
   return {
-    show(output: RunOutput, params: ParamValues) {
+    resizes: panels,
+    show(output: OutputOf<'low-rank-mixture'>, params: ParamValues) {
       const m = read(output.result, params);
       mixture = m;
-      stage.classList.remove('is-stale');
       note.hidden = m.d <= 3;
       note.textContent =
         m.d > 3 ? msg('lrm.scene.projection', { d: m.d }) : '';
       const items: LegendItem[] = [];
-      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('lrm.legend.subspace', { k: k + 1 }), colour: componentColour(k), shape: 'dot' });
+      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('lrm.legend.subspace', { k: k + 1 }), colour: categoryColour(k), shape: 'dot' });
       items.push(
         { label: msg('lrm.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
         { label: msg('lrm.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
@@ -440,16 +430,14 @@ export function lowRankMixtureView(context: ViewContext): WidgetView {
       summary.textContent = summaryText(m, output.backend);
     },
     pending() {
-      stage.classList.add('is-stale');
       timeline.pause();
     },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (mixture === undefined) curvesHost.replaceChildren(el('p', 'ch4-placeholder-text', note));
+      if (mixture === undefined) curvesHost.replaceChildren(el('p', 'figure-placeholder-note', note));
     },
-    restyle() {
+    redraw() {
       redrawScene();
       redrawCurves();
     },
   };
-}
+});

@@ -1,7 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import { feature } from 'topojson-client';
-import { PLOT_STYLE, el, plot, widthOf } from '../../kit/ch5-common.ts';
 import { t as msg } from '../../../i18n/messages.ts';
+import { el, widthOf } from '../../kit/dom.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 
 /*
  * An orthographic globe drawn with Observable Plot's geo marks: the sphere, a graticule, the
@@ -99,18 +100,18 @@ function describeCentre(c: GlobeCentre): string {
 }
 
 export function createGlobe(options: GlobeOptions): Globe {
-  const element = el('div', `ch5-globe ${options.className}`);
+  const element = el('div', `sphere-globe ${options.className}`);
   element.tabIndex = 0;
   // An application region: screen readers hand the arrow keys to it instead of reading on.
   element.setAttribute('role', 'application');
   element.setAttribute('aria-roledescription', msg('ch5.globe.role'));
-  const hint = el('p', 'ch5-globe-hint', msg('ch5.globe.hint'));
+  const hint = el('p', 'sphere-globe-hint', msg('ch5.globe.hint'));
   globeCount += 1;
-  hint.id = `ch5-globe-hint-${globeCount}`;
+  hint.id = `sphere-globe-hint-${globeCount}`;
   element.setAttribute('aria-describedby', hint.id);
-  const host = el('div', 'ch5-globe-plot');
+  const host = el('div', 'sphere-globe-plot');
   element.append(host);
-  const wrapper = el('div', 'ch5-globe-wrap');
+  const wrapper = el('div', 'sphere-globe-wrap');
   wrapper.append(element, hint);
 
   let centre: GlobeCentre = { ...options.initial };
@@ -123,17 +124,17 @@ export function createGlobe(options: GlobeOptions): Globe {
     frame = 0;
     const size = widthOf(wrapper, MAX_SIZE, MAX_SIZE, 260);
     const base: Plot.Markish[] = [
-      Plot.sphere({ fill: 'var(--bg)', stroke: 'var(--muted)', strokeWidth: 1, className: 'ch5-globe-sphere' }),
-      Plot.graticule({ stroke: 'var(--rule)', strokeOpacity: 0.8, className: 'ch5-globe-graticule' }),
+      Plot.sphere({ fill: 'var(--bg)', stroke: 'var(--muted)', strokeWidth: 1, className: 'sphere-globe-sphere' }),
+      Plot.graticule({ stroke: 'var(--rule)', strokeOpacity: 0.8, className: 'sphere-globe-graticule' }),
     ];
     if (land !== null) {
-      base.push(Plot.geo(land, { fill: 'var(--rule)', fillOpacity: 0.75, stroke: 'var(--muted)', strokeWidth: 0.6, className: 'ch5-globe-land' }));
+      base.push(Plot.geo(land, { fill: 'var(--rule)', fillOpacity: 0.75, stroke: 'var(--muted)', strokeWidth: 0.6, className: 'sphere-globe-land' }));
     }
     const next = plot({
       width: size,
       height: size,
       margin: 6,
-      className: 'ch5-globe-figure',
+      className: 'sphere-globe-figure',
       ariaLabel: options.label(centre),
       style: PLOT_STYLE,
       // Plot's rotate is the rotation applied to the globe: minus the centre.

@@ -2,28 +2,18 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
-import {
-  PLOT_STYLE,
-  column,
-  el,
-  legend,
-  legendItem,
-  logTickFormat,
-  panel,
-  paramNumber,
-  plot,
-  range,
-  recordField,
-  recordList,
-  requiredNumber,
-  tag,
-  widthOf,
-} from '../../kit/ch5-common.ts';
-import { createGlobe, type GlobeCentre } from './globe.ts';
+import { range } from '../../kit/arrays.ts';
+import { el, paramNumber, tag, widthOf } from '../../kit/dom.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
-import { createTimeline, type Timeline } from '../../kit/timeline.ts';
-import type { ParamValues, ViewContext, WidgetView } from '../../kit/view.ts';
+import { legend, legendItem } from '../../kit/legend.ts';
+import { logTickLabel } from '../../kit/log-scale.ts';
+import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
+import { createGlobe, type GlobeCentre } from './globe.ts';
+import { createTimeline, type Timeline } from '../../kit/timeline.ts';
+import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 
 /** The globe opens over the north-east Pacific: Alaska, California and Hawaii, where most of the week's events are. */
 const INITIAL_CENTRE: GlobeCentre = { lon: -140, lat: 35 };
@@ -135,9 +125,9 @@ function summaryText(run: Run, backend: string): string {
  * held-out quakes, the forward walk against the heat kernel's E cos θ = e^{−s}, and the heat
  * kernel as a Legendre series and in Varadhan's form.
  */
-export function sphereView(context: ViewContext): WidgetView {
+export const sphereView = defineView('sphere', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ch5-stage', 'sp5-stage');
+  stage.classList.add('figure-stage', 'sp5-stage');
 
   let run: Run | undefined;
   let frameIndex = 0;
@@ -156,8 +146,8 @@ export function sphereView(context: ViewContext): WidgetView {
     },
      staticData: context.staticData,
   });
-  const globePanel = el('figure', 'ch5-panel sp5-globe-panel');
-  globePanel.append(el('figcaption', 'ch5-panel-title', msg('sph.panel.globe')), globe.element);
+  const globePanel = el('figure', 'figure-panel sp5-globe-panel');
+  globePanel.append(el('figcaption', 'figure-panel-title', msg('sph.panel.globe')), globe.element);
   const timeline: Timeline = createTimeline({
     label: msg('sph.timeline'),
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
@@ -169,7 +159,7 @@ export function sphereView(context: ViewContext): WidgetView {
   });
   globePanel.append(
     timeline.element,
-    legend([
+    legend('', [
       legendItem('ring', 'var(--fg-soft)', msg('sph.legend.training')),
       legendItem('dot', 'var(--sample)', msg('sph.legend.walkers')),
       legendItem('dot', 'var(--memorized)', msg('sph.legend.memorized')),
@@ -179,7 +169,7 @@ export function sphereView(context: ViewContext): WidgetView {
   const memPanel = panel('sp5-mem-panel', msg('sph.panel.memorization'));
   const cosPanel = panel('sp5-cos-panel', msg('sph.panel.forward'));
   const kernelPanel = panel('sp5-kernel-panel', msg('sph.panel.kernel'));
-  const kernelLegend = el('p', 'ch5-legend');
+  const kernelLegend = el('p', 'figure-legend');
   kernelPanel.element.append(kernelLegend);
   const side = el('div', 'sp5-side');
   side.append(memPanel.element, cosPanel.element);
@@ -187,7 +177,7 @@ export function sphereView(context: ViewContext): WidgetView {
   top.append(globePanel, side);
   stage.append(top, kernelPanel.element);
   globe.draw();
-  memPanel.plot.append(placeholderFigure(280, 120, msg('sph.placeholder'), 'ch5-placeholder'));
+  memPanel.plot.append(placeholderFigure(280, 120, msg('sph.placeholder'), 'figure-placeholder'));
 
   function globeMarks(): Plot.Markish[] {
     const r = run;
@@ -270,7 +260,7 @@ export function sphereView(context: ViewContext): WidgetView {
       className: 'sp5-cos-figure',
       ariaLabel: msg('sph.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [0.01, 10], label: msg('sph.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickFormat },
+      x: { type: 'log', domain: [0.01, 10], label: msg('sph.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickLabel },
       y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: msg('sph.y.cos'), ticks: 5, grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
@@ -315,7 +305,7 @@ export function sphereView(context: ViewContext): WidgetView {
       ariaLabel: msg('sph.aria.kernel', { s: r.profiles.map((p) => formatValue(p.s, 2)).join(msg('list.separator')) }),
       style: PLOT_STYLE,
       x: { domain: [0, 180], label: msg('sph.x.distance'), ticks: [0, 30, 60, 90, 120, 150, 180] },
-      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sph.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickFormat, grid: true },
+      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sph.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sp5-kernel-varadhan' }),
         Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sp5-kernel-series' }),
@@ -346,13 +336,10 @@ export function sphereView(context: ViewContext): WidgetView {
     drawKernel(run);
   }
 
-  const resize = new ResizeObserver(() => drawAll());
-  resize.observe(stage);
 
   return {
-    show(output: RunOutput, _params: ParamValues) {
+    show(output: OutputOf<'sphere'>, _params: ParamValues) {
       run = runOf(output);
-      stage.classList.remove('is-stale');
       drawMemorization(run);
       drawForwardCheck(run);
       drawKernel(run);
@@ -360,15 +347,13 @@ export function sphereView(context: ViewContext): WidgetView {
       summary.textContent = summaryText(run, output.backend);
     },
     pending() {
-      stage.classList.add('is-stale');
       timeline.pause();
     },
     settled(note: string) {
-      stage.classList.remove('is-stale');
-      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note, 'ch5-placeholder'));
+      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note, 'figure-placeholder'));
     },
-    restyle() {
+    redraw() {
       drawAll();
     },
   };
-}
+});
