@@ -25,7 +25,7 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   },
   'training-window': {
     controls: ['psiN', 'psiP', 'd', 't', 'matrix', 'noiseDraws', 'tauMax', 'seed'],
-    loadView: async () => (await import('./views/training-window.ts')).trainingWindowView,
+    loadView: async () => (await import('./views/training-window/view.ts')).trainingWindowView,
   },
   'training-samples': {
     controls: ['tau', 'psiN', 'psiP', 'd', 't', 'samples', 'seed'],
@@ -45,7 +45,7 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   },
   curse: {
     controls: ['sigma', 'tStar', 'dMin', 'dMax'],
-    loadView: async () => (await import('./views/curse.ts')).curseView,
+    loadView: async () => (await import('./views/curse/view.ts')).curseView,
   },
   digits: {
     controls: ['classes', 'n', 'trajectories', 'steps', 'seed'],
@@ -61,7 +61,7 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   },
   bridge: {
     controls: ['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed'],
-    loadView: async () => (await import('./views/bridge.ts')).bridgeView,
+    loadView: async () => (await import('./views/bridge/view.ts')).bridgeView,
   },
   'low-rank-mixture': {
     controls: ['K', 'r', 'n', 'noise', 'orthogonal', 'd', 'seed'],
@@ -69,7 +69,7 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   },
   'subspace-transition': {
     controls: ['K', 'd', 'rValues', 'nValues', 'noise', 'trials', 'seed'],
-    loadView: async () => (await import('./views/subspace-transition.ts')).subspaceTransitionView,
+    loadView: async () => (await import('./views/subspace-transition/view.ts')).subspaceTransitionView,
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],

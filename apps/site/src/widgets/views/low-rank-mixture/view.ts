@@ -1,118 +1,17 @@
-import * as Plot from '@observablehq/plot';
-import { SUCCESS_TOLERANCE, type ResultRecord } from '@diffusion-atlas/core';
+import { SUCCESS_TOLERANCE } from '@diffusion-atlas/core';
 import { t as msg } from '../../../i18n/messages.ts';
 import { maxOf } from '../../kit/arrays.ts';
 import { categoryColour } from '../../kit/colours.ts';
 import { el, svgEl, widthOf } from '../../kit/dom.ts';
 import { formatValue } from '../../kit/format.ts';
 import { legend, type LegendItem } from '../../kit/legend.ts';
-import { logTicks } from '../../kit/log-scale.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
-import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
 import { toggleGroup } from '../../kit/toggle-group.ts';
 import { subspaceWord } from './words.ts';
-import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera, type SceneData } from './scene.ts';
+import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camera } from './scene.ts';
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
-
-/** The three denoisers, in the same colours in every figure and legend. */
-const DENOISER_COLOURS = {
-  optimal: '#2f7fd0',
-  trained: '#3f8f3a',
-  empirical: 'var(--memorized)',
-  bound: 'var(--fg-soft)',
-} as const;
-
-/** What the figure needs from a run, read once per result. */
-interface Mixture {
-  d: number;
-  K: number;
-  r: number;
-  n: number;
-  noise: number;
-  orthogonal: boolean;
-  t: Float64Array;
-  mseOptimal: Float64Array;
-  mseTrained: Float64Array;
-  mseEmpirical: Float64Array;
-  mseKnownComponent: Float64Array;
-  seOptimal: Float64Array;
-  seTrained: Float64Array;
-  seEmpirical: Float64Array;
-  testPoints: number;
-  subspaceError: Float64Array;
-  frameTimes: Float64Array;
-  scene: { optimal: SceneData; empirical: SceneData };
-}
-
-type Driver = 'optimal' | 'empirical';
-
-/** Larger than almost every training point and the noise the runs start from, in data units. */
-function extentOf(sets: ReadonlyArray<{ values: Float32Array; d: number }>): number {
-  const norms: number[] = [];
-  for (const set of sets) {
-    const dims = Math.min(3, set.d);
-    for (let i = 0; i < set.values.length; i += set.d) {
-      let s = 0;
-      for (let a = 0; a < dims; a++) s += (set.values[i + a] ?? 0) ** 2;
-      norms.push(Math.sqrt(s));
-    }
-  }
-  norms.sort((a, b) => a - b);
-  const q = norms[Math.floor(0.97 * (norms.length - 1))] ?? 2.5;
-  return Math.min(5, Math.max(2.2, Math.ceil(q * 2) / 2));
-}
-
-function read(result: ResultRecord, params: ParamValues): Mixture {
-  const d = numberField(result, 'd');
-  const K = numberField(result, 'K');
-  const r = numberField(result, 'r');
-  const training = float32Field(result, 'training');
-  const trainingLabels = int32Field(result, 'trainingLabels');
-  const bases = float64Field(result, 'bases');
-  const learnedBases = float64Field(result, 'learnedBases');
-  const frameTimes = float64Field(result, 'frameTimes');
-  const m = numberField(result, 'generated');
-  const optimal = float32Field(result, 'trajectoriesOptimal');
-  const empirical = float32Field(result, 'trajectoriesEmpirical');
-  const extent = extentOf([
-    { values: training, d },
-    { values: optimal, d },
-  ]);
-  const sceneFor = (trajectories: Float32Array): SceneData => ({
-    d,
-    K,
-    r,
-    training: { values: training, d },
-    trainingLabels,
-    bases,
-    learnedBases,
-    trajectories,
-    frames: frameTimes.length,
-    m,
-    extent,
-  });
-  return {
-    d,
-    K,
-    r,
-    n: numberField(result, 'n'),
-    noise: typeof params['noise'] === 'number' ? params['noise'] : 0,
-    orthogonal: params['orthogonal'] !== false,
-    t: float64Field(result, 't'),
-    mseOptimal: float64Field(result, 'mseOptimal'),
-    mseTrained: float64Field(result, 'mseTrained'),
-    mseEmpirical: float64Field(result, 'mseEmpirical'),
-    mseKnownComponent: float64Field(result, 'mseKnownComponent'),
-    seOptimal: float64Field(result, 'mseOptimalStdErr'),
-    seTrained: float64Field(result, 'mseTrainedStdErr'),
-    seEmpirical: float64Field(result, 'mseEmpiricalStdErr'),
-    testPoints: numberField(result, 'testPoints'),
-    subspaceError: float64Field(result, 'subspaceError'),
-    frameTimes,
-    scene: { optimal: sceneFor(optimal), empirical: sceneFor(empirical) },
-  };
-}
+import { DENOISER_COLOURS, errorChart } from './error-chart.ts';
+import { type Driver, type Mixture, read } from './mixture.ts';
 
 function dataText(m: Mixture): string {
   const vars = { K: m.K, subspaces: m.K === 1 ? subspaceWord(m.r, false) : subspaceWord(m.r), d: m.d, n: m.n };
@@ -168,83 +67,6 @@ function readoutText(m: Mixture, frame: number, driver: Driver): string {
   return m.d > 3 ? msg('lrm.readout.projected', vars) : msg('lrm.readout', vars);
 }
 
-interface Row {
-  t: number;
-  mean: number;
-  lo: number;
-  hi: number;
-}
-
-/** Mean ± 2 standard errors, floored just above 0 so the log axis can draw the band. */
-function rows(t: Float64Array, mean: Float64Array, se: Float64Array): Row[] {
-  return Array.from(t, (tt, i) => {
-    const m = mean[i] ?? Number.NaN;
-    const s = se[i] ?? 0;
-    return { t: tt, mean: m, lo: Math.max(m * 0.05, m - 2 * s), hi: m + 2 * s };
-  });
-}
-
-function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLElement {
-  const optimal = rows(m.t, m.mseOptimal, m.seOptimal);
-  const trained = rows(m.t, m.mseTrained, m.seTrained);
-  const empirical = rows(m.t, m.mseEmpirical, m.seEmpirical);
-  const bound = Array.from(m.t, (t, i) => ({ t, mean: m.mseKnownComponent[i] ?? Number.NaN }));
-  const band = (data: Row[], colour: string, name: string): Plot.Markish =>
-    Plot.areaY(data, { x: 't', y1: 'lo', y2: 'hi', fill: colour, fillOpacity: 0.16, className: `lr-band lr-band-${name}` });
-  const line = (data: ReadonlyArray<{ t: number; mean: number }>, colour: string, name: string, dash?: string, strokeWidth = 1.8): Plot.Markish =>
-    Plot.line(data, {
-      x: 't',
-      y: 'mean',
-      stroke: colour,
-      strokeWidth,
-      ...(dash === undefined ? {} : { strokeDasharray: dash }),
-      className: `lr-mse lr-mse-${name}`,
-    });
-  const tLo = Math.min(...m.t);
-  const tHi = Math.max(...m.t);
-  const values = [...optimal, ...trained, ...empirical].flatMap((row) => [row.lo, row.hi]).concat(bound.map((b) => b.mean));
-  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
-  const yLo = Math.min(...positive) * 0.9;
-  const yHi = Math.max(...positive) * 1.1;
-  const xTicks = logTicks(tLo, tHi, Math.floor(width / 45));
-  const yTicks = logTicks(yLo, yHi, 9);
-  const svg = Plot.plot({
-    width,
-    height: Math.round(Math.min(320, width * 0.78)),
-    marginLeft: 48,
-    marginRight: 12,
-    marginTop: 22,
-    marginBottom: 36,
-    className: 'lr-errors',
-    ariaLabel: msg('lrm.aria.curves', { points: m.testPoints }),
-    style: PLOT_STYLE,
-    x: { type: 'log', domain: [tLo, tHi] },
-    y: { type: 'log', domain: [yLo, yHi] },
-    marks: [
-      // Explicit axis marks with a text channel: a tickFormat on a log scale goes through d3's log
-      // tickFormat, which blanks the labels it judges too many (0.05 and 0.5 vanished).
-      Plot.gridY(yTicks, { strokeOpacity: 0.08 }),
-      Plot.axisX(xTicks, { label: msg('lrm.x'), labelAnchor: 'right', text: (v: number) => formatValue(v) }),
-      Plot.axisY(yTicks, { label: '↑ E|x̂₀ − x₀|²', labelAnchor: 'top', text: (v: number) => formatValue(v) }),
-      band(empirical, DENOISER_COLOURS.empirical, 'empirical'),
-      band(optimal, DENOISER_COLOURS.optimal, 'optimal'),
-      band(trained, DENOISER_COLOURS.trained, 'trained'),
-      line(bound, DENOISER_COLOURS.bound, 'known', '2 3', 1.2),
-      line(empirical, DENOISER_COLOURS.empirical, 'empirical'),
-      line(optimal, DENOISER_COLOURS.optimal, 'optimal'),
-      // Dashed on top of the optimal curve: where the subspaces are recovered the two coincide.
-      line(trained, DENOISER_COLOURS.trained, 'trained', '6 4', 2),
-    ],
-  });
-  svg.dataset['points'] = String(m.t.length);
-  return svg;
-}
-
-/**
- * Chapter 4's first figure: data on K subspaces in a rotatable 3-D view, with the learned
- * subspaces and backward trajectories, beside the denoising error of the optimal, trained and
- * memorizing denoisers over t.
- */
 export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('figure-stage', 'lr-stage');
@@ -403,7 +225,6 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     }
     event.preventDefault();
   });
-
 
   return {
     resizes: panels,

@@ -1,18 +1,17 @@
 import * as Plot from '@observablehq/plot';
-import { sgmVarianceTheory, type ResultRecord } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../../i18n/messages.ts';
-import { el, paramNumber, tag, widthOf } from '../kit/dom.ts';
-import { formatValue } from '../kit/format.ts';
-import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { column, nullableNumber, requiredNumber, textField } from '../kit/result-fields.ts';
-import { createTimeline, type Timeline } from '../kit/timeline.ts';
-import { range } from '../kit/arrays.ts';
-import { legend, legendItem } from '../kit/legend.ts';
-import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
-import { panel } from '../kit/panels.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
-import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { sgmVarianceTheory } from '@diffusion-atlas/core';
+import { t as msg } from '../../../i18n/messages.ts';
+import { el, tag, widthOf } from '../../kit/dom.ts';
+import { formatValue } from '../../kit/format.ts';
+import { placeholderFigure } from '../../kit/placeholder-figure.ts';
+import { createTimeline, type Timeline } from '../../kit/timeline.ts';
+import { range } from '../../kit/arrays.ts';
+import { legend, legendItem } from '../../kit/legend.ts';
+import { logTickLabel, logTicks, padLog, positiveExtent } from '../../kit/log-scale.ts';
+import { panel } from '../../kit/panels.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+import { at, type GaussianRun, type ParticleRun, type Run, runOf, summaryText, tText } from './run.ts';
 
 /** Paths drawn per panel: enough to see the flow, few enough to see each one. */
 const MAX_PATHS_1D = 40;
@@ -23,104 +22,6 @@ const A_RANGE: [number, number] = [0.05, 10];
 /** Bins of the x₁ histogram of the particle case: ~12 particles a bin at the default M = 200. */
 const HIST_BINS = 16;
 
-interface Common {
-  A: number;
-  B: number;
-  T: number;
-  M: number;
-  iterations: number;
-  iteration: Float64Array;
-  marginalError: Float64Array;
-  sgmVariance: number;
-  dataVariance: number;
-  times: Float64Array;
-  /** frames × M × d, frame 0 at t = 0 (data end), the last at t = T (prior end). */
-  paths: Float64Array;
-  sgmPaths: Float64Array;
-  data: Float64Array;
-  prior: Float64Array;
-}
-
-interface GaussianRun extends Common {
-  kind: 'gaussian';
-  coupling: Float64Array;
-  couplingTheory: number;
-  couplingReference: number;
-  sgmVarianceTheory: number;
-}
-
-interface ParticleRun extends Common {
-  kind: 'particles';
-  /** Half-width of the square drawn. */
-  extent: number;
-}
-
-type Run = GaussianRun | ParticleRun;
-
-const at = (a: ArrayLike<number>, i: number): number => a[i] ?? Number.NaN;
-
-function runOf(output: RunOutput): Run {
-  const r: ResultRecord = output.result;
-  const p = output.params;
-  const paths = column(r, 'paths');
-  const times = column(r, 'times');
-  const dimension = requiredNumber(r, 'dimension');
-  const common: Common = {
-    A: paramNumber(p, 'A', Number.NaN),
-    B: paramNumber(p, 'B', Number.NaN),
-    T: paramNumber(p, 'T', Number.NaN),
-    M: times.length > 0 ? paths.length / (times.length * dimension) : 0,
-    iterations: paramNumber(p, 'iterations', Number.NaN),
-    iteration: column(r, 'iteration'),
-    marginalError: column(r, 'marginalError'),
-    sgmVariance: requiredNumber(r, 'sgmVariance'),
-    dataVariance: requiredNumber(r, 'dataVariance'),
-    times,
-    paths,
-    sgmPaths: column(r, 'sgmPaths'),
-    data: column(r, 'data'),
-    prior: column(r, 'prior'),
-  };
-  if (textField(r, 'case') === 'gaussian') {
-    return {
-      ...common,
-      kind: 'gaussian',
-      coupling: column(r, 'coupling'),
-      couplingTheory: nullableNumber(r, 'couplingTheory') ?? Number.NaN,
-      couplingReference: nullableNumber(r, 'couplingReference') ?? Number.NaN,
-      sgmVarianceTheory: nullableNumber(r, 'sgmVarianceTheory') ?? Number.NaN,
-    };
-  }
-  let reach = 1;
-  for (const v of common.sgmPaths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
-  for (const v of common.paths) if (Number.isFinite(v)) reach = Math.max(reach, Math.abs(v));
-  return { ...common, kind: 'particles', extent: Math.min(Math.ceil(reach * 1.05 * 2) / 2, 5) };
-}
-
-function tText(t: number): string {
-  return `t = ${formatValue(t, 2)}`;
-}
-
-function summaryText(run: Run, backend: string): string {
-  const last = run.marginalError.length - 1;
-  const err = formatValue(at(run.marginalError, last), 2);
-  if (run.kind === 'gaussian') {
-    const c = at(run.coupling, run.coupling.length - 1);
-    const sgm = msg('br.summary.gaussian.sgm', { T: formatValue(run.T), B: formatValue(run.B), variance: formatValue(run.sgmVariance, 4), theory: formatValue(run.sgmVarianceTheory, 4), A: formatValue(run.A) });
-    const ipf = msg('br.summary.gaussian.ipf', { iterations: run.coupling.length, coupling: formatValue(c, 5), theory: formatValue(run.couplingTheory, 5), error: err });
-    return `${sgm} ${ipf} ${msg('widget.computedOn', { backend })}`;
-  }
-  const sinkhorn = msg('br.summary.particles.sinkhorn', { T: formatValue(run.T), M: run.M, B: formatValue(run.B), iterations: run.marginalError.length, error: err });
-  const plain = msg('br.summary.particles.plain', { variance: formatValue(run.sgmVariance), data: formatValue(run.dataVariance) });
-  return `${sinkhorn} ${plain} ${msg('widget.computedOn', { backend })}`;
-}
-
-/**
- * Chapter 5's last figure: finite-time generation. Exact Gaussian case: the IPF coupling per
- * iteration converging to the closed form C*, the variance plain diffusion produces against A, and
- * both families of paths. Particle case: Sinkhorn bridges between matched particles next to plain
- * diffusion truncated at the same T. A scrubber runs the paths from t = T down to 0.
- */
 export const bridgeView = defineView('bridge', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('figure-stage', 'br-stage');
@@ -429,7 +330,6 @@ export const bridgeView = defineView('bridge', (context) => {
     drawUpper();
     drawPaths(timeline.index());
   }
-
 
   return {
     show(output: OutputOf<'bridge'>, _params: ParamValues) {
