@@ -1,3 +1,4 @@
+import { isExperimentName, type ExperimentName, type ExperimentOf } from '@diffusion-atlas/core';
 import type { ViewFactory } from './kit/view.ts';
 
 /**
@@ -18,7 +19,17 @@ export interface WidgetEntry {
   poster?: boolean;
 }
 
-export const widgets: Readonly<Record<string, WidgetEntry>> = {
+/** The entry of experiment `N`: its controls are its own parameters, its view is built for it. */
+type EntryOf<N extends ExperimentName> = WidgetEntry & {
+  controls: readonly (keyof ExperimentOf<N>['params'] & string)[];
+  loadView(): Promise<ViewFactory<N>>;
+};
+
+/**
+ * One entry per experiment, checked against core's list: a missing or unknown experiment, a control
+ * that is not one of its parameters, or a view built for another experiment fails to compile.
+ */
+export const widgets = {
   'noise-and-back': {
     controls: ['dataset', 'score', 'sampler', 'n', 'm', 'steps', 'seed'],
     loadView: async () => (await import('./views/noise-and-back.ts')).noiseAndBackView,
@@ -75,8 +86,8 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     controls: ['digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
-};
+} satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 
 export function widgetEntry(experiment: string): WidgetEntry | undefined {
-  return Object.hasOwn(widgets, experiment) ? widgets[experiment] : undefined;
+  return isExperimentName(experiment) ? widgets[experiment] : undefined;
 }

@@ -48,7 +48,8 @@ export interface WidgetView {
   togglePlay?(): void;
 }
 
-export type ViewFactory = (context: ViewContext) => WidgetView;
+/** Builds an experiment's view; it names its experiment, so the registry can only file it under that one. */
+export type ViewFactory<N extends ExperimentName = ExperimentName> = ((context: ViewContext) => WidgetView) & { readonly experiment: N };
 
 /** A finished run of experiment `N`, its result typed as core's own run returns it. */
 export type OutputOf<N extends ExperimentName> = RunOutput<ResultOf<ExperimentOf<N>>>;
@@ -97,8 +98,8 @@ export function redrawOnWidthChange(target: HTMLElement, redraw: () => void): vo
  * run is on its way and unmarked when it lands or none is coming; theme changes and width changes
  * redraw; and `show` receives the run typed by the experiment's own result.
  */
-export function defineView<N extends ExperimentName>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory {
-  return (context) => {
+export function defineView<N extends ExperimentName>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory<N> {
+  const factory = (context: ViewContext): WidgetView => {
     const parts = build(context);
     const { stage } = context;
     redrawOnWidthChange(parts.resizes ?? stage, () => parts.redraw());
@@ -125,4 +126,5 @@ export function defineView<N extends ExperimentName>(name: N, build: (context: V
     if (togglePlay !== undefined) view.togglePlay = () => togglePlay();
     return view;
   };
+  return Object.assign(factory, { experiment: name });
 }

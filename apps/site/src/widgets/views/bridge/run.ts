@@ -1,4 +1,4 @@
-import { type ResultRecord } from '@diffusion-atlas/core';
+import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
 import { paramNumber } from '../../kit/dom.ts';

@@ -1,8 +1,7 @@
-import { type ResultRecord } from '@diffusion-atlas/core';
-import { t as msg } from '../../../i18n/messages.ts';
+import type { ResultRecord } from '@diffusion-atlas/core';
 import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
-import { type SceneData } from './scene.ts';
-import { type ParamValues } from '../../kit/view.ts';
+import type { SceneData } from './scene.ts';
+import type { ParamValues } from '../../kit/view.ts';
 
 export interface Mixture {
   d: number;

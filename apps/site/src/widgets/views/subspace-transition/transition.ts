@@ -1,5 +1,4 @@
 import type { RunOutput } from '@diffusion-atlas/worker';
-import { t as msg } from '../../../i18n/messages.ts';
 import { paramNumber } from '../../kit/dom.ts';
 import { numberField, numberList, recordField } from '../../kit/result-fields.ts';
 import { staticJson } from '../../kit/static-json.ts';

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { type TrainingWindowRun } from '@diffusion-atlas/core';
+import type { TrainingWindowRun } from '@diffusion-atlas/core';
 import { t as msg } from '../../../i18n/messages.ts';
 import { widthOf } from '../../kit/dom.ts';
 import { formatTime, formatValue } from '../../kit/format.ts';
