@@ -65,36 +65,36 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     for (const key of ['wang2024subspace', 'zhang2024reproducibility', 'chen2024loco']) expect(await count(page, `#ref-${key}`), key).toBe(1);
 
     // low-rank-mixture: K·n training points, K true and K learned subspaces, every trajectory.
-    expect(await count(page, `${LR} .lr3-training`)).toBe(K * n);
-    expect(await count(page, `${LR} .lr3-true-subspace`)).toBe(K);
-    expect(await count(page, `${LR} .lr3-learned-subspace`)).toBe(K);
-    expect(await count(page, `${LR} .lr3-trajectory`)).toBe(GENERATED);
-    expect(await count(page, `${LR} .lr3-tail`)).toBe(GENERATED);
-    expect(await count(page, `${LR} .lr3-sample`)).toBe(GENERATED);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-training`)).toBe(K * n);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-true-subspace`)).toBe(K);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-learned-subspace`)).toBe(K);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-trajectory`)).toBe(GENERATED);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-tail`)).toBe(GENERATED);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-sample`)).toBe(GENERATED);
     // Reduced motion: the view shows the last frame, the end of the backward run.
-    expect(await page.getAttribute(`${LR} svg.lr3-scene`, 'data-frame')).toBe('40');
+    expect(await page.getAttribute(`${LR} svg.low-rank-mixture-scene-svg`, 'data-frame')).toBe('40');
     // The error curves: three denoisers and the oracle, one band per denoiser, on `points` times.
-    expect(await page.getAttribute(`${LR} svg.lr-errors`, 'data-points')).toBe(String(points));
-    for (const name of ['optimal', 'trained', 'empirical', 'known']) expect(await count(page, `${LR} .lr-mse-${name} path`), name).toBe(1);
-    expect(await count(page, `${LR} .lr-band path`)).toBe(3);
+    expect(await page.getAttribute(`${LR} svg.low-rank-mixture-errors`, 'data-points')).toBe(String(points));
+    for (const name of ['optimal', 'trained', 'empirical', 'known']) expect(await count(page, `${LR} .low-rank-mixture-mse-${name} path`), name).toBe(1);
+    expect(await count(page, `${LR} .low-rank-mixture-band path`)).toBe(3);
     expect(await page.textContent(`${LR} [data-summary]`)).toMatch(new RegExp(`K = ${K} orthogonal lines in d = 3, n = ${n} samples on each`));
     expect(await page.getAttribute(`${LR} [data-summary]`, 'aria-live')).toBe('polite');
 
     // subspace-transition at its defaults: the fine precomputed map, its profiles, one curve per r.
-    expect(await page.getAttribute(`${ST} svg.st-heatmap`, 'data-source')).toBe('static');
-    expect(await count(page, `${ST} .st-cell rect`)).toBe(FINE_CELLS);
-    expect(await count(page, `${ST} .st-diagonal path`)).toBe(1);
-    expect(await count(page, `${ST} .st-error path`)).toBe(12);
-    expect(await count(page, `${ST} .st-excess circle`)).toBe(FINE_CELLS);
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-heatmap`, 'data-source')).toBe('static');
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(FINE_CELLS);
+    expect(await count(page, `${ST} .subspace-transition-diagonal path`)).toBe(1);
+    expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(12);
+    expect(await count(page, `${ST} .subspace-transition-excess circle`)).toBe(FINE_CELLS);
     expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/switches from 0% below n = r/);
     expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/memorized fraction of generated samples does not switch/);
 
     // subspace-editing: the strip, the base digit framed, the direction, and the per-direction charts.
-    expect(await count(page, `${SE} image.se-frame`)).toBe(FRAMES);
-    expect(await count(page, `${SE} .se-base`)).toBe(1);
-    expect(await count(page, `${SE} image.se-direction`)).toBe(1);
-    expect(await count(page, `${SE} .se-variance-bars rect`)).toBe(DIRECTIONS);
-    expect(await count(page, `${SE} .se-norm-points circle`)).toBe(FRAMES);
+    expect(await count(page, `${SE} image.subspace-editing-frame`)).toBe(FRAMES);
+    expect(await count(page, `${SE} .subspace-editing-base`)).toBe(1);
+    expect(await count(page, `${SE} image.subspace-editing-direction`)).toBe(1);
+    expect(await count(page, `${SE} .subspace-editing-variance-bars rect`)).toBe(DIRECTIONS);
+    expect(await count(page, `${SE} .subspace-editing-norm-points circle`)).toBe(FRAMES);
     expect(await page.textContent(`${SE} [data-summary]`)).toMatch(/within the stated norm bound/);
 
     expect(problems).toEqual([]);
@@ -105,27 +105,27 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}${PAGE}`);
     // Far below the fold the figure has not started computing, yet the precomputed map is there.
-    await page.waitForSelector(`${ST} svg.st-heatmap[data-source="static"]`);
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="static"]`);
     expect(await page.getAttribute(ST, 'data-status')).not.toBe('done');
-    expect(await count(page, `${ST} .st-cell rect`)).toBe(FINE_CELLS);
-    expect(await page.textContent(`${ST} .st-source`)).toMatch(/Precomputed when the site was built/);
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(FINE_CELLS);
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/Precomputed when the site was built/);
     // The default run finishes and the finer precomputed map stays.
     expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
-    expect(await page.getAttribute(`${ST} svg.st-heatmap`, 'data-source')).toBe('static');
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-heatmap`, 'data-source')).toBe('static');
     // One trial per cell: a coarse live map of the default grid.
     await page.focus(`${ST} input[name=trials]`);
     await page.keyboard.press('Home');
-    await page.waitForSelector(`${ST} svg.st-heatmap[data-source="live"]`, { timeout: 60_000 });
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="live"]`, { timeout: 60_000 });
     expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
-    expect(await count(page, `${ST} .st-cell rect`)).toBe(DEFAULT_CELLS);
-    expect(await count(page, `${ST} .st-error path`)).toBe(DEFAULT_ROWS);
-    expect(await page.textContent(`${ST} .st-source`)).toMatch(/Computed in your browser.*1 trial each/);
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(DEFAULT_CELLS);
+    expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(DEFAULT_ROWS);
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/Computed in your browser.*1 trial each/);
 
     // The exercise's state loads into this figure, though it does not own the URL: 3 × 7 live cells.
     await page.click('#noiseless-pca [data-load-state]');
-    await page.waitForSelector(`${ST} svg.st-heatmap[data-source="live"][data-cells="21"]`, { timeout: 60_000 });
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="live"][data-cells="21"]`, { timeout: 60_000 });
     expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
-    expect(await page.textContent(`${ST} .st-source`)).toMatch(/K = 1, noise σ = 0,.*3 × 7 cells of 8 trials each/);
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/K = 1, noise σ = 0,.*3 × 7 cells of 8 trials each/);
     // Noiseless PCA: every cell below the line fails and every other one succeeds.
     expect(await page.textContent(`${ST} [data-readout]`)).toMatch(/Success probability 0% where n < r, 100% at n = r, 100% from n = 2r on/);
     expect(new URL(page.url()).search).toBe('');
@@ -137,14 +137,14 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}${PAGE}?n=10&points=6`);
     expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
-    const scene = `${LR} svg.lr3-scene`;
+    const scene = `${LR} svg.low-rank-mixture-scene-svg`;
     const state = async (): Promise<{ yaw: number; pitch: number; line: string }> => ({
       yaw: Number(await page.getAttribute(scene, 'data-yaw')),
       pitch: Number(await page.getAttribute(scene, 'data-pitch')),
-      line: (await page.getAttribute(`${scene} .lr3-learned-subspace[data-component="0"]`, 'd')) ?? '',
+      line: (await page.getAttribute(`${scene} .low-rank-mixture-scene-learned-subspace[data-component="0"]`, 'd')) ?? '',
     });
     const start = await state();
-    await page.focus(`${LR} .lr3-viewport`);
+    await page.focus(`${LR} .low-rank-mixture-scene-viewport`);
     const scrollBefore = await page.evaluate(() => window.scrollY);
     await page.keyboard.press('ArrowRight');
     const right = await state();
@@ -159,7 +159,7 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect(await state()).toEqual(start);
 
     // A drag to the right turns the view the same way as ArrowRight.
-    const box = await page.locator(`${LR} .lr3-viewport`).boundingBox();
+    const box = await page.locator(`${LR} .low-rank-mixture-scene-viewport`).boundingBox();
     if (box === null) throw new Error('the 3-D view has no box');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
@@ -180,12 +180,12 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}${PAGE}`);
     expect(await waitForWidget(page, 'subspace-editing')).toBe('done');
-    expect(await page.getAttribute(`${SE} svg.se-strip`, 'data-strength')).toBe('2.5');
+    expect(await page.getAttribute(`${SE} svg.subspace-editing-strip`, 'data-strength')).toBe('2.5');
     await page.focus(`${SE} input[name=strength]`);
     await page.keyboard.press('End');
-    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-strength') === '4', `${SE} svg.se-strip`, { timeout: 60_000 });
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-strength') === '4', `${SE} svg.subspace-editing-strip`, { timeout: 60_000 });
     expect(await waitForWidget(page, 'subspace-editing')).toBe('done');
-    expect(await page.textContent(`${SE} svg.se-strip`)).toContain('+4');
+    expect(await page.textContent(`${SE} svg.subspace-editing-strip`)).toContain('+4');
     expect(await page.textContent(`${SE} [data-readout]`)).toMatch(/from −4 to \+4/);
     // The editing figure does not own the page's URL.
     expect(new URL(page.url()).search).toBe('');

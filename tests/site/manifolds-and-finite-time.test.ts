@@ -62,22 +62,22 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
   });
 
   it('manifold: W₁ per ε with the bound, the score norm with its theory, and the samples', async () => {
-    expect(await page.getAttribute(`${MF} svg.mf-w1-figure`, 'data-points')).toBe(String(EPSILON.length));
-    expect(await count(page, `${MF} .mf-w1 circle`)).toBe(EPSILON.length);
-    expect(await count(page, `${MF} .mf-denoised circle`)).toBe(EPSILON.length);
-    expect(await count(page, `${MF} .mf-forward circle`)).toBe(EPSILON.length);
-    expect(await count(page, `${MF} .mf-bound path`)).toBe(1);
-    expect(await count(page, `${MF} .mf-bound-leading path`)).toBe(1);
-    expect(await count(page, `${MF} .mf-floor line`)).toBe(1);
-    expect(await count(page, `${MF} .mf-score path`)).toBe(1);
-    expect(await count(page, `${MF} .mf-score-theory path`)).toBe(1);
-    expect(await count(page, `${MF} .mf-eps line`)).toBe(EPSILON.length);
+    expect(await page.getAttribute(`${MF} svg.manifold-w1-figure`, 'data-points')).toBe(String(EPSILON.length));
+    expect(await count(page, `${MF} .manifold-w1 circle`)).toBe(EPSILON.length);
+    expect(await count(page, `${MF} .manifold-denoised circle`)).toBe(EPSILON.length);
+    expect(await count(page, `${MF} .manifold-forward circle`)).toBe(EPSILON.length);
+    expect(await count(page, `${MF} .manifold-bound path`)).toBe(1);
+    expect(await count(page, `${MF} .manifold-bound-leading path`)).toBe(1);
+    expect(await count(page, `${MF} .manifold-floor line`)).toBe(1);
+    expect(await count(page, `${MF} .manifold-score path`)).toBe(1);
+    expect(await count(page, `${MF} .manifold-score-theory path`)).toBe(1);
+    expect(await count(page, `${MF} .manifold-eps line`)).toBe(EPSILON.length);
     // Reduced motion: the samples panel shows the last frame, the smallest ε.
-    expect(Number(await page.getAttribute(`${MF} svg.mf-samples-figure`, 'data-eps'))).toBe(EPSILON[0]);
-    expect(await count(page, `${MF} .mf-samples circle`)).toBe(64);
-    expect(await count(page, `${MF} .mf-denoised-points circle`)).toBe(64);
-    expect(await count(page, `${MF} .mf-training circle`)).toBe(30);
-    expect(await count(page, `${MF} .mf-curve path`)).toBe(1);
+    expect(Number(await page.getAttribute(`${MF} svg.manifold-samples-figure`, 'data-eps'))).toBe(EPSILON[0]);
+    expect(await count(page, `${MF} .manifold-samples circle`)).toBe(64);
+    expect(await count(page, `${MF} .manifold-denoised-points circle`)).toBe(64);
+    expect(await count(page, `${MF} .manifold-training circle`)).toBe(30);
+    expect(await count(page, `${MF} .manifold-curve path`)).toBe(1);
     expect(await page.textContent(`${MF} [data-summary]`)).toMatch(/in D = 16, the 64 samples/);
     expect(await page.textContent(`${MF} [data-readout]`)).toMatch(/ε = 0\.001: W₁ = /);
   });
@@ -88,16 +88,16 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     expect(await count(page, `${SP} .sphere-globe-land path`)).toBeGreaterThan(0);
     expect(await count(page, `${SP} .sphere-globe-sphere path`)).toBe(1);
     // Only the visible hemisphere is drawn; the default view faces the north-east Pacific, where most epicentres are.
-    expect(await count(page, `${SP} .sp5-data circle`)).toBeGreaterThan(20);
-    expect(await count(page, `${SP} .sp5-samples circle`)).toBeGreaterThan(50);
+    expect(await count(page, `${SP} .sphere-data circle`)).toBeGreaterThan(20);
+    expect(await count(page, `${SP} .sphere-samples circle`)).toBeGreaterThan(50);
     expect(await page.getAttribute(globe, 'data-walkers')).toBe('500');
     // The exact empirical score memorizes: almost every walker ends on an epicentre.
     expect(Number(await page.getAttribute(globe, 'data-memorized'))).toBeGreaterThan(0.9 * 500);
-    expect(await count(page, `${SP} .sp5-mem-bars rect`)).toBe(2);
-    expect(await count(page, `${SP} .sp5-cos-theory path`)).toBe(1);
-    expect(await count(page, `${SP} .sp5-cos-sim circle`)).toBe(1);
-    expect(await count(page, `${SP} .sp5-kernel-series path`)).toBeGreaterThanOrEqual(3);
-    expect(await count(page, `${SP} .sp5-kernel-varadhan path`)).toBeGreaterThanOrEqual(3);
+    expect(await count(page, `${SP} .sphere-mem-bars rect`)).toBe(2);
+    expect(await count(page, `${SP} .sphere-cos-theory path`)).toBe(1);
+    expect(await count(page, `${SP} .sphere-cos-sim circle`)).toBe(1);
+    expect(await count(page, `${SP} .sphere-kernel-series path`)).toBeGreaterThanOrEqual(3);
+    expect(await count(page, `${SP} .sphere-kernel-varadhan path`)).toBeGreaterThanOrEqual(3);
     expect(await page.textContent(`${SP} [data-summary]`)).toMatch(/walkers .* end on an epicentre/);
     expect(await page.textContent(`${SP} [data-summary]`)).toMatch(/held out of training pass the same test/);
   });
@@ -112,7 +112,7 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     await expect.poll(async () => (await centre(page)).lat).toBeCloseTo(start.lat + 10, 6);
     // The turned globe still draws its coastlines and samples.
     expect(await count(page, `${SP} .sphere-globe-land path`)).toBeGreaterThan(0);
-    expect(await count(page, `${SP} .sp5-samples circle`)).toBeGreaterThan(0);
+    expect(await count(page, `${SP} .sphere-samples circle`)).toBeGreaterThan(0);
 
     const box = await page.locator(`${SP} .sphere-globe`).boundingBox();
     expect(box).not.toBeNull();
@@ -131,19 +131,19 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
   });
 
   it('bridge, Gaussian case: the IPF coupling reaches C*, with plain diffusion beside the bridge', async () => {
-    const coupling = `${BR} svg.br-coupling-figure`;
+    const coupling = `${BR} svg.bridge-coupling-figure`;
     expect(await page.getAttribute(`${BR} [data-stage]`, 'data-case')).toBe('gaussian');
-    expect(await count(page, `${BR} .br-coupling circle`)).toBe(21);
-    expect(await count(page, `${BR} .br-theory line`)).toBe(1);
+    expect(await count(page, `${BR} .bridge-coupling circle`)).toBe(21);
+    expect(await count(page, `${BR} .bridge-theory line`)).toBe(1);
     const last = Number(await page.getAttribute(coupling, 'data-last'));
     const theory = Number(await page.getAttribute(coupling, 'data-theory'));
     expect(Math.abs(last - theory)).toBeLessThan(1e-4);
-    expect(await count(page, `${BR} .br-sgm-curve path`)).toBe(1);
-    expect(await count(page, `${BR} .br-target path`)).toBe(1);
-    expect(await count(page, `${BR} .br-sgm circle`)).toBe(1);
-    expect(await count(page, `${BR} .br-path-sgm path`)).toBeGreaterThan(10);
-    expect(await count(page, `${BR} .br-path-sb path`)).toBeGreaterThan(10);
-    expect(await count(page, `${BR} .br-marginal circle`)).toBe(20);
+    expect(await count(page, `${BR} .bridge-sgm-curve path`)).toBe(1);
+    expect(await count(page, `${BR} .bridge-target path`)).toBe(1);
+    expect(await count(page, `${BR} .bridge-sgm circle`)).toBe(1);
+    expect(await count(page, `${BR} .bridge-path-sgm path`)).toBeGreaterThan(10);
+    expect(await count(page, `${BR} .bridge-path-sb path`)).toBeGreaterThan(10);
+    expect(await count(page, `${BR} .bridge-marginal circle`)).toBe(20);
     expect(await page.textContent(`${BR} [data-summary]`)).toMatch(/C\* = 1\.2271/);
   });
 
@@ -151,11 +151,11 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     await page.selectOption(`${BR} select[name=case]`, 'particles');
     await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-case') === 'particles', `${BR} [data-stage]`);
     expect(await waitForWidget(page, 'bridge')).toBe('done');
-    expect(await count(page, `${BR} .br-particles-sb circle`)).toBe(200);
-    expect(await count(page, `${BR} .br-particles-sgm circle`)).toBe(200);
-    expect(await count(page, `${BR} .br-data circle`)).toBe(400);
-    expect(await count(page, `${BR} .br-path-sb path`)).toBeGreaterThan(10);
-    expect(await count(page, `${BR} .br-marginal circle`)).toBeGreaterThan(5);
+    expect(await count(page, `${BR} .bridge-particles-sb circle`)).toBe(200);
+    expect(await count(page, `${BR} .bridge-particles-sgm circle`)).toBe(200);
+    expect(await count(page, `${BR} .bridge-data circle`)).toBe(400);
+    expect(await count(page, `${BR} .bridge-path-sb path`)).toBeGreaterThan(10);
+    expect(await count(page, `${BR} .bridge-marginal circle`)).toBeGreaterThan(5);
     // The bridge's URL stays its own: the manifold widget owns the query.
     expect(new URL(page.url()).searchParams.get('case')).toBeNull();
     expect(await page.textContent(`${BR} [data-summary]`)).toMatch(/Sinkhorn/);

@@ -390,12 +390,12 @@ describe('UI text in the code', () => {
     expect(view.map((line) => inlineText('view.ts', line).length)).toEqual(view.map(() => 1));
     // …and leaves code and notation alone.
     const code = [
-      "el.className = 'figure-stage sp-stage';",
+      "el.className = 'figure-stage speciation-stage';",
       "svg.setAttribute('role', 'img');",
       "el.addEventListener('click', () => undefined);",
       "Plot.text(['t_S'], { fill: 'var(--muted)', textAnchor: 'start' });",
       "Plot.plot({ x: { label: 'x₁' } });",
-      "const label = msg('spec.axis.label');",
+      "const label = msg('speciation.axis.label');",
       "throw new AtlasError('internal', `the result has no field “${key}”`);",
       "if (kind === 'gaussian') draw();",
       "import { t as msg } from '../i18n/messages.ts';",

@@ -6,7 +6,7 @@ const W = '[data-widget][data-experiment="noise-and-back"]';
 
 /** Positions of the final sample dots, for comparing two renderings of the same state. */
 async function samplePositions(page: Page): Promise<string[]> {
-  return page.$$eval(`${W} .nb-samples circle`, (cs) => cs.map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`));
+  return page.$$eval(`${W} .noise-and-back-samples circle`, (cs) => cs.map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`));
 }
 
 async function settled(page: Page): Promise<void> {
@@ -45,8 +45,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
     expect(await settled(page).then(() => page.getAttribute(W, 'data-status'))).toBe('done');
-    expect(await page.locator(`${W} .nb-training circle`).count()).toBe(60);
-    expect(await page.locator(`${W} .nb-samples circle`).count()).toBe(150);
+    expect(await page.locator(`${W} .noise-and-back-training circle`).count()).toBe(60);
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(150);
     const backend = await page.getAttribute(W, 'data-backend');
     expect(['wasm-simd', 'cpu', 'gpu-webgl2']).toContain(backend);
     // math is typeset
@@ -123,8 +123,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     }
     await page.waitForFunction(() => new URL(location.href).searchParams.get('m') === '1');
     expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
-    expect(await page.locator(`${W} .nb-samples circle`).count()).toBe(1);
-    expect(await page.locator(`${W} .nb-training circle`).count()).toBe(2);
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(1);
+    expect(await page.locator(`${W} .noise-and-back-training circle`).count()).toBe(2);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -133,7 +133,7 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     const { page, problems } = await openPage(browser, { width: 600, reducedMotion: true });
     await page.goto(`${server.url}/embed/noise-and-back/?n=40&m=60&steps=120`);
     await settled(page);
-    expect(await page.locator(`${W} .nb-samples circle`).count()).toBe(60);
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(60);
     const href = await page.getAttribute('[data-chapter-link]', 'href');
     expect(href).toMatch(/\/chapters\/noise-and-back\//);
     // only the widget: no site header or chapter prose

@@ -59,24 +59,24 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
   });
 
   it('speciation: simulated points with error bars for every clone time, and the theory curve', async () => {
-    const svg = `${SP} svg.sp-figure`;
+    const svg = `${SP} svg.speciation-figure`;
     expect(await page.getAttribute(svg, 'data-points')).toBe(String(CLONE_TIMES.length));
-    expect(await count(page, `${SP} .sp-sim circle`)).toBe(CLONE_TIMES.length);
-    expect(await count(page, `${SP} .sp-errorbars line`)).toBe(CLONE_TIMES.length);
-    expect(await count(page, `${SP} .sp-theory path`)).toBe(1);
-    expect(await count(page, `${SP} .sp-level line`)).toBe(1);
-    expect(await count(page, `${SP} .sp-ts line`)).toBe(1);
+    expect(await count(page, `${SP} .speciation-sim circle`)).toBe(CLONE_TIMES.length);
+    expect(await count(page, `${SP} .speciation-errorbars line`)).toBe(CLONE_TIMES.length);
+    expect(await count(page, `${SP} .speciation-theory path`)).toBe(1);
+    expect(await count(page, `${SP} .speciation-level line`)).toBe(1);
+    expect(await count(page, `${SP} .speciation-ts line`)).toBe(1);
     // The grid brackets t_S ≈ 3.47 of d = 1024: the simulated crossing exists and is marked.
     const crossing = Number(await page.getAttribute(svg, 'data-t-s-crossing'));
     expect(crossing).toBeGreaterThan(2.8);
     expect(crossing).toBeLessThan(4.2);
-    expect(await count(page, `${SP} .sp-crossing path`)).toBe(1);
+    expect(await count(page, `${SP} .speciation-crossing path`)).toBe(1);
     expect(await page.textContent(`${SP} [data-readout]`)).toMatch(/Λ = .* ½ log Λ/);
   });
 
   it('speciation: the t/t_S axis, and an earlier d kept as a faint curve after d changes', async () => {
     await page.click(`${SP} button[data-axis="ratio"]`);
-    expect(await page.getAttribute(`${SP} svg.sp-figure`, 'data-axis')).toBe('ratio');
+    expect(await page.getAttribute(`${SP} svg.speciation-figure`, 'data-axis')).toBe('ratio');
     expect(await page.getAttribute(`${SP} button[data-axis="ratio"]`, 'aria-pressed')).toBe('true');
     await page.focus(`${SP} input[name=d]`);
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowLeft');
@@ -85,40 +85,40 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
       return d !== null && Number(d) < 1024;
     });
     expect(await waitForWidget(page, 'speciation')).toBe('done');
-    await page.waitForSelector(`${SP} svg.sp-figure[data-ghosts="1"]`);
-    expect(await count(page, `${SP} .sp-ghost path`)).toBe(1);
-    expect(await page.getAttribute(`${SP} svg.sp-figure`, 'data-axis')).toBe('ratio');
-    expect(await count(page, `${SP} .sp-sim circle`)).toBe(CLONE_TIMES.length);
+    await page.waitForSelector(`${SP} svg.speciation-figure[data-ghosts="1"]`);
+    expect(await count(page, `${SP} .speciation-ghost path`)).toBe(1);
+    expect(await page.getAttribute(`${SP} svg.speciation-figure`, 'data-axis')).toBe('ratio');
+    expect(await count(page, `${SP} .speciation-sim circle`)).toBe(CLONE_TIMES.length);
     expect(problems).toEqual([]);
   });
 
   it('collapse: two trajectory projections, the excess-entropy curve, collapse times and the memorized bars', async () => {
     // The widget runs the experiment's defaults: every trajectory's collapse time, 16 of them drawn; 24 entropy times.
     const trajectories = defaultsOf(experiments['collapse'].params).trajectories as number;
-    expect(await count(page, `${CO} .co-traj path`)).toBe(2 * 16);
-    expect(await count(page, `${CO} .co-entropy circle`)).toBe(24);
-    expect(await count(page, `${CO} .co-entropy-theory path`)).toBe(1);
-    expect(await count(page, `${CO} .co-collapse-times line`)).toBe(trajectories);
-    expect(await count(page, `${CO} .co-memorized rect`)).toBe(2);
+    expect(await count(page, `${CO} .collapse-traj path`)).toBe(2 * 16);
+    expect(await count(page, `${CO} .collapse-entropy circle`)).toBe(24);
+    expect(await count(page, `${CO} .collapse-entropy-theory path`)).toBe(1);
+    expect(await count(page, `${CO} .collapse-collapse-times line`)).toBe(trajectories);
+    expect(await count(page, `${CO} .collapse-memorized rect`)).toBe(2);
     // t_S and t_C marked on the three time panels.
-    expect(await count(page, `${CO} .co-ts line`)).toBe(3);
-    expect(await count(page, `${CO} .co-tc line`)).toBe(3);
+    expect(await count(page, `${CO} .collapse-ts line`)).toBe(3);
+    expect(await count(page, `${CO} .collapse-tc line`)).toBe(3);
     expect(Number(await page.getAttribute(`${CO} [data-memorized]`, 'data-memorized'))).toBeGreaterThan(0.9);
     expect(await page.textContent(`${CO} [data-summary]`)).toContain(`${trajectories} generated samples`);
   });
 
   it('curse: drawn from the static sweep first, recomputed live when a control changes', async () => {
-    const svg = `${CU} svg.cu-figure`;
+    const svg = `${CU} svg.curse-figure`;
     await page.waitForSelector(`${svg}[data-source="static"]`);
     // The fine sweep came first: no coarse live picture was drawn before it.
     expect(await page.getAttribute(`${CU} [data-stage]`, 'data-drawn')).toBe('static');
     expect(await page.getAttribute(svg, 'data-cols')).toBe('256');
-    expect(await count(page, `${CU} .cu-heat`)).toBe(1);
-    expect(await count(page, `${CU} .cu-required path`)).toBe(1);
-    expect(await count(page, `${CU} .cu-ts path`)).toBe(1);
-    const slices = Number(await page.getAttribute(`${CU} svg.cu-slices-figure`, 'data-slices'));
+    expect(await count(page, `${CU} .curse-heat`)).toBe(1);
+    expect(await count(page, `${CU} .curse-required path`)).toBe(1);
+    expect(await count(page, `${CU} .curse-ts path`)).toBe(1);
+    const slices = Number(await page.getAttribute(`${CU} svg.curse-slices-figure`, 'data-slices'));
     expect(slices).toBeGreaterThanOrEqual(2);
-    expect(await count(page, `${CU} .cu-slice path`)).toBe(slices);
+    expect(await count(page, `${CU} .curse-slice path`)).toBe(slices);
     expect(await page.textContent(`${CU} [data-readout]`)).toMatch(/precomputed sweep/);
 
     await page.focus(`${CU} input[name=sigma]`);
@@ -135,12 +135,12 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
   });
 
   it('digits: every generated digit beside its nearest training digit, and the page table filled in', async () => {
-    expect(await count(page, `${DG} .dg-pair`)).toBe(16);
-    expect(await count(page, `${DG} .dg-pair image`)).toBe(32);
-    expect(await page.getAttribute(`${DG} .dg-gallery`, 'data-pairs')).toBe('16');
-    expect(Number(await page.getAttribute(`${DG} .dg-gallery`, 'data-memorized'))).toBeGreaterThanOrEqual(12);
-    expect(await count(page, `${DG} .dg-entropy circle`)).toBe(24);
-    expect(await count(page, `${DG} .dg-ts line`)).toBe(1);
+    expect(await count(page, `${DG} .digits-pair`)).toBe(16);
+    expect(await count(page, `${DG} .digits-pair image`)).toBe(32);
+    expect(await page.getAttribute(`${DG} .digits-gallery`, 'data-pairs')).toBe('16');
+    expect(Number(await page.getAttribute(`${DG} .digits-gallery`, 'data-memorized'))).toBeGreaterThanOrEqual(12);
+    expect(await count(page, `${DG} .digits-entropy circle`)).toBe(24);
+    expect(await count(page, `${DG} .digits-ts line`)).toBe(1);
     // Λ of 200 digits 1 and 8: near the table's 7.66, with sampling error.
     const lambda = Number(await page.textContent('[data-digits-live="Lambda"]'));
     expect(lambda).toBeGreaterThan(5);

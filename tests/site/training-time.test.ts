@@ -58,32 +58,32 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
 
     // training-window: one curve, one τ_gen mark, one τ_mem rule and one window per training set.
     const runs = 3;
-    expect(await count(page, `${TW} .tw-score path`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-test-loss path`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-train-loss path`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-score-figure .tw-tau-gen path`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-score-figure .tw-tau-mem line`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-score-figure .tw-window rect`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-point-mem circle`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-point-theory circle`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-fit path`)).toBe(1);
-    expect(await count(page, `${TW} .tw-spectrum path`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-rho1-edges line`)).toBe(runs);
-    expect(await count(page, `${TW} .tw-rho2-edges line`)).toBe(1);
-    expect(await count(page, `${TW} .tw-spectrum-figure .tw-tau-axis text`)).toBeGreaterThan(1);
+    expect(await count(page, `${TW} .training-window-score path`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-test-loss path`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-train-loss path`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-score-figure .training-window-tau-gen path`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-score-figure .training-window-tau-mem line`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-score-figure .training-window-window rect`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-point-mem circle`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-point-theory circle`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-fit path`)).toBe(1);
+    expect(await count(page, `${TW} .training-window-spectrum path`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-rho1-edges line`)).toBe(runs);
+    expect(await count(page, `${TW} .training-window-rho2-edges line`)).toBe(1);
+    expect(await count(page, `${TW} .training-window-spectrum-figure .training-window-tau-axis text`)).toBeGreaterThan(1);
     // The measured slope is reported beside the theory's, from the live run.
-    expect(await page.textContent(`${TW} .tw-times .figure-panel-title`)).toMatch(/measured slope [\d.−-]+, theory [\d.−-]+/);
+    expect(await page.textContent(`${TW} .training-window-times .figure-panel-title`)).toMatch(/measured slope [\d.−-]+, theory [\d.−-]+/);
     expect(await page.textContent(`${TW} [data-readout]`)).toMatch(/τgen from .* τmem measured from .* theory/);
     expect(await page.textContent(`${TW} [data-summary]`)).toMatch(/τmem grows from .* at n = 10 to .* at n = 40/);
     expect(await page.getAttribute(`${TW} [data-summary]`, 'aria-live')).toBe('polite');
 
     // training-samples at its defaults: ψ_n = 0.5 and 2 in d = 8 (n = 4 and 16), 300 samples each, nine curve points each.
-    expect(await count(page, `${TS} .ts-training circle`)).toBe(4 + 16);
-    expect(await count(page, `${TS} .ts-samples circle`)).toBe(2 * 300);
-    expect(await count(page, `${TS} .ts-curve path`)).toBe(2);
-    expect(await count(page, `${TS} .ts-curve-point circle`)).toBe(2 * 9);
-    expect(await count(page, `${TS} .ts-tau-mem line`)).toBe(2);
-    expect(await count(page, `${TS} .ts-tau line`)).toBe(1);
+    expect(await count(page, `${TS} .training-samples-training circle`)).toBe(4 + 16);
+    expect(await count(page, `${TS} .training-samples-samples circle`)).toBe(2 * 300);
+    expect(await count(page, `${TS} .training-samples-curve path`)).toBe(2);
+    expect(await count(page, `${TS} .training-samples-curve-point circle`)).toBe(2 * 9);
+    expect(await count(page, `${TS} .training-samples-tau-mem line`)).toBe(2);
+    expect(await count(page, `${TS} .training-samples-tau line`)).toBe(1);
     // τ = 10⁶ is past τ_mem for the small set: it copies, and more than the larger set does.
     const copies = await page.$$eval(`${TS} svg[data-memorized]`, (els) => els.map((el) => Number(el.getAttribute('data-memorized'))));
     expect(copies).toHaveLength(2);
@@ -91,13 +91,13 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     expect(await page.textContent(`${TS} [data-summary]`)).toMatch(/copy one of the n = 4 training points/);
 
     // width-threshold at its defaults: 6 widths × 8 training-set ratios, at τ = 10³, 10⁴ and ∞, each with the line n = p.
-    expect(await count(page, `${WT} .wt-live-map .wt-cells rect`)).toBe(3 * 6 * 8);
-    expect(await count(page, `${WT} .wt-live-map .wt-boundary path`)).toBe(3);
+    expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-cells rect`)).toBe(3 * 6 * 8);
+    expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-boundary path`)).toBe(3);
     expect(await page.textContent(`${WT} [data-summary]`)).toMatch(/times larger where n < p than where n > p/);
     if (existsSync(fineFile)) {
       const fine = JSON.parse(readFileSync(fineFile, 'utf8')) as { result: { psiPValues: number[]; psiNValues: number[] } };
-      await page.waitForSelector(`${WT} .wt-fine-map`);
-      expect(await count(page, `${WT} .wt-fine-map .wt-cells rect`)).toBe(fine.result.psiPValues.length * fine.result.psiNValues.length);
+      await page.waitForSelector(`${WT} .width-threshold-fine-map`);
+      expect(await count(page, `${WT} .width-threshold-fine-map .width-threshold-cells rect`)).toBe(fine.result.psiPValues.length * fine.result.psiNValues.length);
     }
 
     // Only the first figure owns the query string.
@@ -113,9 +113,9 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     // d = 4: ψ_n = 0.5 and 2 give n = 2 and 8.
     await page.goto(`${server.url}/embed/training-samples/?d=4&psiP=8&samples=40&tau=1000`);
     expect(await waitForWidget(page, 'training-samples')).toBe('done');
-    expect(await count(page, `${TS} .ts-training circle`)).toBe(2 + 8);
-    expect(await count(page, `${TS} .ts-samples circle`)).toBe(2 * 40);
-    expect(await count(page, `${TS} .ts-tau line`)).toBe(1);
+    expect(await count(page, `${TS} .training-samples-training circle`)).toBe(2 + 8);
+    expect(await count(page, `${TS} .training-samples-samples circle`)).toBe(2 * 40);
+    expect(await count(page, `${TS} .training-samples-tau line`)).toBe(1);
     expect(await page.textContent(`${TS} [data-readout]`)).toMatch(/^τ = 10³, p = 32 features, d = 4/);
     expect(problems).toEqual([]);
     await page.context().close();
@@ -125,8 +125,8 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     const { page, problems } = await openPage(browser, { width: 700, reducedMotion: true });
     await page.goto(`${server.url}/embed/width-threshold/?d=4&psiPValues=1,4&psiNValues=0.5,2,8`);
     expect(await waitForWidget(page, 'width-threshold')).toBe('done');
-    expect(await count(page, `${WT} .wt-live-map .wt-cells rect`)).toBe(3 * 2 * 3);
-    expect(await count(page, `${WT} .wt-live-map .wt-boundary path`)).toBe(3);
+    expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-cells rect`)).toBe(3 * 2 * 3);
+    expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-boundary path`)).toBe(3);
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -135,14 +135,14 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });
     await page.goto(`${server.url}/chapters/training-time/?d=10&psiP=8&psiN=1,2&points=30#training-window`);
     expect(await waitForWidget(page, 'training-window')).toBe('done');
-    expect(await count(page, `${TW} .tw-score path`)).toBe(2);
+    expect(await count(page, `${TW} .training-window-score path`)).toBe(2);
     // Not the default list (1,2,4,8), which the link would leave out.
     await page.fill(`${TW} input[name=psiN]`, '1,2,3,4');
     await page.press(`${TW} input[name=psiN]`, 'Enter');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('psiN') === '1,2,3,4');
-    await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .tw-score path`).length === 4, TW);
+    await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .training-window-score path`).length === 4, TW);
     expect(await waitForWidget(page, 'training-window')).toBe('done');
-    expect(await count(page, `${TW} .tw-score-figure .tw-tau-mem line`)).toBe(4);
+    expect(await count(page, `${TW} .training-window-score-figure .training-window-tau-mem line`)).toBe(4);
     expect(problems).toEqual([]);
     await page.context().close();
   });

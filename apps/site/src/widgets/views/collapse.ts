@@ -95,26 +95,26 @@ function collapseOf(output: RunOutput): Collapse {
 }
 
 function fmt(x: number | null, digits = 3): string {
-  return x === null ? msg('coll.notReached') : formatValue(x, digits);
+  return x === null ? msg('collapse.notReached') : formatValue(x, digits);
 }
 
 function theoryName(c: Collapse): string {
-  return c.theoryModel === 'gaussian' ? msg('coll.theory.gaussian') : msg('coll.theory.mixture');
+  return c.theoryModel === 'gaussian' ? msg('collapse.theory.gaussian') : msg('collapse.theory.mixture');
 }
 
 function readoutText(c: Collapse): string {
   return [
-    msg('coll.readout.tS', { tS: fmt(c.tS), Lambda: formatValue(c.Lambda, 4), n: c.n }),
-    msg('coll.readout.tC', { tC: fmt(c.tC), entropy: fmt(c.tCEntropy), empirical: fmt(c.tCEmpirical), level: formatValue(c.collapseLevel, 2) }),
-    msg('coll.readout.last', { mean: fmt(c.collapseMean), median: fmt(c.collapseMedian), count: c.collapseTimes.length }),
-    msg('coll.readout.alpha', { alpha: formatValue(c.alpha, 3), probes: c.probes, theory: theoryName(c) }),
+    msg('collapse.readout.tS', { tS: fmt(c.tS), Lambda: formatValue(c.Lambda, 4), n: c.n }),
+    msg('collapse.readout.tC', { tC: fmt(c.tC), entropy: fmt(c.tCEntropy), empirical: fmt(c.tCEmpirical), level: formatValue(c.collapseLevel, 2) }),
+    msg('collapse.readout.last', { mean: fmt(c.collapseMean), median: fmt(c.collapseMedian), count: c.collapseTimes.length }),
+    msg('collapse.readout.alpha', { alpha: formatValue(c.alpha, 3), probes: c.probes, theory: theoryName(c) }),
   ].join(' ');
 }
 
 function summaryText(c: Collapse, backend: string): string {
   const copies = c.memorizedFraction > 2 * c.memorizedBaseline + 0.1;
-  const verdict = copies ? msg('coll.verdict.copies') : msg('coll.verdict.new');
-  const head = msg('coll.summary', {
+  const verdict = copies ? msg('collapse.verdict.copies') : msg('collapse.verdict.new');
+  const head = msg('collapse.summary', {
     n: c.n,
     d: c.d,
     fraction: formatPercent(c.memorizedFraction),
@@ -141,8 +141,8 @@ function classOf(tr: Trajectories, i: number): number {
 
 function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
   const marks = [
-    { t: c.tS, label: 't_S', cls: 'co-ts', colour: 'var(--fg-soft)', dash: '2 3' },
-    { t: c.tC, label: 't_C', cls: 'co-tc', colour: 'var(--memorized)', dash: '6 3' },
+    { t: c.tS, label: 't_S', cls: 'collapse-ts', colour: 'var(--fg-soft)', dash: '2 3' },
+    { t: c.tC, label: 't_C', cls: 'collapse-tc', colour: 'var(--memorized)', dash: '6 3' },
   ].filter((m) => m.t > 0 && m.t >= c.tMin && m.t <= c.tMax);
   return marks.flatMap((m) => [
     Plot.ruleX([m.t], { stroke: m.colour, strokeDasharray: m.dash, strokeWidth: 1.5, className: m.cls }),
@@ -164,7 +164,7 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
   const lo = Math.min(c.tMin, ...c.t);
   const hi = Math.max(c.tMax, ...c.t);
   const ticks = logTicks(lo, hi);
-  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: logTickLabel, label: msg('ch2.x.time'), labelAnchor: 'right' };
+  return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: logTickLabel, label: msg('figure.axis.time'), labelAnchor: 'right' };
 }
 
 /**
@@ -174,26 +174,26 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
  */
 export const collapseView = defineView('collapse', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'co-stage');
+  stage.classList.add('figure-stage', 'collapse-stage');
   const panels = el('div', 'figure-panels');
-  const mean = panel(msg('coll.panel.mean'));
-  const random = panel(msg('coll.panel.random'));
-  const entropy = panel(msg('coll.panel.entropy'));
-  const memo = panel(msg('coll.panel.memorized'));
+  const mean = panel(msg('collapse.panel.mean'));
+  const random = panel(msg('collapse.panel.random'));
+  const entropy = panel(msg('collapse.panel.entropy'));
+  const memo = panel(msg('collapse.panel.memorized'));
   panels.append(mean.figure, random.figure, entropy.figure, memo.figure);
   const legend = el('p', 'figure-legend');
   legend.append(
-    legendItem('line', 'var(--sample)', msg('coll.legend.plus')),
-    legendItem('line', 'var(--accent)', msg('coll.legend.minus')),
-    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
-    legendItem('dash', 'var(--memorized)', msg('coll.legend.tC')),
-    legendItem('dot', 'var(--sample)', msg('coll.legend.estimated')),
-    legendItem('line', 'var(--fg)', msg('coll.legend.theory')),
+    legendItem('line', 'var(--sample)', msg('collapse.legend.plus')),
+    legendItem('line', 'var(--accent)', msg('collapse.legend.minus')),
+    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
+    legendItem('dash', 'var(--memorized)', msg('collapse.legend.tC')),
+    legendItem('dot', 'var(--sample)', msg('collapse.legend.estimated')),
+    legendItem('line', 'var(--fg)', msg('collapse.legend.theory')),
   );
   stage.append(panels, legend);
 
-  const waiting = msg('coll.placeholder');
-  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'co-figure figure-placeholder'));
+  const waiting = msg('collapse.placeholder');
+  mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'collapse-figure figure-placeholder'));
 
   let current: Collapse | undefined;
 
@@ -228,8 +228,8 @@ export const collapseView = defineView('collapse', (context) => {
       marginRight: 10,
       marginTop: 22,
       marginBottom: 36,
-      className: 'co-figure',
-      ariaLabel: msg(which === 'mean' ? 'coll.aria.mean' : 'coll.aria.random', { count: tr.count }),
+      className: 'collapse-figure',
+      ariaLabel: msg(which === 'mean' ? 'collapse.aria.mean' : 'collapse.aria.random', { count: tr.count }),
       style: PLOT_STYLE,
       x: timeAxis(c, width),
       y: { domain: [-reach * 1.05, reach * 1.05], label: which === 'mean' ? '↑ m̂·x' : '↑ e·x', ticks: 5, grid: true },
@@ -242,7 +242,7 @@ export const collapseView = defineView('collapse', (context) => {
           stroke: (row: TrajectoryRow) => (classOf(tr, row.i) > 0 ? 'var(--sample)' : 'var(--accent)'),
           strokeWidth: 1,
           strokeOpacity: 0.75,
-          className: 'co-traj',
+          className: 'collapse-traj',
         }),
         ...timeMarks(c, true),
       ],
@@ -265,21 +265,21 @@ export const collapseView = defineView('collapse', (context) => {
       marginRight: 10,
       marginTop: 22,
       marginBottom: 36,
-      className: 'co-entropy-figure',
-      ariaLabel: msg('coll.aria.entropy', { points: points.length }),
+      className: 'collapse-entropy-figure',
+      ariaLabel: msg('collapse.aria.entropy', { points: points.length }),
       style: PLOT_STYLE,
       x: timeAxis(c, width),
       y: { domain: [ENTROPY_FLOOR, 1.1], label: '↑ f/α', ticks: [-0.5, 0, 0.5, 1], grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
-        Plot.ruleY([c.collapseLevel], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'co-level' }),
-        Plot.line(points, { x: 't', y: 'theory', stroke: 'var(--fg)', strokeWidth: 1.6, clip: true, className: 'co-entropy-theory' }),
+        Plot.ruleY([c.collapseLevel], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'collapse-level' }),
+        Plot.line(points, { x: 't', y: 'theory', stroke: 'var(--fg)', strokeWidth: 1.6, clip: true, className: 'collapse-entropy-theory' }),
         Plot.line(points, { x: 't', y: 'e', stroke: 'var(--sample)', strokeOpacity: 0.5, clip: true }),
-        Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, clip: true, className: 'co-entropy' }),
-        Plot.ruleX(times, { x: (t: number) => t, y1: RUG[0], y2: RUG[1], stroke: 'var(--memorized)', strokeOpacity: 0.55, className: 'co-collapse-times' }),
-        Plot.dot([c.collapseMedian].filter((t) => t > 0), { x: (t: number) => t, y: RUG[1] + 0.06, symbol: 'triangle', r: 4, fill: 'var(--memorized)', rotate: 180, className: 'co-collapse-median' }),
-        Plot.text([msg('coll.rug')], { frameAnchor: 'bottom-left', dx: 4, dy: -20, fill: 'var(--muted)', fontSize: 10 }),
-        Plot.dot(empirical, { x: 't', y: 'y', symbol: 'diamond', r: 5, fill: 'var(--bg)', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'co-tc-empirical' }),
+        Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, clip: true, className: 'collapse-entropy' }),
+        Plot.ruleX(times, { x: (t: number) => t, y1: RUG[0], y2: RUG[1], stroke: 'var(--memorized)', strokeOpacity: 0.55, className: 'collapse-collapse-times' }),
+        Plot.dot([c.collapseMedian].filter((t) => t > 0), { x: (t: number) => t, y: RUG[1] + 0.06, symbol: 'triangle', r: 4, fill: 'var(--memorized)', rotate: 180, className: 'collapse-collapse-median' }),
+        Plot.text([msg('collapse.rug')], { frameAnchor: 'bottom-left', dx: 4, dy: -20, fill: 'var(--muted)', fontSize: 10 }),
+        Plot.dot(empirical, { x: 't', y: 'y', symbol: 'diamond', r: 5, fill: 'var(--bg)', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'collapse-tc-empirical' }),
         ...timeMarks(c, true),
       ],
     });
@@ -293,8 +293,8 @@ export const collapseView = defineView('collapse', (context) => {
     const host = memo.host;
     const width = widthOf(host, 320, 520, 220);
     const bars = [
-      { label: msg('coll.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
-      { label: msg('coll.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
+      { label: msg('collapse.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
+      { label: msg('collapse.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
     ];
     const svg = Plot.plot({
       width,
@@ -303,13 +303,13 @@ export const collapseView = defineView('collapse', (context) => {
       marginRight: 44,
       marginTop: 8,
       marginBottom: 34,
-      className: 'co-memorized-figure',
-      ariaLabel: msg('coll.aria.memorized', { fraction: formatPercent(c.memorizedFraction), baseline: formatPercent(c.memorizedBaseline) }),
+      className: 'collapse-memorized-figure',
+      ariaLabel: msg('collapse.aria.memorized', { fraction: formatPercent(c.memorizedFraction), baseline: formatPercent(c.memorizedBaseline) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 1], tickFormat: (v: number) => formatPercent(v), ticks: 5, label: msg('coll.x.passing'), labelAnchor: 'right', grid: true },
+      x: { domain: [0, 1], tickFormat: (v: number) => formatPercent(v), ticks: 5, label: msg('collapse.x.passing'), labelAnchor: 'right', grid: true },
       y: { domain: bars.map((b) => b.label), label: null },
       marks: [
-        Plot.barX(bars, { x: 'value', y: 'label', fill: (b: { colour: string }) => b.colour, className: 'co-memorized' }),
+        Plot.barX(bars, { x: 'value', y: 'label', fill: (b: { colour: string }) => b.colour, className: 'collapse-memorized' }),
         Plot.text(bars, { x: 'value', y: 'label', text: (b: { value: number }) => formatPercent(b.value), dx: 4, textAnchor: 'start', fill: 'var(--fg)', fontSize: 11 }),
         Plot.ruleX([0], { stroke: 'var(--muted)' }),
       ],
@@ -337,7 +337,7 @@ export const collapseView = defineView('collapse', (context) => {
       setRichText(summary, summaryText(current, output.backend));
     },
     settled(note: string) {
-      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'co-figure figure-placeholder'));
+      if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'collapse-figure figure-placeholder'));
     },
     redraw() {
       draw();

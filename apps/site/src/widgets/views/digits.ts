@@ -99,14 +99,14 @@ function galleryFigure(g: Digits, width: number, images: GalleryImages): SVGSVGE
   const cell = (pairWidth - 2 * PAIR_PAD - DIGIT_GAP) / 2;
   const pairHeight = PAIR_PAD + cell + 4 + 2 * CAPTION_LINE + PAIR_PAD;
   const height = Math.ceil(rows * pairHeight + (rows - 1) * PAIR_GAP + 1);
-  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'dg-gallery-figure' });
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'digits-gallery-figure' });
   for (let i = 0; i < g.count; i++) {
     const ratio = g.ratio[i] ?? Number.NaN;
     const index = g.nearest[i] ?? 0;
     const memorized = ratio < MEMORIZATION_RATIO;
     const x = 0.5 + (i % columns) * (pairWidth + PAIR_GAP);
     const y = 0.5 + Math.floor(i / columns) * (pairHeight + PAIR_GAP);
-    const pair = svgEl('g', { class: `dg-pair${memorized ? ' dg-memorized' : ''}`, 'data-ratio': String(ratio) });
+    const pair = svgEl('g', { class: `digits-pair${memorized ? ' digits-memorized' : ''}`, 'data-ratio': String(ratio) });
     pair.append(
       svgEl('rect', { x, y, width: pairWidth, height: pairHeight, rx: 6, fill: 'var(--bg)', stroke: memorized ? 'var(--memorized)' : 'var(--rule)', 'stroke-width': memorized ? 1.5 : 1 }),
     );
@@ -115,10 +115,10 @@ function galleryFigure(g: Digits, width: number, images: GalleryImages): SVGSVGE
     const right = left + cell + DIGIT_GAP;
     for (const at of [left, right]) pair.append(svgEl('rect', { x: at, y: top, width: cell, height: cell, rx: 2, fill: 'var(--bg-soft)' }));
     pair.append(
-      inkImage({ href: images.samples[i] ?? '', x: left, y: top, size: cell, className: 'dg-sample' }),
-      inkImage({ href: images.nearest[i] ?? '', x: right, y: top, size: cell, className: 'dg-nearest' }),
+      inkImage({ href: images.samples[i] ?? '', x: left, y: top, size: cell, className: 'digits-sample' }),
+      inkImage({ href: images.nearest[i] ?? '', x: right, y: top, size: cell, className: 'digits-nearest' }),
     );
-    const caption = svgEl('text', { x: left, y: top + cell + 4, fill: 'var(--fg-soft)', 'font-size': 11, class: 'dg-caption' });
+    const caption = svgEl('text', { x: left, y: top + cell + 4, fill: 'var(--fg-soft)', 'font-size': 11, class: 'digits-caption' });
     const lines = [`r = ${formatValue(ratio, 2)}`, `#${index} (${g.trainingLabels[index] ?? '?'})`];
     lines.forEach((line, k) => {
       const span = svgEl('tspan', { x: left, dy: k === 0 ? CAPTION_LINE - 2 : CAPTION_LINE });
@@ -203,10 +203,10 @@ function fillPageTable(g: Digits): void {
  */
 export const digitsView = defineView('digits', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'dg-stage');
+  stage.classList.add('figure-stage', 'digits-stage');
   const galleryTitle = el('p', 'figure-panel-title', msg('digits.gallery.title'));
-  const galleryNote = el('p', 'figure-note dg-note', msg('digits.gallery.note'));
-  const gallery = el('div', 'dg-gallery');
+  const galleryNote = el('p', 'figure-note digits-note', msg('digits.gallery.note'));
+  const gallery = el('div', 'digits-gallery');
   const entropyTitle = el('p', 'figure-panel-title');
   setRichText(entropyTitle, msg('digits.entropy.title'));
   const entropyHost = el('div', 'figure-plot');
@@ -214,11 +214,11 @@ export const digitsView = defineView('digits', (context) => {
   legend.append(
     legendItem('bar', 'var(--memorized)', msg('digits.legend.copy')),
     legendItem('dot', 'var(--sample)', 'fᵉ/α'),
-    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
+    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
     legendItem('dash', 'var(--memorized)', msg('digits.legend.tC')),
   );
   stage.append(galleryTitle, galleryNote, gallery, entropyTitle, entropyHost, legend);
-  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'dg-figure figure-placeholder'));
+  entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'digits-figure figure-placeholder'));
 
   let current: Digits | undefined;
   let images: GalleryImages = { samples: [], nearest: [] };
@@ -239,8 +239,8 @@ export const digitsView = defineView('digits', (context) => {
     const lo = Math.min(...g.t);
     const hi = Math.max(...g.t);
     const marks = [
-      { t: g.tS, label: 't_S', colour: 'var(--fg-soft)', dash: '2 3', cls: 'dg-ts' },
-      ...(g.tC === null ? [] : [{ t: g.tC, label: 't_C', colour: 'var(--memorized)', dash: '6 3', cls: 'dg-tc' }]),
+      { t: g.tS, label: 't_S', colour: 'var(--fg-soft)', dash: '2 3', cls: 'digits-ts' },
+      ...(g.tC === null ? [] : [{ t: g.tC, label: 't_C', colour: 'var(--memorized)', dash: '6 3', cls: 'digits-tc' }]),
     ].filter((m) => m.t >= lo && m.t <= hi);
     const svg = Plot.plot({
       width,
@@ -249,16 +249,16 @@ export const digitsView = defineView('digits', (context) => {
       marginRight: 12,
       marginTop: 22,
       marginBottom: 38,
-      className: 'dg-figure',
+      className: 'digits-figure',
       ariaLabel: msg('digits.aria.entropy', { n: g.n, points: points.length }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: logTickLabel, label: msg('ch2.x.time'), labelAnchor: 'right' },
+      x: { type: 'log', domain: [lo, hi], ticks: logTicks(lo, hi), tickFormat: logTickLabel, label: msg('figure.axis.time'), labelAnchor: 'right' },
       y: { domain: [-0.05, 1.1], ticks: [0, 0.5, 1], label: '↑ fᵉ/α', grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
         Plot.ruleY([g.collapseLevel], { stroke: 'var(--muted)', strokeDasharray: '2 3' }),
         Plot.line(points, { x: 't', y: 'e', stroke: 'var(--sample)', strokeOpacity: 0.6 }),
-        Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, className: 'dg-entropy' }),
+        Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, className: 'digits-entropy' }),
         ...marks.flatMap((m) => [
           Plot.ruleX([m.t], { stroke: m.colour, strokeDasharray: m.dash, strokeWidth: 1.5, className: m.cls }),
           Plot.text([m.t], { x: (v: number) => v, frameAnchor: 'top', dy: -12, dx: m.label === 't_S' ? 4 : -4, textAnchor: m.label === 't_S' ? 'start' : 'end', text: () => m.label, fill: m.colour, fontSize: 11, fontWeight: 600 }),
@@ -288,7 +288,7 @@ export const digitsView = defineView('digits', (context) => {
       setRichText(summary, summaryText(current, output.backend));
     },
     settled(note: string) {
-      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'dg-figure figure-placeholder'));
+      if (current === undefined) entropyHost.replaceChildren(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, note, 'digits-figure figure-placeholder'));
     },
     redraw() {
       draw();

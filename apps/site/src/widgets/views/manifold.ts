@@ -109,7 +109,7 @@ function summaryText(run: Run, backend: string): string {
   const normEnd = at(run.scoreNorm, run.scoreNorm.length - 1);
   const last = run.epsilon.length - 1;
   return [
-    msg('man.summary.stopped', {
+    msg('manifold.summary.stopped', {
       eps: epsText(eps),
       D: run.D,
       m: run.m,
@@ -122,8 +122,8 @@ function summaryText(run: Run, backend: string): string {
       w1End: formatValue(at(run.w1, last)),
       boundEnd: formatValue(at(run.w1Bound, last)),
     }),
-    msg('man.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
-    msg('man.summary.score', { norm: formatValue(normEnd), t: formatValue(tMin, 2), theory: formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1)) }),
+    msg('manifold.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
+    msg('manifold.summary.score', { norm: formatValue(normEnd), t: formatValue(tMin, 2), theory: formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1)) }),
     msg('widget.computedOn', { backend }),
   ].join(' ');
 }
@@ -135,42 +135,42 @@ function summaryText(run: Run, backend: string): string {
  */
 export const manifoldView = defineView('manifold', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'mf-stage');
-  const w1Panel = panel('mf-w1-panel', msg('man.panel.w1'));
-  const scorePanel = panel('mf-score-panel', msg('man.panel.score'));
-  const samplePanel = panel('mf-samples-panel', msg('man.panel.samples'));
+  stage.classList.add('figure-stage', 'manifold-stage');
+  const w1Panel = panel('manifold-w1-panel', msg('manifold.panel.w1'));
+  const scorePanel = panel('manifold-score-panel', msg('manifold.panel.score'));
+  const samplePanel = panel('manifold-samples-panel', msg('manifold.panel.samples'));
   const panels = el('div', 'figure-panels');
   panels.append(w1Panel.element, scorePanel.element);
   w1Panel.element.append(
     legend('', [
-      legendItem('dot', 'var(--sample)', msg('man.legend.output')),
-      legendItem('ring', 'var(--muted)', msg('man.legend.forward')),
-      legendItem('dot', 'var(--memorized)', msg('man.legend.denoised')),
-      legendItem('line', 'var(--fg)', msg('man.legend.bound')),
+      legendItem('dot', 'var(--sample)', msg('manifold.legend.output')),
+      legendItem('ring', 'var(--muted)', msg('manifold.legend.forward')),
+      legendItem('dot', 'var(--memorized)', msg('manifold.legend.denoised')),
+      legendItem('line', 'var(--fg)', msg('manifold.legend.bound')),
       legendItem('dash', 'var(--fg)', '√(2εD)'),
-      legendItem('dash', 'var(--muted)', msg('man.legend.floor')),
+      legendItem('dash', 'var(--muted)', msg('manifold.legend.floor')),
     ]),
   );
   scorePanel.element.append(
     legend('', [
-      legendItem('line', 'var(--sample)', msg('man.legend.norm')),
+      legendItem('line', 'var(--sample)', msg('manifold.legend.norm')),
       legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'),
-      legendItem('line', 'var(--rule)', msg('man.legend.stops')),
+      legendItem('line', 'var(--rule)', msg('manifold.legend.stops')),
     ]),
   );
   samplePanel.element.append(
     legend('', [
-      legendItem('line', 'var(--muted)', msg('man.legend.curve')),
-      legendItem('dot', 'var(--data)', msg('man.legend.training')),
-      legendItem('dot', 'var(--sample)', msg('man.legend.samples')),
-      legendItem('ring', 'var(--memorized)', msg('man.legend.denoisedPoints')),
+      legendItem('line', 'var(--muted)', msg('manifold.legend.curve')),
+      legendItem('dot', 'var(--data)', msg('manifold.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('manifold.legend.samples')),
+      legendItem('ring', 'var(--memorized)', msg('manifold.legend.denoisedPoints')),
     ]),
   );
-  w1Panel.plot.append(placeholderFigure(320, 240, msg('ch5.placeholder'), 'figure-placeholder'));
+  w1Panel.plot.append(placeholderFigure(320, 240, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
-    label: msg('man.timeline'),
+    label: msg('manifold.timeline'),
     describe: (frame) => (run === undefined ? '' : epsText(at(run.epsilon, epsIndex(run, frame)))),
     onFrame: (frame) => drawSamples(frame),
   });
@@ -202,21 +202,21 @@ export const manifoldView = defineView('manifold', (context) => {
       marginLeft: 44,
       marginBottom: 34,
       marginRight: 10,
-      className: 'mf-w1-figure',
-      ariaLabel: msg('man.aria.w1', { D: r.D }),
-      ariaDescription: msg('man.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
+      className: 'manifold-w1-figure',
+      ariaLabel: msg('manifold.aria.w1', { D: r.D }),
+      ariaDescription: msg('manifold.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: msg('man.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
-      y: { type: 'log', domain: yDomain, label: msg('man.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('manifold.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('manifold.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
-        Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'mf-floor' }),
-        Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'mf-current' }),
-        Plot.line(rows, { x: 'eps', y: 'bound', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'mf-bound' }),
-        Plot.line(rows, { x: 'eps', y: 'leading', stroke: 'var(--fg)', strokeDasharray: '5 4', className: 'mf-bound-leading' }),
-        Plot.dot(rows, { x: 'eps', y: 'forward', r: 4.5, stroke: 'var(--muted)', fill: 'none', className: 'mf-forward' }),
-        Plot.line(rows, { x: 'eps', y: 'w1', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'mf-w1-line' }),
-        Plot.dot(rows, { x: 'eps', y: 'w1', r: 3, fill: 'var(--sample)', className: 'mf-w1' }),
-        Plot.dot(rows, { x: 'eps', y: 'denoised', r: 3, fill: 'var(--memorized)', className: 'mf-denoised' }),
+        Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'manifold-floor' }),
+        Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'manifold-current' }),
+        Plot.line(rows, { x: 'eps', y: 'bound', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'manifold-bound' }),
+        Plot.line(rows, { x: 'eps', y: 'leading', stroke: 'var(--fg)', strokeDasharray: '5 4', className: 'manifold-bound-leading' }),
+        Plot.dot(rows, { x: 'eps', y: 'forward', r: 4.5, stroke: 'var(--muted)', fill: 'none', className: 'manifold-forward' }),
+        Plot.line(rows, { x: 'eps', y: 'w1', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'manifold-w1-line' }),
+        Plot.dot(rows, { x: 'eps', y: 'w1', r: 3, fill: 'var(--sample)', className: 'manifold-w1' }),
+        Plot.dot(rows, { x: 'eps', y: 'denoised', r: 3, fill: 'var(--memorized)', className: 'manifold-denoised' }),
       ],
     });
     tag(svg, { points: rows.length, d: r.D });
@@ -234,21 +234,21 @@ export const manifoldView = defineView('manifold', (context) => {
       marginLeft: 44,
       marginBottom: 34,
       marginRight: 10,
-      className: 'mf-score-figure',
-      ariaLabel: msg('man.aria.score'),
-      ariaDescription: msg('man.aria.scoreDescription', {
+      className: 'manifold-score-figure',
+      ariaLabel: msg('manifold.aria.score'),
+      ariaDescription: msg('manifold.aria.scoreDescription', {
         from: formatValue(at(r.scoreNorm, 0)),
         tFrom: formatValue(at(r.t, 0), 2),
         to: formatValue(at(r.scoreNorm, r.t.length - 1)),
         tTo: formatValue(at(r.t, r.t.length - 1), 2),
       }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: xDomain, label: msg('man.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
-      y: { type: 'log', domain: yDomain, label: msg('man.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      x: { type: 'log', domain: xDomain, label: msg('manifold.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('manifold.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
-        Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'mf-eps' }),
-        Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'mf-score-theory' }),
-        Plot.line(rows, { x: 't', y: 'norm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'mf-score' }),
+        Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'manifold-eps' }),
+        Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'manifold-score-theory' }),
+        Plot.line(rows, { x: 't', y: 'norm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'manifold-score' }),
       ],
     });
     tag(svg, { steps: rows.length });
@@ -273,16 +273,16 @@ export const manifoldView = defineView('manifold', (context) => {
       marginBottom: 30,
       marginTop: 12,
       marginRight: 8,
-      className: 'mf-samples-figure',
-      ariaLabel: msg(r.shape === 'circle' ? 'man.aria.samples.circle' : 'man.aria.samples.curve', { m: r.m, eps: epsText(eps), n: r.n }),
+      className: 'manifold-samples-figure',
+      ariaLabel: msg(r.shape === 'circle' ? 'manifold.aria.samples.circle' : 'manifold.aria.samples.curve', { m: r.m, eps: epsText(eps), n: r.n }),
       style: PLOT_STYLE,
-      x: { domain: [-r.extent, r.extent], label: msg('man.x.plane'), ticks: 5 },
-      y: { domain: [-r.extent, r.extent], label: msg('man.y.plane'), ticks: 5 },
+      x: { domain: [-r.extent, r.extent], label: msg('manifold.x.plane'), ticks: 5 },
+      y: { domain: [-r.extent, r.extent], label: msg('manifold.y.plane'), ticks: 5 },
       marks: [
         Plot.frame({ strokeOpacity: 0.2 }),
-        Plot.line(curve, { x: 'x', y: 'y', stroke: 'var(--muted)', strokeWidth: 1, className: 'mf-curve' }),
-        Plot.dot(range(r.n), { x: (i: number) => at(r.training, 2 * i), y: (i: number) => at(r.training, 2 * i + 1), r: 3.2, fill: 'var(--data)', className: 'mf-training' }),
-        Plot.dot(idx, { x: (i: number) => xy(r.samples, i, 0), y: (i: number) => xy(r.samples, i, 1), r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'mf-samples' }),
+        Plot.line(curve, { x: 'x', y: 'y', stroke: 'var(--muted)', strokeWidth: 1, className: 'manifold-curve' }),
+        Plot.dot(range(r.n), { x: (i: number) => at(r.training, 2 * i), y: (i: number) => at(r.training, 2 * i + 1), r: 3.2, fill: 'var(--data)', className: 'manifold-training' }),
+        Plot.dot(idx, { x: (i: number) => xy(r.samples, i, 0), y: (i: number) => xy(r.samples, i, 1), r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'manifold-samples' }),
         Plot.dot(idx, {
           x: (i: number) => xy(r.denoised, i, 0),
           y: (i: number) => xy(r.denoised, i, 1),
@@ -291,7 +291,7 @@ export const manifoldView = defineView('manifold', (context) => {
           strokeWidth: 1.2,
           fill: 'none',
           clip: true,
-          className: 'mf-denoised-points',
+          className: 'manifold-denoised-points',
         }),
       ],
     });
@@ -302,7 +302,7 @@ export const manifoldView = defineView('manifold', (context) => {
 
     const off = meanOf(r.offPlane, e * r.m, r.m);
     const delta = -Math.expm1(-2 * eps);
-    readout.textContent = msg('man.readout', {
+    readout.textContent = msg('manifold.readout', {
       eps: epsText(eps),
       w1: formatValue(at(r.w1, e)),
       bound: formatValue(at(r.w1Bound, e)),
@@ -325,7 +325,7 @@ export const manifoldView = defineView('manifold', (context) => {
     show(output: OutputOf<'manifold'>, _params: ParamValues) {
       run = runOf(output);
       samplePanel.note.hidden = false;
-      samplePanel.note.textContent = msg(run.shape === 'circle' ? 'man.note.circle' : 'man.note.curve');
+      samplePanel.note.textContent = msg(run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
       drawScore(run);
       timeline.reset(run.epsilon.length);
       summary.textContent = summaryText(run, output.backend);

@@ -56,15 +56,15 @@ function range(count: number): number[] {
 }
 
 function timeText(t: number): string {
-  return msg('nb.time', { t: formatValue(t, 2) });
+  return msg('noise-and-back.time', { t: formatValue(t, 2) });
 }
 
 function scoreText(params: ParamValues, n: number): string {
-  return params['score'] === 'exact' ? msg('nb.score.exact') : msg('nb.score.empirical', { n });
+  return params['score'] === 'exact' ? msg('noise-and-back.score.exact') : msg('noise-and-back.score.empirical', { n });
 }
 
 function samplerText(params: ParamValues): string {
-  return params['sampler'] === 'ode' ? msg('nb.sampler.ode') : msg('nb.sampler.sde');
+  return params['sampler'] === 'ode' ? msg('noise-and-back.sampler.ode') : msg('noise-and-back.sampler.sde');
 }
 
 /** The result in one or two sentences: what the memorization test says, against its chance level. */
@@ -72,12 +72,12 @@ function summaryText(f: Frames, params: ParamValues, backend: string): string {
   const tEnd = f.frameTimes[f.frameTimes.length - 1] ?? 0;
   const base = formatPercent(f.memorizedBaseline);
   const copying = f.memorizedFraction > 2 * f.memorizedBaseline + 0.1;
-  const what = copying ? msg('nb.summary.copying') : msg('nb.summary.passing');
-  const head = msg('nb.summary.head', { time: timeText(tEnd), fraction: formatPercent(f.memorizedFraction), m: f.m, what, base });
+  const what = copying ? msg('noise-and-back.summary.copying') : msg('noise-and-back.summary.passing');
+  const head = msg('noise-and-back.summary.head', { time: timeText(tEnd), fraction: formatPercent(f.memorizedFraction), m: f.m, what, base });
   const verdict = copying
-    ? msg('nb.summary.verdictCopying')
-    : msg('nb.summary.verdictNew');
-  return `${head} ${verdict} ${msg('nb.summary.run', { score: scoreText(params, f.n), sampler: samplerText(params), backend })}`;
+    ? msg('noise-and-back.summary.verdictCopying')
+    : msg('noise-and-back.summary.verdictNew');
+  return `${head} ${verdict} ${msg('noise-and-back.summary.run', { score: scoreText(params, f.n), sampler: samplerText(params), backend })}`;
 }
 
 /**
@@ -86,20 +86,20 @@ function summaryText(f: Frames, params: ParamValues, backend: string): string {
  */
 export const noiseAndBackView = defineView('noise-and-back', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('nb-stage');
+  stage.classList.add('noise-and-back-stage');
   const plotHost = document.createElement('div');
-  plotHost.className = 'nb-plot';
+  plotHost.className = 'noise-and-back-plot';
   plotHost.dataset['plot'] = '';
   const placeholder = document.createElement('p');
-  placeholder.className = 'nb-placeholder';
-  placeholder.textContent = msg('nb.placeholder');
+  placeholder.className = 'noise-and-back-placeholder';
+  placeholder.textContent = msg('noise-and-back.placeholder');
   plotHost.append(placeholder);
   const legend = document.createElement('p');
-  legend.className = 'nb-legend';
+  legend.className = 'noise-and-back-legend';
   for (const [swatch, key] of [
-    ['data', 'nb.legend.training'],
-    ['sample', 'nb.legend.trajectories'],
-    ['memorized', 'nb.legend.memorized'],
+    ['data', 'noise-and-back.legend.training'],
+    ['sample', 'noise-and-back.legend.trajectories'],
+    ['memorized', 'noise-and-back.legend.memorized'],
   ] as const) {
     const item = document.createElement('span');
     const mark = document.createElement('span');
@@ -111,7 +111,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
 
   let frames: Frames | undefined;
   const timeline: Timeline = createTimeline({
-    label: msg('nb.timeline'),
+    label: msg('noise-and-back.timeline'),
     describe: (index) => (frames === undefined ? '' : timeText(frames.frameTimes[index] ?? 0)),
     onFrame: (index) => draw(index),
   });
@@ -144,9 +144,9 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
       marginBottom: 30,
       marginTop: 22,
       marginRight: 8,
-      className: 'nb-figure',
-      ariaLabel: msg('nb.aria.label', { time: timeText(t), n: f.n, m }),
-      ariaDescription: msg('nb.aria.description', { memorized: memorizedCount, m }),
+      className: 'noise-and-back-figure',
+      ariaLabel: msg('noise-and-back.aria.label', { time: timeText(t), n: f.n, m }),
+      ariaDescription: msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
       style: { background: 'transparent', color: 'currentColor' },
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
@@ -157,7 +157,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
           y: (i: number) => f.training[2 * i + 1],
           r: 2.6,
           fill: dataColor,
-          className: 'nb-training',
+          className: 'noise-and-back-training',
         }),
         Plot.line(tails, {
           x: (d: { i: number; frame: number }) => at(d.frame, d.i, 0),
@@ -167,7 +167,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
           strokeOpacity: 0.28,
           strokeWidth: 1,
           clip: true,
-          className: 'nb-tails',
+          className: 'noise-and-back-tails',
         }),
         Plot.dot(novel, {
           x: (i: number) => at(index, i, 0),
@@ -175,7 +175,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
           r: 2.4,
           fill: sampleColor,
           clip: true,
-          className: 'nb-samples nb-novel',
+          className: 'noise-and-back-samples noise-and-back-novel',
         }),
         Plot.dot(memorized, {
           x: (i: number) => at(index, i, 0),
@@ -185,7 +185,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
           stroke: 'var(--bg)',
           strokeWidth: 0.6,
           clip: true,
-          className: 'nb-samples nb-memorized',
+          className: 'noise-and-back-samples noise-and-back-memorized',
         }),
       ],
     });
@@ -199,13 +199,13 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     stage.dataset['frame'] = String(index);
 
     const delta = 1 - Math.exp(-2 * t);
-    const where = msg('nb.readout.where', { time: timeText(t), delta: formatValue(delta, 2), frame: index + 1, frames: f.frameTimes.length });
+    const where = msg('noise-and-back.readout.where', { time: timeText(t), delta: formatValue(delta, 2), frame: index + 1, frames: f.frameTimes.length });
     readout.textContent =
       index === f.frameTimes.length - 1
-        ? msg('nb.readout.end', { where })
+        ? msg('noise-and-back.readout.end', { where })
         : index === 0
-          ? msg('nb.readout.start', { where })
-          : msg('nb.readout.middle', { where });
+          ? msg('noise-and-back.readout.start', { where })
+          : msg('noise-and-back.readout.middle', { where });
   }
 
 
@@ -218,7 +218,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     },
     pending() {
       timeline.pause();
-      if (frames === undefined) placeholder.textContent = msg('nb.placeholder');
+      if (frames === undefined) placeholder.textContent = msg('noise-and-back.placeholder');
     },
     settled(note: string) {
       if (frames === undefined) placeholder.textContent = note;

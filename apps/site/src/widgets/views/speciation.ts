@@ -106,9 +106,9 @@ function pointsOf(run: Run): Point[] {
 }
 
 function methodText(run: Run): string {
-  const dynamics = run.method === 'full' ? msg('spec.method.full', { d: run.d }) : msg('spec.method.reduced');
-  const protocol = run.protocol === 'uturn' ? msg('spec.protocol.uturn') : msg('spec.protocol.cloning');
-  return msg('spec.method', { protocol, dynamics, pairs: run.pairs });
+  const dynamics = run.method === 'full' ? msg('speciation.method.full', { d: run.d }) : msg('speciation.method.reduced');
+  const protocol = run.protocol === 'uturn' ? msg('speciation.protocol.uturn') : msg('speciation.protocol.cloning');
+  return msg('speciation.method', { protocol, dynamics, pairs: run.pairs });
 }
 
 /** Where, roughly, the clone times should sit: around t_S of the data, within the backward run. */
@@ -123,13 +123,13 @@ function gridAdvice(run: Run): string {
     .map((x) => formatValue(x, 2))
     .join(',');
   const vars = { span, d: run.d, tS: formatValue(centre, 3), suggestion, tMax: formatValue(Math.ceil(centre + 3), 2) };
-  return centre + 3 > run.tMax ? msg('spec.advice.withStart', vars) : msg('spec.advice', vars);
+  return centre + 3 > run.tMax ? msg('speciation.advice.withStart', vars) : msg('speciation.advice', vars);
 }
 
 /** The measured numbers and how they were measured; the summary says what they mean. */
 function readoutText(run: Run): string {
-  const lambda = msg('spec.readout.lambda', { Lambda: formatValue(run.Lambda, 4), samples: run.LambdaSamples, theory: formatValue(run.LambdaTheory, 4), tS: formatValue(run.tS, 3) });
-  const how = msg('spec.readout.method', { method: methodText(run) });
+  const lambda = msg('speciation.readout.lambda', { Lambda: formatValue(run.Lambda, 4), samples: run.LambdaSamples, theory: formatValue(run.LambdaTheory, 4), tS: formatValue(run.tS, 3) });
+  const how = msg('speciation.readout.method', { method: methodText(run) });
   return run.tSCrossing === null ? `${lambda} ${how} ${gridAdvice(run)}` : `${lambda} ${how}`;
 }
 
@@ -137,9 +137,9 @@ function summaryText(run: Run, points: readonly Point[], backend: string): strin
   const agree = points.filter((p) => p.agrees).length;
   const crossing =
     run.tSCrossing === null
-      ? msg('spec.summary.noCrossing', { tS: formatValue(run.tS, 3) })
-      : msg('spec.summary.crossing', { t: formatValue(run.tSCrossing, 3), tS: formatValue(run.tS, 3) });
-  const head = msg('spec.summary', { d: run.d, crossing, agree, points: points.length, se: AGREEMENT_SE });
+      ? msg('speciation.summary.noCrossing', { tS: formatValue(run.tS, 3) })
+      : msg('speciation.summary.crossing', { t: formatValue(run.tSCrossing, 3), tS: formatValue(run.tS, 3) });
+  const head = msg('speciation.summary', { d: run.d, crossing, agree, points: points.length, se: AGREEMENT_SE });
   return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
@@ -166,30 +166,30 @@ const GHOST_LABEL_LEVEL = 0.6;
  */
 export const speciationView = defineView('speciation', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'sp-stage');
+  stage.classList.add('figure-stage', 'speciation-stage');
 
   const toolbar = el('div', 'figure-toolbar');
   toolbar.setAttribute('role', 'group');
-  toolbar.setAttribute('aria-label', msg('spec.axis.group'));
-  const axisLabel = el('span', 'figure-toolbar-label', msg('spec.axis.label'));
+  toolbar.setAttribute('aria-label', msg('speciation.axis.group'));
+  const axisLabel = el('span', 'figure-toolbar-label', msg('speciation.axis.label'));
   const timeButton = el('button', 'figure-toggle');
   timeButton.type = 'button';
   timeButton.dataset['axis'] = 'time';
-  timeButton.textContent = msg('spec.axis.time');
+  timeButton.textContent = msg('speciation.axis.time');
   const ratioButton = el('button', 'figure-toggle');
   ratioButton.type = 'button';
   ratioButton.dataset['axis'] = 'ratio';
   setRichText(ratioButton, 't / t_S');
   toolbar.append(axisLabel, timeButton, ratioButton);
 
-  const plotHost = el('div', 'figure-plot sp-plot');
+  const plotHost = el('div', 'figure-plot speciation-plot');
   plotHost.dataset['plot'] = '';
   const legend = el('p', 'figure-legend');
   legend.append(
-    legendItem('dot', 'var(--sample)', msg('spec.legend.simulated')),
-    legendItem('line', 'var(--accent)', msg('spec.legend.theory')),
-    legendItem('dash', 'var(--muted)', msg('spec.legend.level')),
-    legendItem('dash', 'var(--fg-soft)', msg('ch2.legend.tS')),
+    legendItem('dot', 'var(--sample)', msg('speciation.legend.simulated')),
+    legendItem('line', 'var(--accent)', msg('speciation.legend.theory')),
+    legendItem('dash', 'var(--muted)', msg('speciation.legend.level')),
+    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
   );
   const ghostLegend = el('span', 'figure-legend-slot');
   legend.append(ghostLegend);
@@ -199,7 +199,7 @@ export const speciationView = defineView('speciation', (context) => {
   let current: Run | undefined;
   let ghosts: Run[] = [];
 
-  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('spec.placeholder'), 'sp-figure figure-placeholder'));
+  plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('speciation.placeholder'), 'speciation-figure figure-placeholder'));
 
   function setAxis(next: Axis): void {
     axis = next;
@@ -244,23 +244,23 @@ export const speciationView = defineView('speciation', (context) => {
       marginRight: 12,
       marginTop: 24,
       marginBottom: 38,
-      className: 'sp-figure',
-      ariaLabel: msg(mode === 'ratio' ? 'spec.aria.ratio' : 'spec.aria.time', { d: run.d, points: points.length }),
+      className: 'speciation-figure',
+      ariaLabel: msg(mode === 'ratio' ? 'speciation.aria.ratio' : 'speciation.aria.time', { d: run.d, points: points.length }),
       style: PLOT_STYLE,
-      x: { domain: [0, xMax], label: mode === 'ratio' ? msg('spec.x.ratio') : msg('spec.x.time'), labelAnchor: 'right', ticks: width < 420 ? 5 : 8 },
-      y: { domain: [0.45, 1.02], label: msg('spec.y'), ticks: 6, grid: true },
+      x: { domain: [0, xMax], label: mode === 'ratio' ? msg('speciation.x.ratio') : msg('speciation.x.time'), labelAnchor: 'right', ticks: width < 420 ? 5 : 8 },
+      y: { domain: [0.45, 1.02], label: msg('speciation.y'), ticks: 6, grid: true },
       marks: [
         Plot.ruleY([0.5], { stroke: 'var(--rule)' }),
-        Plot.ruleY([run.level], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'sp-level' }),
+        Plot.ruleY([run.level], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'speciation-level' }),
         Plot.text([run.level], { y: (v: number) => v, frameAnchor: 'right', dy: 10, dx: -2, textAnchor: 'end', text: () => '0.775 = F(1)', fill: 'var(--muted)', fontSize: 11 }),
-        Plot.line(ghostCurves, { x: 'x', y: 'y', z: 'd', stroke: 'var(--data)', strokeWidth: 1.2, strokeOpacity: 0.8, clip: true, className: 'sp-ghost' }),
-        Plot.dot(ghostPoints, { x: 'x', y: 'y', r: 2, fill: 'var(--data)', clip: true, className: 'sp-ghost-points' }),
-        Plot.ruleX(tsX <= xMax ? [tsX] : [], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'sp-ts' }),
+        Plot.line(ghostCurves, { x: 'x', y: 'y', z: 'd', stroke: 'var(--data)', strokeWidth: 1.2, strokeOpacity: 0.8, clip: true, className: 'speciation-ghost' }),
+        Plot.dot(ghostPoints, { x: 'x', y: 'y', r: 2, fill: 'var(--data)', clip: true, className: 'speciation-ghost-points' }),
+        Plot.ruleX(tsX <= xMax ? [tsX] : [], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'speciation-ts' }),
         Plot.text(tsX <= xMax ? [tsX] : [], { x: (v: number) => v, frameAnchor: 'bottom', dy: -4, dx: 4, textAnchor: 'start', text: () => 't_S', fill: 'var(--fg-soft)', fontSize: 11 }),
-        Plot.line(theory, { x: 'x', y: 'y', stroke: 'var(--accent)', strokeWidth: 2, clip: true, className: 'sp-theory' }),
-        Plot.ruleX(points, { x: (p: Point) => p.t * sx, y1: (p: Point) => Math.max(p.lo, 0.45), y2: (p: Point) => Math.min(p.hi, 1.02), stroke: 'var(--sample)', strokeWidth: 1.5, className: 'sp-errorbars' }),
-        Plot.dot(points, { x: (p: Point) => p.t * sx, y: 'phi', r: 3.5, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.8, className: 'sp-sim' }),
-        Plot.dot(crossing, { x: 'x', y: 'y', symbol: 'diamond', r: 6, fill: 'var(--bg)', stroke: 'var(--fg)', strokeWidth: 1.5, className: 'sp-crossing' }),
+        Plot.line(theory, { x: 'x', y: 'y', stroke: 'var(--accent)', strokeWidth: 2, clip: true, className: 'speciation-theory' }),
+        Plot.ruleX(points, { x: (p: Point) => p.t * sx, y1: (p: Point) => Math.max(p.lo, 0.45), y2: (p: Point) => Math.min(p.hi, 1.02), stroke: 'var(--sample)', strokeWidth: 1.5, className: 'speciation-errorbars' }),
+        Plot.dot(points, { x: (p: Point) => p.t * sx, y: 'phi', r: 3.5, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.8, className: 'speciation-sim' }),
+        Plot.dot(crossing, { x: 'x', y: 'y', symbol: 'diamond', r: 6, fill: 'var(--bg)', stroke: 'var(--fg)', strokeWidth: 1.5, className: 'speciation-crossing' }),
         Plot.text(labels, {
           x: 'x',
           y: 'y',
@@ -273,7 +273,7 @@ export const speciationView = defineView('speciation', (context) => {
           stroke: 'var(--bg)',
           strokeWidth: 3,
           paintOrder: 'stroke',
-          className: 'sp-labels',
+          className: 'speciation-labels',
         }),
       ],
     });
@@ -286,7 +286,7 @@ export const speciationView = defineView('speciation', (context) => {
     svg.dataset['tSCrossing'] = run.tSCrossing === null ? '' : String(run.tSCrossing);
     plotHost.replaceChildren(svg);
     ghostLegend.replaceChildren(
-      ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', msg('spec.legend.earlier', { ds: ghosts.map((g) => formatValue(g.d)).join(msg('list.separator')) }))]),
+      ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', msg('speciation.legend.earlier', { ds: ghosts.map((g) => formatValue(g.d)).join(msg('list.separator')) }))]),
     );
     setRichText(readout, readoutText(run));
   }
@@ -308,7 +308,7 @@ export const speciationView = defineView('speciation', (context) => {
       setRichText(summary, summaryText(next, pointsOf(next), output.backend));
     },
     settled(note: string) {
-      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'sp-figure figure-placeholder'));
+      if (current === undefined) plotHost.replaceChildren(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, note, 'speciation-figure figure-placeholder'));
     },
     redraw() {
       draw();

@@ -72,9 +72,9 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
   const cell = Math.floor((width - gap * (columns - 1) - extra) / columns);
   const labelRoom = 30;
   const height = rows * (cell + labelRoom) + 22;
-  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'se-strip' });
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'subspace-editing-strip' });
   const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 11 });
-  heading.textContent = msg('se.strip.heading', { v: `v${subscript(e.direction)}` });
+  heading.textContent = msg('subspace-editing.strip.heading', { v: `v${subscript(e.direction)}` });
   svg.append(heading);
   const dim = e.width * e.height;
   const place = (tile: number): { x: number; y: number } => {
@@ -88,7 +88,7 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
     const { x, y } = place(f);
     const s = e.strengths[f] ?? 0;
     const isBase = s === 0;
-    const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'se-frame' });
+    const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'subspace-editing-frame' });
     digit.querySelector('image')?.setAttribute('data-strength', String(s));
     svg.append(
       svgEl('rect', {
@@ -100,12 +100,12 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
         fill: 'var(--bg)',
         stroke: isBase ? 'var(--accent)' : 'var(--rule)',
         'stroke-width': isBase ? 2 : 1,
-        class: isBase ? 'se-frame-border se-base' : 'se-frame-border',
+        class: isBase ? 'subspace-editing-frame-border subspace-editing-base' : 'subspace-editing-frame-border',
       }),
       digit,
     );
-    const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'se-frame-label' });
-    label.textContent = isBase ? msg('se.strip.base') : strengthLabel(s);
+    const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'subspace-editing-frame-label' });
+    label.textContent = isBase ? msg('subspace-editing.strip.base') : strengthLabel(s);
     svg.append(label);
   }
   // The direction: orange where moving along +v adds ink, blue where it removes it.
@@ -122,9 +122,9 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
   const href = pngDataUrl(e.width, e.height, rgba, 4);
   svg.append(
     svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }),
-    svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'se-direction' }),
+    svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'subspace-editing-direction' }),
   );
-  const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: 'currentColor', 'font-size': 11, class: 'se-direction-label' });
+  const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: 'currentColor', 'font-size': 11, class: 'subspace-editing-direction-label' });
   label.textContent = `v${subscript(e.direction)}`;
   svg.append(label);
   svg.dataset['frames'] = String(frames);
@@ -133,7 +133,7 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
   svg.dataset['strength'] = String(e.strengths[frames - 1] ?? 0);
   svg.setAttribute(
     'aria-label',
-    msg('se.aria.strip', { digit: e.digit, direction: e.direction, strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
+    msg('subspace-editing.aria.strip', { digit: e.digit, direction: e.direction, strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
   );
   return svg;
 }
@@ -154,18 +154,18 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginRight: 8,
     marginTop: 22,
     marginBottom: 32,
-    className: 'se-variance',
-    ariaLabel: msg('se.aria.variance', { count: bars.length, direction: e.direction }),
+    className: 'subspace-editing-variance',
+    ariaLabel: msg('subspace-editing.aria.variance', { count: bars.length, direction: e.direction }),
     style: PLOT_STYLE,
-    x: { type: 'band', label: msg('se.x.direction'), labelAnchor: 'right', padding: 0.2 },
-    y: { label: msg('se.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
+    x: { type: 'band', label: msg('subspace-editing.x.direction'), labelAnchor: 'right', padding: 0.2 },
+    y: { label: msg('subspace-editing.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
     marks: [
       Plot.barY(bars, {
         x: 'k',
         y: 'v',
         fill: (b: { chosen: boolean }) => (b.chosen ? 'var(--accent)' : 'var(--data)'),
-        className: 'se-variance-bars',
-        title: (b: { k: number; v: number }) => msg('se.bar', { k: b.k, share: formatPercent(b.v) }),
+        className: 'subspace-editing-variance-bars',
+        title: (b: { k: number; v: number }) => msg('subspace-editing.bar', { k: b.k, share: formatPercent(b.v) }),
       }),
       Plot.ruleY([0]),
     ],
@@ -184,16 +184,16 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginRight: 8,
     marginTop: 22,
     marginBottom: 32,
-    className: 'se-norms',
-    ariaLabel: msg('se.aria.norms'),
+    className: 'subspace-editing-norms',
+    ariaLabel: msg('subspace-editing.aria.norms'),
     style: PLOT_STYLE,
-    x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('se.x.strength'), labelAnchor: 'right' },
-    y: { domain: [0, yHi], label: msg('se.y.norm'), labelAnchor: 'top', grid: true },
+    x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('subspace-editing.x.strength'), labelAnchor: 'right' },
+    y: { domain: [0, yHi], label: msg('subspace-editing.y.norm'), labelAnchor: 'top', grid: true },
     marks: [
-      Plot.rectY([{ x1: -sMax * 1.1, x2: sMax * 1.1, y1: cLo, y2: cHi }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'var(--data)', fillOpacity: 0.18, className: 'se-class-range' }),
-      Plot.areaY(rows, { x: 's', y1: 'lo', y2: 'hi', fill: 'var(--accent)', fillOpacity: 0.14, className: 'se-norm-bound' }),
+      Plot.rectY([{ x1: -sMax * 1.1, x2: sMax * 1.1, y1: cLo, y2: cHi }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'var(--data)', fillOpacity: 0.18, className: 'subspace-editing-class-range' }),
+      Plot.areaY(rows, { x: 's', y1: 'lo', y2: 'hi', fill: 'var(--accent)', fillOpacity: 0.14, className: 'subspace-editing-norm-bound' }),
       Plot.line(rows, { x: 's', y: 'norm', stroke: 'var(--fg)', strokeWidth: 1.4 }),
-      Plot.dot(rows, { x: 's', y: 'norm', fill: 'var(--fg)', r: 3, className: 'se-norm-points' }),
+      Plot.dot(rows, { x: 's', y: 'norm', fill: 'var(--fg)', r: 3, className: 'subspace-editing-norm-points' }),
     ],
   });
 }
@@ -218,7 +218,7 @@ function readoutText(e: Edit): string {
   const sigma = Math.sqrt(e.variances[j] ?? Number.NaN);
   const s = e.strengths[e.strengths.length - 1] ?? 0;
   const maxClip = Math.max(...Array.from(e.clipped));
-  return msg('se.readout', {
+  return msg('subspace-editing.readout', {
     digit: e.digit,
     image: e.baseIndex + 1,
     count: e.count,
@@ -230,7 +230,7 @@ function readoutText(e: Edit): string {
     s: formatValue(s, 2),
     normLo: formatValue(Math.min(...e.norms), 3),
     normHi: formatValue(Math.max(...e.norms), 3),
-    which: withinBound(e) ? msg('se.bound.all') : msg('se.bound.notAll'),
+    which: withinBound(e) ? msg('subspace-editing.bound.all') : msg('subspace-editing.bound.notAll'),
     inRange: inClassRange(e),
     norms: e.norms.length,
     classLo: formatValue(e.classNorms[0], 3),
@@ -250,7 +250,7 @@ function summaryText(e: Edit): string {
     inRange: inClassRange(e),
     norms: e.norms.length,
   };
-  return withinBound(e) ? msg('se.summary.within', vars) : msg('se.summary.outside', vars);
+  return withinBound(e) ? msg('subspace-editing.summary.within', vars) : msg('subspace-editing.summary.outside', vars);
 }
 
 /**
@@ -260,26 +260,26 @@ function summaryText(e: Edit): string {
  */
 export const subspaceEditingView = defineView('subspace-editing', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'se-stage');
-  const stripHost = el('div', 'figure-plot se-strip-host');
+  stage.classList.add('figure-stage', 'subspace-editing-stage');
+  const stripHost = el('div', 'figure-plot subspace-editing-strip-host');
   stripHost.dataset['plot'] = '';
-  stripHost.append(placeholderFigure(560, 130, msg('se.placeholder'), 'se-placeholder'));
-  const keys = legend('se-legend', [
-    { label: msg('se.legend.base'), colour: 'var(--accent)', shape: 'ring' },
-    { label: msg('se.legend.adds'), colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
-    { label: msg('se.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
+  stripHost.append(placeholderFigure(560, 130, msg('subspace-editing.placeholder'), 'subspace-editing-placeholder'));
+  const keys = legend('subspace-editing-legend', [
+    { label: msg('subspace-editing.legend.base'), colour: 'var(--accent)', shape: 'ring' },
+    { label: msg('subspace-editing.legend.adds'), colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
+    { label: msg('subspace-editing.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
   ]);
-  const side = el('div', 'se-side');
+  const side = el('div', 'subspace-editing-side');
   const variancePanel = el('div', 'figure-panel');
   const varianceHost = el('div', 'figure-plot');
-  variancePanel.append(el('p', 'figure-panel-title', msg('se.panel.variance')), varianceHost);
+  variancePanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.variance')), varianceHost);
   const normPanel = el('div', 'figure-panel');
   const normHost = el('div', 'figure-plot');
-  const normKeys = legend('se-norm-legend', [
-    { label: msg('se.legend.bound'), colour: 'var(--accent)', shape: 'band' },
-    { label: msg('se.legend.range'), colour: 'var(--data)', shape: 'band' },
+  const normKeys = legend('subspace-editing-norm-legend', [
+    { label: msg('subspace-editing.legend.bound'), colour: 'var(--accent)', shape: 'band' },
+    { label: msg('subspace-editing.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
-  normPanel.append(el('p', 'figure-panel-title', msg('se.panel.norms')), normHost, normKeys);
+  normPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.norms')), normHost, normKeys);
   side.append(variancePanel, normPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);
@@ -304,7 +304,7 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
       summary.textContent = summaryText(edit);
     },
     settled(note: string) {
-      if (edit === undefined) stripHost.replaceChildren(placeholderFigure(560, 130, note, 'se-placeholder'));
+      if (edit === undefined) stripHost.replaceChildren(placeholderFigure(560, 130, note, 'subspace-editing-placeholder'));
     },
     redraw() {
       draw();

@@ -69,10 +69,10 @@ function stateOf(output: RunOutput): State {
 
 /** Where the chosen τ sits against this n's τ_mem, in words. */
 function phase(run: TrainingSamplesRun, tau: number): string {
-  if (!Number.isFinite(run.tauMem)) return msg('ts.phase.never');
-  if (tau < run.tauMem / 3) return msg('ts.phase.before');
-  if (tau > run.tauMem * 3) return msg('ts.phase.after');
-  return msg('ts.phase.near');
+  if (!Number.isFinite(run.tauMem)) return msg('training-samples.phase.never');
+  if (tau < run.tauMem / 3) return msg('training-samples.phase.before');
+  if (tau > run.tauMem * 3) return msg('training-samples.phase.after');
+  return msg('training-samples.phase.near');
 }
 
 function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
@@ -89,28 +89,28 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginRight: 12,
     marginTop: 22,
     marginBottom: 34,
-    className: 'ts-curve-figure',
-    ariaLabel: msg('ts.aria.curve', { ns: r.runs.map((x) => x.n).join(msg('ts.and')) }),
+    className: 'training-samples-curve-figure',
+    ariaLabel: msg('training-samples.aria.curve', { ns: r.runs.map((x) => x.n).join(msg('training-samples.and')) }),
     ariaDescription: r.runs.map((run) => `n = ${run.n}: τ_mem ≈ ${formatTime(run.tauMem)}.`).join(' '),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi] },
-    y: { domain: [0, 1], label: msg('ts.y.memorized'), ticks: 5, tickFormat: (f: number) => formatPercent(f) },
+    y: { domain: [0, 1], label: msg('training-samples.y.memorized'), ticks: 5, tickFormat: (f: number) => formatPercent(f) },
     marks: [
-      logAxisX(logTicks(lo, hi, Math.floor(width / 55)), { label: msg('ch3.x.trainingTime') }),
+      logAxisX(logTicks(lo, hi, Math.floor(width / 55)), { label: msg('figure.axis.trainingTime') }),
       Plot.frame({ strokeOpacity: 0.15 }),
-      Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'ts-baseline' }),
+      Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'training-samples-baseline' }),
       ...r.runs.map((run, i) =>
-        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { stroke: colour(i), strokeDasharray: '5 3', strokeWidth: 1.2, className: 'ts-tau-mem' }),
+        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { stroke: colour(i), strokeDasharray: '5 3', strokeWidth: 1.2, className: 'training-samples-tau-mem' }),
       ),
-      Plot.ruleX([r.tau], { stroke: 'var(--fg)', strokeWidth: 1.5, className: 'ts-tau' }),
+      Plot.ruleX([r.tau], { stroke: 'var(--fg)', strokeWidth: 1.5, className: 'training-samples-tau' }),
       Plot.text([`τ = ${formatTime(r.tau)}`], { x: () => r.tau, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11 }),
       ...r.runs.map((_run, i) =>
         Plot.line(
           points.filter((pt) => pt.run === i),
-          { x: 'tau', y: 'f', stroke: colour(i), strokeWidth: 1.8, className: 'ts-curve' },
+          { x: 'tau', y: 'f', stroke: colour(i), strokeWidth: 1.8, className: 'training-samples-curve' },
         ),
       ),
-      Plot.dot(points, { x: 'tau', y: 'f', r: 3, fill: (pt: { run: number }) => colour(pt.run), className: 'ts-curve-point' }),
+      Plot.dot(points, { x: 'tau', y: 'f', r: 3, fill: (pt: { run: number }) => colour(pt.run), className: 'training-samples-curve-point' }),
       Plot.dot(r.runs, {
         x: () => r.tau,
         y: (run: TrainingSamplesRun) => run.memorizedFraction,
@@ -118,7 +118,7 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
         fill: 'none',
         stroke: (_run: TrainingSamplesRun, i: number) => colour(i),
         strokeWidth: 2,
-        className: 'ts-now',
+        className: 'training-samples-now',
       }),
     ],
     color: { type: 'identity' },
@@ -140,16 +140,16 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
     marginRight: 8,
     marginTop: 20,
     marginBottom: 30,
-    className: `ts-scatter-${index}`,
-    ariaLabel: msg('ts.aria.scatter', { n: run.n, tau: formatTime(r.tau), d }),
-    ariaDescription: msg('ts.aria.scatterDescription', { memorized: memorized.length, m }),
+    className: `training-samples-scatter-${index}`,
+    ariaLabel: msg('training-samples.aria.scatter', { n: run.n, tau: formatTime(r.tau), d }),
+    ariaDescription: msg('training-samples.aria.scatterDescription', { memorized: memorized.length, m }),
     style: PLOT_STYLE,
     x: { domain: [-extent, extent], label: 'x₁', ticks: 5 },
     y: { domain: [-extent, extent], label: 'x₂', ticks: 5 },
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
-      Plot.dot(novel, { x, y, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'ts-samples ts-novel' }),
-      Plot.dot(memorized, { x, y, r: 2.6, fill: 'var(--memorized)', stroke: 'var(--bg)', strokeWidth: 0.5, clip: true, className: 'ts-samples ts-memorized' }),
+      Plot.dot(novel, { x, y, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'training-samples-samples training-samples-novel' }),
+      Plot.dot(memorized, { x, y, r: 2.6, fill: 'var(--memorized)', stroke: 'var(--bg)', strokeWidth: 0.5, clip: true, className: 'training-samples-samples training-samples-memorized' }),
       // Rings on top, so a copy sitting on its training point shows both.
       Plot.dot(range(run.n), {
         x: (i: number) => run.training[i * d] ?? Number.NaN,
@@ -158,7 +158,7 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
         fill: 'none',
         stroke: 'var(--data)',
         strokeWidth: 2,
-        className: 'ts-training',
+        className: 'training-samples-training',
       }),
     ],
   });
@@ -172,7 +172,7 @@ function readoutText(s: State): string {
   const { r } = s;
   const parts = r.runs.map(
     (run) =>
-      msg('ts.readout.run', {
+      msg('training-samples.readout.run', {
         n: run.n,
         fraction: formatPercent(run.memorizedFraction),
         count: run.ratio.length,
@@ -182,21 +182,21 @@ function readoutText(s: State): string {
         gap: formatValue(run.generalizationGap, 2),
       }),
   );
-  const head = msg('ts.readout.setup', { tau: formatTime(r.tau), p: r.p, d: r.d, t: formatValue(r.t) });
-  return `${head} ${parts.join(' ')} ${msg('ts.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
+  const head = msg('training-samples.readout.setup', { tau: formatTime(r.tau), p: r.p, d: r.d, t: formatValue(r.t) });
+  return `${head} ${parts.join(' ')} ${msg('training-samples.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
 }
 
 function summaryText(s: State, backend: string): string {
   const { r } = s;
-  const clauses = r.runs.map((run) => msg('ts.summary.clause', { fraction: formatPercent(run.memorizedFraction), n: run.n, phase: phase(run, r.tau), mem: formatTime(run.tauMem) }));
+  const clauses = r.runs.map((run) => msg('training-samples.summary.clause', { fraction: formatPercent(run.memorizedFraction), n: run.n, phase: phase(run, r.tau), mem: formatTime(run.tauMem) }));
   const [a, b] = r.runs;
   let verdict = '';
   if (a !== undefined && b !== undefined) {
     const [small, large] = a.n <= b.n ? [a, b] : [b, a];
-    if (large.memorizedFraction + 0.05 < small.memorizedFraction) verdict = msg('ts.verdict.later');
-    else if (small.memorizedFraction < 0.05 && large.memorizedFraction < 0.05) verdict = msg('ts.verdict.window');
+    if (large.memorizedFraction + 0.05 < small.memorizedFraction) verdict = msg('training-samples.verdict.later');
+    else if (small.memorizedFraction < 0.05 && large.memorizedFraction < 0.05) verdict = msg('training-samples.verdict.window');
   }
-  const head = msg('ts.summary', { tau: formatTime(r.tau), clauses: clauses.join(msg('ts.clauseSeparator')) });
+  const head = msg('training-samples.summary', { tau: formatTime(r.tau), clauses: clauses.join(msg('training-samples.clauseSeparator')) });
   return [head, verdict, msg('widget.computedOn', { backend })].filter((part) => part !== '').join(' ');
 }
 
@@ -206,16 +206,16 @@ function summaryText(s: State, backend: string): string {
  */
 export const trainingSamplesView = defineView('training-samples', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('ts-stage');
+  stage.classList.add('training-samples-stage');
   const keys = document.createElement('div');
-  const curve = panel('ts-curve-panel');
-  curve.plot.append(placeholder(msg('ch3.placeholder')));
-  const grid = panelGrid('ts-grid', 250);
+  const curve = panel('training-samples-curve-panel');
+  curve.plot.append(placeholder(msg('figure.placeholder')));
+  const grid = panelGrid('training-samples-grid', 250);
   const panels: Panel[] = [];
-  const scatterKeys = legend('ts-scatter-legend', [
-    { label: msg('ts.legend.training'), colour: 'var(--data)', shape: 'ring' },
-    { label: msg('ts.legend.new'), colour: 'var(--sample)', shape: 'dot' },
-    { label: msg('ts.legend.copies'), colour: 'var(--memorized)', shape: 'dot' },
+  const scatterKeys = legend('training-samples-scatter-legend', [
+    { label: msg('training-samples.legend.training'), colour: 'var(--data)', shape: 'ring' },
+    { label: msg('training-samples.legend.new'), colour: 'var(--sample)', shape: 'dot' },
+    { label: msg('training-samples.legend.copies'), colour: 'var(--memorized)', shape: 'dot' },
   ]);
   stage.append(keys, curve.element, grid, scatterKeys);
 
@@ -225,17 +225,17 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
     const s = state;
     if (s === undefined) return;
     keys.replaceChildren(
-      legend('ts-legend', [
+      legend('training-samples-legend', [
         ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
-        { label: msg('ts.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: msg('ts.legend.tau'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('training-samples.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('training-samples.legend.tau'), colour: 'var(--fg)', shape: 'line' },
       ]),
     );
-    setRichText(curve.title, msg('ts.panel.curve'));
+    setRichText(curve.title, msg('training-samples.panel.curve'));
     curve.plot.replaceChildren(curvePlot(s, widthOf(curve.plot, 560, MAX_WIDTH)));
 
     while (panels.length < s.r.runs.length) {
-      const created = panel('ts-samples-panel');
+      const created = panel('training-samples-samples-panel');
       panels.push(created);
       grid.append(created.element);
     }
@@ -244,7 +244,7 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       // The series colour goes on a key mark, not on the text: coloured text would miss the contrast bar.
-      setRichText(panel.title, msg('ts.panel.samples', { n: run.n, fraction: formatPercent(run.memorizedFraction), tau: formatTime(s.r.tau) }));
+      setRichText(panel.title, msg('training-samples.panel.samples', { n: run.n, fraction: formatPercent(run.memorizedFraction), tau: formatTime(s.r.tau) }));
       panel.title.prepend(swatch('line', s.colours[i] ?? 'currentColor'));
       panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
     });

@@ -68,7 +68,7 @@ function parseFine(json: unknown): FineGrid | undefined {
   const seed = params['seed'];
   if (psiP === undefined || psiN === undefined || gap === undefined || typeof d !== 'number' || typeof seed !== 'number') return undefined;
   if (gap.length !== psiP.length * psiN.length) return undefined;
-  return { grid: { label: msg('wt.label.fine'), psiP, psiN, gap }, d, seed };
+  return { grid: { label: msg('width-threshold.label.fine'), psiP, psiN, gap }, d, seed };
 }
 
 function loadFine(): Promise<FineGrid | undefined> {
@@ -143,27 +143,27 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
     marginTop: 20,
     marginBottom: 34,
     className,
-    ariaLabel: msg('wt.aria.heat', { label: g.label }),
+    ariaLabel: msg('width-threshold.aria.heat', { label: g.label }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [xLo, xHi] },
     y: { type: 'log', domain: [yLo, yHi] },
     color: { type: 'log', domain, scheme: SCHEME, clamp: true },
     marks: [
-      logAxisX(ticksFor(g.psiN, xLo, xHi), { label: msg('wt.x') }),
-      logAxisY(ticksFor(g.psiP, yLo, yHi), { label: showYLabel ? msg('wt.y') : null }),
+      logAxisX(ticksFor(g.psiN, xLo, xHi), { label: msg('width-threshold.x') }),
+      logAxisY(ticksFor(g.psiP, yLo, yHi), { label: showYLabel ? msg('width-threshold.y') : null }),
       Plot.rect(cells, {
         x1: 'x1',
         x2: 'x2',
         y1: 'y1',
         y2: 'y2',
         fill: (c: Cell) => clampGap(c.gap),
-        title: (c: Cell) => msg('wt.cell', { psiP: formatValue(c.psiP), psiN: formatValue(c.psiN), gap: formatValue(c.gap, 2) }),
+        title: (c: Cell) => msg('width-threshold.cell', { psiP: formatValue(c.psiP), psiN: formatValue(c.psiN), gap: formatValue(c.gap, 2) }),
         inset: 0,
-        className: 'wt-cells',
+        className: 'width-threshold-cells',
       }),
       // A light line on a dark halo reads on every colour of the scheme, in both themes.
       Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#000', strokeOpacity: 0.7, strokeWidth: 4, clip: true }),
-      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#fff', strokeWidth: 1.6, clip: true, className: 'wt-boundary' }),
+      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#fff', strokeWidth: 1.6, clip: true, className: 'width-threshold-boundary' }),
       Plot.text(diagonal.length > 0 ? ['n = p'] : [], {
         x: () => Math.sqrt(a * b) * Math.pow(b / a, 0.22),
         y: () => Math.sqrt(a * b) * Math.pow(b / a, 0.22),
@@ -176,7 +176,7 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
         paintOrder: 'stroke',
         fontSize: 11,
         fontWeight: 600,
-        className: 'wt-boundary-label',
+        className: 'width-threshold-boundary-label',
       }),
     ],
   });
@@ -198,14 +198,14 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
     marginRight: 16,
     marginTop: 18,
     marginBottom: 16,
-    className: 'wt-colour-legend',
-    ariaLabel: msg('wt.aria.colour', { lo: formatValue(lo, 2), hi: formatValue(hi, 2) }),
+    className: 'width-threshold-colour-legend',
+    ariaLabel: msg('width-threshold.aria.colour', { lo: formatValue(lo, 2), hi: formatValue(hi, 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain },
     color: { type: 'log', domain, scheme: SCHEME },
     marks: [
       logAxisX(logTicks(lo, hi, 5), { label: null }),
-      Plot.text([msg('wt.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+      Plot.text([msg('width-threshold.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) }),
     ],
   });
@@ -240,32 +240,32 @@ function readoutText(r: WidthThresholdResult): string {
   const parts = gridsOf(r).map((g) => {
     const s = sides(g);
     // A side can hold no cell of the grid, or only cells whose gap is not positive.
-    const mean = (x: number, cells: number): string => (cells === 0 ? msg('wt.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('wt.mean.none'));
-    return msg('wt.readout.grid', { label: g.label, below: mean(s.memorizing, s.below), above: mean(s.wide, s.above) });
+    const mean = (x: number, cells: number): string => (cells === 0 ? msg('width-threshold.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('width-threshold.mean.none'));
+    return msg('width-threshold.readout.grid', { label: g.label, below: mean(s.memorizing, s.below), above: mean(s.wide, s.above) });
   });
-  return msg('wt.readout', { grids: parts.join('; '), d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
+  return msg('width-threshold.readout', { grids: parts.join('; '), d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
 }
 
 function summaryText(r: WidthThresholdResult, backend: string): string {
   const final = sides(gridsOf(r)[r.snapshots.length] ?? { label: '', psiP: [], psiN: [], gap: [] });
   const ratio = final.memorizing / final.wide;
   const verdict = Number.isFinite(ratio)
-    ? msg('wt.verdict.ratio', { ratio: formatValue(ratio, 2) })
-    : msg('wt.verdict.oneSide');
-  const head = msg('wt.summary', { widths: r.psiPValues.length, sizes: r.psiNValues.length, d: r.d, verdict });
+    ? msg('width-threshold.verdict.ratio', { ratio: formatValue(ratio, 2) })
+    : msg('width-threshold.verdict.oneSide');
+  const head = msg('width-threshold.summary', { widths: r.psiPValues.length, sizes: r.psiNValues.length, d: r.d, verdict });
   return `${head} ${msg('widget.computedOn', { backend })}`;
 }
 
 /** The (ψ_n, ψ_p) phase diagram of memorization: live coarse heat maps at three training times, and the precomputed fine one. */
 export const widthThresholdView = defineView('width-threshold', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('wt-stage');
+  stage.classList.add('width-threshold-stage');
   const scale = document.createElement('div');
-  scale.className = 'wt-scale';
+  scale.className = 'width-threshold-scale';
   scale.style.color = 'var(--fg-soft)';
-  const grid = panelGrid('wt-grid', 200);
-  grid.append(placeholder(msg('ch3.placeholder')));
-  const fine = panel('wt-fine');
+  const grid = panelGrid('width-threshold-grid', 200);
+  grid.append(placeholder(msg('figure.placeholder')));
+  const fine = panel('width-threshold-fine');
   fine.element.hidden = true;
   fine.element.style.marginTop = '1rem';
   fine.element.style.maxWidth = '460px';
@@ -283,7 +283,7 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
     scale.replaceChildren(colourLegend(domain, Math.min(340, widthOf(stage, 560, 340))));
     if (panels.length === 0) grid.replaceChildren();
     while (panels.length < grids.length) {
-      const live = panel('wt-live');
+      const live = panel('width-threshold-live');
       panels.push(live);
       grid.append(live.element);
     }
@@ -292,12 +292,12 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420), 'wt-live-map', true));
+      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420), 'width-threshold-live-map', true));
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
-      setRichText(fine.title, msg('wt.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
-      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'wt-fine-map', true));
+      setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
+      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'width-threshold-fine-map', true));
     }
     setRichText(readout, readoutText(r));
   }

@@ -88,12 +88,12 @@ export function summaryText(run: Run, backend: string): string {
   const err = formatValue(at(run.marginalError, last), 2);
   if (run.kind === 'gaussian') {
     const c = at(run.coupling, run.coupling.length - 1);
-    const sgm = msg('br.summary.gaussian.sgm', { T: formatValue(run.T), B: formatValue(run.B), variance: formatValue(run.sgmVariance, 4), theory: formatValue(run.sgmVarianceTheory, 4), A: formatValue(run.A) });
-    const ipf = msg('br.summary.gaussian.ipf', { iterations: run.coupling.length, coupling: formatValue(c, 5), theory: formatValue(run.couplingTheory, 5), error: err });
+    const sgm = msg('bridge.summary.gaussian.sgm', { T: formatValue(run.T), B: formatValue(run.B), variance: formatValue(run.sgmVariance, 4), theory: formatValue(run.sgmVarianceTheory, 4), A: formatValue(run.A) });
+    const ipf = msg('bridge.summary.gaussian.ipf', { iterations: run.coupling.length, coupling: formatValue(c, 5), theory: formatValue(run.couplingTheory, 5), error: err });
     return `${sgm} ${ipf} ${msg('widget.computedOn', { backend })}`;
   }
-  const sinkhorn = msg('br.summary.particles.sinkhorn', { T: formatValue(run.T), M: run.M, B: formatValue(run.B), iterations: run.marginalError.length, error: err });
-  const plain = msg('br.summary.particles.plain', { variance: formatValue(run.sgmVariance), data: formatValue(run.dataVariance) });
+  const sinkhorn = msg('bridge.summary.particles.sinkhorn', { T: formatValue(run.T), M: run.M, B: formatValue(run.B), iterations: run.marginalError.length, error: err });
+  const plain = msg('bridge.summary.particles.plain', { variance: formatValue(run.sgmVariance), data: formatValue(run.dataVariance) });
   return `${sinkhorn} ${plain} ${msg('widget.computedOn', { backend })}`;
 }
 

@@ -24,22 +24,22 @@ const HIST_BINS = 16;
 
 export const bridgeView = defineView('bridge', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'br-stage');
+  stage.classList.add('figure-stage', 'bridge-stage');
   const upper = el('div', 'figure-panels');
   const lower = el('div', 'figure-panels');
-  const pathsBox = el('div', 'br-paths');
+  const pathsBox = el('div', 'bridge-paths');
   stage.append(upper, pathsBox, lower);
-  upper.append(placeholderFigure(320, 220, msg('ch5.placeholder'), 'figure-placeholder'));
+  upper.append(placeholderFigure(320, 220, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
   const timeline: Timeline = createTimeline({
-    label: msg('br.timeline'),
+    label: msg('bridge.timeline'),
     describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
     onFrame: (index) => drawPaths(index),
   });
   const pathsLegend = el('p', 'figure-legend');
-  const sgmPanel = panel('br-sgm-panel', '');
-  const sbPanel = panel('br-sb-panel', '');
+  const sgmPanel = panel('bridge-sgm-panel', '');
+  const sbPanel = panel('bridge-sb-panel', '');
   const pathPanels = el('div', 'figure-panels');
   pathPanels.append(sgmPanel.element, sbPanel.element);
   pathsBox.append(pathPanels, timeline.element, pathsLegend);
@@ -55,7 +55,7 @@ export const bridgeView = defineView('bridge', (context) => {
   }
 
   function marginalPanel(r: Run, width: number): HTMLElement {
-    const p = panel('br-marginal-panel', r.kind === 'gaussian' ? msg('br.panel.marginal.gaussian') : msg('br.panel.marginal.particles'));
+    const p = panel('bridge-marginal-panel', r.kind === 'gaussian' ? msg('bridge.panel.marginal.gaussian') : msg('bridge.panel.marginal.particles'));
     const rows = range(r.marginalError.length).map((i) => ({ k: at(r.iteration, i), err: at(r.marginalError, i) }));
     const yDomain = padLog(positiveExtent(rows.map((d) => d.err), [1e-8, 1]), 2);
     const svg = plot({
@@ -64,14 +64,14 @@ export const bridgeView = defineView('bridge', (context) => {
       marginLeft: 48,
       marginBottom: 34,
       marginRight: 10,
-      className: 'br-marginal-figure',
-      ariaLabel: msg('br.aria.marginal', { from: formatValue(at(r.marginalError, 0), 2), to: formatValue(at(r.marginalError, rows.length - 1), 2) }),
+      className: 'bridge-marginal-figure',
+      ariaLabel: msg('bridge.aria.marginal', { from: formatValue(at(r.marginalError, 0), 2), to: formatValue(at(r.marginalError, rows.length - 1), 2) }),
       style: PLOT_STYLE,
-      x: { label: msg('br.x.iteration'), domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
-      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? msg('br.y.marginal.gaussian') : msg('br.y.marginal.particles'), ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickLabel, grid: true },
+      x: { label: msg('bridge.x.iteration'), domain: [0, Math.max(2, rows.length)], ticks: Math.min(6, rows.length) },
+      y: { type: 'log', domain: yDomain, label: r.kind === 'gaussian' ? msg('bridge.y.marginal.gaussian') : msg('bridge.y.marginal.particles'), ticks: logTicks(yDomain[0], yDomain[1]).filter((_, i, a) => a.length < 7 || i % 2 === 0), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.line(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', stroke: 'var(--sample)', strokeWidth: 1.2 }),
-        Plot.dot(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', r: 2.4, fill: 'var(--sample)', className: 'br-marginal' }),
+        Plot.dot(rows.filter((d) => d.err > 0), { x: 'k', y: 'err', r: 2.4, fill: 'var(--sample)', className: 'bridge-marginal' }),
       ],
     });
     tag(svg, { iterations: rows.length });
@@ -80,7 +80,7 @@ export const bridgeView = defineView('bridge', (context) => {
   }
 
   function couplingPanel(r: GaussianRun, width: number): HTMLElement {
-    const p = panel('br-coupling-panel', msg('br.panel.coupling'));
+    const p = panel('bridge-coupling-panel', msg('bridge.panel.coupling'));
     // Iteration 0 is the reference process itself, before any half-step.
     const rows = [{ k: 0, c: r.couplingReference }, ...range(r.coupling.length).map((i) => ({ k: at(r.iteration, i), c: at(r.coupling, i) }))];
     const values = [...rows.map((d) => d.c), r.couplingTheory];
@@ -93,25 +93,25 @@ export const bridgeView = defineView('bridge', (context) => {
       marginLeft: 44,
       marginBottom: 34,
       marginRight: 10,
-      className: 'br-coupling-figure',
-      ariaLabel: msg('br.aria.coupling', { theory: formatValue(r.couplingTheory, 4) }),
+      className: 'bridge-coupling-figure',
+      ariaLabel: msg('bridge.aria.coupling', { theory: formatValue(r.couplingTheory, 4) }),
       style: PLOT_STYLE,
-      x: { label: msg('br.x.ipf'), domain: [0, Math.max(2, r.coupling.length)], ticks: Math.min(6, r.coupling.length + 1) },
-      y: { domain: [lo - pad, hi + pad], label: msg('br.y.coupling'), ticks: 5, grid: true },
+      x: { label: msg('bridge.x.ipf'), domain: [0, Math.max(2, r.coupling.length)], ticks: Math.min(6, r.coupling.length + 1) },
+      y: { domain: [lo - pad, hi + pad], label: msg('bridge.y.coupling'), ticks: 5, grid: true },
       marks: [
-        Plot.ruleY([r.couplingTheory], { stroke: 'var(--accent)', strokeWidth: 1.6, className: 'br-theory' }),
-        Plot.line(rows, { x: 'k', y: 'c', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'br-coupling-line' }),
-        Plot.dot(rows, { x: 'k', y: 'c', r: 2.6, fill: 'var(--sample)', className: 'br-coupling' }),
+        Plot.ruleY([r.couplingTheory], { stroke: 'var(--accent)', strokeWidth: 1.6, className: 'bridge-theory' }),
+        Plot.line(rows, { x: 'k', y: 'c', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'bridge-coupling-line' }),
+        Plot.dot(rows, { x: 'k', y: 'c', r: 2.6, fill: 'var(--sample)', className: 'bridge-coupling' }),
       ],
     });
     tag(svg, { iterations: r.coupling.length, theory: r.couplingTheory, last: at(r.coupling, r.coupling.length - 1) });
     p.plot.append(svg);
-    p.element.append(legend('', [legendItem('dot', 'var(--sample)', msg('br.legend.iterates')), legendItem('line', 'var(--accent)', msg('br.legend.closedForm'))]));
+    p.element.append(legend('', [legendItem('dot', 'var(--sample)', msg('bridge.legend.iterates')), legendItem('line', 'var(--accent)', msg('bridge.legend.closedForm'))]));
     return p.element;
   }
 
   function variancePanel(r: GaussianRun, width: number): HTMLElement {
-    const p = panel('br-variance-panel', msg('br.panel.variance'));
+    const p = panel('bridge-variance-panel', msg('bridge.panel.variance'));
     // The closed forms over the A axis at this B and T (a few hundred flops, drawn, not simulated).
     const curve = range(81).map((i) => {
       const A = A_RANGE[0] * (A_RANGE[1] / A_RANGE[0]) ** (i / 80);
@@ -124,26 +124,26 @@ export const bridgeView = defineView('bridge', (context) => {
       marginLeft: 44,
       marginBottom: 34,
       marginRight: 10,
-      className: 'br-variance-figure',
-      ariaLabel: msg('br.aria.variance', { B: formatValue(r.B), T: formatValue(r.T), variance: formatValue(r.sgmVariance), A: formatValue(r.A) }),
+      className: 'bridge-variance-figure',
+      ariaLabel: msg('bridge.aria.variance', { B: formatValue(r.B), T: formatValue(r.T), variance: formatValue(r.sgmVariance), A: formatValue(r.A) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: A_RANGE, label: msg('br.x.variance'), ticks: [0.1, 1, 10], tickFormat: logTickLabel },
-      y: { type: 'log', domain: yDomain, label: msg('br.y.variance'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      x: { type: 'log', domain: A_RANGE, label: msg('bridge.x.variance'), ticks: [0.1, 1, 10], tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('bridge.y.variance'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
-        Plot.line(curve, { x: 'A', y: 'target', stroke: 'var(--muted)', strokeDasharray: '4 3', className: 'br-target' }),
-        Plot.line(curve, { x: 'A', y: 'sgm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'br-sgm-curve' }),
+        Plot.line(curve, { x: 'A', y: 'target', stroke: 'var(--muted)', strokeDasharray: '4 3', className: 'bridge-target' }),
+        Plot.line(curve, { x: 'A', y: 'sgm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'bridge-sgm-curve' }),
         Plot.ruleX([r.A], { stroke: 'var(--rule)' }),
-        Plot.dot([r.A], { x: (a: number) => a, y: () => r.A, r: 5, fill: 'var(--accent)', className: 'br-sb' }),
-        Plot.dot([r.A], { x: (a: number) => a, y: () => r.sgmVariance, r: 4, fill: 'var(--sample)', stroke: 'var(--bg)', className: 'br-sgm' }),
+        Plot.dot([r.A], { x: (a: number) => a, y: () => r.A, r: 5, fill: 'var(--accent)', className: 'bridge-sb' }),
+        Plot.dot([r.A], { x: (a: number) => a, y: () => r.sgmVariance, r: 4, fill: 'var(--sample)', stroke: 'var(--bg)', className: 'bridge-sgm' }),
       ],
     });
     tag(svg, { a: r.A, sgm: r.sgmVariance, theory: r.sgmVarianceTheory });
     p.plot.append(svg);
     p.element.append(
       legend('', [
-        legendItem('line', 'var(--sample)', msg('br.legend.firstHalfStep')),
-        legendItem('dot', 'var(--accent)', msg('br.legend.exactlyA')),
-        legendItem('dash', 'var(--muted)', msg('br.legend.target')),
+        legendItem('line', 'var(--sample)', msg('bridge.legend.firstHalfStep')),
+        legendItem('dot', 'var(--accent)', msg('bridge.legend.exactlyA')),
+        legendItem('dash', 'var(--muted)', msg('bridge.legend.target')),
       ]),
     );
     return p.element;
@@ -154,7 +154,7 @@ export const bridgeView = defineView('bridge', (context) => {
    * points on the moons too, so its error shows in the proportions, not in the positions.
    */
   function histogramPanel(r: ParticleRun, width: number): HTMLElement {
-    const p = panel('br-hist-panel', msg('br.panel.histogram'));
+    const p = panel('bridge-hist-panel', msg('bridge.panel.histogram'));
     const lo = -r.extent;
     const hi = r.extent;
     const edges = range(HIST_BINS + 1).map((i) => lo + ((hi - lo) * i) / HIST_BINS);
@@ -166,15 +166,15 @@ export const bridgeView = defineView('bridge', (context) => {
       marginLeft: 40,
       marginBottom: 34,
       marginRight: 10,
-      className: 'br-hist-figure',
-      ariaLabel: msg('br.aria.histogram', { M: r.M }),
+      className: 'bridge-hist-figure',
+      ariaLabel: msg('bridge.aria.histogram', { M: r.M }),
       style: PLOT_STYLE,
-      x: { domain: [lo, hi], label: msg('br.x.histogram'), ticks: 5 },
-      y: { label: msg('br.y.histogram'), grid: true, ticks: 4 },
+      x: { domain: [lo, hi], label: msg('bridge.x.histogram'), ticks: 5 },
+      y: { label: msg('bridge.y.histogram'), grid: true, ticks: 4 },
       marks: [
-        Plot.rectY(ids, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (i: number) => at(r.data, 2 * i), thresholds: edges, fill: 'var(--data)', fillOpacity: 0.55, inset: 0.5, className: 'br-hist-data' })),
-        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.paths), thresholds: edges, stroke: 'var(--accent)', strokeWidth: 1.6, curve: 'step', className: 'br-hist-sb' })),
-        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.sgmPaths), thresholds: edges, stroke: 'var(--sample)', strokeWidth: 1.6, curve: 'step', className: 'br-hist-sgm' })),
+        Plot.rectY(ids, Plot.binX<Plot.RectYOptions>({ y: 'count' }, { x: (i: number) => at(r.data, 2 * i), thresholds: edges, fill: 'var(--data)', fillOpacity: 0.55, inset: 0.5, className: 'bridge-hist-data' })),
+        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.paths), thresholds: edges, stroke: 'var(--accent)', strokeWidth: 1.6, curve: 'step', className: 'bridge-hist-sb' })),
+        Plot.lineY(ids, Plot.binX<Plot.LineYOptions>({ y: 'count' }, { x: first(r.sgmPaths), thresholds: edges, stroke: 'var(--sample)', strokeWidth: 1.6, curve: 'step', className: 'bridge-hist-sgm' })),
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
       ],
     });
@@ -182,9 +182,9 @@ export const bridgeView = defineView('bridge', (context) => {
     p.plot.append(svg);
     p.element.append(
       legend('', [
-        legendItem('bar', 'var(--data)', msg('br.legend.data')),
-        legendItem('line', 'var(--sample)', msg('br.legend.sgm')),
-        legendItem('line', 'var(--accent)', msg('br.legend.sb')),
+        legendItem('bar', 'var(--data)', msg('bridge.legend.data')),
+        legendItem('line', 'var(--sample)', msg('bridge.legend.sgm')),
+        legendItem('line', 'var(--accent)', msg('bridge.legend.sb')),
       ]),
     );
     return p.element;
@@ -211,7 +211,7 @@ export const bridgeView = defineView('bridge', (context) => {
     if (r.kind === 'gaussian') drawPaths1d(r, f, t);
     else drawPaths2d(r, f, t);
     stage.dataset['frame'] = String(index);
-    const key = f === 0 ? 'br.readout.end' : f === r.times.length - 1 ? 'br.readout.start' : 'br.readout.middle';
+    const key = f === 0 ? 'bridge.readout.end' : f === r.times.length - 1 ? 'bridge.readout.start' : 'bridge.readout.middle';
     readout.textContent = msg(key, { t: tText(t), T: formatValue(r.T) });
   }
 
@@ -232,29 +232,29 @@ export const bridgeView = defineView('bridge', (context) => {
         marginLeft: 40,
         marginBottom: 34,
         marginRight: 10,
-        className: `br-paths-${kind}-figure`,
-        ariaLabel: msg('br.aria.paths', { title, count, T: formatValue(r.T) }),
+        className: `bridge-paths-${kind}-figure`,
+        ariaLabel: msg('bridge.aria.paths', { title, count, T: formatValue(r.T) }),
         style: PLOT_STYLE,
-        x: { domain: [0, r.T], label: msg('br.x.paths'), ticks: 4 },
+        x: { domain: [0, r.T], label: msg('bridge.x.paths'), ticks: 4 },
         y: { domain: [-reach, reach], label: 'x', ticks: 5 },
         marks: [
           // The two laws the paths must join: ±2 standard deviations of the data at 0 and of the prior at T.
-          Plot.ruleX([0], { y1: -2 * Math.sqrt(r.A), y2: 2 * Math.sqrt(r.A), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'br-data-band' }),
-          Plot.ruleX([r.T], { y1: -2 * Math.sqrt(r.B), y2: 2 * Math.sqrt(r.B), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'br-prior-band' }),
+          Plot.ruleX([0], { y1: -2 * Math.sqrt(r.A), y2: 2 * Math.sqrt(r.A), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'bridge-data-band' }),
+          Plot.ruleX([r.T], { y1: -2 * Math.sqrt(r.B), y2: 2 * Math.sqrt(r.B), stroke: 'var(--data)', strokeWidth: 7, strokeOpacity: 0.55, className: 'bridge-prior-band' }),
           // The law generated at t = 0, beside the data's: ±2 s.d. of the output.
-          Plot.ruleX([0], { y1: -2 * Math.sqrt(generated), y2: 2 * Math.sqrt(generated), dx: -7, stroke: colour, strokeWidth: 3, className: `br-${kind}-band` }),
+          Plot.ruleX([0], { y1: -2 * Math.sqrt(generated), y2: 2 * Math.sqrt(generated), dx: -7, stroke: colour, strokeWidth: 3, className: `bridge-${kind}-band` }),
           Plot.ruleX([t], { stroke: 'var(--rule)' }),
-          Plot.line(rows(paths), { x: 't', y: 'x', z: 'i', stroke: colour, strokeOpacity: 0.4, strokeWidth: 1, clip: true, className: `br-path-${kind}` }),
-          Plot.dot(range(count), { x: () => t, y: (i: number) => at(paths, f * r.M + i), r: 2, fill: colour, clip: true, className: `br-particles-${kind}` }),
+          Plot.line(rows(paths), { x: 't', y: 'x', z: 'i', stroke: colour, strokeOpacity: 0.4, strokeWidth: 1, clip: true, className: `bridge-path-${kind}` }),
+          Plot.dot(range(count), { x: () => t, y: (i: number) => at(paths, f * r.M + i), r: 2, fill: colour, clip: true, className: `bridge-particles-${kind}` }),
         ],
       });
       tag(svg, { paths: count, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sgm.gaussian', { variance: formatValue(r.sgmVariance, 3) }));
-    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sb.gaussian', { variance: formatValue(r.A, 3) }));
-    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
-    one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
+    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('bridge.panel.sgm.gaussian', { variance: formatValue(r.sgmVariance, 3) }));
+    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('bridge.panel.sb.gaussian', { variance: formatValue(r.A, 3) }));
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('bridge.title.sgm'));
+    one(r.paths, sbPanel.plot, 'sb', msg('bridge.title.sb'));
   }
 
   function drawPaths2d(r: ParticleRun, f: number, t: number): void {
@@ -272,14 +272,14 @@ export const bridgeView = defineView('bridge', (context) => {
         marginBottom: 28,
         marginTop: 20,
         marginRight: 8,
-        className: `br-paths-${kind}-figure`,
-        ariaLabel: msg('br.aria.particles', { title, M: r.M, t: tText(t) }),
+        className: `bridge-paths-${kind}-figure`,
+        ariaLabel: msg('bridge.aria.particles', { title, M: r.M, t: tText(t) }),
         style: PLOT_STYLE,
         x: { domain: [-r.extent, r.extent], label: 'x₁', ticks: 5 },
         y: { domain: [-r.extent, r.extent], label: 'x₂', ticks: 5 },
         marks: [
           Plot.frame({ strokeOpacity: 0.2 }),
-          Plot.dot(range(r.M), { x: (i: number) => at(r.data, 2 * i), y: (i: number) => at(r.data, 2 * i + 1), r: 2.2, fill: 'var(--data)', fillOpacity: 0.7, className: 'br-data' }),
+          Plot.dot(range(r.M), { x: (i: number) => at(r.data, 2 * i), y: (i: number) => at(r.data, 2 * i + 1), r: 2.2, fill: 'var(--data)', fillOpacity: 0.7, className: 'bridge-data' }),
           Plot.line(travelled, {
             x: (d: { i: number; k: number }) => xy(paths, d.k, d.i, 0),
             y: (d: { i: number; k: number }) => xy(paths, d.k, d.i, 1),
@@ -288,7 +288,7 @@ export const bridgeView = defineView('bridge', (context) => {
             strokeOpacity: 0.3,
             strokeWidth: 0.9,
             clip: true,
-            className: `br-path-${kind}`,
+            className: `bridge-path-${kind}`,
           }),
           Plot.dot(range(r.M), {
             x: (i: number) => xy(paths, f, i, 0),
@@ -296,31 +296,31 @@ export const bridgeView = defineView('bridge', (context) => {
             r: 2.2,
             fill: kind === 'sb' ? 'var(--accent)' : 'var(--sample)',
             clip: true,
-            className: `br-particles-${kind}`,
+            className: `bridge-particles-${kind}`,
           }),
         ],
       });
       tag(svg, { paths: count, particles: r.M, frame: f });
       host.replaceChildren(svg);
     };
-    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sgm.particles', { T: formatValue(r.T) }));
-    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('br.panel.sb.particles'));
-    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('br.title.sgm'));
-    one(r.paths, sbPanel.plot, 'sb', msg('br.title.sb'));
+    sgmPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('bridge.panel.sgm.particles', { T: formatValue(r.T) }));
+    sbPanel.element.querySelector('.figure-panel-title')?.replaceChildren(msg('bridge.panel.sb.particles'));
+    one(r.sgmPaths, sgmPanel.plot, 'sgm', msg('bridge.title.sgm'));
+    one(r.paths, sbPanel.plot, 'sb', msg('bridge.title.sb'));
   }
 
   function setLegend(r: Run): void {
     pathsLegend.replaceChildren(
       ...(r.kind === 'gaussian'
         ? [
-            legendItem('line', 'var(--sample)', msg('br.legend.sgmPaths')),
-            legendItem('line', 'var(--accent)', msg('br.legend.sbPaths')),
-            legendItem('bar', 'var(--data)', msg('br.legend.sd')),
+            legendItem('line', 'var(--sample)', msg('bridge.legend.sgmPaths')),
+            legendItem('line', 'var(--accent)', msg('bridge.legend.sbPaths')),
+            legendItem('bar', 'var(--data)', msg('bridge.legend.sd')),
           ]
         : [
-            legendItem('dot', 'var(--data)', msg('br.legend.moons')),
-            legendItem('dot', 'var(--sample)', msg('br.legend.sgm')),
-            legendItem('dot', 'var(--accent)', msg('br.legend.sb')),
+            legendItem('dot', 'var(--data)', msg('bridge.legend.moons')),
+            legendItem('dot', 'var(--sample)', msg('bridge.legend.sgm')),
+            legendItem('dot', 'var(--accent)', msg('bridge.legend.sb')),
           ]),
     );
   }

@@ -16,13 +16,13 @@ import { canvasAvailable, edges, LANDMARKS, loadStaticSweep, MAX_WIDTH, requirem
  */
 export const curseView = defineView('curse', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'cu-stage');
-  const panels = el('div', 'cu-panels');
-  const heat = el('section', 'figure-panel cu-heat-panel');
+  stage.classList.add('figure-stage', 'curse-stage');
+  const panels = el('div', 'curse-panels');
+  const heat = el('section', 'figure-panel curse-heat-panel');
   const heatTitle = el('p', 'figure-panel-title');
   setRichText(heatTitle, msg('curse.panel.heat'));
   const heatHost = el('div', 'figure-plot');
-  const legendHost = el('div', 'cu-legend');
+  const legendHost = el('div', 'curse-legend');
   heat.append(heatTitle, heatHost, legendHost);
   const slices = el('section', 'figure-panel');
   const slicesTitle = el('p', 'figure-panel-title');
@@ -40,7 +40,7 @@ export const curseView = defineView('curse', (context) => {
     legendItem('dash', 'var(--muted)', 't*'),
   );
   stage.append(panels, legend);
-  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, msg('curse.placeholder'), 'cu-figure figure-placeholder'));
+  heatHost.append(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, msg('curse.placeholder'), 'curse-figure figure-placeholder'));
 
   let shown: Sweep | undefined;
   let live: Sweep | undefined;
@@ -105,7 +105,7 @@ export const curseView = defineView('curse', (context) => {
       marginRight: margin.right,
       marginTop: margin.top,
       marginBottom: margin.bottom,
-      className: 'cu-figure',
+      className: 'curse-figure',
       ariaLabel: msg('curse.aria.heat'),
       style: PLOT_STYLE,
       x: { type: 'log', domain: [dMin, dMax], label: msg('curse.x'), labelAnchor: 'right', ticks: logTicks(dMin, dMax), tickFormat: (v: number) => formatValue(v) },
@@ -113,7 +113,7 @@ export const curseView = defineView('curse', (context) => {
       marks: [
         Plot.ruleX(landmarks, { x: 'd', stroke: 'white', strokeOpacity: 0.7, strokeDasharray: '3 3' }),
         Plot.text(landmarks, { x: 'd', frameAnchor: 'top', dy: 6, dx: -3, textAnchor: 'end', text: 'label', fill: 'white', fontSize: 10 }),
-        Plot.line(required, { x: 'd', y: 'y', stroke: 'white', strokeWidth: 2.5, className: 'cu-required' }),
+        Plot.line(required, { x: 'd', y: 'y', stroke: 'white', strokeWidth: 2.5, className: 'curse-required' }),
         Plot.text(required.slice(Math.floor(required.length * 0.55), Math.floor(required.length * 0.55) + 1), {
           x: 'd',
           y: 'y',
@@ -146,7 +146,7 @@ export const curseView = defineView('curse', (context) => {
       width: Math.min(320, width),
       marginLeft: 14,
       marginRight: 14,
-      className: 'cu-colour-legend',
+      className: 'curse-colour-legend',
     });
     subscriptSvgText(colourLegend);
     colourLegend.setAttribute('aria-label', msg('curse.aria.colour', { lo: logTickLabel(lo), hi: formatValue(hi, 2) }));
@@ -190,7 +190,7 @@ export const curseView = defineView('curse', (context) => {
         }
       }
       const image = document.createElementNS(SVG_NS, 'image');
-      image.setAttribute('class', 'cu-heat');
+      image.setAttribute('class', 'curse-heat');
       image.setAttribute('x', String(margin.left));
       image.setAttribute('y', String(margin.top));
       image.setAttribute('width', String(innerW));
@@ -201,7 +201,7 @@ export const curseView = defineView('curse', (context) => {
       return;
     }
     const group = document.createElementNS(SVG_NS, 'g');
-    group.setAttribute('class', 'cu-heat');
+    group.setAttribute('class', 'curse-heat');
     const rowStep = Math.ceil(rows / SVG_CELLS_PER_AXIS);
     const colStep = Math.ceil(cols / SVG_CELLS_PER_AXIS);
     for (let i = 0; i < rows; i += rowStep) {
@@ -260,16 +260,16 @@ export const curseView = defineView('curse', (context) => {
       marginRight: 12,
       marginTop: 16,
       marginBottom: 40,
-      className: 'cu-slices-figure',
+      className: 'curse-slices-figure',
       ariaLabel: msg('curse.aria.slices', { count: picked.length }),
       style: PLOT_STYLE,
       x: { type: 'log', domain: [dLo, dHi], label: msg('curse.x'), labelAnchor: 'right', ticks: logTicks(dLo, dHi), tickFormat: (v: number) => formatValue(v) },
       y: { type: 'log', domain: [lo, hi], label: msg('curse.y.slices'), ticks: logTicks(lo, hi), tickFormat: logTickLabel, grid: true },
       marks: [
-        Plot.ruleY([tStar], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'cu-tstar' }),
+        Plot.ruleY([tStar], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'curse-tstar' }),
         Plot.text([tStar], { y: (v: number) => v, frameAnchor: 'right', dy: -7, dx: -2, textAnchor: 'end', text: () => `t* = ${formatValue(tStar)}`, fill: 'var(--muted)', fontSize: 11 }),
-        Plot.line(tS, { x: 'd', y: 't', stroke: 'var(--accent)', strokeWidth: 2.2, className: 'cu-ts' }),
-        Plot.line(lines, { x: 'd', y: 't', z: 'n', stroke: 'var(--sample)', strokeWidth: 1.4, className: 'cu-slice' }),
+        Plot.line(tS, { x: 'd', y: 't', stroke: 'var(--accent)', strokeWidth: 2.2, className: 'curse-ts' }),
+        Plot.line(lines, { x: 'd', y: 't', z: 'n', stroke: 'var(--sample)', strokeWidth: 1.4, className: 'curse-slice' }),
         ...(['start', 'end'] as const).map((anchor) =>
           Plot.text(
             labels.filter((r) => leftHalf(r.d) === (anchor === 'start')),
@@ -300,7 +300,7 @@ export const curseView = defineView('curse', (context) => {
       present(staticSweep !== undefined && sameState(live.params, staticSweep.params) ? staticSweep : live);
     },
     settled(note: string) {
-      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'cu-figure figure-placeholder'));
+      if (shown === undefined) heatHost.replaceChildren(placeholderFigure(widthOf(heatHost, 600, MAX_WIDTH), 300, note, 'curse-figure figure-placeholder'));
     },
     redraw() {
       draw();

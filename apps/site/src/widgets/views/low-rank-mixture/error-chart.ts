@@ -36,7 +36,7 @@ export function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLEleme
   const empirical = rows(m.t, m.mseEmpirical, m.seEmpirical);
   const bound = Array.from(m.t, (t, i) => ({ t, mean: m.mseKnownComponent[i] ?? Number.NaN }));
   const band = (data: Row[], colour: string, name: string): Plot.Markish =>
-    Plot.areaY(data, { x: 't', y1: 'lo', y2: 'hi', fill: colour, fillOpacity: 0.16, className: `lr-band lr-band-${name}` });
+    Plot.areaY(data, { x: 't', y1: 'lo', y2: 'hi', fill: colour, fillOpacity: 0.16, className: `low-rank-mixture-band low-rank-mixture-band-${name}` });
   const line = (data: ReadonlyArray<{ t: number; mean: number }>, colour: string, name: string, dash?: string, strokeWidth = 1.8): Plot.Markish =>
     Plot.line(data, {
       x: 't',
@@ -44,7 +44,7 @@ export function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLEleme
       stroke: colour,
       strokeWidth,
       ...(dash === undefined ? {} : { strokeDasharray: dash }),
-      className: `lr-mse lr-mse-${name}`,
+      className: `low-rank-mixture-mse low-rank-mixture-mse-${name}`,
     });
   const tLo = Math.min(...m.t);
   const tHi = Math.max(...m.t);
@@ -61,8 +61,8 @@ export function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLEleme
     marginRight: 12,
     marginTop: 22,
     marginBottom: 36,
-    className: 'lr-errors',
-    ariaLabel: msg('lrm.aria.curves', { points: m.testPoints }),
+    className: 'low-rank-mixture-errors',
+    ariaLabel: msg('low-rank-mixture.aria.curves', { points: m.testPoints }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [tLo, tHi] },
     y: { type: 'log', domain: [yLo, yHi] },
@@ -70,7 +70,7 @@ export function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLEleme
       // Explicit axis marks with a text channel: a tickFormat on a log scale goes through d3's log
       // tickFormat, which blanks the labels it judges too many (0.05 and 0.5 vanished).
       Plot.gridY(yTicks, { strokeOpacity: 0.08 }),
-      Plot.axisX(xTicks, { label: msg('lrm.x'), labelAnchor: 'right', text: (v: number) => formatValue(v) }),
+      Plot.axisX(xTicks, { label: msg('low-rank-mixture.x'), labelAnchor: 'right', text: (v: number) => formatValue(v) }),
       Plot.axisY(yTicks, { label: '↑ E|x̂₀ − x₀|²', labelAnchor: 'top', text: (v: number) => formatValue(v) }),
       band(empirical, DENOISER_COLOURS.empirical, 'empirical'),
       band(optimal, DENOISER_COLOURS.optimal, 'optimal'),

@@ -117,8 +117,8 @@ function subspacePath(bases: Float64Array, k: number, r: number, d: number, radi
 
 /**
  * Redraw the scene into `svg` (kept across redraws, so a pointer capture on it survives). Every
- * mark carries a class the tests and the stylesheet address: lr3-axis, lr3-true-subspace,
- * lr3-learned-subspace, lr3-training, lr3-trajectory, lr3-tail, lr3-sample.
+ * mark carries a class the tests and the stylesheet address: low-rank-mixture-scene-axis, low-rank-mixture-scene-true-subspace,
+ * low-rank-mixture-scene-learned-subspace, low-rank-mixture-scene-training, low-rank-mixture-scene-trajectory, low-rank-mixture-scene-tail, low-rank-mixture-scene-sample.
  */
 export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions): void {
   const { size, camera } = o;
@@ -136,7 +136,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
   svg.dataset['frame'] = String(o.frame);
   svg.replaceChildren();
 
-  const axes = svgEl('g', { class: 'lr3-axes' });
+  const axes = svgEl('g', { class: 'low-rank-mixture-scene-axes' });
   const labels = ['x₁', 'x₂', 'x₃'];
   for (let a = 0; a < 3; a++) {
     const end: [number, number, number] = [0, 0, 0];
@@ -145,8 +145,8 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
     start[a] = -data.extent;
     const [x1, y1] = toScreen(start);
     const [x2, y2] = toScreen(end);
-    axes.append(svgEl('line', { x1, y1, x2, y2, class: 'lr3-axis', stroke: 'var(--rule)', 'stroke-width': 1 }));
-    const label = svgEl('text', { x: x2, y: y2, dx: 3, dy: -3, class: 'lr3-axis-label', fill: 'var(--muted)', 'font-size': 11 });
+    axes.append(svgEl('line', { x1, y1, x2, y2, class: 'low-rank-mixture-scene-axis', stroke: 'var(--rule)', 'stroke-width': 1 }));
+    const label = svgEl('text', { x: x2, y: y2, dx: 3, dy: -3, class: 'low-rank-mixture-scene-axis-label', fill: 'var(--muted)', 'font-size': 11 });
     label.textContent = labels[a] ?? '';
     axes.append(label);
   }
@@ -154,14 +154,14 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
 
   // Subspaces: the truth dashed and faint, the learned ones solid on top, in the component's colour.
   const radius = data.extent * 0.95;
-  const subspaces = svgEl('g', { class: 'lr3-subspaces' });
+  const subspaces = svgEl('g', { class: 'low-rank-mixture-scene-subspaces' });
   for (let k = 0; k < data.K; k++) {
     const colour = categoryColour(k);
     const fillPlane = data.r === 2 ? colour : 'none';
     subspaces.append(
       svgEl('path', {
         d: subspacePath(data.bases, k, data.r, data.d, radius, toScreen),
-        class: 'lr3-true-subspace',
+        class: 'low-rank-mixture-scene-true-subspace',
         fill: fillPlane,
         'fill-opacity': 0.07,
         stroke: colour,
@@ -176,7 +176,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
     subspaces.append(
       svgEl('path', {
         d: subspacePath(data.learnedBases, k, data.r, data.d, radius, toScreen),
-        class: 'lr3-learned-subspace',
+        class: 'low-rank-mixture-scene-learned-subspace',
         fill: 'none',
         stroke: categoryColour(k),
         'stroke-width': 2.2,
@@ -194,7 +194,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
     return { i, q };
   }).sort((a, b) => a.q.depth - b.q.depth);
   const depthScale = Math.max(1e-9, data.extent);
-  const training = svgEl('g', { class: 'lr3-training-points' });
+  const training = svgEl('g', { class: 'low-rank-mixture-scene-training-points' });
   for (const { i, q } of points) {
     const fade = 0.55 + 0.45 * Math.min(1, Math.max(0, (q.depth / depthScale + 1) / 2));
     training.append(
@@ -202,7 +202,7 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
         cx: (half + scale * q.x).toFixed(1),
         cy: (half - scale * q.y).toFixed(1),
         r: 3,
-        class: 'lr3-training',
+        class: 'low-rank-mixture-scene-training',
         fill: categoryColour(data.trainingLabels[i] ?? 0),
         'fill-opacity': fade.toFixed(2),
       }),
@@ -211,11 +211,11 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
   svg.append(training);
 
   // Trajectories up to the current frame, then each sample where it is now.
-  const paths = svgEl('g', { class: 'lr3-trajectories' });
-  const dots = svgEl('g', { class: 'lr3-samples' });
+  const paths = svgEl('g', { class: 'low-rank-mixture-scene-trajectories' });
+  const dots = svgEl('g', { class: 'low-rank-mixture-scene-samples' });
   const frame = Math.min(Math.max(0, o.frame), data.frames - 1);
   const traj: PointSet = { values: data.trajectories, d: data.d };
-  const tails = svgEl('g', { class: 'lr3-tails' });
+  const tails = svgEl('g', { class: 'low-rank-mixture-scene-tails' });
   const tailStart = Math.max(0, frame - TAIL_FRAMES);
   for (let s = 0; s < data.m; s++) {
     const parts: string[] = [];
@@ -228,11 +228,11 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
       if (f >= tailStart) tail.push(`${f === tailStart ? 'M' : 'L'}${point}`);
     }
     // The whole path stays faint (the noisy start would hide everything else); its end is drawn firmly.
-    paths.append(svgEl('path', { d: parts.join(''), class: 'lr3-trajectory', fill: 'none', stroke: o.pathColour, 'stroke-opacity': 0.13, 'stroke-width': 0.8 }));
-    tails.append(svgEl('path', { d: tail.join(''), class: 'lr3-tail', fill: 'none', stroke: o.pathColour, 'stroke-opacity': 0.6, 'stroke-width': 1.2 }));
+    paths.append(svgEl('path', { d: parts.join(''), class: 'low-rank-mixture-scene-trajectory', fill: 'none', stroke: o.pathColour, 'stroke-opacity': 0.13, 'stroke-width': 0.8 }));
+    tails.append(svgEl('path', { d: tail.join(''), class: 'low-rank-mixture-scene-tail', fill: 'none', stroke: o.pathColour, 'stroke-opacity': 0.6, 'stroke-width': 1.2 }));
     const idx = frame * data.m + s;
     const [x, y] = toScreen([coord(traj, idx, 0), coord(traj, idx, 1), coord(traj, idx, 2)]);
-    dots.append(svgEl('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 3.6, class: 'lr3-sample', fill: 'var(--bg)', stroke: o.pathColour, 'stroke-width': 1.8 }));
+    dots.append(svgEl('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: 3.6, class: 'low-rank-mixture-scene-sample', fill: 'var(--bg)', stroke: o.pathColour, 'stroke-width': 1.8 }));
   }
   svg.append(paths, tails, dots);
 }

@@ -15,7 +15,7 @@ import { type Driver, type Mixture, read } from './mixture.ts';
 
 function dataText(m: Mixture): string {
   const vars = { K: m.K, subspaces: m.K === 1 ? subspaceWord(m.r, false) : subspaceWord(m.r), d: m.d, n: m.n };
-  return m.orthogonal ? msg('lrm.data.orthogonal', vars) : msg('lrm.data.random', vars);
+  return m.orthogonal ? msg('low-rank-mixture.data.orthogonal', vars) : msg('low-rank-mixture.data.random', vars);
 }
 
 /** Largest relative gap between the trained and the optimal denoiser's error, over t. */
@@ -32,81 +32,81 @@ function trainedGap(m: Mixture): number {
 function summaryText(m: Mixture, backend: string): string {
   const worst = maxOf(m.subspaceError);
   const recovered = worst <= SUCCESS_TOLERANCE;
-  const fit = m.K === 1 ? msg('lrm.fit.pca') : msg('lrm.fit.clustering');
+  const fit = m.K === 1 ? msg('low-rank-mixture.fit.pca') : msg('low-rank-mixture.fit.clustering');
   const found = recovered
-    ? msg('lrm.found', { fit, worst: formatValue(worst, 2) })
-    : msg('lrm.missed', { fit, worst: formatValue(worst, 2), tolerance: formatValue(SUCCESS_TOLERANCE) });
+    ? msg('low-rank-mixture.found', { fit, worst: formatValue(worst, 2) })
+    : msg('low-rank-mixture.missed', { fit, worst: formatValue(worst, 2), tolerance: formatValue(SUCCESS_TOLERANCE) });
   const gap = trainedGap(m);
-  const trained = gap < 0.05 ? msg('lrm.trained.close') : msg('lrm.trained.gap', { ratio: formatValue(1 + gap, 2) });
+  const trained = gap < 0.05 ? msg('low-rank-mixture.trained.close') : msg('low-rank-mixture.trained.gap', { ratio: formatValue(1 + gap, 2) });
   const first = 0;
   const ratio = (m.mseEmpirical[first] ?? Number.NaN) / (m.mseOptimal[first] ?? Number.NaN);
   const t0 = formatValue(m.t[first] ?? Number.NaN, 2);
   const memorizing = Number.isFinite(ratio)
     ? ratio > 1.2
-      ? msg('lrm.memorizing.worse', { t: t0, ratio: formatValue(ratio, 2) })
-      : msg('lrm.memorizing.close', { t: t0, ratio: formatValue(ratio, 2) })
+      ? msg('low-rank-mixture.memorizing.worse', { t: t0, ratio: formatValue(ratio, 2) })
+      : msg('low-rank-mixture.memorizing.close', { t: t0, ratio: formatValue(ratio, 2) })
     : '';
-  const head = msg('lrm.summary', { data: dataText(m), found, trained });
-  return `${head} ${memorizing} ${msg('lrm.summary.points', { points: m.testPoints, backend })}`;
+  const head = msg('low-rank-mixture.summary', { data: dataText(m), found, trained });
+  return `${head} ${memorizing} ${msg('low-rank-mixture.summary.points', { points: m.testPoints, backend })}`;
 }
 
 function readoutText(m: Mixture, frame: number, driver: Driver): string {
   const t = m.frameTimes[frame] ?? Number.NaN;
-  const errors = Array.from(m.subspaceError, (e, k) => msg('lrm.readout.error', { error: formatValue(e, 2), k: k + 1 })).join(msg('list.separator'));
+  const errors = Array.from(m.subspaceError, (e, k) => msg('low-rank-mixture.readout.error', { error: formatValue(e, 2), k: k + 1 })).join(msg('list.separator'));
   const last = m.t.length - 1;
   const mid = Math.floor(m.t.length / 2);
   const at = (i: number): string =>
-    msg('lrm.readout.at', {
+    msg('low-rank-mixture.readout.at', {
       t: formatValue(m.t[i] ?? Number.NaN, 2),
       optimal: formatValue(m.mseOptimal[i] ?? Number.NaN, 3),
       trained: formatValue(m.mseTrained[i] ?? Number.NaN, 3),
       memorizing: formatValue(m.mseEmpirical[i] ?? Number.NaN, 3),
     });
-  const who = driver === 'optimal' ? msg('lrm.driver.optimal') : msg('lrm.driver.empirical');
+  const who = driver === 'optimal' ? msg('low-rank-mixture.driver.optimal') : msg('low-rank-mixture.driver.empirical');
   const vars = { who, t: formatValue(t, 2), frame: frame + 1, frames: m.frameTimes.length, errors, first: at(0), mid: at(mid), last: at(last) };
-  return m.d > 3 ? msg('lrm.readout.projected', vars) : msg('lrm.readout', vars);
+  return m.d > 3 ? msg('low-rank-mixture.readout.projected', vars) : msg('low-rank-mixture.readout', vars);
 }
 
 export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'lr-stage');
-  const panels = el('div', 'figure-panels lr-panels');
+  stage.classList.add('figure-stage', 'low-rank-mixture-stage');
+  const panels = el('div', 'figure-panels low-rank-mixture-panels');
 
   // The 3-D panel: a focusable viewport that turns with drags and arrow keys.
-  const scenePanel = el('div', 'figure-panel lr3-panel');
-  const sceneTitle = el('p', 'figure-panel-title', msg('lrm.panel.scene'));
-  const viewport = el('div', 'lr3-viewport');
+  const scenePanel = el('div', 'figure-panel low-rank-mixture-scene-panel');
+  const sceneTitle = el('p', 'figure-panel-title', msg('low-rank-mixture.panel.scene'));
+  const viewport = el('div', 'low-rank-mixture-scene-viewport');
   viewport.tabIndex = 0;
   viewport.setAttribute('role', 'application');
-  viewport.setAttribute('aria-roledescription', msg('lrm.scene.role'));
-  viewport.setAttribute('aria-label', msg('lrm.scene.label'));
-  const sceneSvg = svgEl('svg', { class: 'lr3-scene', width: 360, height: 360, viewBox: '0 0 360 360' });
+  viewport.setAttribute('aria-roledescription', msg('low-rank-mixture.scene.role'));
+  viewport.setAttribute('aria-label', msg('low-rank-mixture.scene.label'));
+  const sceneSvg = svgEl('svg', { class: 'low-rank-mixture-scene-svg', width: 360, height: 360, viewBox: '0 0 360 360' });
   viewport.append(sceneSvg);
-  const hint = el('p', 'figure-note lr3-hint', msg('lrm.scene.hint'));
-  const note = el('p', 'figure-note lr3-projection-note');
+  const hint = el('p', 'figure-note low-rank-mixture-scene-hint', msg('low-rank-mixture.scene.hint'));
+  const note = el('p', 'figure-note low-rank-mixture-scene-projection-note');
   note.hidden = true;
   const driverToggle = toggleGroup<Driver>(
-    msg('lrm.driver.group'),
+    msg('low-rank-mixture.driver.group'),
     [
-      { value: 'optimal', label: msg('lrm.driver.exact') },
-      { value: 'empirical', label: msg('lrm.driver.empiricalShort') },
+      { value: 'optimal', label: msg('low-rank-mixture.driver.exact') },
+      { value: 'empirical', label: msg('low-rank-mixture.driver.empiricalShort') },
     ],
     'optimal',
     () => redrawScene(),
-    msg('lrm.driver.label'),
+    msg('low-rank-mixture.driver.label'),
   );
 
-  const curvesPanel = el('div', 'figure-panel lr-curves-panel');
-  const curvesTitle = el('p', 'figure-panel-title', msg('lrm.panel.curves'));
-  const curvesHost = el('div', 'figure-plot lr-curves');
+  const curvesPanel = el('div', 'figure-panel low-rank-mixture-curves-panel');
+  const curvesTitle = el('p', 'figure-panel-title', msg('low-rank-mixture.panel.curves'));
+  const curvesHost = el('div', 'figure-plot low-rank-mixture-curves');
   curvesHost.dataset['plot'] = '';
-  curvesHost.append(el('p', 'figure-placeholder-note', msg('ch4.placeholder')));
-  const curveKeys = legend('lr-curve-legend', [
-    { label: msg('lrm.legend.optimal'), colour: DENOISER_COLOURS.optimal, shape: 'line' },
-    { label: msg('lrm.legend.trained'), colour: DENOISER_COLOURS.trained, shape: 'dash' },
-    { label: msg('lrm.legend.empirical'), colour: DENOISER_COLOURS.empirical, shape: 'line' },
-    { label: msg('lrm.legend.oracle'), colour: DENOISER_COLOURS.bound, shape: 'dash' },
-    { label: msg('lrm.legend.band'), colour: 'var(--fg-soft)', shape: 'band' },
+  curvesHost.append(el('p', 'figure-placeholder-note', msg('figure.placeholder')));
+  const curveKeys = legend('low-rank-mixture-curve-legend', [
+    { label: msg('low-rank-mixture.legend.optimal'), colour: DENOISER_COLOURS.optimal, shape: 'line' },
+    { label: msg('low-rank-mixture.legend.trained'), colour: DENOISER_COLOURS.trained, shape: 'dash' },
+    { label: msg('low-rank-mixture.legend.empirical'), colour: DENOISER_COLOURS.empirical, shape: 'line' },
+    { label: msg('low-rank-mixture.legend.oracle'), colour: DENOISER_COLOURS.bound, shape: 'dash' },
+    { label: msg('low-rank-mixture.legend.band'), colour: 'var(--fg-soft)', shape: 'band' },
   ]);
   curvesPanel.append(curvesTitle, curvesHost, curveKeys);
 
@@ -116,7 +116,7 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   let sceneKeys: HTMLElement | undefined;
 
   const timeline: Timeline = createTimeline({
-    label: msg('lrm.timeline'),
+    label: msg('low-rank-mixture.timeline'),
     describe: (index) => (mixture === undefined ? '' : `t = ${formatValue(mixture.frameTimes[index] ?? 0, 2)}`),
     onFrame: () => redrawScene(),
   });
@@ -144,7 +144,7 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     sceneSvg.dataset['components'] = String(m.K);
     sceneSvg.setAttribute(
       'aria-label',
-      msg(m.d > 3 ? 'lrm.scene.drawnProjected' : 'lrm.scene.drawn', {
+      msg(m.d > 3 ? 'low-rank-mixture.scene.drawnProjected' : 'low-rank-mixture.scene.drawn', {
         points: m.K * m.n,
         K: m.K,
         subspaces: subspaceWord(m.r),
@@ -233,15 +233,15 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
       mixture = m;
       note.hidden = m.d <= 3;
       note.textContent =
-        m.d > 3 ? msg('lrm.scene.projection', { d: m.d }) : '';
+        m.d > 3 ? msg('low-rank-mixture.scene.projection', { d: m.d }) : '';
       const items: LegendItem[] = [];
-      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('lrm.legend.subspace', { k: k + 1 }), colour: categoryColour(k), shape: 'dot' });
+      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('low-rank-mixture.legend.subspace', { k: k + 1 }), colour: categoryColour(k), shape: 'dot' });
       items.push(
-        { label: msg('lrm.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: msg('lrm.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
-        { label: msg('lrm.legend.samples'), colour: 'var(--fg)', shape: 'ring' },
+        { label: msg('low-rank-mixture.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('low-rank-mixture.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
+        { label: msg('low-rank-mixture.legend.samples'), colour: 'var(--fg)', shape: 'ring' },
       );
-      const keys = legend('lr3-legend', items);
+      const keys = legend('low-rank-mixture-scene-legend', items);
       if (sceneKeys === undefined) scenePanel.insertBefore(keys, hint);
       else sceneKeys.replaceWith(keys);
       sceneKeys = keys;

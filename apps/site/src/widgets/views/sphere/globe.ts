@@ -91,11 +91,11 @@ function clampLat(lat: number): number {
 function describeCentre(c: GlobeCentre): string {
   const lat = Math.round(c.lat);
   const lon = Math.round(c.lon);
-  return msg('ch5.globe.centre', {
+  return msg('sphere.globe.centre', {
     lat: Math.abs(lat),
-    ns: lat >= 0 ? msg('ch5.compass.north') : msg('ch5.compass.south'),
+    ns: lat >= 0 ? msg('sphere.compass.north') : msg('sphere.compass.south'),
     lon: Math.abs(lon),
-    ew: lon >= 0 ? msg('ch5.compass.east') : msg('ch5.compass.west'),
+    ew: lon >= 0 ? msg('sphere.compass.east') : msg('sphere.compass.west'),
   });
 }
 
@@ -104,8 +104,8 @@ export function createGlobe(options: GlobeOptions): Globe {
   element.tabIndex = 0;
   // An application region: screen readers hand the arrow keys to it instead of reading on.
   element.setAttribute('role', 'application');
-  element.setAttribute('aria-roledescription', msg('ch5.globe.role'));
-  const hint = el('p', 'sphere-globe-hint', msg('ch5.globe.hint'));
+  element.setAttribute('aria-roledescription', msg('sphere.globe.role'));
+  const hint = el('p', 'sphere-globe-hint', msg('sphere.globe.hint'));
   globeCount += 1;
   hint.id = `sphere-globe-hint-${globeCount}`;
   element.setAttribute('aria-describedby', hint.id);
@@ -146,7 +146,7 @@ export function createGlobe(options: GlobeOptions): Globe {
     next.setAttribute('data-land', land === null ? (landFailed ? 'failed' : 'pending') : 'drawn');
     host.replaceChildren(next);
     svg = next;
-    element.setAttribute('aria-label', msg('ch5.globe.label', { centre: describeCentre(centre) }));
+    element.setAttribute('aria-label', msg('sphere.globe.label', { centre: describeCentre(centre) }));
     options.drawn?.(next, centre);
   }
 
@@ -220,7 +220,7 @@ export function createGlobe(options: GlobeOptions): Globe {
       })
       .catch(() => {
         landFailed = true;
-        hint.textContent = msg('ch5.globe.noLand');
+        hint.textContent = msg('sphere.globe.noLand');
         if (svg !== null) schedule();
       });
   }

@@ -107,9 +107,9 @@ function sText(s: number): string {
 function summaryText(run: Run, backend: string): string {
   const memorized = run.memorized.reduce((a, b) => a + b, 0);
   return [
-    msg('sph.summary.walkers', { memorized, walkers: run.walkers, fraction: formatPercent(run.memorizedFraction), from: sText(run.s), to: sText(run.sMin), n: run.n }),
-    msg('sph.summary.baseline', { baseline: formatPercent(run.memorizedBaseline) }),
-    msg('sph.summary.forward', {
+    msg('sphere.summary.walkers', { memorized, walkers: run.walkers, fraction: formatPercent(run.memorizedFraction), from: sText(run.s), to: sText(run.sMin), n: run.n }),
+    msg('sphere.summary.baseline', { baseline: formatPercent(run.memorizedBaseline) }),
+    msg('sphere.summary.forward', {
       cos: formatValue(run.meanCos),
       se: formatValue(run.meanCosStdErr, 2),
       theory: formatValue(run.meanCosTheory),
@@ -127,18 +127,18 @@ function summaryText(run: Run, backend: string): string {
  */
 export const sphereView = defineView('sphere', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'sp5-stage');
+  stage.classList.add('figure-stage', 'sphere-stage');
 
   let run: Run | undefined;
   let frameIndex = 0;
 
   const globe = createGlobe({
-    className: 'sp5-globe',
+    className: 'sphere-globe',
     initial: INITIAL_CENTRE,
     label: () =>
       run === undefined
-        ? msg('sph.globe.empty')
-        : msg('sph.globe.drawn', { n: run.n, walkers: run.walkers, s: sText(at(run.frameS, frameIndex)) }),
+        ? msg('sphere.globe.empty')
+        : msg('sphere.globe.drawn', { n: run.n, walkers: run.walkers, s: sText(at(run.frameS, frameIndex)) }),
     marks: () => globeMarks(),
     drawn: (svg) => {
       if (run === undefined) return;
@@ -146,10 +146,10 @@ export const sphereView = defineView('sphere', (context) => {
     },
      staticData: context.staticData,
   });
-  const globePanel = el('figure', 'figure-panel sp5-globe-panel');
-  globePanel.append(el('figcaption', 'figure-panel-title', msg('sph.panel.globe')), globe.element);
+  const globePanel = el('figure', 'figure-panel sphere-globe-panel');
+  globePanel.append(el('figcaption', 'figure-panel-title', msg('sphere.panel.globe')), globe.element);
   const timeline: Timeline = createTimeline({
-    label: msg('sph.timeline'),
+    label: msg('sphere.timeline'),
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
     onFrame: (index) => {
       frameIndex = index;
@@ -160,24 +160,24 @@ export const sphereView = defineView('sphere', (context) => {
   globePanel.append(
     timeline.element,
     legend('', [
-      legendItem('ring', 'var(--fg-soft)', msg('sph.legend.training')),
-      legendItem('dot', 'var(--sample)', msg('sph.legend.walkers')),
-      legendItem('dot', 'var(--memorized)', msg('sph.legend.memorized')),
+      legendItem('ring', 'var(--fg-soft)', msg('sphere.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('sphere.legend.walkers')),
+      legendItem('dot', 'var(--memorized)', msg('sphere.legend.memorized')),
     ]),
   );
 
-  const memPanel = panel('sp5-mem-panel', msg('sph.panel.memorization'));
-  const cosPanel = panel('sp5-cos-panel', msg('sph.panel.forward'));
-  const kernelPanel = panel('sp5-kernel-panel', msg('sph.panel.kernel'));
+  const memPanel = panel('sphere-mem-panel', msg('sphere.panel.memorization'));
+  const cosPanel = panel('sphere-cos-panel', msg('sphere.panel.forward'));
+  const kernelPanel = panel('sphere-kernel-panel', msg('sphere.panel.kernel'));
   const kernelLegend = el('p', 'figure-legend');
   kernelPanel.element.append(kernelLegend);
-  const side = el('div', 'sp5-side');
+  const side = el('div', 'sphere-side');
   side.append(memPanel.element, cosPanel.element);
-  const top = el('div', 'sp5-top');
+  const top = el('div', 'sphere-top');
   top.append(globePanel, side);
   stage.append(top, kernelPanel.element);
   globe.draw();
-  memPanel.plot.append(placeholderFigure(280, 120, msg('sph.placeholder'), 'figure-placeholder'));
+  memPanel.plot.append(placeholderFigure(280, 120, msg('sphere.placeholder'), 'figure-placeholder'));
 
   function globeMarks(): Plot.Markish[] {
     const r = run;
@@ -188,9 +188,9 @@ export const sphereView = defineView('sphere', (context) => {
     const lon = (i: number): number => at(r.frameLon, base + i);
     const lat = (i: number): number => at(r.frameLat, base + i);
     return [
-      Plot.dot(range(r.n), { x: (i: number) => at(r.dataLon, i), y: (i: number) => at(r.dataLat, i), r: 3.4, stroke: 'var(--fg-soft)', strokeWidth: 1, fill: 'none', className: 'sp5-data' }),
-      Plot.dot(novel, { x: lon, y: lat, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.85, className: 'sp5-samples sp5-novel' }),
-      Plot.dot(copies, { x: lon, y: lat, r: 2.2, fill: 'var(--memorized)', fillOpacity: 0.9, className: 'sp5-samples sp5-memorized' }),
+      Plot.dot(range(r.n), { x: (i: number) => at(r.dataLon, i), y: (i: number) => at(r.dataLat, i), r: 3.4, stroke: 'var(--fg-soft)', strokeWidth: 1, fill: 'none', className: 'sphere-data' }),
+      Plot.dot(novel, { x: lon, y: lat, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.85, className: 'sphere-samples sphere-novel' }),
+      Plot.dot(copies, { x: lon, y: lat, r: 2.2, fill: 'var(--memorized)', fillOpacity: 0.9, className: 'sphere-samples sphere-memorized' }),
     ];
   }
 
@@ -201,13 +201,13 @@ export const sphereView = defineView('sphere', (context) => {
     const last = r.frameS.length - 1;
     // √s is the geodesic spread of the heat kernel per tangent direction, in radians.
     const spread = Math.sqrt(s) * RAD_TO_DEG;
-    const where = msg('sph.readout.where', { s: sText(s), frame: frameIndex + 1, frames: r.frameS.length, spread: formatValue(spread, 2) });
+    const where = msg('sphere.readout.where', { s: sText(s), frame: frameIndex + 1, frames: r.frameS.length, spread: formatValue(spread, 2) });
     readout.textContent =
       frameIndex === last
-        ? msg('sph.readout.end', { where, km: formatValue(spread * 111, 2) })
+        ? msg('sphere.readout.end', { where, km: formatValue(spread * 111, 2) })
         : frameIndex === 0
-          ? msg('sph.readout.start', { where })
-          : msg('sph.readout.middle', { where });
+          ? msg('sphere.readout.start', { where })
+          : msg('sphere.readout.middle', { where });
   }
 
   function sideWidth(): number {
@@ -216,8 +216,8 @@ export const sphereView = defineView('sphere', (context) => {
 
   function drawMemorization(r: Run): void {
     const rows = [
-      { what: msg('sph.bar.generated'), value: r.memorizedFraction, cls: 'sample' },
-      { what: msg('sph.bar.heldOut'), value: r.memorizedBaseline, cls: 'data' },
+      { what: msg('sphere.bar.generated'), value: r.memorizedFraction, cls: 'sample' },
+      { what: msg('sphere.bar.heldOut'), value: r.memorizedBaseline, cls: 'data' },
     ];
     const svg = plot({
       width: sideWidth(),
@@ -225,21 +225,21 @@ export const sphereView = defineView('sphere', (context) => {
       marginLeft: 128,
       marginRight: 44,
       marginBottom: 30,
-      className: 'sp5-mem-figure',
-      ariaLabel: msg('sph.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
+      className: 'sphere-mem-figure',
+      ariaLabel: msg('sphere.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 1], label: msg('sph.x.passing'), tickFormat: (v: number) => formatPercent(v), ticks: 3 },
+      x: { domain: [0, 1], label: msg('sphere.x.passing'), tickFormat: (v: number) => formatPercent(v), ticks: 3 },
       y: { domain: rows.map((d) => d.what), label: null },
       marks: [
-        Plot.barX(rows, { x: 'value', y: 'what', fill: (d: { cls: string }) => (d.cls === 'sample' ? 'var(--memorized)' : 'var(--data)'), className: 'sp5-mem-bars' }),
-        Plot.text(rows, { x: 'value', y: 'what', text: (d: { value: number }) => formatPercent(d.value), dx: 4, textAnchor: 'start', fill: 'currentColor', className: 'sp5-mem-labels' }),
+        Plot.barX(rows, { x: 'value', y: 'what', fill: (d: { cls: string }) => (d.cls === 'sample' ? 'var(--memorized)' : 'var(--data)'), className: 'sphere-mem-bars' }),
+        Plot.text(rows, { x: 'value', y: 'what', text: (d: { value: number }) => formatPercent(d.value), dx: 4, textAnchor: 'start', fill: 'currentColor', className: 'sphere-mem-labels' }),
         Plot.ruleX([0], { stroke: 'var(--muted)' }),
       ],
     });
     tag(svg, { fraction: r.memorizedFraction, baseline: r.memorizedBaseline });
     memPanel.plot.replaceChildren(svg);
     memPanel.note.hidden = false;
-    memPanel.note.textContent = msg('sph.note.heldOut', { n: r.n });
+    memPanel.note.textContent = msg('sphere.note.heldOut', { n: r.n });
   }
 
   function drawForwardCheck(r: Run): void {
@@ -257,22 +257,22 @@ export const sphereView = defineView('sphere', (context) => {
       marginLeft: 40,
       marginBottom: 32,
       marginRight: 10,
-      className: 'sp5-cos-figure',
-      ariaLabel: msg('sph.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
+      className: 'sphere-cos-figure',
+      ariaLabel: msg('sphere.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
       style: PLOT_STYLE,
-      x: { type: 'log', domain: [0.01, 10], label: msg('sph.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickLabel },
-      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: msg('sph.y.cos'), ticks: 5, grid: true },
+      x: { type: 'log', domain: [0.01, 10], label: msg('sphere.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickLabel },
+      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: msg('sphere.y.cos'), ticks: 5, grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),
-        Plot.line(curve, { x: 's', y: 'c', stroke: 'var(--accent)', strokeWidth: 1.5, className: 'sp5-cos-theory' }),
-        Plot.ruleX([r.s], { y1: lo, y2: hi, stroke: 'var(--sample)', strokeWidth: 2, className: 'sp5-cos-error' }),
-        Plot.dot([r.s], { x: (s: number) => s, y: () => r.meanCos, r: 3.5, fill: 'var(--sample)', className: 'sp5-cos-sim' }),
+        Plot.line(curve, { x: 's', y: 'c', stroke: 'var(--accent)', strokeWidth: 1.5, className: 'sphere-cos-theory' }),
+        Plot.ruleX([r.s], { y1: lo, y2: hi, stroke: 'var(--sample)', strokeWidth: 2, className: 'sphere-cos-error' }),
+        Plot.dot([r.s], { x: (s: number) => s, y: () => r.meanCos, r: 3.5, fill: 'var(--sample)', className: 'sphere-cos-sim' }),
       ],
     });
     tag(svg, { s: r.s, meancos: r.meanCos, theory: r.meanCosTheory });
     cosPanel.plot.replaceChildren(svg);
     cosPanel.note.hidden = false;
-    cosPanel.note.textContent = msg('sph.note.forward', { walkers: r.walkers, steps: r.steps, cos: formatValue(r.meanCos), se: formatValue(2 * r.meanCosStdErr, 2), theory: formatValue(r.meanCosTheory) });
+    cosPanel.note.textContent = msg('sphere.note.forward', { walkers: r.walkers, steps: r.steps, cos: formatValue(r.meanCos), se: formatValue(2 * r.meanCosStdErr, 2), theory: formatValue(r.meanCosTheory) });
   }
 
   function drawKernel(r: Run): void {
@@ -301,14 +301,14 @@ export const sphereView = defineView('sphere', (context) => {
       marginLeft: 48,
       marginBottom: 34,
       marginRight: 12,
-      className: 'sp5-kernel-figure',
-      ariaLabel: msg('sph.aria.kernel', { s: r.profiles.map((p) => formatValue(p.s, 2)).join(msg('list.separator')) }),
+      className: 'sphere-kernel-figure',
+      ariaLabel: msg('sphere.aria.kernel', { s: r.profiles.map((p) => formatValue(p.s, 2)).join(msg('list.separator')) }),
       style: PLOT_STYLE,
-      x: { domain: [0, 180], label: msg('sph.x.distance'), ticks: [0, 30, 60, 90, 120, 150, 180] },
-      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sph.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickLabel, grid: true },
+      x: { domain: [0, 180], label: msg('sphere.x.distance'), ticks: [0, 30, 60, 90, 120, 150, 180] },
+      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sphere.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickLabel, grid: true },
       marks: [
-        Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sp5-kernel-varadhan' }),
-        Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sp5-kernel-series' }),
+        Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sphere-kernel-varadhan' }),
+        Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sphere-kernel-series' }),
       ],
     });
     tag(svg, { profiles: r.profiles.length });
@@ -318,14 +318,14 @@ export const sphereView = defineView('sphere', (context) => {
         legendItem(
           'line',
           PROFILE_COLOURS[Math.min(k, PROFILE_COLOURS.length - 1)] ?? 'currentColor',
-          p.s === r.s ? msg('sph.legend.thisRun', { s: sText(p.s) }) : p.s === r.seriesMinS ? msg('sph.legend.switch', { s: sText(p.s) }) : sText(p.s),
+          p.s === r.s ? msg('sphere.legend.thisRun', { s: sText(p.s) }) : p.s === r.seriesMinS ? msg('sphere.legend.switch', { s: sText(p.s) }) : sText(p.s),
         ),
       ),
-      legendItem('line', 'var(--fg-soft)', msg('sph.legend.series')),
-      legendItem('dash', 'var(--fg-soft)', msg('sph.legend.varadhan')),
+      legendItem('line', 'var(--fg-soft)', msg('sphere.legend.series')),
+      legendItem('dash', 'var(--fg-soft)', msg('sphere.legend.varadhan')),
     );
     kernelPanel.note.hidden = false;
-    kernelPanel.note.textContent = msg('sph.note.kernel', { s: formatValue(r.seriesMinS, 2) });
+    kernelPanel.note.textContent = msg('sphere.note.kernel', { s: formatValue(r.seriesMinS, 2) });
   }
 
   function drawAll(): void {

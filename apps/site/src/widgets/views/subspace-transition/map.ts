@@ -70,11 +70,11 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
     marginRight: 10,
     marginTop: 22,
     marginBottom: 36,
-    className: 'st-heatmap',
-    ariaLabel: msg('st.aria.heat', { ns: t.nValues.length, rs: t.rValues.length }),
+    className: 'subspace-transition-heatmap',
+    ariaLabel: msg('subspace-transition.aria.heat', { ns: t.nValues.length, rs: t.rValues.length }),
     style: PLOT_STYLE,
-    x: { domain: [xLo, xHi], label: msg('st.x.n'), labelAnchor: 'right', ticks: ticksFor(t.nValues, width - 50), tickFormat: (v: number) => String(v) },
-    y: { domain: [yLo, yHi], label: msg('st.y.r'), labelAnchor: 'top', ticks: ticksFor(t.rValues, height - 60), tickFormat: (v: number) => String(v) },
+    x: { domain: [xLo, xHi], label: msg('subspace-transition.x.n'), labelAnchor: 'right', ticks: ticksFor(t.nValues, width - 50), tickFormat: (v: number) => String(v) },
+    y: { domain: [yLo, yHi], label: msg('subspace-transition.y.r'), labelAnchor: 'top', ticks: ticksFor(t.rValues, height - 60), tickFormat: (v: number) => String(v) },
     color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
     marks: [
       Plot.rect(cells, {
@@ -85,7 +85,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
         fill: (c: Cell) => (Number.isFinite(c.success) ? c.success : 0),
         inset: 0,
         title: (c: Cell) =>
-          msg(Number.isFinite(c.theory) ? 'st.cell.theory' : 'st.cell', {
+          msg(Number.isFinite(c.theory) ? 'subspace-transition.cell.theory' : 'subspace-transition.cell', {
             r: c.r,
             n: c.n,
             success: formatPercent(c.success),
@@ -93,11 +93,11 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
             error: formatValue(c.error, 2),
             theory: formatValue(c.theory, 2),
           }),
-        className: 'st-cell',
+        className: 'subspace-transition-cell',
       }),
       // A light line on a dark halo reads on every colour of the scheme, in both themes.
       Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#000', strokeOpacity: 0.7, strokeWidth: 4 }),
-      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#fff', strokeWidth: 1.6, className: 'st-diagonal' }),
+      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#fff', strokeWidth: 1.6, className: 'subspace-transition-diagonal' }),
       Plot.text(diagonal.length > 0 ? ['n = r'] : [], {
         x: () => a + 0.78 * (b - a),
         y: () => a + 0.78 * (b - a),
@@ -110,7 +110,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
         paintOrder: 'stroke',
         fontSize: 12,
         fontWeight: 600,
-        className: 'st-diagonal-label',
+        className: 'subspace-transition-diagonal-label',
       }),
     ],
   });
@@ -132,14 +132,14 @@ export function colourScale(width: number): SVGSVGElement | HTMLElement {
     marginRight: 16,
     marginTop: 16,
     marginBottom: 16,
-    className: 'st-colour-scale',
-    ariaLabel: msg('st.aria.colour'),
+    className: 'subspace-transition-colour-scale',
+    ariaLabel: msg('subspace-transition.aria.colour'),
     style: PLOT_STYLE,
     x: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => formatPercent(v), label: null },
     color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
     marks: [
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (s: { x1: number; x2: number }) => (s.x1 + s.x2) / 2 }),
-      Plot.text([msg('st.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+      Plot.text([msg('subspace-transition.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
     ],
   });
 }
@@ -169,19 +169,19 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
     marginRight: 12,
     marginTop: 22,
     marginBottom: 36,
-    className: 'st-profile',
-    ariaLabel: msg('st.aria.error'),
+    className: 'subspace-transition-profile',
+    ariaLabel: msg('subspace-transition.aria.error'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
-    y: { label: msg('st.y.error'), labelAnchor: 'top', grid: true, domain: [0, Math.max(0.6, ...cells.map((c) => c.error), ...theory.map((c) => c.theory)) * 1.05] },
+    y: { label: msg('subspace-transition.y.error'), labelAnchor: 'top', grid: true, domain: [0, Math.max(0.6, ...cells.map((c) => c.error), ...theory.map((c) => c.theory)) * 1.05] },
     color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
     marks: [
       ratioAxis(lo, hi),
-      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'st-threshold' }),
-      Plot.ruleY([t.tolerance], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'st-tolerance' }),
-      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', stroke: 'r', strokeWidth: 1.2, strokeDasharray: '5 3', className: 'st-theory' }),
-      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', stroke: 'r', strokeWidth: 1.6, className: 'st-error' }),
-      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: 'error', fill: 'r', r: 1.8, className: 'st-error-points' }),
+      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
+      Plot.ruleY([t.tolerance], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'subspace-transition-tolerance' }),
+      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', stroke: 'r', strokeWidth: 1.2, strokeDasharray: '5 3', className: 'subspace-transition-theory' }),
+      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', stroke: 'r', strokeWidth: 1.6, className: 'subspace-transition-error' }),
+      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: 'error', fill: 'r', r: 1.8, className: 'subspace-transition-error-points' }),
     ],
   });
   return svg;
@@ -202,17 +202,17 @@ export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTM
     marginRight: 12,
     marginTop: 22,
     marginBottom: 36,
-    className: 'st-memory',
-    ariaLabel: msg('st.aria.memory'),
+    className: 'subspace-transition-memory',
+    ariaLabel: msg('subspace-transition.aria.memory'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
-    y: { label: msg('st.y.memory'), labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
+    y: { label: msg('subspace-transition.y.memory'), labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
     color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
     marks: [
       ratioAxis(lo, hi),
       Plot.ruleY([0], { stroke: 'var(--fg-soft)' }),
-      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'st-threshold' }),
-      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: (c: Cell) => c.memorized - c.baseline, fill: 'r', r: 2.2, fillOpacity: 0.8, className: 'st-excess' }),
+      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
+      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: (c: Cell) => c.memorized - c.baseline, fill: 'r', r: 2.2, fillOpacity: 0.8, className: 'subspace-transition-excess' }),
     ],
   });
 }

@@ -39,12 +39,12 @@ function sides(t: Transition): Sides {
 }
 
 function pct(x: number): string {
-  return Number.isFinite(x) ? formatPercent(x) : msg('st.noCells');
+  return Number.isFinite(x) ? formatPercent(x) : msg('subspace-transition.noCells');
 }
 
 /** A difference of fractions in percentage points, signed: +0.1, −0.3. */
 function points(x: number): string {
-  if (!Number.isFinite(x)) return msg('st.noCells');
+  if (!Number.isFinite(x)) return msg('subspace-transition.noCells');
   const v = Number((x * 100).toFixed(1));
   return `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v)}`;
 }
@@ -58,18 +58,18 @@ function span(values: readonly number[]): string {
 function sourceText(t: Transition): string {
   const where =
     t.source === 'static'
-      ? msg('st.source.static')
+      ? msg('subspace-transition.source.static')
       : t.elapsedMs === undefined
-        ? msg('st.source.live')
-        : msg('st.source.liveTimed', { seconds: formatValue(t.elapsedMs / 1000, 2) });
+        ? msg('subspace-transition.source.live')
+        : msg('subspace-transition.source.liveTimed', { seconds: formatValue(t.elapsedMs / 1000, 2) });
   const vars = { where, d: t.d, K: t.K, noise: formatValue(t.noise), seed: t.seed, rows: t.rValues.length, cols: t.nValues.length, trials: t.trials };
-  const grid = t.trials === 1 ? msg('st.source.gridOne', vars) : msg('st.source.grid', vars);
-  return t.source === 'static' ? `${grid} ${msg('st.source.more')}` : grid;
+  const grid = t.trials === 1 ? msg('subspace-transition.source.gridOne', vars) : msg('subspace-transition.source.grid', vars);
+  return t.source === 'static' ? `${grid} ${msg('subspace-transition.source.more')}` : grid;
 }
 
 function readoutText(t: Transition): string {
   const s = sides(t);
-  return msg('st.readout', {
+  return msg('subspace-transition.readout', {
     below: pct(s.below),
     at: pct(s.at),
     twice: pct(s.twice),
@@ -84,11 +84,11 @@ function summaryText(t: Transition, backend: string | undefined): string {
   const s = sides(t);
   const switchText =
     Number.isFinite(s.below) && Number.isFinite(s.twice)
-      ? msg('st.switch', { below: pct(s.below), twice: pct(s.twice), at: pct(s.at) })
-      : msg('st.switch.oneSide');
-  const memory = msg('st.summary.memory', { below: points(s.excessBelow), above: points(s.excessAbove) });
-  const where = t.source === 'static' ? msg('st.summary.static') : msg('st.summary.live', { backend: backend ?? msg('st.backendUnknown') });
-  return `${msg('st.summary', { r: span(t.rValues), n: span(t.nValues), d: t.d, K: t.K, switchText })} ${memory} ${where}`;
+      ? msg('subspace-transition.switch', { below: pct(s.below), twice: pct(s.twice), at: pct(s.at) })
+      : msg('subspace-transition.switch.oneSide');
+  const memory = msg('subspace-transition.summary.memory', { below: points(s.excessBelow), above: points(s.excessAbove) });
+  const where = t.source === 'static' ? msg('subspace-transition.summary.static') : msg('subspace-transition.summary.live', { backend: backend ?? msg('subspace-transition.backendUnknown') });
+  return `${msg('subspace-transition.summary', { r: span(t.rValues), n: span(t.nValues), d: t.d, K: t.K, switchText })} ${memory} ${where}`;
 }
 
 /**
@@ -98,31 +98,31 @@ function summaryText(t: Transition, backend: string | undefined): string {
  */
 export const subspaceTransitionView = defineView('subspace-transition', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('figure-stage', 'st-stage');
+  stage.classList.add('figure-stage', 'subspace-transition-stage');
   const experiment = getExperiment(EXPERIMENT);
-  const source = el('p', 'st-source');
+  const source = el('p', 'subspace-transition-source');
   source.setAttribute('data-source-note', '');
-  const mapHost = el('div', 'figure-plot st-map-host');
+  const mapHost = el('div', 'figure-plot subspace-transition-map-host');
   mapHost.dataset['plot'] = '';
-  const scaleHost = el('div', 'st-scale');
-  const profiles = el('div', 'figure-panels st-profiles');
+  const scaleHost = el('div', 'subspace-transition-scale');
+  const profiles = el('div', 'figure-panels subspace-transition-profiles');
   const errorPanel = el('div', 'figure-panel');
-  const errorTitle = el('p', 'figure-panel-title', msg('st.panel.error'));
+  const errorTitle = el('p', 'figure-panel-title', msg('subspace-transition.panel.error'));
   const errorHost = el('div', 'figure-plot');
-  const errorKeys = legend('st-error-legend', [
-    { label: msg('st.legend.measured'), colour: R_COLOURS[0], shape: 'line' },
-    { label: msg('st.legend.theory'), colour: R_COLOURS[1], shape: 'dash' },
-    { label: msg('st.legend.tolerance'), colour: 'var(--muted)', shape: 'dash' },
+  const errorKeys = legend('subspace-transition-error-legend', [
+    { label: msg('subspace-transition.legend.measured'), colour: R_COLOURS[0], shape: 'line' },
+    { label: msg('subspace-transition.legend.theory'), colour: R_COLOURS[1], shape: 'dash' },
+    { label: msg('subspace-transition.legend.tolerance'), colour: 'var(--muted)', shape: 'dash' },
   ]);
   errorPanel.append(errorTitle, errorHost, errorKeys);
   const memoryPanel = el('div', 'figure-panel');
-  const memoryTitle = el('p', 'figure-panel-title', msg('st.panel.memory'));
+  const memoryTitle = el('p', 'figure-panel-title', msg('subspace-transition.panel.memory'));
   const memoryHost = el('div', 'figure-plot');
   memoryPanel.append(memoryTitle, memoryHost);
   profiles.append(errorPanel, memoryPanel);
   profiles.hidden = true;
   stage.append(source, mapHost, scaleHost, profiles);
-  mapHost.append(placeholderFigure(360, 220, msg('st.placeholder'), 'st-placeholder'));
+  mapHost.append(placeholderFigure(360, 220, msg('subspace-transition.placeholder'), 'subspace-transition-placeholder'));
 
   let params: ParamValues = context.initial ?? { ...defaultsOf(experiment.params) };
   const isDefault = (p: ParamValues): boolean => encodeQuery(experiment, p) === '';
@@ -183,7 +183,7 @@ export const subspaceTransitionView = defineView('subspace-transition', (context
       announce();
     },
     settled(note: string) {
-      if (shown === undefined) mapHost.replaceChildren(placeholderFigure(360, 220, note, 'st-placeholder'));
+      if (shown === undefined) mapHost.replaceChildren(placeholderFigure(360, 220, note, 'subspace-transition-placeholder'));
     },
     redraw() {
       draw();

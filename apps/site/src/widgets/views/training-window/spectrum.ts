@@ -61,28 +61,28 @@ export function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGEleme
     marginRight: 12,
     marginTop: 40,
     marginBottom: 34,
-    className: 'tw-spectrum-figure',
-    ariaLabel: msg('tw.aria.spectrum', { p: s.p }),
-    ariaDescription: msg('tw.aria.spectrumDescription', { s2: formatValue(s.r.constants.s2, 2), lo: formatValue(s.rho2[0], 2), hi: formatValue(s.rho2[1], 2) }),
+    className: 'training-window-spectrum-figure',
+    ariaLabel: msg('training-window.aria.spectrum', { p: s.p }),
+    ariaDescription: msg('training-window.aria.spectrumDescription', { s2: formatValue(s.r.constants.s2, 2), lo: formatValue(s.rho2[0], 2), hi: formatValue(s.rho2[1], 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi] },
-    y: { type: 'sqrt', domain: [0, top * 1.08], label: msg('tw.y.count'), ticks: [0, 10, 100, 1000].filter((c) => c <= top * 1.08) },
+    y: { type: 'sqrt', domain: [0, top * 1.08], label: msg('training-window.y.count'), ticks: [0, 10, 100, 1000].filter((c) => c <= top * 1.08) },
     marks: [
       Plot.frame({ strokeOpacity: 0.15 }),
-      logAxisX(logTicks(lo, hi, 6), { label: msg('tw.x.lambda') }),
+      logAxisX(logTicks(lo, hi, 6), { label: msg('training-window.x.lambda') }),
       logAxisX(lambdaForTau, {
         anchor: 'top',
-        label: msg('tw.x.relaxation'),
+        label: msg('training-window.x.relaxation'),
         text: (lambda: number) => logTickLabel(relaxation(s, lambda)),
-        className: 'tw-tau-axis',
+        className: 'training-window-tau-axis',
       }),
-      Plot.ruleX([s.r.constants.s2], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'tw-s2' }),
+      Plot.ruleX([s.r.constants.s2], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'training-window-s2' }),
       ...h.counts.flatMap((counts, i) => {
         const pts = outline(counts);
         const colour = s.colours[i] ?? 'currentColor';
         return [
           Plot.area(pts, { x1: 'x', y1: () => 0, y2: 'y', fill: colour, fillOpacity: 0.08 }),
-          Plot.line(pts, { x: 'x', y: 'y', stroke: colour, strokeWidth: 1.4, curve: 'linear', className: 'tw-spectrum' }),
+          Plot.line(pts, { x: 'x', y: 'y', stroke: colour, strokeWidth: 1.4, curve: 'linear', className: 'training-window-spectrum' }),
         ];
       }),
     ],
@@ -99,7 +99,7 @@ export function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement 
   const labelLeft = (b: { x2: number }): boolean => Math.log(b.x2 / lo) > 0.75 * Math.log(hi / lo);
   const bars = [
     ...s.r.runs.map((run, i) => ({ row: `ρ₁, n = ${run.n}`, x1: clamp(run.rho1Edges[0]), x2: clamp(run.rho1Edges[1]), colour: s.colours[i] ?? 'currentColor', kind: 'rho1' })),
-    { row: msg('tw.rho2'), x1: clamp(s.rho2[0]), x2: clamp(s.rho2[1]), colour: 'var(--fg-soft)', kind: 'rho2' },
+    { row: msg('training-window.rho2'), x1: clamp(s.rho2[0]), x2: clamp(s.rho2[1]), colour: 'var(--fg-soft)', kind: 'rho2' },
   ];
   return Plot.plot({
     width,
@@ -108,8 +108,8 @@ export function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement 
     marginRight: 12,
     marginTop: 4,
     marginBottom: 12,
-    className: 'tw-edges-figure',
-    ariaLabel: msg('tw.aria.edges'),
+    className: 'training-window-edges-figure',
+    ariaLabel: msg('training-window.aria.edges'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo, hi], axis: null },
     y: { domain: bars.map((b) => b.row), axis: null, padding: 0.3 },
@@ -118,11 +118,11 @@ export function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement 
       Plot.text(['sₜ²'], { x: () => s.r.constants.s2, y: () => bars[bars.length - 1]?.row, dx: 4, textAnchor: 'start', fill: 'var(--fg-soft)', fontSize: 10 }),
       Plot.ruleY(
         bars.filter((b) => b.kind === 'rho1'),
-        { y: 'row', x1: 'x1', x2: 'x2', stroke: (b: { colour: string }) => b.colour, strokeWidth: 5, strokeLinecap: 'round', className: 'tw-rho1-edges' },
+        { y: 'row', x1: 'x1', x2: 'x2', stroke: (b: { colour: string }) => b.colour, strokeWidth: 5, strokeLinecap: 'round', className: 'training-window-rho1-edges' },
       ),
       Plot.ruleY(
         bars.filter((b) => b.kind === 'rho2'),
-        { y: 'row', x1: 'x1', x2: 'x2', stroke: 'var(--fg-soft)', strokeWidth: 5, strokeLinecap: 'round', className: 'tw-rho2-edges' },
+        { y: 'row', x1: 'x1', x2: 'x2', stroke: 'var(--fg-soft)', strokeWidth: 5, strokeLinecap: 'round', className: 'training-window-rho2-edges' },
       ),
       // A label goes on whichever side of its bar has room: the right of a bar near the peak, the left otherwise.
       Plot.text(

@@ -112,5 +112,5 @@ export function timeScale(s: State): Plot.ScaleOptions {
 }
 
 export function timeAxis(s: State, width: number, withLabel: boolean): Plot.CompoundMark {
-  return logAxisX(logTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? msg('ch3.x.trainingTime') : null });
+  return logAxisX(logTicks(s.tauMin, s.tauMax, Math.floor(width / 55)), { label: withLabel ? msg('figure.axis.trainingTime') : null });
 }

@@ -23,13 +23,13 @@ function windowMarks(s: State): Plot.Markish[] {
     const end = Math.min(run.tauMem, s.tauMax);
     return [
       // No band where the gap opens before the score error is at its best (n well beyond p): there is no window.
-      Plot.rect(end > run.tauGen ? [run] : [], { x1: () => run.tauGen, x2: () => end, fill: colour, fillOpacity: 0.06, className: 'tw-window' }),
+      Plot.rect(end > run.tauGen ? [run] : [], { x1: () => run.tauGen, x2: () => end, fill: colour, fillOpacity: 0.06, className: 'training-window-window' }),
       Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], {
         stroke: colour,
         strokeDasharray: '5 3',
         strokeWidth: 1.2,
         clip: true,
-        className: 'tw-tau-mem',
+        className: 'training-window-tau-mem',
       }),
     ];
   });
@@ -47,15 +47,15 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginRight: 12,
     marginTop: 22,
     marginBottom: 26,
-    className: 'tw-score-figure',
-    ariaLabel: msg('tw.aria.score', { count: s.r.runs.length }),
-    ariaDescription: msg('tw.aria.scoreDescription', { tauGen: formatTime(genMedian) }),
+    className: 'training-window-score-figure',
+    ariaLabel: msg('training-window.aria.score', { count: s.r.runs.length }),
+    ariaDescription: msg('training-window.aria.scoreDescription', { tauGen: formatTime(genMedian) }),
     style: PLOT_STYLE,
     x: timeScale(s),
     y: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
     marks: [
       timeAxis(s, width, false),
-      logAxisY(logTicks(lo / 1.15, hi * 1.15, 5), { label: msg('tw.y.score') }),
+      logAxisY(logTicks(lo / 1.15, hi * 1.15, 5), { label: msg('training-window.y.score') }),
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
       ...s.r.runs.map((run, i) =>
@@ -64,7 +64,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
           y: (k: number) => run.scoreError[k],
           stroke: s.colours[i] ?? 'currentColor',
           strokeWidth: 1.8,
-          className: 'tw-score',
+          className: 'training-window-score',
         }),
       ),
       Plot.dot(s.r.runs, {
@@ -75,9 +75,9 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         strokeWidth: 1,
         r: 4,
         symbol: 'square',
-        className: 'tw-tau-gen',
+        className: 'training-window-tau-gen',
       }),
-      Plot.text(['τ_gen'], { x: () => genMedian, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11, className: 'tw-label' }),
+      Plot.text(['τ_gen'], { x: () => genMedian, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11, className: 'training-window-label' }),
       Plot.text(
         s.r.runs.length > 0 && Number.isFinite(s.r.runs[s.r.runs.length - 1]?.tauMem ?? Infinity) ? ['τ_mem'] : [],
         {
@@ -86,7 +86,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
           dy: -12,
           fill: 'var(--fg)',
           fontSize: 11,
-          className: 'tw-label',
+          className: 'training-window-label',
         },
       ),
     ],
@@ -105,12 +105,12 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginRight: 12,
     marginTop: 10,
     marginBottom: 34,
-    className: 'tw-loss-figure',
-    ariaLabel: msg('tw.aria.loss', { count: s.r.runs.length }),
-    ariaDescription: msg('tw.aria.lossDescription'),
+    className: 'training-window-loss-figure',
+    ariaLabel: msg('training-window.aria.loss', { count: s.r.runs.length }),
+    ariaDescription: msg('training-window.aria.lossDescription'),
     style: PLOT_STYLE,
     x: timeScale(s),
-    y: { domain: [lo, hi * 1.05], label: msg('tw.y.loss'), ticks: 4 },
+    y: { domain: [lo, hi * 1.05], label: msg('training-window.y.loss'), ticks: 4 },
     marks: [
       timeAxis(s, width, true),
       ...windowMarks(s),
@@ -119,14 +119,14 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         const colour = s.colours[i] ?? 'currentColor';
         const ks = range(run.tau.length);
         return [
-          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], stroke: colour, strokeWidth: 1.8, className: 'tw-test-loss' }),
+          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], stroke: colour, strokeWidth: 1.8, className: 'training-window-test-loss' }),
           Plot.line(ks, {
             x: (k: number) => run.tau[k],
             y: (k: number) => run.trainLoss[k],
             stroke: colour,
             strokeWidth: 1.5,
             strokeDasharray: '5 3',
-            className: 'tw-train-loss',
+            className: 'training-window-train-loss',
           }),
         ];
       }),
@@ -161,15 +161,15 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginRight: 12,
     marginTop: 14,
     marginBottom: 34,
-    className: 'tw-times-figure',
-    ariaLabel: msg('tw.aria.times'),
-    ariaDescription: msg('tw.aria.timesDescription', { mem: formatValue(s.r.slopes.tauMem, 2), theory: formatValue(s.r.slopes.tauMemTheory, 2), gen: formatValue(s.r.slopes.tauGen, 2) }),
+    className: 'training-window-times-figure',
+    ariaLabel: msg('training-window.aria.times'),
+    ariaDescription: msg('training-window.aria.timesDescription', { mem: formatValue(s.r.slopes.tauMem, 2), theory: formatValue(s.r.slopes.tauMemTheory, 2), gen: formatValue(s.r.slopes.tauGen, 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [xLo, xHi] },
     y: { type: 'log', domain: [yLo, yHi] },
     marks: [
-      logAxisX(ns.length <= 6 ? ns : logTicks(xLo, xHi, 6), { label: msg('tw.x.n'), text: (n: number) => formatValue(n) }),
-      logAxisY(logTicks(yLo, yHi, 6), { label: msg('tw.y.tau') }),
+      logAxisX(ns.length <= 6 ? ns : logTicks(xLo, xHi, 6), { label: msg('training-window.x.n'), text: (n: number) => formatValue(n) }),
+      logAxisY(logTicks(yLo, yHi, 6), { label: msg('training-window.y.tau') }),
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleX(runs, {
         x: (run: TrainingWindowRun) => run.n,
@@ -178,20 +178,20 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         stroke: colour,
         strokeWidth: 7,
         strokeOpacity: 0.22,
-        className: 'tw-window-bar',
+        className: 'training-window-window-bar',
       }),
-      Plot.line(fitTheory, { x: 'n', y: 'tau', stroke: 'var(--fg-soft)', strokeDasharray: '2 3', strokeWidth: 1.3, className: 'tw-fit-theory' }),
-      Plot.line(fit, { x: 'n', y: 'tau', stroke: 'var(--fg)', strokeWidth: 1.3, className: 'tw-fit' }),
-      Plot.dot(runs, { x: 'n', y: 'tauGen', symbol: 'square', r: 3.6, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'tw-point-gen' }),
-      Plot.dot(runs, { x: 'n', y: 'tauMemTheory', r: 4.2, fill: 'none', stroke: colour, strokeWidth: 1.6, className: 'tw-point-theory' }),
-      Plot.dot(measured, { x: 'n', y: 'tauMem', r: 4, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'tw-point-mem' }),
+      Plot.line(fitTheory, { x: 'n', y: 'tau', stroke: 'var(--fg-soft)', strokeDasharray: '2 3', strokeWidth: 1.3, className: 'training-window-fit-theory' }),
+      Plot.line(fit, { x: 'n', y: 'tau', stroke: 'var(--fg)', strokeWidth: 1.3, className: 'training-window-fit' }),
+      Plot.dot(runs, { x: 'n', y: 'tauGen', symbol: 'square', r: 3.6, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-gen' }),
+      Plot.dot(runs, { x: 'n', y: 'tauMemTheory', r: 4.2, fill: 'none', stroke: colour, strokeWidth: 1.6, className: 'training-window-point-theory' }),
+      Plot.dot(measured, { x: 'n', y: 'tauMem', r: 4, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-mem' }),
     ],
     color: { type: 'identity' },
   });
 }
 
 function slopeText(x: number): string {
-  return Number.isFinite(x) ? formatValue(x, 2) : msg('tw.notMeasured');
+  return Number.isFinite(x) ? formatValue(x, 2) : msg('training-window.notMeasured');
 }
 
 function readoutText(s: State): string {
@@ -200,7 +200,7 @@ function readoutText(s: State): string {
   const last = runs[runs.length - 1];
   if (first === undefined || last === undefined) return '';
   if (runs.length === 1) {
-    return msg('tw.readout.one', {
+    return msg('training-window.readout.one', {
       n: first.n,
       gen: formatTime(first.tauGen),
       mem: formatTime(first.tauMem),
@@ -210,13 +210,13 @@ function readoutText(s: State): string {
   }
   const gens = runs.map((x) => x.tauGen);
   const parts = [
-    msg('tw.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
-    msg('tw.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
-    msg('tw.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
-    msg('tw.readout.windows', { windows: runs.map((x) => msg('tw.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
+    msg('training-window.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
+    msg('training-window.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
+    msg('training-window.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
+    msg('training-window.readout.windows', { windows: runs.map((x) => msg('training-window.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
   ];
   const beyond = runs.filter((x) => x.psiN > s.psiP);
-  if (beyond.length > 0) parts.push(msg('tw.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
+  if (beyond.length > 0) parts.push(msg('training-window.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
   return parts.join(' ');
 }
 
@@ -226,11 +226,11 @@ function summaryText(s: State, backend: string): string {
   const last = runs[runs.length - 1];
   if (first === undefined || last === undefined) return '';
   const gens = runs.map((x) => x.tauGen);
-  const model = s.matrix === 'sampled' ? msg('tw.model.sampled') : msg('tw.model.equivalent');
+  const model = s.matrix === 'sampled' ? msg('training-window.model.sampled') : msg('training-window.model.equivalent');
   const head =
     runs.length === 1
-      ? msg('tw.summary.one', { n: first.n, gen: formatTime(first.tauGen), mem: formatTime(first.tauMem) })
-      : msg('tw.summary.many', {
+      ? msg('training-window.summary.one', { n: first.n, gen: formatTime(first.tauGen), mem: formatTime(first.tauMem) })
+      : msg('training-window.summary.many', {
           from: formatTime(Math.min(...gens)),
           to: formatTime(Math.max(...gens)),
           count: runs.length,
@@ -241,7 +241,7 @@ function summaryText(s: State, backend: string): string {
           slope: slopeText(s.r.slopes.tauMem),
           theory: slopeText(s.r.slopes.tauMemTheory),
         });
-  return `${head} ${msg('tw.summary.model', { p: s.p, d: s.d, t: formatValue(s.t), model, backend })}`;
+  return `${head} ${msg('training-window.summary.model', { p: s.p, d: s.d, t: formatValue(s.t), model, backend })}`;
 }
 
 /**
@@ -250,24 +250,24 @@ function summaryText(s: State, backend: string): string {
  */
 export const trainingWindowView = defineView('training-window', (context) => {
   const { stage, readout, summary } = context;
-  stage.classList.add('tw-stage');
+  stage.classList.add('training-window-stage');
   const keys = document.createElement('div');
-  const curves = panel('tw-curves');
+  const curves = panel('training-window-curves');
   const lossHost = document.createElement('div');
   lossHost.className = 'figure-plot';
   lossHost.style.width = '100%';
   lossHost.style.color = 'var(--fg-soft)';
   curves.element.append(lossHost);
-  const grid = panelGrid('tw-grid', 300);
-  const times = panel('tw-times');
-  const spectrum = panel('tw-spectrum-panel');
+  const grid = panelGrid('training-window-grid', 300);
+  const times = panel('training-window-times');
+  const spectrum = panel('training-window-spectrum-panel');
   const edgesHost = document.createElement('div');
   edgesHost.className = 'figure-plot';
   edgesHost.style.width = '100%';
   edgesHost.style.color = 'var(--fg-soft)';
   spectrum.element.append(edgesHost);
   grid.append(times.element, spectrum.element);
-  curves.plot.append(placeholder(msg('ch3.placeholder')));
+  curves.plot.append(placeholder(msg('figure.placeholder')));
   stage.append(keys, curves.element, grid);
 
   let state: State | undefined;
@@ -281,35 +281,35 @@ export const trainingWindowView = defineView('training-window', (context) => {
     if (s === undefined) return;
     const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
     const styleKeys: LegendItem[] = [
-      { label: msg('tw.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
-      { label: msg('tw.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('training-window.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
+      { label: msg('training-window.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
       { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-      { label: msg('tw.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
-      { label: msg('tw.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
+      { label: msg('training-window.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('training-window.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
     ];
-    keys.replaceChildren(legend('tw-legend', items), legend('tw-legend-styles', styleKeys));
+    keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
 
     const wide = widthOf(curves.plot, 560, MAX_WIDTH);
-    title(curves, msg('tw.panel.curves'));
+    title(curves, msg('training-window.panel.curves'));
     curves.plot.replaceChildren(scoreErrorPlot(s, wide));
     lossHost.replaceChildren(lossPlot(s, wide));
 
     const half = widthOf(times.plot, 560, 520);
-    title(times, msg('tw.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
+    title(times, msg('training-window.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
     times.plot.replaceChildren(timesPlot(s, half));
-    times.element.querySelector('.tw-times-legend')?.remove();
+    times.element.querySelector('.training-window-times-legend')?.remove();
     times.element.append(
-      legend('tw-times-legend', [
-        { label: msg('tw.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
-        { label: msg('tw.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
+      legend('training-window-times-legend', [
+        { label: msg('training-window.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
+        { label: msg('training-window.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
         { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-        { label: msg('tw.legend.fit'), colour: 'var(--fg)', shape: 'line' },
-        { label: msg('tw.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('training-window.legend.fit'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('training-window.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
       ]),
     );
 
     const h = histogram(s);
-    title(spectrum, msg('tw.panel.spectrum', { p: s.p }));
+    title(spectrum, msg('training-window.panel.spectrum', { p: s.p }));
     spectrum.plot.replaceChildren(spectrumPlot(s, h, half));
     edgesHost.replaceChildren(edgesPlot(s, h, half));
 
