@@ -8,3 +8,6 @@ export function atlasClient(): AtlasClient {
   shared ??= createBrowserClient();
   return shared;
 }
+
+/** What a widget asks of its client: runs, cancellation and the backend in use. */
+export type WidgetClient = Pick<AtlasClient, 'run' | 'cancel' | 'backend'>;

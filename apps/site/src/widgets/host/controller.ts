@@ -4,7 +4,7 @@ import { t, tOptional } from '../../i18n/messages.ts';
 import { formatDuration } from '../kit/format.ts';
 import type { WidgetView } from '../kit/view.ts';
 import { keepChartsAccessible } from './chart-accessibility.ts';
-import { atlasClient } from './client.ts';
+import { atlasClient, type WidgetClient } from './client.ts';
 import { copyField } from './clipboard.ts';
 import { renderControls, type ControlPanel } from './controls.ts';
 import { readEmbedOptions } from './embed-options.ts';
@@ -32,6 +32,7 @@ export class WidgetController {
   private readonly root: HTMLElement;
   private readonly experiment: AnyExperiment;
   private readonly view: WidgetView;
+  private readonly client: WidgetClient;
   private readonly link: PageLink;
   private readonly key: string;
   private readonly locked: ReadonlySet<string>;
@@ -54,8 +55,10 @@ export class WidgetController {
     names: readonly string[],
     link: PageLink,
     initial: { params: ParamValues; notices: readonly ParamNotice[] },
+    client: WidgetClient = atlasClient(),
   ) {
     this.root = root;
+    this.client = client;
     this.experiment = experiment;
     this.view = view;
     this.stage = part(root, 'stage');
@@ -145,7 +148,7 @@ export class WidgetController {
   private begin(): void {
     if (this.started) return;
     this.started = true;
-    atlasClient()
+    this.client
       .backend()
       .then((report) => this.status.setBackend(report.backend))
       .catch((error: unknown) => this.status.setBackend(t('status.backendUnavailable', { message: asAtlasError(error).message })));
@@ -208,7 +211,7 @@ export class WidgetController {
   private stop(): void {
     clearTimeout(this.timer);
     this.generation++;
-    atlasClient().cancel(this.key);
+    this.client.cancel(this.key);
     this.view.settled(t('view.stopped'));
     this.status.set('idle', t('status.stopped'));
   }
@@ -220,7 +223,7 @@ export class WidgetController {
     this.view.pending();
     this.status.set('running', t('status.computing'));
     try {
-      const output = await atlasClient().run(this.experiment.name, this.params, {
+      const output = await this.client.run(this.experiment.name, this.params, {
         key: this.key,
         onProgress: (fraction) => {
           if (generation === this.generation) this.status.progress(fraction);

@@ -1,7 +1,8 @@
 import { AtlasError, getExperiment, type AnyExperiment, type ParamNotice } from '@diffusion-atlas/core';
 import { t } from '../../i18n/messages.ts';
 import type { WidgetView } from '../kit/view.ts';
-import { widgetEntry } from '../registry.ts';
+import { widgetEntry, type WidgetEntry } from '../registry.ts';
+import type { WidgetClient } from './client.ts';
 import { WidgetController } from './controller.ts';
 import { asAtlasError } from './errors.ts';
 import { showTopError } from './notices.ts';
@@ -33,12 +34,31 @@ export interface MountOptions {
  * view for the results.
  */
 export async function mountWidget(root: HTMLElement, options: MountOptions = {}): Promise<void> {
-  if (root.dataset['mounted'] !== undefined) return;
-  root.dataset['mounted'] = '';
   const name = root.dataset['experiment'] ?? '';
   let experiment: AnyExperiment;
+  let entry: WidgetEntry;
+  try {
+    experiment = getExperiment(name);
+    const found = widgetEntry(name);
+    if (found === undefined) throw new AtlasError('unknown-experiment', `no view is registered for “${name}”`);
+    entry = found;
+  } catch (error) {
+    root.dataset['mounted'] = '';
+    fail(root, error);
+    return;
+  }
+  await mountExperiment(root, experiment, entry, options);
+}
+
+/**
+ * Mount a widget for a given experiment and registry entry. The page's widgets come through
+ * mountWidget (core's list and the site's registry); a test mounts an experiment of its own here,
+ * with a client that runs it in the test's process.
+ */
+export async function mountExperiment(root: HTMLElement, experiment: AnyExperiment, entry: WidgetEntry, options: MountOptions & { client?: WidgetClient } = {}): Promise<void> {
+  if (root.dataset['mounted'] !== undefined) return;
+  root.dataset['mounted'] = '';
   let view: WidgetView;
-  const entry = widgetEntry(name);
   const link = pageLink(root);
   let initial: { params: ParamValues; notices: ParamNotice[] };
   // The view may draw before its first run (precomputed data); the controller exists only after it.
@@ -47,8 +67,6 @@ export async function mountWidget(root: HTMLElement, options: MountOptions = {})
     readyEarly = true;
   };
   try {
-    experiment = getExperiment(name);
-    if (entry === undefined) throw new AtlasError('unknown-experiment', `no view is registered for “${name}”`);
     initial = initialState(experiment, link);
     const factory = await entry.loadView();
     view = factory({
@@ -62,7 +80,7 @@ export async function mountWidget(root: HTMLElement, options: MountOptions = {})
     fail(root, error);
     return;
   }
-  const controller = new WidgetController(root, experiment, view, controlNames(root, entry.controls), link, initial);
+  const controller = new WidgetController(root, experiment, view, controlNames(root, entry.controls), link, initial, options.client);
   ready = () => controller.viewReady();
   if (readyEarly) controller.viewReady();
   controller.start(options.eager === true);

@@ -1,4 +1,4 @@
-import { AtlasError, type ExperimentName, type ExperimentOf, type ResultOf } from '@diffusion-atlas/core';
+import { AtlasError, type ExperimentName, type ExperimentOf, type ResultOf, type ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 /** A widget's parameter values, as the controls, the URL and the views hold them. */
 export type ParamValues = Record<string, unknown>;
@@ -49,21 +49,27 @@ export interface WidgetView {
 }
 
 /** Builds an experiment's view; it names its experiment, so the registry can only file it under that one. */
-export type ViewFactory<N extends ExperimentName = ExperimentName> = ((context: ViewContext) => WidgetView) & { readonly experiment: N };
+export type ViewFactory<N extends string = string> = ((context: ViewContext) => WidgetView) & { readonly experiment: N };
+
+/**
+ * The result a view of experiment `N` reads: core's own result type for an experiment of core's
+ * list; a plain record, read through kit/result-fields.ts, for one outside it (a test's fixture).
+ */
+export type ResultFor<N extends string> = N extends ExperimentName ? ResultOf<ExperimentOf<N>> : ResultRecord;
 
 /** A finished run of experiment `N`, its result typed as core's own run returns it. */
-export type OutputOf<N extends ExperimentName> = RunOutput<ResultOf<ExperimentOf<N>>>;
+export type OutputOf<N extends string> = RunOutput<ResultFor<N>>;
 
 /**
  * The worker answers a run with the result of the named experiment's own `run`, and structured
  * cloning keeps every field's type; so a run that names `name` carries that experiment's result.
  */
-function isOutputOf<N extends ExperimentName>(name: N, output: RunOutput): output is OutputOf<N> {
+function isOutputOf<N extends string>(name: N, output: RunOutput): output is OutputOf<N> {
   return output.experiment === name;
 }
 
 /** What a view built with defineView supplies; the lifecycle around it is the kit's. */
-export interface ViewParts<N extends ExperimentName> {
+export interface ViewParts<N extends string> {
   /** A finished run: keep what the figure needs, draw it, and write the summary. */
   show(output: OutputOf<N>, params: ParamValues): void;
   /** Draw again from what the view holds (new theme colours, new width); nothing before there is anything. */
@@ -98,7 +104,7 @@ export function redrawOnWidthChange(target: HTMLElement, redraw: () => void): vo
  * run is on its way and unmarked when it lands or none is coming; theme changes and width changes
  * redraw; and `show` receives the run typed by the experiment's own result.
  */
-export function defineView<N extends ExperimentName>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory<N> {
+export function defineView<N extends string>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory<N> {
   const factory = (context: ViewContext): WidgetView => {
     const parts = build(context);
     const { stage } = context;
