@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { experiments } from '@diffusion-atlas/core';
+import { experiments, isExperimentName, type AnyExperiment } from '@diffusion-atlas/core';
 
 /*
  * The message file is the only source of UI text: a translation is a JSON file, not a code change.
@@ -65,7 +65,7 @@ function isDynamicKey(key: string): boolean {
   if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
   if (kind === 'title' || kind === 'summary') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
-    const experiment = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
+    const experiment: AnyExperiment | undefined = isExperimentName(name) ? experiments[name] : undefined;
     const [param = '', suffix, ...more] = rest;
     const spec = experiment?.params[param];
     if (spec === undefined || more.length > 0) return false;
@@ -390,12 +390,12 @@ describe('UI text in the code', () => {
     expect(view.map((line) => inlineText('view.ts', line).length)).toEqual(view.map(() => 1));
     // …and leaves code and notation alone.
     const code = [
-      "el.className = 'ch2-stage sp-stage';",
+      "el.className = 'figure-stage speciation-stage';",
       "svg.setAttribute('role', 'img');",
       "el.addEventListener('click', () => undefined);",
       "Plot.text(['t_S'], { fill: 'var(--muted)', textAnchor: 'start' });",
       "Plot.plot({ x: { label: 'x₁' } });",
-      "const label = msg('spec.axis.label');",
+      "const label = msg('speciation.axis.label');",
       "throw new AtlasError('internal', `the result has no field “${key}”`);",
       "if (kind === 'gaussian') draw();",
       "import { t as msg } from '../i18n/messages.ts';",

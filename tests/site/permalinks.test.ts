@@ -92,7 +92,7 @@ describe.skipIf(skipE2E)('permalinks of figures that do not own the page query',
     expect(await collapseControls(page)).toEqual(shown);
     expect(await page.isVisible(`${CO} [data-notice]`)).toBe(false);
     // The figure computed the shared state: one collapse time per trajectory of the link.
-    expect(await page.locator(`${CO} .co-collapse-times line`).count()).toBe(trajectories);
+    expect(await page.locator(`${CO} .collapse-collapse-times line`).count()).toBe(trajectories);
     expect(await page.textContent(`${CO} [data-summary]`)).toContain(`${trajectories} generated samples`);
     // The owner of the query was not handed the collapse figure's parameters: its state is its defaults.
     expect(await statePart(page, SP)).toBe('');

@@ -1,8 +1,8 @@
 import { createBrowserClient } from '@diffusion-atlas/worker/client';
 import { t } from './i18n/messages.ts';
-import { atlasClient } from './widgets/client.ts';
-import { asAtlasError } from './widgets/errors.ts';
-import { formatValue } from './widgets/format.ts';
+import { atlasClient } from './widgets/host/client.ts';
+import { asAtlasError } from './widgets/host/errors.ts';
+import { formatValue } from './widgets/kit/format.ts';
 
 function field(root: HTMLElement, name: string, text: string): void {
   const el = root.querySelector<HTMLElement>(`[data-field="${name}"]`);

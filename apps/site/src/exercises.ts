@@ -1,5 +1,5 @@
 import { t } from './i18n/messages.ts';
-import { LOAD_STATE_EVENT, type LoadStateDetail } from './widgets/events.ts';
+import { LOAD_STATE_EVENT, type LoadStateDetail } from './widgets/host/events.ts';
 
 let bound = false;
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
 import { runLocal } from '@diffusion-atlas/worker/local';
-import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/png.ts';
+import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/kit/png.ts';
 import { currentLocale } from './i18n/messages.ts';
 import { widgetEntry } from './widgets/registry.ts';
 

@@ -84,9 +84,13 @@ export interface ExperimentDefinition<P extends ParamSpecs, R extends ResultReco
 
 export type AnyExperiment = ExperimentDefinition<ParamSpecs, ResultRecord>;
 
-export function defineExperiment<P extends ParamSpecs, R extends ResultRecord>(
-  def: ExperimentDefinition<P, R>,
-): ExperimentDefinition<P, R> {
+/**
+ * The name is kept as its literal type, so the experiment list in `experiments/index.ts` is keyed
+ * by the exact names and `ExperimentOf<'collapse'>` finds collapse's own parameter and result types.
+ */
+export function defineExperiment<P extends ParamSpecs, R extends ResultRecord, const N extends string>(
+  def: ExperimentDefinition<P, R> & { name: N },
+): ExperimentDefinition<P, R> & { name: N } {
   return def;
 }
 

@@ -1,4 +1,5 @@
-import type { ViewFactory } from './view.ts';
+import { isExperimentName, type ExperimentName, type ExperimentOf } from '@diffusion-atlas/core';
+import type { ViewFactory } from './kit/view.ts';
 
 /**
  * Site-side facts about an experiment's widget; the experiment itself lives in core, and the
@@ -18,58 +19,68 @@ export interface WidgetEntry {
   poster?: boolean;
 }
 
-export const widgets: Readonly<Record<string, WidgetEntry>> = {
+/** The entry of experiment `N`: its controls are its own parameters, its view is built for it. */
+type EntryOf<N extends ExperimentName> = WidgetEntry & {
+  controls: readonly (keyof ExperimentOf<N>['params'] & string)[];
+  loadView(): Promise<ViewFactory<N>>;
+};
+
+/**
+ * One entry per experiment, checked against core's list: a missing or unknown experiment, a control
+ * that is not one of its parameters, or a view built for another experiment fails to compile.
+ */
+export const widgets = {
   'noise-and-back': {
     controls: ['dataset', 'score', 'sampler', 'n', 'm', 'steps', 'seed'],
-    loadView: async () => (await import('./noise-and-back.ts')).noiseAndBackView,
+    loadView: async () => (await import('./views/noise-and-back.ts')).noiseAndBackView,
   },
   'training-window': {
     controls: ['psiN', 'psiP', 'd', 't', 'matrix', 'noiseDraws', 'tauMax', 'seed'],
-    loadView: async () => (await import('./training-window.ts')).trainingWindowView,
+    loadView: async () => (await import('./views/training-window/view.ts')).trainingWindowView,
   },
   'training-samples': {
     controls: ['tau', 'psiN', 'psiP', 'd', 't', 'samples', 'seed'],
-    loadView: async () => (await import('./training-samples.ts')).trainingSamplesView,
+    loadView: async () => (await import('./views/training-samples.ts')).trainingSamplesView,
   },
   'width-threshold': {
     controls: ['psiPValues', 'psiNValues', 'd', 'seed'],
-    loadView: async () => (await import('./width-threshold.ts')).widthThresholdView,
+    loadView: async () => (await import('./views/width-threshold.ts')).widthThresholdView,
   },
   speciation: {
     controls: ['d', 'method', 'protocol', 'pairs', 'sigma', 'cloneTimes', 'tMax', 'seed'],
-    loadView: async () => (await import('./speciation.ts')).speciationView,
+    loadView: async () => (await import('./views/speciation.ts')).speciationView,
   },
   collapse: {
     controls: ['n', 'd', 'data', 'trajectories', 'steps', 'probes', 'seed'],
-    loadView: async () => (await import('./collapse.ts')).collapseView,
+    loadView: async () => (await import('./views/collapse.ts')).collapseView,
   },
   curse: {
     controls: ['sigma', 'tStar', 'dMin', 'dMax'],
-    loadView: async () => (await import('./curse.ts')).curseView,
+    loadView: async () => (await import('./views/curse/view.ts')).curseView,
   },
   digits: {
     controls: ['classes', 'n', 'trajectories', 'steps', 'seed'],
-    loadView: async () => (await import('./digits.ts')).digitsView,
+    loadView: async () => (await import('./views/digits.ts')).digitsView,
   },
   manifold: {
     controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
-    loadView: async () => (await import('./manifold.ts')).manifoldView,
+    loadView: async () => (await import('./views/manifold.ts')).manifoldView,
   },
   sphere: {
     controls: ['n', 'walkers', 's', 'steps', 'seed'],
-    loadView: async () => (await import('./sphere.ts')).sphereView,
+    loadView: async () => (await import('./views/sphere/view.ts')).sphereView,
   },
   bridge: {
     controls: ['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed'],
-    loadView: async () => (await import('./bridge.ts')).bridgeView,
+    loadView: async () => (await import('./views/bridge/view.ts')).bridgeView,
   },
   'low-rank-mixture': {
     controls: ['K', 'r', 'n', 'noise', 'orthogonal', 'd', 'seed'],
-    loadView: async () => (await import('./low-rank-mixture.ts')).lowRankMixtureView,
+    loadView: async () => (await import('./views/low-rank-mixture/view.ts')).lowRankMixtureView,
   },
   'subspace-transition': {
     controls: ['K', 'd', 'rValues', 'nValues', 'noise', 'trials', 'seed'],
-    loadView: async () => (await import('./subspace-transition.ts')).subspaceTransitionView,
+    loadView: async () => (await import('./views/subspace-transition/view.ts')).subspaceTransitionView,
   },
   'curie-weiss': {
     controls: ['N', 'beta', 'h', 'n', 'trajectories', 'seed'],
@@ -85,10 +96,10 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
-    loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,
+    loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
-};
+} satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 
 export function widgetEntry(experiment: string): WidgetEntry | undefined {
-  return Object.hasOwn(widgets, experiment) ? widgets[experiment] : undefined;
+  return isExperimentName(experiment) ? widgets[experiment] : undefined;
 }

@@ -1,4 +1,5 @@
-import type { AnyExperiment } from '../experiment.ts';
+import type { AnyExperiment, ExperimentDefinition } from '../experiment.ts';
+import type { ParamSpecs, ParamsOf } from '../params.ts';
 import { AtlasError } from '../errors.ts';
 import { noiseAndBack } from './noise-and-back.ts';
 import { trainingWindow } from './training-window.ts';
@@ -18,29 +19,49 @@ import { curieWeiss } from './curie-weiss.ts';
 import { gaussianField } from './gaussian-field.ts';
 import { ising2d } from './ising-2d.ts';
 
-/** Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). */
-export const experiments: Record<string, AnyExperiment> = {
-  [noiseAndBack.name]: noiseAndBack as unknown as AnyExperiment,
-  [trainingWindow.name]: trainingWindow as unknown as AnyExperiment,
-  [trainingSamples.name]: trainingSamples as unknown as AnyExperiment,
-  [widthThreshold.name]: widthThreshold as unknown as AnyExperiment,
-  [speciation.name]: speciation as unknown as AnyExperiment,
-  [collapse.name]: collapse as unknown as AnyExperiment,
-  [curse.name]: curse as unknown as AnyExperiment,
-  [digits.name]: digits as unknown as AnyExperiment,
-  [manifold.name]: manifold as unknown as AnyExperiment,
-  [sphere.name]: sphere as unknown as AnyExperiment,
-  [bridge.name]: bridge as unknown as AnyExperiment,
-  [lowRankMixture.name]: lowRankMixture as unknown as AnyExperiment,
-  [subspaceTransition.name]: subspaceTransition as unknown as AnyExperiment,
-  [subspaceEditing.name]: subspaceEditing as unknown as AnyExperiment,
-  [curieWeiss.name]: curieWeiss as unknown as AnyExperiment,
-  [gaussianField.name]: gaussianField as unknown as AnyExperiment,
-  [ising2d.name]: ising2d as unknown as AnyExperiment,
-};
+/**
+ * Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). Each
+ * key is the experiment's own literal name, so the map's type carries every experiment's
+ * parameter and result types to the site's views, the tests and the CLI.
+ */
+export const experiments = {
+  [noiseAndBack.name]: noiseAndBack,
+  [trainingWindow.name]: trainingWindow,
+  [trainingSamples.name]: trainingSamples,
+  [widthThreshold.name]: widthThreshold,
+  [speciation.name]: speciation,
+  [collapse.name]: collapse,
+  [curse.name]: curse,
+  [digits.name]: digits,
+  [manifold.name]: manifold,
+  [sphere.name]: sphere,
+  [bridge.name]: bridge,
+  [lowRankMixture.name]: lowRankMixture,
+  [subspaceTransition.name]: subspaceTransition,
+  [subspaceEditing.name]: subspaceEditing,
+  [curieWeiss.name]: curieWeiss,
+  [gaussianField.name]: gaussianField,
+  [ising2d.name]: ising2d,
+} satisfies Record<string, AnyExperiment>;
 
+/** The public name of a registered experiment. */
+export type ExperimentName = keyof typeof experiments;
+/** The definition registered under `N`, with its own parameter and result types. */
+export type ExperimentOf<N extends ExperimentName> = (typeof experiments)[N];
+/** What an experiment's `run` resolves to. */
+export type ResultOf<E> = E extends ExperimentDefinition<ParamSpecs, infer R> ? R : never;
+/** The validated parameters an experiment's `run` takes. */
+export type ExperimentParams<E> = E extends ExperimentDefinition<infer P, infer _R> ? ParamsOf<P> : never;
+
+export function isExperimentName(name: string): name is ExperimentName {
+  return Object.hasOwn(experiments, name);
+}
+
+/** The experiment registered under `name`, typed as itself when the name is known statically. */
+export function getExperiment<N extends ExperimentName>(name: N): ExperimentOf<N>;
+export function getExperiment(name: string): AnyExperiment;
 export function getExperiment(name: string): AnyExperiment {
-  const e = Object.hasOwn(experiments, name) ? experiments[name] : undefined;
+  const e: AnyExperiment | undefined = isExperimentName(name) ? experiments[name] : undefined;
   if (!e) {
     throw new AtlasError('unknown-experiment', `unknown experiment “${name}” (known: ${Object.keys(experiments).join(', ')})`);
   }

@@ -1,0 +1,44 @@
+import { t } from '../../i18n/messages.ts';
+import { mountWidget } from './mount.ts';
+import { clearQueryParams, linkedFigure } from './url-state.ts';
+
+/** Long enough for any real figure id; a pasted paragraph is cut. */
+const SHOWN_ID_LENGTH = 60;
+
+let checked = false;
+
+/**
+ * A link naming a figure this page lacks (mistyped, truncated, or from an older edition): no figure
+ * takes its parameters, the page says so, and the address bar drops them so it shows what is shown.
+ */
+function checkLinkedFigure(roots: readonly HTMLElement[]): void {
+  if (checked) return;
+  checked = true;
+  const figure = linkedFigure(window.location.search);
+  // An embed's query is its own, whatever it says.
+  if (figure === null || roots.some((root) => root.dataset['mode'] === 'embed')) return;
+  if (figure !== '' && roots.some((root) => root.id === figure)) return;
+  clearQueryParams();
+  const notice = document.querySelector<HTMLElement>('[data-link-notice]');
+  if (notice === null) return;
+  const shown = figure.length > SHOWN_ID_LENGTH ? `${figure.slice(0, SHOWN_ID_LENGTH)}…` : figure;
+  const text = document.createElement('p');
+  text.textContent = t('permalink.unknownFigure', { figure: shown });
+  const dismiss = document.createElement('button');
+  dismiss.type = 'button';
+  dismiss.className = 'notice-dismiss';
+  dismiss.textContent = t('widget.notice.dismiss');
+  dismiss.addEventListener('click', () => {
+    notice.hidden = true;
+  });
+  notice.replaceChildren(text, dismiss);
+  notice.dataset['figure'] = figure;
+  notice.hidden = false;
+}
+
+/** Mount every widget on the page; each one fails on its own without taking the others down. */
+export function mountAllWidgets(): void {
+  const roots = [...document.querySelectorAll<HTMLElement>('[data-widget]')];
+  checkLinkedFigure(roots);
+  for (const root of roots) void mountWidget(root);
+}

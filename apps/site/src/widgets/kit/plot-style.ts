@@ -1,0 +1,16 @@
+import * as Plot from '@observablehq/plot';
+import { subscriptSvgText } from './rich-text.ts';
+import './figure.css';
+
+/**
+ * The one look of every figure: transparent so the page shows through, text in the panel's colour
+ * at 12 px (tick labels included), and marks at the frame's edge left unclipped.
+ */
+export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '12px', overflow: 'visible' } as const;
+
+/** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts. */
+export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+  const figure = Plot.plot(options);
+  subscriptSvgText(figure);
+  return figure;
+}

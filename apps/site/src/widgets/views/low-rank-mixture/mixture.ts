@@ -1,0 +1,94 @@
+import type { ResultRecord } from '@diffusion-atlas/core';
+import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
+import type { SceneData } from './scene.ts';
+import type { ParamValues } from '../../kit/view.ts';
+
+export interface Mixture {
+  d: number;
+  K: number;
+  r: number;
+  n: number;
+  noise: number;
+  orthogonal: boolean;
+  t: Float64Array;
+  mseOptimal: Float64Array;
+  mseTrained: Float64Array;
+  mseEmpirical: Float64Array;
+  mseKnownComponent: Float64Array;
+  seOptimal: Float64Array;
+  seTrained: Float64Array;
+  seEmpirical: Float64Array;
+  testPoints: number;
+  subspaceError: Float64Array;
+  frameTimes: Float64Array;
+  scene: { optimal: SceneData; empirical: SceneData };
+}
+
+export type Driver = 'optimal' | 'empirical';
+
+/** Larger than almost every training point and the noise the runs start from, in data units. */
+export function extentOf(sets: ReadonlyArray<{ values: Float32Array; d: number }>): number {
+  const norms: number[] = [];
+  for (const set of sets) {
+    const dims = Math.min(3, set.d);
+    for (let i = 0; i < set.values.length; i += set.d) {
+      let s = 0;
+      for (let a = 0; a < dims; a++) s += (set.values[i + a] ?? 0) ** 2;
+      norms.push(Math.sqrt(s));
+    }
+  }
+  norms.sort((a, b) => a - b);
+  const q = norms[Math.floor(0.97 * (norms.length - 1))] ?? 2.5;
+  return Math.min(5, Math.max(2.2, Math.ceil(q * 2) / 2));
+}
+
+export function read(result: ResultRecord, params: ParamValues): Mixture {
+  const d = numberField(result, 'd');
+  const K = numberField(result, 'K');
+  const r = numberField(result, 'r');
+  const training = float32Field(result, 'training');
+  const trainingLabels = int32Field(result, 'trainingLabels');
+  const bases = float64Field(result, 'bases');
+  const learnedBases = float64Field(result, 'learnedBases');
+  const frameTimes = float64Field(result, 'frameTimes');
+  const m = numberField(result, 'generated');
+  const optimal = float32Field(result, 'trajectoriesOptimal');
+  const empirical = float32Field(result, 'trajectoriesEmpirical');
+  const extent = extentOf([
+    { values: training, d },
+    { values: optimal, d },
+  ]);
+  const sceneFor = (trajectories: Float32Array): SceneData => ({
+    d,
+    K,
+    r,
+    training: { values: training, d },
+    trainingLabels,
+    bases,
+    learnedBases,
+    trajectories,
+    frames: frameTimes.length,
+    m,
+    extent,
+  });
+  return {
+    d,
+    K,
+    r,
+    n: numberField(result, 'n'),
+    noise: typeof params['noise'] === 'number' ? params['noise'] : 0,
+    orthogonal: params['orthogonal'] !== false,
+    t: float64Field(result, 't'),
+    mseOptimal: float64Field(result, 'mseOptimal'),
+    mseTrained: float64Field(result, 'mseTrained'),
+    mseEmpirical: float64Field(result, 'mseEmpirical'),
+    mseKnownComponent: float64Field(result, 'mseKnownComponent'),
+    seOptimal: float64Field(result, 'mseOptimalStdErr'),
+    seTrained: float64Field(result, 'mseTrainedStdErr'),
+    seEmpirical: float64Field(result, 'mseEmpiricalStdErr'),
+    testPoints: numberField(result, 'testPoints'),
+    subspaceError: float64Field(result, 'subspaceError'),
+    frameTimes,
+    scene: { optimal: sceneFor(optimal), empirical: sceneFor(empirical) },
+  };
+}

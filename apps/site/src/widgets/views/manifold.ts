@@ -1,0 +1,343 @@
+import * as Plot from '@observablehq/plot';
+import type { ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../../i18n/messages.ts';
+import { el, tag, widthOf } from '../kit/dom.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { column, requiredNumber } from '../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import { range } from '../kit/arrays.ts';
+import { legend, legendItem } from '../kit/legend.ts';
+import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
+import { panel } from '../kit/panels.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+
+/** Samples drawn per frame: more than this only thickens the cloud and slows redraws. */
+const MAX_DRAWN = 600;
+const MAX_PANEL = 340;
+const MAX_SCATTER = 440;
+
+interface Run {
+  D: number;
+  shape: string;
+  n: number;
+  m: number;
+  epsilon: Float64Array;
+  w1: Float64Array;
+  w1Bound: Float64Array;
+  w1BoundLeading: Float64Array;
+  w1Denoised: Float64Array;
+  w1Forward: Float64Array;
+  w1Floor: number;
+  meanNorm: number;
+  t: Float64Array;
+  scoreNorm: Float64Array;
+  scoreNormTheory: Float64Array;
+  /** ε-major, m × 2 per ε, in the plane of the curve. */
+  samples: Float64Array;
+  offPlane: Float64Array;
+  denoised: Float64Array;
+  training: Float64Array;
+  curve: Float64Array;
+  memorizedFraction: number;
+  /** Half-width of the square drawn for the samples. */
+  extent: number;
+}
+
+function runOf(output: RunOutput): Run {
+  const r: ResultRecord = output.result;
+  const epsilon = column(r, 'epsilon');
+  const samples = column(r, 'samples');
+  const training = column(r, 'training');
+  const m = epsilon.length > 0 ? samples.length / (2 * epsilon.length) : 0;
+  // One square for every ε, so the frames can be compared: the curve plus most of the noisiest cloud.
+  let reach = 1;
+  for (const v of training) reach = Math.max(reach, Math.abs(v));
+  let noisy = 0;
+  for (const v of samples) if (Number.isFinite(v)) noisy = Math.max(noisy, Math.abs(v));
+  const extent = Math.min(Math.max(reach * 1.25, Math.min(noisy, 3 * reach)), 4);
+  return {
+    D: requiredNumber(r, 'D'),
+    // The result carries no shape; the parameters it ran with do.
+    shape: typeof output.params['shape'] === 'string' ? output.params['shape'] : 'circle',
+    n: training.length / 2,
+    m,
+    epsilon,
+    w1: column(r, 'w1'),
+    w1Bound: column(r, 'w1Bound'),
+    w1BoundLeading: column(r, 'w1BoundLeading'),
+    w1Denoised: column(r, 'w1Denoised'),
+    w1Forward: column(r, 'w1Forward'),
+    w1Floor: requiredNumber(r, 'w1Floor'),
+    meanNorm: requiredNumber(r, 'meanNorm'),
+    t: column(r, 't'),
+    scoreNorm: column(r, 'scoreNorm'),
+    scoreNormTheory: column(r, 'scoreNormTheory'),
+    samples,
+    offPlane: column(r, 'offPlane'),
+    denoised: column(r, 'denoised'),
+    training,
+    curve: column(r, 'curve'),
+    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
+    extent: Math.ceil(extent * 2) / 2,
+  };
+}
+
+const at = (a: Float64Array, i: number): number => a[i] ?? Number.NaN;
+
+function epsText(e: number): string {
+  return `ε = ${formatValue(e, 2)}`;
+}
+
+/** Frames run as the backward process does: from the largest ε down to the smallest. */
+function epsIndex(run: Run, frame: number): number {
+  return run.epsilon.length - 1 - frame;
+}
+
+function meanOf(a: Float64Array, from: number, count: number): number {
+  let s = 0;
+  for (let i = 0; i < count; i++) s += at(a, from + i);
+  return count > 0 ? s / count : Number.NaN;
+}
+
+function summaryText(run: Run, backend: string): string {
+  const e = 0;
+  const eps = at(run.epsilon, e);
+  const tMin = at(run.t, run.t.length - 1);
+  const normEnd = at(run.scoreNorm, run.scoreNorm.length - 1);
+  const last = run.epsilon.length - 1;
+  return [
+    msg('manifold.summary.stopped', {
+      eps: epsText(eps),
+      D: run.D,
+      m: run.m,
+      w1: formatValue(at(run.w1, e)),
+      n: run.n,
+      bound: formatValue(at(run.w1Bound, e)),
+      leading: formatValue(at(run.w1BoundLeading, e)),
+      floor: formatValue(run.w1Floor),
+      epsEnd: epsText(at(run.epsilon, last)),
+      w1End: formatValue(at(run.w1, last)),
+      boundEnd: formatValue(at(run.w1Bound, last)),
+    }),
+    msg('manifold.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
+    msg('manifold.summary.score', { norm: formatValue(normEnd), t: formatValue(tMin, 2), theory: formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1)) }),
+    msg('widget.computedOn', { backend }),
+  ].join(' ');
+}
+
+/**
+ * Chapter 5's first figure: the price of early stopping on data without a density. W₁ of the
+ * output against ε with the derived bound, the score's norm blowing up as t → 0, and the samples
+ * in the plane of the curve at each stopping time (a scrubber runs over ε).
+ */
+export const manifoldView = defineView('manifold', (context) => {
+  const { stage, readout, summary } = context;
+  stage.classList.add('figure-stage', 'manifold-stage');
+  const w1Panel = panel('manifold-w1-panel', msg('manifold.panel.w1'));
+  const scorePanel = panel('manifold-score-panel', msg('manifold.panel.score'));
+  const samplePanel = panel('manifold-samples-panel', msg('manifold.panel.samples'));
+  const panels = el('div', 'figure-panels');
+  panels.append(w1Panel.element, scorePanel.element);
+  w1Panel.element.append(
+    legend('', [
+      legendItem('dot', 'var(--sample)', msg('manifold.legend.output')),
+      legendItem('ring', 'var(--muted)', msg('manifold.legend.forward')),
+      legendItem('dot', 'var(--memorized)', msg('manifold.legend.denoised')),
+      legendItem('line', 'var(--fg)', msg('manifold.legend.bound')),
+      legendItem('dash', 'var(--fg)', '√(2εD)'),
+      legendItem('dash', 'var(--muted)', msg('manifold.legend.floor')),
+    ]),
+  );
+  scorePanel.element.append(
+    legend('', [
+      legendItem('line', 'var(--sample)', msg('manifold.legend.norm')),
+      legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'),
+      legendItem('line', 'var(--rule)', msg('manifold.legend.stops')),
+    ]),
+  );
+  samplePanel.element.append(
+    legend('', [
+      legendItem('line', 'var(--muted)', msg('manifold.legend.curve')),
+      legendItem('dot', 'var(--data)', msg('manifold.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('manifold.legend.samples')),
+      legendItem('ring', 'var(--memorized)', msg('manifold.legend.denoisedPoints')),
+    ]),
+  );
+  w1Panel.plot.append(placeholderFigure(320, 240, msg('figure.placeholder'), 'figure-placeholder'));
+
+  let run: Run | undefined;
+  const timeline: Timeline = createTimeline({
+    label: msg('manifold.timeline'),
+    describe: (frame) => (run === undefined ? '' : epsText(at(run.epsilon, epsIndex(run, frame)))),
+    onFrame: (frame) => drawSamples(frame),
+  });
+  samplePanel.element.insertBefore(timeline.element, samplePanel.note);
+  stage.append(panels, samplePanel.element);
+
+  function panelWidth(): number {
+    // Two panels side by side when the stage allows, one above the other on a phone.
+    const full = widthOf(stage, 640, 2 * MAX_PANEL + 16, 260);
+    return full >= 560 ? Math.min(MAX_PANEL, Math.floor((full - 16) / 2)) : Math.min(full, MAX_PANEL + 60);
+  }
+
+  function drawW1(r: Run, current: number): void {
+    const width = panelWidth();
+    const rows = range(r.epsilon.length).map((i) => ({
+      eps: at(r.epsilon, i),
+      w1: at(r.w1, i),
+      bound: at(r.w1Bound, i),
+      leading: at(r.w1BoundLeading, i),
+      denoised: at(r.w1Denoised, i),
+      forward: at(r.w1Forward, i),
+    }));
+    const xDomain = padLog(positiveExtent(r.epsilon, [1e-4, 1]), 1.6);
+    const yDomain = padLog(positiveExtent([...rows.flatMap((d) => [d.w1, d.bound, d.leading, d.denoised, d.forward]), r.w1Floor], [0.01, 10]));
+    const eps = at(r.epsilon, current);
+    const svg = plot({
+      width,
+      height: Math.round(width * 0.78),
+      marginLeft: 44,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'manifold-w1-figure',
+      ariaLabel: msg('manifold.aria.w1', { D: r.D }),
+      ariaDescription: msg('manifold.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: xDomain, label: msg('manifold.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('manifold.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      marks: [
+        Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'manifold-floor' }),
+        Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'manifold-current' }),
+        Plot.line(rows, { x: 'eps', y: 'bound', stroke: 'var(--fg)', strokeWidth: 1.4, className: 'manifold-bound' }),
+        Plot.line(rows, { x: 'eps', y: 'leading', stroke: 'var(--fg)', strokeDasharray: '5 4', className: 'manifold-bound-leading' }),
+        Plot.dot(rows, { x: 'eps', y: 'forward', r: 4.5, stroke: 'var(--muted)', fill: 'none', className: 'manifold-forward' }),
+        Plot.line(rows, { x: 'eps', y: 'w1', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'manifold-w1-line' }),
+        Plot.dot(rows, { x: 'eps', y: 'w1', r: 3, fill: 'var(--sample)', className: 'manifold-w1' }),
+        Plot.dot(rows, { x: 'eps', y: 'denoised', r: 3, fill: 'var(--memorized)', className: 'manifold-denoised' }),
+      ],
+    });
+    tag(svg, { points: rows.length, d: r.D });
+    w1Panel.plot.replaceChildren(svg);
+  }
+
+  function drawScore(r: Run): void {
+    const width = panelWidth();
+    const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i) }));
+    const xDomain = positiveExtent(r.t, [1e-4, 5]);
+    const yDomain = padLog(positiveExtent(rows.flatMap((d) => [d.norm, d.theory]), [1, 1000]), 1.2);
+    const svg = plot({
+      width,
+      height: Math.round(width * 0.78),
+      marginLeft: 44,
+      marginBottom: 34,
+      marginRight: 10,
+      className: 'manifold-score-figure',
+      ariaLabel: msg('manifold.aria.score'),
+      ariaDescription: msg('manifold.aria.scoreDescription', {
+        from: formatValue(at(r.scoreNorm, 0)),
+        tFrom: formatValue(at(r.t, 0), 2),
+        to: formatValue(at(r.scoreNorm, r.t.length - 1)),
+        tTo: formatValue(at(r.t, r.t.length - 1), 2),
+      }),
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: xDomain, label: msg('manifold.x.t'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
+      y: { type: 'log', domain: yDomain, label: msg('manifold.y.norm'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      marks: [
+        Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'manifold-eps' }),
+        Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'manifold-score-theory' }),
+        Plot.line(rows, { x: 't', y: 'norm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'manifold-score' }),
+      ],
+    });
+    tag(svg, { steps: rows.length });
+    scorePanel.plot.replaceChildren(svg);
+  }
+
+  function drawSamples(frame: number): void {
+    const r = run;
+    if (r === undefined) return;
+    const e = epsIndex(r, frame);
+    const eps = at(r.epsilon, e);
+    const size = widthOf(samplePanel.plot, 420, MAX_SCATTER, 260);
+    const drawn = Math.min(r.m, MAX_DRAWN);
+    const base = e * r.m * 2;
+    const idx = range(drawn);
+    const xy = (a: Float64Array, i: number, axis: 0 | 1): number => at(a, base + 2 * i + axis);
+    const curve = range(r.curve.length / 2).map((i) => ({ x: at(r.curve, 2 * i), y: at(r.curve, 2 * i + 1) }));
+    const svg = plot({
+      width: size,
+      height: size,
+      marginLeft: 34,
+      marginBottom: 30,
+      marginTop: 12,
+      marginRight: 8,
+      className: 'manifold-samples-figure',
+      ariaLabel: msg(r.shape === 'circle' ? 'manifold.aria.samples.circle' : 'manifold.aria.samples.curve', { m: r.m, eps: epsText(eps), n: r.n }),
+      style: PLOT_STYLE,
+      x: { domain: [-r.extent, r.extent], label: msg('manifold.x.plane'), ticks: 5 },
+      y: { domain: [-r.extent, r.extent], label: msg('manifold.y.plane'), ticks: 5 },
+      marks: [
+        Plot.frame({ strokeOpacity: 0.2 }),
+        Plot.line(curve, { x: 'x', y: 'y', stroke: 'var(--muted)', strokeWidth: 1, className: 'manifold-curve' }),
+        Plot.dot(range(r.n), { x: (i: number) => at(r.training, 2 * i), y: (i: number) => at(r.training, 2 * i + 1), r: 3.2, fill: 'var(--data)', className: 'manifold-training' }),
+        Plot.dot(idx, { x: (i: number) => xy(r.samples, i, 0), y: (i: number) => xy(r.samples, i, 1), r: 2.2, fill: 'var(--sample)', fillOpacity: 0.75, clip: true, className: 'manifold-samples' }),
+        Plot.dot(idx, {
+          x: (i: number) => xy(r.denoised, i, 0),
+          y: (i: number) => xy(r.denoised, i, 1),
+          r: 4.2,
+          stroke: 'var(--memorized)',
+          strokeWidth: 1.2,
+          fill: 'none',
+          clip: true,
+          className: 'manifold-denoised-points',
+        }),
+      ],
+    });
+    tag(svg, { frame, eps, samples: drawn, training: r.n });
+    samplePanel.plot.replaceChildren(svg);
+    drawW1(r, e);
+    stage.dataset['frame'] = String(frame);
+
+    const off = meanOf(r.offPlane, e * r.m, r.m);
+    const delta = -Math.expm1(-2 * eps);
+    readout.textContent = msg('manifold.readout', {
+      eps: epsText(eps),
+      w1: formatValue(at(r.w1, e)),
+      bound: formatValue(at(r.w1Bound, e)),
+      forward: formatValue(at(r.w1Forward, e)),
+      denoised: formatValue(at(r.w1Denoised, e)),
+      off: formatValue(off),
+      others: r.D - 2,
+      expected: formatValue(Math.sqrt((r.D - 2) * delta)),
+    });
+  }
+
+  function drawAll(): void {
+    if (run === undefined) return;
+    drawScore(run);
+    drawSamples(timeline.index());
+  }
+
+
+  return {
+    show(output: OutputOf<'manifold'>, _params: ParamValues) {
+      run = runOf(output);
+      samplePanel.note.hidden = false;
+      samplePanel.note.textContent = msg(run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
+      drawScore(run);
+      timeline.reset(run.epsilon.length);
+      summary.textContent = summaryText(run, output.backend);
+    },
+    pending() {
+      timeline.pause();
+    },
+    settled(note: string) {
+      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note, 'figure-placeholder'));
+    },
+    redraw() {
+      drawAll();
+    },
+  };
+});

@@ -1,0 +1,230 @@
+import * as Plot from '@observablehq/plot';
+import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
+import { t as msg } from '../../i18n/messages.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
+import { createTimeline, type Timeline } from '../kit/timeline.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+
+/** Frames of history drawn behind each moving point. */
+const TAIL_FRAMES = 10;
+/** Tails for more trajectories than this clutter the picture and slow playback. */
+const MAX_TAILS = 400;
+const MAX_SIZE = 560;
+
+interface Frames {
+  training: Float32Array;
+  trajectories: Float32Array;
+  frameTimes: Float64Array;
+  /** Per trajectory: does its end point pass the memorization test? */
+  memorized: Uint8Array;
+  n: number;
+  m: number;
+  memorizedFraction: number;
+  memorizedBaseline: number;
+  memorizedBaselineTheory: number;
+  /** Half-width of the square plotted: the data with room for the noise around them. */
+  extent: number;
+}
+
+function framesOf(result: ResultRecord): Frames {
+  const training = float32Field(result, 'training');
+  const trajectories = float32Field(result, 'trajectories');
+  const frameTimes = float64Field(result, 'frameTimes');
+  const ratio = float32Field(result, 'ratio');
+  const m = ratio.length;
+  const memorized = new Uint8Array(m);
+  for (let i = 0; i < m; i++) memorized[i] = (ratio[i] ?? 1) < MEMORIZATION_RATIO ? 1 : 0;
+  let reach = 0;
+  for (const v of training) reach = Math.max(reach, Math.abs(v));
+  return {
+    training,
+    trajectories,
+    frameTimes,
+    memorized,
+    n: training.length / 2,
+    m,
+    memorizedFraction: numberField(result, 'memorizedFraction'),
+    memorizedBaseline: numberField(result, 'memorizedBaseline'),
+    memorizedBaselineTheory: numberField(result, 'memorizedBaselineTheory'),
+    extent: Math.max(3, Math.ceil(reach * 1.15 * 2) / 2),
+  };
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+function timeText(t: number): string {
+  return msg('noise-and-back.time', { t: formatValue(t, 2) });
+}
+
+function scoreText(params: ParamValues, n: number): string {
+  return params['score'] === 'exact' ? msg('noise-and-back.score.exact') : msg('noise-and-back.score.empirical', { n });
+}
+
+function samplerText(params: ParamValues): string {
+  return params['sampler'] === 'ode' ? msg('noise-and-back.sampler.ode') : msg('noise-and-back.sampler.sde');
+}
+
+/** The result in one or two sentences: what the memorization test says, against its chance level. */
+function summaryText(f: Frames, params: ParamValues, backend: string): string {
+  const tEnd = f.frameTimes[f.frameTimes.length - 1] ?? 0;
+  const base = formatPercent(f.memorizedBaseline);
+  const copying = f.memorizedFraction > 2 * f.memorizedBaseline + 0.1;
+  const what = copying ? msg('noise-and-back.summary.copying') : msg('noise-and-back.summary.passing');
+  const head = msg('noise-and-back.summary.head', { time: timeText(tEnd), fraction: formatPercent(f.memorizedFraction), m: f.m, what, base });
+  const verdict = copying
+    ? msg('noise-and-back.summary.verdictCopying')
+    : msg('noise-and-back.summary.verdictNew');
+  return `${head} ${verdict} ${msg('noise-and-back.summary.run', { score: scoreText(params, f.n), sampler: samplerText(params), backend })}`;
+}
+
+/**
+ * Chapter 1's figure: the backward process in the plane, training points in grey, every
+ * trajectory's current position with a short tail, and a scrubber over backward time.
+ */
+export const noiseAndBackView = defineView('noise-and-back', (context) => {
+  const { stage, readout, summary } = context;
+  stage.classList.add('noise-and-back-stage');
+  const plotHost = document.createElement('div');
+  plotHost.className = 'noise-and-back-plot';
+  plotHost.dataset['plot'] = '';
+  const placeholder = document.createElement('p');
+  placeholder.className = 'noise-and-back-placeholder';
+  placeholder.textContent = msg('noise-and-back.placeholder');
+  plotHost.append(placeholder);
+  const legend = document.createElement('p');
+  legend.className = 'noise-and-back-legend';
+  for (const [swatch, key] of [
+    ['data', 'noise-and-back.legend.training'],
+    ['sample', 'noise-and-back.legend.trajectories'],
+    ['memorized', 'noise-and-back.legend.memorized'],
+  ] as const) {
+    const item = document.createElement('span');
+    const mark = document.createElement('span');
+    mark.className = `swatch swatch-${swatch}`;
+    item.append(mark, ` ${msg(key)}`);
+    legend.append(item, ' ');
+  }
+  stage.append(plotHost);
+
+  let frames: Frames | undefined;
+  const timeline: Timeline = createTimeline({
+    label: msg('noise-and-back.timeline'),
+    describe: (index) => (frames === undefined ? '' : timeText(frames.frameTimes[index] ?? 0)),
+    onFrame: (index) => draw(index),
+  });
+  stage.append(timeline.element, legend);
+
+  function draw(index: number): void {
+    if (frames === undefined) return;
+    const f = frames;
+    const { m, trajectories } = f;
+    const t = f.frameTimes[index] ?? 0;
+    const size = Math.max(260, Math.min(MAX_SIZE, Math.floor(plotHost.clientWidth || MAX_SIZE)));
+    const at = (frame: number, i: number, axis: 0 | 1): number => trajectories[(frame * m + i) * 2 + axis] ?? Number.NaN;
+
+    const tails: Array<{ i: number; frame: number }> = [];
+    const first = Math.max(0, index - TAIL_FRAMES);
+    const tailCount = Math.min(m, MAX_TAILS);
+    for (let i = 0; i < tailCount; i++) for (let frame = first; frame <= index; frame++) tails.push({ i, frame });
+    const novel = range(m).filter((i) => f.memorized[i] === 0);
+    const memorized = range(m).filter((i) => f.memorized[i] === 1);
+    // CSS variables, not literal colours, so a theme switch recolours the figure without a redraw.
+    const dataColor = 'var(--data)';
+    const sampleColor = 'var(--sample)';
+    const memorizedColor = 'var(--memorized)';
+    const memorizedCount = memorized.length;
+
+    const svg = Plot.plot({
+      width: size,
+      height: size,
+      marginLeft: 34,
+      marginBottom: 30,
+      marginTop: 22,
+      marginRight: 8,
+      className: 'noise-and-back-figure',
+      ariaLabel: msg('noise-and-back.aria.label', { time: timeText(t), n: f.n, m }),
+      ariaDescription: msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
+      style: { background: 'transparent', color: 'currentColor' },
+      x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
+      y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
+      marks: [
+        Plot.frame({ strokeOpacity: 0.2 }),
+        Plot.dot(range(f.n), {
+          x: (i: number) => f.training[2 * i],
+          y: (i: number) => f.training[2 * i + 1],
+          r: 2.6,
+          fill: dataColor,
+          className: 'noise-and-back-training',
+        }),
+        Plot.line(tails, {
+          x: (d: { i: number; frame: number }) => at(d.frame, d.i, 0),
+          y: (d: { i: number; frame: number }) => at(d.frame, d.i, 1),
+          z: (d: { i: number; frame: number }) => d.i,
+          stroke: (d: { i: number; frame: number }) => (f.memorized[d.i] === 1 ? memorizedColor : sampleColor),
+          strokeOpacity: 0.28,
+          strokeWidth: 1,
+          clip: true,
+          className: 'noise-and-back-tails',
+        }),
+        Plot.dot(novel, {
+          x: (i: number) => at(index, i, 0),
+          y: (i: number) => at(index, i, 1),
+          r: 2.4,
+          fill: sampleColor,
+          clip: true,
+          className: 'noise-and-back-samples noise-and-back-novel',
+        }),
+        Plot.dot(memorized, {
+          x: (i: number) => at(index, i, 0),
+          y: (i: number) => at(index, i, 1),
+          r: 2.8,
+          fill: memorizedColor,
+          stroke: 'var(--bg)',
+          strokeWidth: 0.6,
+          clip: true,
+          className: 'noise-and-back-samples noise-and-back-memorized',
+        }),
+      ],
+    });
+    svg.dataset['frame'] = String(index);
+    svg.dataset['frames'] = String(f.frameTimes.length);
+    svg.dataset['t'] = String(t);
+    svg.dataset['samples'] = String(m);
+    svg.dataset['memorized'] = String(memorizedCount);
+    svg.dataset['training'] = String(f.n);
+    plotHost.replaceChildren(svg);
+    stage.dataset['frame'] = String(index);
+
+    const delta = 1 - Math.exp(-2 * t);
+    const where = msg('noise-and-back.readout.where', { time: timeText(t), delta: formatValue(delta, 2), frame: index + 1, frames: f.frameTimes.length });
+    readout.textContent =
+      index === f.frameTimes.length - 1
+        ? msg('noise-and-back.readout.end', { where })
+        : index === 0
+          ? msg('noise-and-back.readout.start', { where })
+          : msg('noise-and-back.readout.middle', { where });
+  }
+
+
+  return {
+    resizes: plotHost,
+    show(output: OutputOf<'noise-and-back'>, next: ParamValues) {
+      frames = framesOf(output.result);
+      timeline.reset(frames.frameTimes.length);
+      summary.textContent = summaryText(frames, next, output.backend);
+    },
+    pending() {
+      timeline.pause();
+      if (frames === undefined) placeholder.textContent = msg('noise-and-back.placeholder');
+    },
+    settled(note: string) {
+      if (frames === undefined) placeholder.textContent = note;
+    },
+    redraw() {
+      if (frames !== undefined) draw(timeline.index());
+    },
+  };
+});

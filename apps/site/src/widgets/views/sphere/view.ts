@@ -1,0 +1,359 @@
+import * as Plot from '@observablehq/plot';
+import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
+import type { RunOutput } from '@diffusion-atlas/worker';
+import { t as msg } from '../../../i18n/messages.ts';
+import { range } from '../../kit/arrays.ts';
+import { el, paramNumber, tag, widthOf } from '../../kit/dom.ts';
+import { formatPercent, formatValue } from '../../kit/format.ts';
+import { legend, legendItem } from '../../kit/legend.ts';
+import { logTickLabel } from '../../kit/log-scale.ts';
+import { panel } from '../../kit/panels.ts';
+import { placeholderFigure } from '../../kit/placeholder-figure.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
+import { createGlobe, type GlobeCentre } from './globe.ts';
+import { createTimeline, type Timeline } from '../../kit/timeline.ts';
+import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+
+/** The globe opens over the north-east Pacific: Alaska, California and Hawaii, where most of the week's events are. */
+const INITIAL_CENTRE: GlobeCentre = { lon: -140, lat: 35 };
+/** Colours of the heat-kernel profiles, in increasing s; theme variables so both themes read. */
+const PROFILE_COLOURS = ['var(--sample)', 'var(--accent)', 'var(--fg-soft)', 'var(--data)'] as const;
+/**
+ * The kernel panel's density axis reaches this far down so that the point where the series runs
+ * out of digits (10⁻¹² of its peak, where the result turns to NaN) shows beside Varadhan's form.
+ */
+const DENSITY_FLOOR = 1e-16;
+const MAX_SIDE = 320;
+const RAD_TO_DEG = 180 / Math.PI;
+
+interface Profile {
+  s: number;
+  theta: Float64Array;
+  density: Float64Array;
+  densityVaradhan: Float64Array;
+}
+
+interface Run {
+  n: number;
+  walkers: number;
+  s: number;
+  steps: number;
+  dataLat: Float64Array;
+  dataLon: Float64Array;
+  frameLat: Float64Array;
+  frameLon: Float64Array;
+  frameS: Float64Array;
+  /** 1 where the walker's end point passes the ratio test against the epicentres. */
+  memorized: Uint8Array;
+  memorizedFraction: number;
+  memorizedBaseline: number;
+  meanCos: number;
+  meanCosStdErr: number;
+  meanCosTheory: number;
+  maxNormError: number;
+  sMin: number;
+  seriesMinS: number;
+  minSeparationDeg: number;
+  earthquakesTotal: number;
+  profiles: Profile[];
+}
+
+function runOf(output: RunOutput): Run {
+  const r: ResultRecord = output.result;
+  const data = recordField(r, 'data');
+  const frames = recordField(r, 'frames');
+  const samples = recordField(r, 'samples');
+  const ratio = column(r, 'ratio');
+  const walkers = column(samples, 'lat').length;
+  const memorized = Uint8Array.from(ratio, (v) => (v < MEMORIZATION_RATIO ? 1 : 0));
+  const profiles = recordList(r, 'kernel').map((k) => ({
+    s: requiredNumber(k, 's'),
+    theta: column(k, 'theta'),
+    density: column(k, 'density'),
+    densityVaradhan: column(k, 'densityVaradhan'),
+  }));
+  return {
+    n: column(data, 'lat').length,
+    walkers,
+    s: paramNumber(output.params, 's', Number.NaN),
+    steps: paramNumber(output.params, 'steps', Number.NaN),
+    dataLat: column(data, 'lat'),
+    dataLon: column(data, 'lon'),
+    frameLat: column(frames, 'lat'),
+    frameLon: column(frames, 'lon'),
+    frameS: column(frames, 's'),
+    memorized,
+    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
+    memorizedBaseline: requiredNumber(r, 'memorizedBaseline'),
+    meanCos: requiredNumber(r, 'meanCos'),
+    meanCosStdErr: requiredNumber(r, 'meanCosStdErr'),
+    meanCosTheory: requiredNumber(r, 'meanCosTheory'),
+    maxNormError: requiredNumber(r, 'maxNormError'),
+    sMin: requiredNumber(r, 'sMin'),
+    seriesMinS: requiredNumber(r, 'seriesMinS'),
+    minSeparationDeg: requiredNumber(r, 'minSeparationDeg'),
+    earthquakesTotal: requiredNumber(r, 'earthquakesTotal'),
+    profiles,
+  };
+}
+
+const at = (a: ArrayLike<number>, i: number): number => a[i] ?? Number.NaN;
+
+function sText(s: number): string {
+  return `s = ${formatValue(s, 2)}`;
+}
+
+function summaryText(run: Run, backend: string): string {
+  const memorized = run.memorized.reduce((a, b) => a + b, 0);
+  return [
+    msg('sphere.summary.walkers', { memorized, walkers: run.walkers, fraction: formatPercent(run.memorizedFraction), from: sText(run.s), to: sText(run.sMin), n: run.n }),
+    msg('sphere.summary.baseline', { baseline: formatPercent(run.memorizedBaseline) }),
+    msg('sphere.summary.forward', {
+      cos: formatValue(run.meanCos),
+      se: formatValue(run.meanCosStdErr, 2),
+      theory: formatValue(run.meanCosTheory),
+      error: formatValue(run.maxNormError, 1),
+    }),
+    msg('widget.computedOn', { backend }),
+  ].join(' ');
+}
+
+/**
+ * Chapter 5's globe: the geodesic random walk run backwards with the exact score of earthquake
+ * epicentres, on an orthographic globe with coastlines; beside it the memorization test against
+ * held-out quakes, the forward walk against the heat kernel's E cos θ = e^{−s}, and the heat
+ * kernel as a Legendre series and in Varadhan's form.
+ */
+export const sphereView = defineView('sphere', (context) => {
+  const { stage, readout, summary } = context;
+  stage.classList.add('figure-stage', 'sphere-stage');
+
+  let run: Run | undefined;
+  let frameIndex = 0;
+
+  const globe = createGlobe({
+    className: 'sphere-globe',
+    initial: INITIAL_CENTRE,
+    label: () =>
+      run === undefined
+        ? msg('sphere.globe.empty')
+        : msg('sphere.globe.drawn', { n: run.n, walkers: run.walkers, s: sText(at(run.frameS, frameIndex)) }),
+    marks: () => globeMarks(),
+    drawn: (svg) => {
+      if (run === undefined) return;
+      tag(svg, { frame: frameIndex, walkers: run.walkers, training: run.n, memorized: run.memorized.reduce((a, b) => a + b, 0) });
+    },
+     staticData: context.staticData,
+  });
+  const globePanel = el('figure', 'figure-panel sphere-globe-panel');
+  globePanel.append(el('figcaption', 'figure-panel-title', msg('sphere.panel.globe')), globe.element);
+  const timeline: Timeline = createTimeline({
+    label: msg('sphere.timeline'),
+    describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
+    onFrame: (index) => {
+      frameIndex = index;
+      globe.draw();
+      describeFrame();
+    },
+  });
+  globePanel.append(
+    timeline.element,
+    legend('', [
+      legendItem('ring', 'var(--fg-soft)', msg('sphere.legend.training')),
+      legendItem('dot', 'var(--sample)', msg('sphere.legend.walkers')),
+      legendItem('dot', 'var(--memorized)', msg('sphere.legend.memorized')),
+    ]),
+  );
+
+  const memPanel = panel('sphere-mem-panel', msg('sphere.panel.memorization'));
+  const cosPanel = panel('sphere-cos-panel', msg('sphere.panel.forward'));
+  const kernelPanel = panel('sphere-kernel-panel', msg('sphere.panel.kernel'));
+  const kernelLegend = el('p', 'figure-legend');
+  kernelPanel.element.append(kernelLegend);
+  const side = el('div', 'sphere-side');
+  side.append(memPanel.element, cosPanel.element);
+  const top = el('div', 'sphere-top');
+  top.append(globePanel, side);
+  stage.append(top, kernelPanel.element);
+  globe.draw();
+  memPanel.plot.append(placeholderFigure(280, 120, msg('sphere.placeholder'), 'figure-placeholder'));
+
+  function globeMarks(): Plot.Markish[] {
+    const r = run;
+    if (r === undefined) return [];
+    const base = frameIndex * r.walkers;
+    const novel = range(r.walkers).filter((i) => r.memorized[i] === 0);
+    const copies = range(r.walkers).filter((i) => r.memorized[i] === 1);
+    const lon = (i: number): number => at(r.frameLon, base + i);
+    const lat = (i: number): number => at(r.frameLat, base + i);
+    return [
+      Plot.dot(range(r.n), { x: (i: number) => at(r.dataLon, i), y: (i: number) => at(r.dataLat, i), r: 3.4, stroke: 'var(--fg-soft)', strokeWidth: 1, fill: 'none', className: 'sphere-data' }),
+      Plot.dot(novel, { x: lon, y: lat, r: 2.2, fill: 'var(--sample)', fillOpacity: 0.85, className: 'sphere-samples sphere-novel' }),
+      Plot.dot(copies, { x: lon, y: lat, r: 2.2, fill: 'var(--memorized)', fillOpacity: 0.9, className: 'sphere-samples sphere-memorized' }),
+    ];
+  }
+
+  function describeFrame(): void {
+    const r = run;
+    if (r === undefined) return;
+    const s = at(r.frameS, frameIndex);
+    const last = r.frameS.length - 1;
+    // √s is the geodesic spread of the heat kernel per tangent direction, in radians.
+    const spread = Math.sqrt(s) * RAD_TO_DEG;
+    const where = msg('sphere.readout.where', { s: sText(s), frame: frameIndex + 1, frames: r.frameS.length, spread: formatValue(spread, 2) });
+    readout.textContent =
+      frameIndex === last
+        ? msg('sphere.readout.end', { where, km: formatValue(spread * 111, 2) })
+        : frameIndex === 0
+          ? msg('sphere.readout.start', { where })
+          : msg('sphere.readout.middle', { where });
+  }
+
+  function sideWidth(): number {
+    return widthOf(side, MAX_SIDE, MAX_SIDE, 240);
+  }
+
+  function drawMemorization(r: Run): void {
+    const rows = [
+      { what: msg('sphere.bar.generated'), value: r.memorizedFraction, cls: 'sample' },
+      { what: msg('sphere.bar.heldOut'), value: r.memorizedBaseline, cls: 'data' },
+    ];
+    const svg = plot({
+      width: sideWidth(),
+      height: 118,
+      marginLeft: 128,
+      marginRight: 44,
+      marginBottom: 30,
+      className: 'sphere-mem-figure',
+      ariaLabel: msg('sphere.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
+      style: PLOT_STYLE,
+      x: { domain: [0, 1], label: msg('sphere.x.passing'), tickFormat: (v: number) => formatPercent(v), ticks: 3 },
+      y: { domain: rows.map((d) => d.what), label: null },
+      marks: [
+        Plot.barX(rows, { x: 'value', y: 'what', fill: (d: { cls: string }) => (d.cls === 'sample' ? 'var(--memorized)' : 'var(--data)'), className: 'sphere-mem-bars' }),
+        Plot.text(rows, { x: 'value', y: 'what', text: (d: { value: number }) => formatPercent(d.value), dx: 4, textAnchor: 'start', fill: 'currentColor', className: 'sphere-mem-labels' }),
+        Plot.ruleX([0], { stroke: 'var(--muted)' }),
+      ],
+    });
+    tag(svg, { fraction: r.memorizedFraction, baseline: r.memorizedBaseline });
+    memPanel.plot.replaceChildren(svg);
+    memPanel.note.hidden = false;
+    memPanel.note.textContent = msg('sphere.note.heldOut', { n: r.n });
+  }
+
+  function drawForwardCheck(r: Run): void {
+    const width = sideWidth();
+    // e^{−s} over the range of the control: the curve the walker's mean must follow, whatever s is chosen.
+    const curve = range(121).map((i) => {
+      const s = 10 ** (-2 + (3 * i) / 120);
+      return { s, c: Math.exp(-s) };
+    });
+    const lo = r.meanCos - 2 * r.meanCosStdErr;
+    const hi = r.meanCos + 2 * r.meanCosStdErr;
+    const svg = plot({
+      width,
+      height: Math.round(width * 0.62),
+      marginLeft: 40,
+      marginBottom: 32,
+      marginRight: 10,
+      className: 'sphere-cos-figure',
+      ariaLabel: msg('sphere.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
+      style: PLOT_STYLE,
+      x: { type: 'log', domain: [0.01, 10], label: msg('sphere.x.time'), ticks: [0.01, 0.1, 1, 10], tickFormat: logTickLabel },
+      y: { domain: [Math.min(-0.1, lo - 0.05), 1.02], label: msg('sphere.y.cos'), ticks: 5, grid: true },
+      marks: [
+        Plot.ruleY([0], { stroke: 'var(--muted)' }),
+        Plot.line(curve, { x: 's', y: 'c', stroke: 'var(--accent)', strokeWidth: 1.5, className: 'sphere-cos-theory' }),
+        Plot.ruleX([r.s], { y1: lo, y2: hi, stroke: 'var(--sample)', strokeWidth: 2, className: 'sphere-cos-error' }),
+        Plot.dot([r.s], { x: (s: number) => s, y: () => r.meanCos, r: 3.5, fill: 'var(--sample)', className: 'sphere-cos-sim' }),
+      ],
+    });
+    tag(svg, { s: r.s, meancos: r.meanCos, theory: r.meanCosTheory });
+    cosPanel.plot.replaceChildren(svg);
+    cosPanel.note.hidden = false;
+    cosPanel.note.textContent = msg('sphere.note.forward', { walkers: r.walkers, steps: r.steps, cos: formatValue(r.meanCos), se: formatValue(2 * r.meanCosStdErr, 2), theory: formatValue(r.meanCosTheory) });
+  }
+
+  function drawKernel(r: Run): void {
+    const width = widthOf(kernelPanel.plot, 640, 680, 260);
+    interface Point {
+      profile: number;
+      theta: number;
+      p: number;
+    }
+    const series: Point[] = [];
+    const varadhan: Point[] = [];
+    r.profiles.forEach((profile, k) => {
+      for (let i = 0; i < profile.theta.length; i++) {
+        const theta = at(profile.theta, i) * RAD_TO_DEG;
+        const p = at(profile.density, i);
+        const q = at(profile.densityVaradhan, i);
+        // NaN marks where the series has no correct digits left: a gap in its curve, not a value.
+        series.push({ profile: k, theta, p: Number.isFinite(p) && p > DENSITY_FLOOR ? p : Number.NaN });
+        varadhan.push({ profile: k, theta, p: Number.isFinite(q) && q > DENSITY_FLOOR ? q : Number.NaN });
+      }
+    });
+    const colour = (d: Point): string => PROFILE_COLOURS[Math.min(d.profile, PROFILE_COLOURS.length - 1)] ?? 'currentColor';
+    const svg = plot({
+      width,
+      height: Math.round(Math.min(280, width * 0.55)),
+      marginLeft: 48,
+      marginBottom: 34,
+      marginRight: 12,
+      className: 'sphere-kernel-figure',
+      ariaLabel: msg('sphere.aria.kernel', { s: r.profiles.map((p) => formatValue(p.s, 2)).join(msg('list.separator')) }),
+      style: PLOT_STYLE,
+      x: { domain: [0, 180], label: msg('sphere.x.distance'), ticks: [0, 30, 60, 90, 120, 150, 180] },
+      y: { type: 'log', domain: [DENSITY_FLOOR, 100], label: msg('sphere.y.density'), ticks: [1e-16, 1e-12, 1e-8, 1e-4, 1], tickFormat: logTickLabel, grid: true },
+      marks: [
+        Plot.line(varadhan, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.6, strokeDasharray: '5 4', clip: true, className: 'sphere-kernel-varadhan' }),
+        Plot.line(series, { x: 'theta', y: 'p', z: 'profile', stroke: colour, strokeWidth: 1.4, strokeOpacity: 0.85, clip: true, className: 'sphere-kernel-series' }),
+      ],
+    });
+    tag(svg, { profiles: r.profiles.length });
+    kernelPanel.plot.replaceChildren(svg);
+    kernelLegend.replaceChildren(
+      ...r.profiles.map((p, k) =>
+        legendItem(
+          'line',
+          PROFILE_COLOURS[Math.min(k, PROFILE_COLOURS.length - 1)] ?? 'currentColor',
+          p.s === r.s ? msg('sphere.legend.thisRun', { s: sText(p.s) }) : p.s === r.seriesMinS ? msg('sphere.legend.switch', { s: sText(p.s) }) : sText(p.s),
+        ),
+      ),
+      legendItem('line', 'var(--fg-soft)', msg('sphere.legend.series')),
+      legendItem('dash', 'var(--fg-soft)', msg('sphere.legend.varadhan')),
+    );
+    kernelPanel.note.hidden = false;
+    kernelPanel.note.textContent = msg('sphere.note.kernel', { s: formatValue(r.seriesMinS, 2) });
+  }
+
+  function drawAll(): void {
+    globe.draw();
+    if (run === undefined) return;
+    drawMemorization(run);
+    drawForwardCheck(run);
+    drawKernel(run);
+  }
+
+
+  return {
+    show(output: OutputOf<'sphere'>, _params: ParamValues) {
+      run = runOf(output);
+      drawMemorization(run);
+      drawForwardCheck(run);
+      drawKernel(run);
+      timeline.reset(run.frameS.length);
+      summary.textContent = summaryText(run, output.backend);
+    },
+    pending() {
+      timeline.pause();
+    },
+    settled(note: string) {
+      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note, 'figure-placeholder'));
+    },
+    redraw() {
+      drawAll();
+    },
+  };
+});

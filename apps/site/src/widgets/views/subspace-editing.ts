@@ -1,0 +1,313 @@
+import * as Plot from '@observablehq/plot';
+import type { ResultRecord } from '@diffusion-atlas/core';
+import { t as msg } from '../../i18n/messages.ts';
+import { el, svgEl, widthOf } from '../kit/dom.ts';
+import { formatPercent, formatValue } from '../kit/format.ts';
+import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { float32Field, float64Field, numberField, numberList } from '../kit/result-fields.ts';
+import { inkImage, inkPng } from '../kit/pixel-images.ts';
+import { pngDataUrl } from '../kit/png.ts';
+import { legend } from '../kit/legend.ts';
+import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+
+/** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
+const PLUS: [number, number, number] = [207, 95, 31];
+const MINUS: [number, number, number] = [47, 127, 208];
+
+interface Edit {
+  digit: number;
+  direction: number;
+  width: number;
+  height: number;
+  count: number;
+  baseIndex: number;
+  strengths: Float64Array;
+  strip: Float32Array;
+  directions: Float32Array;
+  variances: Float64Array;
+  explained: Float64Array;
+  norms: Float64Array;
+  normLower: Float64Array;
+  normUpper: Float64Array;
+  clipped: Float64Array;
+  classNorms: [number, number];
+}
+
+function read(result: ResultRecord): Edit {
+  const range = numberList(result, 'classNormRange');
+  return {
+    digit: numberField(result, 'digit'),
+    direction: numberField(result, 'direction'),
+    width: numberField(result, 'width'),
+    height: numberField(result, 'height'),
+    count: numberField(result, 'count'),
+    baseIndex: numberField(result, 'baseIndex'),
+    strengths: float64Field(result, 'strengths'),
+    strip: float32Field(result, 'strip'),
+    directions: float32Field(result, 'directions'),
+    variances: float64Field(result, 'variances'),
+    explained: float64Field(result, 'explainedVariance'),
+    norms: float64Field(result, 'norms'),
+    normLower: float64Field(result, 'normLower'),
+    normUpper: float64Field(result, 'normUpper'),
+    clipped: float64Field(result, 'clippedFraction'),
+    classNorms: [range[0] ?? Number.NaN, range[1] ?? Number.NaN],
+  };
+}
+
+function strengthLabel(s: number): string {
+  if (s === 0) return 's = 0';
+  return `${s > 0 ? '+' : '−'}${formatValue(Math.abs(s), 2)}`;
+}
+
+/** The strip: the edited digits from −s to +s (the base digit framed), then the direction itself. */
+function stripFigure(e: Edit, width: number): SVGSVGElement {
+  const frames = e.strengths.length;
+  const tiles = frames + 1;
+  const columns = width < 440 ? Math.ceil(tiles / 2) : tiles;
+  const rows = Math.ceil(tiles / columns);
+  const gap = 8;
+  const extra = 10;
+  const cell = Math.floor((width - gap * (columns - 1) - extra) / columns);
+  const labelRoom = 30;
+  const height = rows * (cell + labelRoom) + 22;
+  const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'subspace-editing-strip' });
+  const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 11 });
+  heading.textContent = msg('subspace-editing.strip.heading', { v: `v${subscript(e.direction)}` });
+  svg.append(heading);
+  const dim = e.width * e.height;
+  const place = (tile: number): { x: number; y: number } => {
+    const column = tile % columns;
+    const row = Math.floor(tile / columns);
+    // The direction tile sits a little apart from the strip it explains.
+    const shift = tile === frames && rows === 1 ? extra : 0;
+    return { x: column * (cell + gap) + shift, y: 20 + row * (cell + labelRoom) };
+  };
+  for (let f = 0; f < frames; f++) {
+    const { x, y } = place(f);
+    const s = e.strengths[f] ?? 0;
+    const isBase = s === 0;
+    const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'subspace-editing-frame' });
+    digit.querySelector('image')?.setAttribute('data-strength', String(s));
+    svg.append(
+      svgEl('rect', {
+        x: x - 1,
+        y: y - 1,
+        width: cell + 2,
+        height: cell + 2,
+        rx: 3,
+        fill: 'var(--bg)',
+        stroke: isBase ? 'var(--accent)' : 'var(--rule)',
+        'stroke-width': isBase ? 2 : 1,
+        class: isBase ? 'subspace-editing-frame-border subspace-editing-base' : 'subspace-editing-frame-border',
+      }),
+      digit,
+    );
+    const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'subspace-editing-frame-label' });
+    label.textContent = isBase ? msg('subspace-editing.strip.base') : strengthLabel(s);
+    svg.append(label);
+  }
+  // The direction: orange where moving along +v adds ink, blue where it removes it.
+  const j = e.direction - 1;
+  let peak = 1e-12;
+  for (let k = 0; k < dim; k++) peak = Math.max(peak, Math.abs(e.directions[j * dim + k] ?? 0));
+  const { x, y } = place(frames);
+  const rgba = new Uint8Array(4 * dim);
+  for (let k = 0; k < dim; k++) {
+    const v = (e.directions[j * dim + k] ?? 0) / peak;
+    rgba.set(v >= 0 ? PLUS : MINUS, 4 * k);
+    rgba[4 * k + 3] = Math.round(255 * Math.min(1, Math.abs(v)));
+  }
+  const href = pngDataUrl(e.width, e.height, rgba, 4);
+  svg.append(
+    svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }),
+    svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'subspace-editing-direction' }),
+  );
+  const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: 'currentColor', 'font-size': 11, class: 'subspace-editing-direction-label' });
+  label.textContent = `v${subscript(e.direction)}`;
+  svg.append(label);
+  svg.dataset['frames'] = String(frames);
+  svg.dataset['digit'] = String(e.digit);
+  svg.dataset['direction'] = String(e.direction);
+  svg.dataset['strength'] = String(e.strengths[frames - 1] ?? 0);
+  svg.setAttribute(
+    'aria-label',
+    msg('subspace-editing.aria.strip', { digit: e.digit, direction: e.direction, strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
+  );
+  return svg;
+}
+
+function subscript(n: number): string {
+  return String(n)
+    .split('')
+    .map((c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)] ?? c)
+    .join('');
+}
+
+function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
+  const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));
+  return Plot.plot({
+    width,
+    height: 170,
+    marginLeft: 40,
+    marginRight: 8,
+    marginTop: 22,
+    marginBottom: 32,
+    className: 'subspace-editing-variance',
+    ariaLabel: msg('subspace-editing.aria.variance', { count: bars.length, direction: e.direction }),
+    style: PLOT_STYLE,
+    x: { type: 'band', label: msg('subspace-editing.x.direction'), labelAnchor: 'right', padding: 0.2 },
+    y: { label: msg('subspace-editing.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
+    marks: [
+      Plot.barY(bars, {
+        x: 'k',
+        y: 'v',
+        fill: (b: { chosen: boolean }) => (b.chosen ? 'var(--accent)' : 'var(--data)'),
+        className: 'subspace-editing-variance-bars',
+        title: (b: { k: number; v: number }) => msg('subspace-editing.bar', { k: b.k, share: formatPercent(b.v) }),
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
+  const rows = Array.from(e.strengths, (s, i) => ({ s, norm: e.norms[i] ?? Number.NaN, lo: e.normLower[i] ?? Number.NaN, hi: e.normUpper[i] ?? Number.NaN }));
+  const [cLo, cHi] = e.classNorms;
+  const sMax = Math.max(1e-9, ...rows.map((r) => Math.abs(r.s)));
+  const yHi = Math.max(cHi, ...rows.map((r) => r.hi)) * 1.05;
+  return Plot.plot({
+    width,
+    height: 170,
+    marginLeft: 40,
+    marginRight: 8,
+    marginTop: 22,
+    marginBottom: 32,
+    className: 'subspace-editing-norms',
+    ariaLabel: msg('subspace-editing.aria.norms'),
+    style: PLOT_STYLE,
+    x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('subspace-editing.x.strength'), labelAnchor: 'right' },
+    y: { domain: [0, yHi], label: msg('subspace-editing.y.norm'), labelAnchor: 'top', grid: true },
+    marks: [
+      Plot.rectY([{ x1: -sMax * 1.1, x2: sMax * 1.1, y1: cLo, y2: cHi }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'var(--data)', fillOpacity: 0.18, className: 'subspace-editing-class-range' }),
+      Plot.areaY(rows, { x: 's', y1: 'lo', y2: 'hi', fill: 'var(--accent)', fillOpacity: 0.14, className: 'subspace-editing-norm-bound' }),
+      Plot.line(rows, { x: 's', y: 'norm', stroke: 'var(--fg)', strokeWidth: 1.4 }),
+      Plot.dot(rows, { x: 's', y: 'norm', fill: 'var(--fg)', r: 3, className: 'subspace-editing-norm-points' }),
+    ],
+  });
+}
+
+function inClassRange(e: Edit): number {
+  let inside = 0;
+  for (const v of e.norms) if (v >= e.classNorms[0] && v <= e.classNorms[1]) inside++;
+  return inside;
+}
+
+function withinBound(e: Edit): boolean {
+  for (let i = 0; i < e.norms.length; i++) {
+    const v = e.norms[i] ?? Number.NaN;
+    // A relative slack of 10⁻⁶ absorbs the Float32 pixels the norms are computed from.
+    if (!(v >= (e.normLower[i] ?? 0) * (1 - 1e-6) && v <= (e.normUpper[i] ?? 0) * (1 + 1e-6))) return false;
+  }
+  return true;
+}
+
+function readoutText(e: Edit): string {
+  const j = e.direction - 1;
+  const sigma = Math.sqrt(e.variances[j] ?? Number.NaN);
+  const s = e.strengths[e.strengths.length - 1] ?? 0;
+  const maxClip = Math.max(...Array.from(e.clipped));
+  return msg('subspace-editing.readout', {
+    digit: e.digit,
+    image: e.baseIndex + 1,
+    count: e.count,
+    direction: e.direction,
+    directions: e.variances.length,
+    share: formatPercent(e.explained[j] ?? Number.NaN),
+    sigma: `σ${subscript(e.direction)}`,
+    sigmaValue: formatValue(sigma, 3),
+    s: formatValue(s, 2),
+    normLo: formatValue(Math.min(...e.norms), 3),
+    normHi: formatValue(Math.max(...e.norms), 3),
+    which: withinBound(e) ? msg('subspace-editing.bound.all') : msg('subspace-editing.bound.notAll'),
+    inRange: inClassRange(e),
+    norms: e.norms.length,
+    classLo: formatValue(e.classNorms[0], 3),
+    classHi: formatValue(e.classNorms[1], 3),
+    clipped: formatPercent(maxClip),
+  });
+}
+
+function summaryText(e: Edit): string {
+  const j = e.direction - 1;
+  const s = e.strengths[e.strengths.length - 1] ?? 0;
+  const vars = {
+    digit: e.digit,
+    direction: e.direction,
+    share: formatPercent(e.explained[j] ?? Number.NaN),
+    s: formatValue(s, 2),
+    inRange: inClassRange(e),
+    norms: e.norms.length,
+  };
+  return withinBound(e) ? msg('subspace-editing.summary.within', vars) : msg('subspace-editing.summary.outside', vars);
+}
+
+/**
+ * Chapter 4's editing figure: a strip of one held-out MNIST digit moved along one principal
+ * direction of its class, the direction as an image, its share of the class variance, and the
+ * images' norms against the stated bound.
+ */
+export const subspaceEditingView = defineView('subspace-editing', (context) => {
+  const { stage, readout, summary } = context;
+  stage.classList.add('figure-stage', 'subspace-editing-stage');
+  const stripHost = el('div', 'figure-plot subspace-editing-strip-host');
+  stripHost.dataset['plot'] = '';
+  stripHost.append(placeholderFigure(560, 130, msg('subspace-editing.placeholder'), 'subspace-editing-placeholder'));
+  const keys = legend('subspace-editing-legend', [
+    { label: msg('subspace-editing.legend.base'), colour: 'var(--accent)', shape: 'ring' },
+    { label: msg('subspace-editing.legend.adds'), colour: `rgb(${PLUS.join(',')})`, shape: 'disc' },
+    { label: msg('subspace-editing.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
+  ]);
+  const side = el('div', 'subspace-editing-side');
+  const variancePanel = el('div', 'figure-panel');
+  const varianceHost = el('div', 'figure-plot');
+  variancePanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.variance')), varianceHost);
+  const normPanel = el('div', 'figure-panel');
+  const normHost = el('div', 'figure-plot');
+  const normKeys = legend('subspace-editing-norm-legend', [
+    { label: msg('subspace-editing.legend.bound'), colour: 'var(--accent)', shape: 'band' },
+    { label: msg('subspace-editing.legend.range'), colour: 'var(--data)', shape: 'band' },
+  ]);
+  normPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.norms')), normHost, normKeys);
+  side.append(variancePanel, normPanel);
+  side.hidden = true;
+  stage.append(stripHost, keys, side);
+
+  let edit: Edit | undefined;
+
+  function draw(): void {
+    const e = edit;
+    if (e === undefined) return;
+    stripHost.replaceChildren(stripFigure(e, widthOf(stripHost, 560, 680, 280)));
+    side.hidden = false;
+    varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
+    normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+    readout.textContent = readoutText(e);
+  }
+
+
+  return {
+    show(output: OutputOf<'subspace-editing'>, _params: ParamValues) {
+      edit = read(output.result);
+      draw();
+      summary.textContent = summaryText(edit);
+    },
+    settled(note: string) {
+      if (edit === undefined) stripHost.replaceChildren(placeholderFigure(560, 130, note, 'subspace-editing-placeholder'));
+    },
+    redraw() {
+      draw();
+    },
+  };
+});

@@ -1,0 +1,220 @@
+import * as Plot from '@observablehq/plot';
+import { SCHEME, type Cell, type Transition } from './transition.ts';
+import { t as msg } from '../../../i18n/messages.ts';
+import { formatPercent, formatValue } from '../../kit/format.ts';
+import { PLOT_STYLE } from '../../kit/plot-style.ts';
+
+export function edges(values: readonly number[]): Map<number, [number, number]> {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const out = new Map<number, [number, number]>();
+  sorted.forEach((v, i) => {
+    const prev = sorted[i - 1];
+    const next = sorted[i + 1];
+    const lo = prev !== undefined ? (prev + v) / 2 : next !== undefined ? v - (next - v) / 2 : v - 0.5;
+    const hi = next !== undefined ? (next + v) / 2 : prev !== undefined ? v + (v - prev) / 2 : v + 0.5;
+    out.set(v, [lo, hi]);
+  });
+  return out;
+}
+
+export function cellsOf(t: Transition): Cell[] {
+  const xe = edges(t.nValues);
+  const ye = edges(t.rValues);
+  const cells: Cell[] = [];
+  t.rValues.forEach((r, i) => {
+    t.nValues.forEach((n, j) => {
+      const c = i * t.nValues.length + j;
+      const [x1, x2] = xe.get(n) ?? [n - 0.5, n + 0.5];
+      const [y1, y2] = ye.get(r) ?? [r - 0.5, r + 0.5];
+      cells.push({
+        r,
+        n,
+        success: t.success[c] ?? Number.NaN,
+        error: t.error[c] ?? Number.NaN,
+        theory: t.theory[c] ?? Number.NaN,
+        memorized: t.memorized[c] ?? Number.NaN,
+        baseline: t.baseline[c] ?? Number.NaN,
+        x1,
+        x2,
+        y1,
+        y2,
+      });
+    });
+  });
+  return cells;
+}
+
+/** Integer ticks: every value when they fit, else an even thinning of them. */
+export function ticksFor(values: readonly number[], room: number): number[] {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const fit = Math.max(2, Math.floor(room / 26));
+  if (sorted.length <= fit) return sorted;
+  const stride = Math.ceil(sorted.length / fit);
+  return sorted.filter((_, i) => i % stride === 0);
+}
+
+export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLElement {
+  const cells = cellsOf(t);
+  const xLo = Math.min(...cells.map((c) => c.x1));
+  const xHi = Math.max(...cells.map((c) => c.x2));
+  const yLo = Math.min(...cells.map((c) => c.y1));
+  const yHi = Math.max(...cells.map((c) => c.y2));
+  const a = Math.max(xLo, yLo);
+  const b = Math.min(xHi, yHi);
+  const diagonal = a < b ? [{ v: a }, { v: b }] : [];
+  const height = Math.round(Math.min(420, Math.max(200, width * 0.62)));
+  const svg = Plot.plot({
+    width,
+    height,
+    marginLeft: 40,
+    marginRight: 10,
+    marginTop: 22,
+    marginBottom: 36,
+    className: 'subspace-transition-heatmap',
+    ariaLabel: msg('subspace-transition.aria.heat', { ns: t.nValues.length, rs: t.rValues.length }),
+    style: PLOT_STYLE,
+    x: { domain: [xLo, xHi], label: msg('subspace-transition.x.n'), labelAnchor: 'right', ticks: ticksFor(t.nValues, width - 50), tickFormat: (v: number) => String(v) },
+    y: { domain: [yLo, yHi], label: msg('subspace-transition.y.r'), labelAnchor: 'top', ticks: ticksFor(t.rValues, height - 60), tickFormat: (v: number) => String(v) },
+    color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
+    marks: [
+      Plot.rect(cells, {
+        x1: 'x1',
+        x2: 'x2',
+        y1: 'y1',
+        y2: 'y2',
+        fill: (c: Cell) => (Number.isFinite(c.success) ? c.success : 0),
+        inset: 0,
+        title: (c: Cell) =>
+          msg(Number.isFinite(c.theory) ? 'subspace-transition.cell.theory' : 'subspace-transition.cell', {
+            r: c.r,
+            n: c.n,
+            success: formatPercent(c.success),
+            trials: t.trials,
+            error: formatValue(c.error, 2),
+            theory: formatValue(c.theory, 2),
+          }),
+        className: 'subspace-transition-cell',
+      }),
+      // A light line on a dark halo reads on every colour of the scheme, in both themes.
+      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#000', strokeOpacity: 0.7, strokeWidth: 4 }),
+      Plot.line(diagonal, { x: 'v', y: 'v', stroke: '#fff', strokeWidth: 1.6, className: 'subspace-transition-diagonal' }),
+      Plot.text(diagonal.length > 0 ? ['n = r'] : [], {
+        x: () => a + 0.78 * (b - a),
+        y: () => a + 0.78 * (b - a),
+        dx: -8,
+        dy: -2,
+        textAnchor: 'end',
+        fill: '#fff',
+        stroke: '#000',
+        strokeWidth: 3,
+        paintOrder: 'stroke',
+        fontSize: 12,
+        fontWeight: 600,
+        className: 'subspace-transition-diagonal-label',
+      }),
+    ],
+  });
+  svg.dataset['source'] = t.source;
+  svg.dataset['cells'] = String(cells.length);
+  svg.dataset['rows'] = String(t.rValues.length);
+  svg.dataset['columns'] = String(t.nValues.length);
+  return svg;
+}
+
+/** The colour key as SVG rects: Plot's own ramp legend paints a canvas, which posters lack. */
+export function colourScale(width: number): SVGSVGElement | HTMLElement {
+  const steps = 50;
+  const segments = Array.from({ length: steps }, (_, k) => ({ x1: k / steps, x2: (k + 1) / steps }));
+  return Plot.plot({
+    width,
+    height: 44,
+    marginLeft: 10,
+    marginRight: 16,
+    marginTop: 16,
+    marginBottom: 16,
+    className: 'subspace-transition-colour-scale',
+    ariaLabel: msg('subspace-transition.aria.colour'),
+    style: PLOT_STYLE,
+    x: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => formatPercent(v), label: null },
+    color: { type: 'linear', domain: [0, 1], scheme: SCHEME },
+    marks: [
+      Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (s: { x1: number; x2: number }) => (s.x1 + s.x2) / 2 }),
+      Plot.text([msg('subspace-transition.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
+    ],
+  });
+}
+
+export const R_COLOURS = ['#6a62d8', '#cf5f1f'] as const;
+
+/**
+ * The n/r axis as an explicit mark with a text channel: a tickFormat on a log scale goes through
+ * d3's log tickFormat, which blanks some of the given labels (0.5 and 8 vanished).
+ */
+export function ratioAxis(lo: number, hi: number): Plot.CompoundMark {
+  const ticks = [0.1, 0.25, 0.5, 1, 2, 4, 8, 16].filter((v) => v >= lo * 0.9 && v <= hi * 1.1);
+  return Plot.axisX(ticks, { label: 'n / r →', labelAnchor: 'right', text: (v: number) => formatValue(v) });
+}
+
+export function errorProfile(t: Transition, width: number): SVGSVGElement | HTMLElement {
+  const cells = cellsOf(t).filter((c) => Number.isFinite(c.error));
+  const theory = cells.filter((c) => Number.isFinite(c.theory));
+  const ratios = cells.map((c) => c.n / c.r);
+  const lo = Math.min(...ratios, 0.5);
+  const hi = Math.max(...ratios, 2);
+  const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
+  const svg = Plot.plot({
+    width,
+    height: Math.round(Math.min(280, width * 0.72)),
+    marginLeft: 40,
+    marginRight: 12,
+    marginTop: 22,
+    marginBottom: 36,
+    className: 'subspace-transition-profile',
+    ariaLabel: msg('subspace-transition.aria.error'),
+    style: PLOT_STYLE,
+    x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
+    y: { label: msg('subspace-transition.y.error'), labelAnchor: 'top', grid: true, domain: [0, Math.max(0.6, ...cells.map((c) => c.error), ...theory.map((c) => c.theory)) * 1.05] },
+    color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
+    marks: [
+      ratioAxis(lo, hi),
+      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
+      Plot.ruleY([t.tolerance], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'subspace-transition-tolerance' }),
+      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', stroke: 'r', strokeWidth: 1.2, strokeDasharray: '5 3', className: 'subspace-transition-theory' }),
+      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', stroke: 'r', strokeWidth: 1.6, className: 'subspace-transition-error' }),
+      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: 'error', fill: 'r', r: 1.8, className: 'subspace-transition-error-points' }),
+    ],
+  });
+  return svg;
+}
+
+export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTMLElement {
+  const cells = cellsOf(t).filter((c) => Number.isFinite(c.memorized) && Number.isFinite(c.baseline));
+  const ratios = cells.map((c) => c.n / c.r);
+  const lo = Math.min(...ratios, 0.5);
+  const hi = Math.max(...ratios, 2);
+  const excess = cells.map((c) => c.memorized - c.baseline);
+  const reach = Math.max(0.1, ...excess.map((e) => Math.abs(e))) * 1.1;
+  const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
+  return Plot.plot({
+    width,
+    height: Math.round(Math.min(280, width * 0.72)),
+    marginLeft: 44,
+    marginRight: 12,
+    marginTop: 22,
+    marginBottom: 36,
+    className: 'subspace-transition-memory',
+    ariaLabel: msg('subspace-transition.aria.memory'),
+    style: PLOT_STYLE,
+    x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
+    y: { label: msg('subspace-transition.y.memory'), labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
+    color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
+    marks: [
+      ratioAxis(lo, hi),
+      Plot.ruleY([0], { stroke: 'var(--fg-soft)' }),
+      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
+      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: (c: Cell) => c.memorized - c.baseline, fill: 'r', r: 2.2, fillOpacity: 0.8, className: 'subspace-transition-excess' }),
+    ],
+  });
+}
+
+/** Success probability and memorized fraction on the two sides of the line n = r. */

@@ -1,0 +1,333 @@
+import * as Plot from '@observablehq/plot';
+import type { TrainingWindowRun } from '@diffusion-atlas/core';
+import { t as msg } from '../../../i18n/messages.ts';
+import { widthOf } from '../../kit/dom.ts';
+import { formatTime, formatValue } from '../../kit/format.ts';
+import { placeholder } from '../../kit/placeholder-figure.ts';
+import { range } from '../../kit/arrays.ts';
+import { legend, type LegendItem } from '../../kit/legend.ts';
+import { logAxisX, logAxisY, logTicks } from '../../kit/log-scale.ts';
+import { type Panel, panel, panelGrid } from '../../kit/panels.ts';
+import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+import { setRichText } from '../../kit/rich-text.ts';
+import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
+import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
+
+const MAX_WIDTH = 720;
+
+/** The window [τ_gen, τ_mem] of every run, shaded, and the τ_mem of each as a dashed rule. */
+function windowMarks(s: State): Plot.Markish[] {
+  return s.r.runs.flatMap((run, i) => {
+    const colour = s.colours[i] ?? 'currentColor';
+    const end = Math.min(run.tauMem, s.tauMax);
+    return [
+      // No band where the gap opens before the score error is at its best (n well beyond p): there is no window.
+      Plot.rect(end > run.tauGen ? [run] : [], { x1: () => run.tauGen, x2: () => end, fill: colour, fillOpacity: 0.06, className: 'training-window-window' }),
+      Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], {
+        stroke: colour,
+        strokeDasharray: '5 3',
+        strokeWidth: 1.2,
+        clip: true,
+        className: 'training-window-tau-mem',
+      }),
+    ];
+  });
+}
+
+function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
+  const all = s.r.runs.flatMap((run) => Array.from(run.scoreError));
+  const lo = Math.min(...finitePositive(all));
+  const hi = Math.max(...finitePositive(all));
+  const genMedian = [...s.r.runs.map((x) => x.tauGen)].sort((a, b) => a - b)[Math.floor(s.r.runs.length / 2)] ?? s.tauMin;
+  return Plot.plot({
+    width,
+    height: 230,
+    marginLeft: 46,
+    marginRight: 12,
+    marginTop: 22,
+    marginBottom: 26,
+    className: 'training-window-score-figure',
+    ariaLabel: msg('training-window.aria.score', { count: s.r.runs.length }),
+    ariaDescription: msg('training-window.aria.scoreDescription', { tauGen: formatTime(genMedian) }),
+    style: PLOT_STYLE,
+    x: timeScale(s),
+    y: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
+    marks: [
+      timeAxis(s, width, false),
+      logAxisY(logTicks(lo / 1.15, hi * 1.15, 5), { label: msg('training-window.y.score') }),
+      ...windowMarks(s),
+      Plot.frame({ strokeOpacity: 0.15 }),
+      ...s.r.runs.map((run, i) =>
+        Plot.line(range(run.tau.length), {
+          x: (k: number) => run.tau[k],
+          y: (k: number) => run.scoreError[k],
+          stroke: s.colours[i] ?? 'currentColor',
+          strokeWidth: 1.8,
+          className: 'training-window-score',
+        }),
+      ),
+      Plot.dot(s.r.runs, {
+        x: (run: TrainingWindowRun) => run.tauGen,
+        y: (run: TrainingWindowRun) => minimumOf(run.scoreError),
+        fill: (_run: TrainingWindowRun, i: number) => s.colours[i] ?? 'currentColor',
+        stroke: 'var(--bg)',
+        strokeWidth: 1,
+        r: 4,
+        symbol: 'square',
+        className: 'training-window-tau-gen',
+      }),
+      Plot.text(['τ_gen'], { x: () => genMedian, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11, className: 'training-window-label' }),
+      Plot.text(
+        s.r.runs.length > 0 && Number.isFinite(s.r.runs[s.r.runs.length - 1]?.tauMem ?? Infinity) ? ['τ_mem'] : [],
+        {
+          x: () => Math.min(s.r.runs[s.r.runs.length - 1]?.tauMem ?? s.tauMax, s.tauMax),
+          frameAnchor: 'top',
+          dy: -12,
+          fill: 'var(--fg)',
+          fontSize: 11,
+          className: 'training-window-label',
+        },
+      ),
+    ],
+    color: { type: 'identity' },
+  });
+}
+
+function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
+  const all = s.r.runs.flatMap((run) => [...run.trainLoss, ...run.testLoss]).filter(Number.isFinite);
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(...all);
+  return Plot.plot({
+    width,
+    height: 200,
+    marginLeft: 46,
+    marginRight: 12,
+    marginTop: 10,
+    marginBottom: 34,
+    className: 'training-window-loss-figure',
+    ariaLabel: msg('training-window.aria.loss', { count: s.r.runs.length }),
+    ariaDescription: msg('training-window.aria.lossDescription'),
+    style: PLOT_STYLE,
+    x: timeScale(s),
+    y: { domain: [lo, hi * 1.05], label: msg('training-window.y.loss'), ticks: 4 },
+    marks: [
+      timeAxis(s, width, true),
+      ...windowMarks(s),
+      Plot.frame({ strokeOpacity: 0.15 }),
+      ...s.r.runs.flatMap((run, i) => {
+        const colour = s.colours[i] ?? 'currentColor';
+        const ks = range(run.tau.length);
+        return [
+          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], stroke: colour, strokeWidth: 1.8, className: 'training-window-test-loss' }),
+          Plot.line(ks, {
+            x: (k: number) => run.tau[k],
+            y: (k: number) => run.trainLoss[k],
+            stroke: colour,
+            strokeWidth: 1.5,
+            strokeDasharray: '5 3',
+            className: 'training-window-train-loss',
+          }),
+        ];
+      }),
+    ],
+  });
+}
+
+function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
+  const runs = s.r.runs;
+  const ns = runs.map((x) => x.n);
+  const measured = runs.filter((x) => Number.isFinite(x.tauMem));
+  const fit = powerLawLine(
+    measured.map((x) => x.n),
+    measured.map((x) => x.tauMem),
+    s.r.slopes.tauMem,
+  );
+  const fitTheory = powerLawLine(
+    ns,
+    runs.map((x) => x.tauMemTheory),
+    s.r.slopes.tauMemTheory,
+  );
+  const taus = finitePositive(runs.flatMap((x) => [x.tauGen, x.tauMem, x.tauMemTheory]).concat(fit.map((x) => x.tau), fitTheory.map((x) => x.tau)));
+  const yLo = Math.min(...taus) / 1.6;
+  const yHi = Math.max(...taus) * 1.6;
+  const xLo = Math.min(...ns) / 1.5;
+  const xHi = Math.max(...ns) * 1.5;
+  const colour = (run: TrainingWindowRun): string => s.colours[runs.indexOf(run)] ?? 'currentColor';
+  return Plot.plot({
+    width,
+    height: 260,
+    marginLeft: 46,
+    marginRight: 12,
+    marginTop: 14,
+    marginBottom: 34,
+    className: 'training-window-times-figure',
+    ariaLabel: msg('training-window.aria.times'),
+    ariaDescription: msg('training-window.aria.timesDescription', { mem: formatValue(s.r.slopes.tauMem, 2), theory: formatValue(s.r.slopes.tauMemTheory, 2), gen: formatValue(s.r.slopes.tauGen, 2) }),
+    style: PLOT_STYLE,
+    x: { type: 'log', domain: [xLo, xHi] },
+    y: { type: 'log', domain: [yLo, yHi] },
+    marks: [
+      logAxisX(ns.length <= 6 ? ns : logTicks(xLo, xHi, 6), { label: msg('training-window.x.n'), text: (n: number) => formatValue(n) }),
+      logAxisY(logTicks(yLo, yHi, 6), { label: msg('training-window.y.tau') }),
+      Plot.frame({ strokeOpacity: 0.15 }),
+      Plot.ruleX(runs, {
+        x: (run: TrainingWindowRun) => run.n,
+        y1: (run: TrainingWindowRun) => run.tauGen,
+        y2: (run: TrainingWindowRun) => (Number.isFinite(run.tauMem) ? run.tauMem : yHi),
+        stroke: colour,
+        strokeWidth: 7,
+        strokeOpacity: 0.22,
+        className: 'training-window-window-bar',
+      }),
+      Plot.line(fitTheory, { x: 'n', y: 'tau', stroke: 'var(--fg-soft)', strokeDasharray: '2 3', strokeWidth: 1.3, className: 'training-window-fit-theory' }),
+      Plot.line(fit, { x: 'n', y: 'tau', stroke: 'var(--fg)', strokeWidth: 1.3, className: 'training-window-fit' }),
+      Plot.dot(runs, { x: 'n', y: 'tauGen', symbol: 'square', r: 3.6, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-gen' }),
+      Plot.dot(runs, { x: 'n', y: 'tauMemTheory', r: 4.2, fill: 'none', stroke: colour, strokeWidth: 1.6, className: 'training-window-point-theory' }),
+      Plot.dot(measured, { x: 'n', y: 'tauMem', r: 4, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-mem' }),
+    ],
+    color: { type: 'identity' },
+  });
+}
+
+function slopeText(x: number): string {
+  return Number.isFinite(x) ? formatValue(x, 2) : msg('training-window.notMeasured');
+}
+
+function readoutText(s: State): string {
+  const runs = s.r.runs;
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  if (first === undefined || last === undefined) return '';
+  if (runs.length === 1) {
+    return msg('training-window.readout.one', {
+      n: first.n,
+      gen: formatTime(first.tauGen),
+      mem: formatTime(first.tauMem),
+      theory: formatTime(first.tauMemTheory),
+      window: formatValue(first.tauMem / first.tauGen, 2),
+    });
+  }
+  const gens = runs.map((x) => x.tauGen);
+  const parts = [
+    msg('training-window.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
+    msg('training-window.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
+    msg('training-window.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
+    msg('training-window.readout.windows', { windows: runs.map((x) => msg('training-window.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
+  ];
+  const beyond = runs.filter((x) => x.psiN > s.psiP);
+  if (beyond.length > 0) parts.push(msg('training-window.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
+  return parts.join(' ');
+}
+
+function summaryText(s: State, backend: string): string {
+  const runs = s.r.runs;
+  const first = runs[0];
+  const last = runs[runs.length - 1];
+  if (first === undefined || last === undefined) return '';
+  const gens = runs.map((x) => x.tauGen);
+  const model = s.matrix === 'sampled' ? msg('training-window.model.sampled') : msg('training-window.model.equivalent');
+  const head =
+    runs.length === 1
+      ? msg('training-window.summary.one', { n: first.n, gen: formatTime(first.tauGen), mem: formatTime(first.tauMem) })
+      : msg('training-window.summary.many', {
+          from: formatTime(Math.min(...gens)),
+          to: formatTime(Math.max(...gens)),
+          count: runs.length,
+          memFrom: formatTime(first.tauMem),
+          nFrom: first.n,
+          memTo: formatTime(last.tauMem),
+          nTo: last.n,
+          slope: slopeText(s.r.slopes.tauMem),
+          theory: slopeText(s.r.slopes.tauMemTheory),
+        });
+  return `${head} ${msg('training-window.summary.model', { p: s.p, d: s.d, t: formatValue(s.t), model, backend })}`;
+}
+
+/**
+ * Chapter 3's main figure: score error and losses over log τ with the window [τ_gen, τ_mem] of each
+ * n shaded, the two times against n with power-law fits, and the spectrum of U with its bulks.
+ */
+export const trainingWindowView = defineView('training-window', (context) => {
+  const { stage, readout, summary } = context;
+  stage.classList.add('training-window-stage');
+  const keys = document.createElement('div');
+  const curves = panel('training-window-curves');
+  const lossHost = document.createElement('div');
+  lossHost.className = 'figure-plot';
+  lossHost.style.width = '100%';
+  lossHost.style.color = 'var(--fg-soft)';
+  curves.element.append(lossHost);
+  const grid = panelGrid('training-window-grid', 300);
+  const times = panel('training-window-times');
+  const spectrum = panel('training-window-spectrum-panel');
+  const edgesHost = document.createElement('div');
+  edgesHost.className = 'figure-plot';
+  edgesHost.style.width = '100%';
+  edgesHost.style.color = 'var(--fg-soft)';
+  spectrum.element.append(edgesHost);
+  grid.append(times.element, spectrum.element);
+  curves.plot.append(placeholder(msg('figure.placeholder')));
+  stage.append(keys, curves.element, grid);
+
+  let state: State | undefined;
+
+  function title(panel: Panel, text: string): void {
+    setRichText(panel.title, text);
+  }
+
+  function draw(): void {
+    const s = state;
+    if (s === undefined) return;
+    const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
+    const styleKeys: LegendItem[] = [
+      { label: msg('training-window.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
+      { label: msg('training-window.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
+      { label: msg('training-window.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('training-window.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
+    ];
+    keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
+
+    const wide = widthOf(curves.plot, 560, MAX_WIDTH);
+    title(curves, msg('training-window.panel.curves'));
+    curves.plot.replaceChildren(scoreErrorPlot(s, wide));
+    lossHost.replaceChildren(lossPlot(s, wide));
+
+    const half = widthOf(times.plot, 560, 520);
+    title(times, msg('training-window.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
+    times.plot.replaceChildren(timesPlot(s, half));
+    times.element.querySelector('.training-window-times-legend')?.remove();
+    times.element.append(
+      legend('training-window-times-legend', [
+        { label: msg('training-window.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
+        { label: msg('training-window.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
+        { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
+        { label: msg('training-window.legend.fit'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('training-window.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
+      ]),
+    );
+
+    const h = histogram(s);
+    title(spectrum, msg('training-window.panel.spectrum', { p: s.p }));
+    spectrum.plot.replaceChildren(spectrumPlot(s, h, half));
+    edgesHost.replaceChildren(edgesPlot(s, h, half));
+
+    setRichText(readout, readoutText(s));
+  }
+
+  return {
+    resizes: curves.plot,
+    show(output: OutputOf<'training-window'>, _params: ParamValues) {
+      state = stateOf(output);
+      draw();
+      setRichText(summary, summaryText(state, output.backend));
+    },
+    settled(note: string) {
+      if (state === undefined) curves.plot.replaceChildren(placeholder(note));
+    },
+    redraw() {
+      draw();
+    },
+  };
+});

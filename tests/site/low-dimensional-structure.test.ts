@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+
+/*
+ * Chapter 4 in Chromium: the page and its three figures, each counted against the parameters it
+ * ran with. The URL drives the low-rank-mixture figure (the page's URL owner); the transition map
+ * is checked at its defaults, where it draws the build's precomputed map before any run, and the
+ * editing strip through its own controls.
+ */
+
+const LR = '[data-widget][data-experiment="low-rank-mixture"]';
+const ST = '[data-widget][data-experiment="subspace-transition"]';
+const SE = '[data-widget][data-experiment="subspace-editing"]';
+const PAGE = '/chapters/low-dimensional-structure/';
+
+/** Backward trajectories per run in low-rank-mixture (core's GENERATED). */
+const GENERATED = 24;
+/** The precomputed map of scripts/build-figure-data.ts: r = 1…12 by n = 1…24. */
+const FINE_CELLS = 12 * 24;
+/** The experiment's default live grid: 8 values of r by 12 of n. */
+const DEFAULT_ROWS = 8;
+const DEFAULT_CELLS = DEFAULT_ROWS * 12;
+/** Images in an editing strip (core's STRIP_FRAMES) and principal directions computed (EDIT_DIRECTIONS). */
+const FRAMES = 7;
+const DIRECTIONS = 8;
+
+async function count(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).count();
+}
+
+describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the chapter is live on the home page', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/`);
+    expect(await page.getAttribute('li[data-chapter="low-dimensional-structure"]', 'data-chapter-status')).toBe('live');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('loads without console errors; every figure finishes and draws its marks, counted against its parameters', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    // Three lines in R³ with 12 points each, on 8 time points: the URL belongs to the first figure.
+    const K = 3;
+    const n = 12;
+    const points = 8;
+    await page.goto(`${server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
+    await waitForAllWidgets(page);
+    for (const w of [LR, ST, SE]) expect(await page.getAttribute(w, 'data-status'), w).toBe('done');
+    expect(await page.locator('.katex').count()).toBeGreaterThan(30);
+    expect(await count(page, '.footnotes li, section[data-footnotes] li')).toBeGreaterThan(3);
+    for (const key of ['wang2024subspace', 'zhang2024reproducibility', 'chen2024loco']) expect(await count(page, `#ref-${key}`), key).toBe(1);
+
+    // low-rank-mixture: K·n training points, K true and K learned subspaces, every trajectory.
+    expect(await count(page, `${LR} .low-rank-mixture-scene-training`)).toBe(K * n);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-true-subspace`)).toBe(K);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-learned-subspace`)).toBe(K);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-trajectory`)).toBe(GENERATED);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-tail`)).toBe(GENERATED);
+    expect(await count(page, `${LR} .low-rank-mixture-scene-sample`)).toBe(GENERATED);
+    // Reduced motion: the view shows the last frame, the end of the backward run.
+    expect(await page.getAttribute(`${LR} svg.low-rank-mixture-scene-svg`, 'data-frame')).toBe('40');
+    // The error curves: three denoisers and the oracle, one band per denoiser, on `points` times.
+    expect(await page.getAttribute(`${LR} svg.low-rank-mixture-errors`, 'data-points')).toBe(String(points));
+    for (const name of ['optimal', 'trained', 'empirical', 'known']) expect(await count(page, `${LR} .low-rank-mixture-mse-${name} path`), name).toBe(1);
+    expect(await count(page, `${LR} .low-rank-mixture-band path`)).toBe(3);
+    expect(await page.textContent(`${LR} [data-summary]`)).toMatch(new RegExp(`K = ${K} orthogonal lines in d = 3, n = ${n} samples on each`));
+    expect(await page.getAttribute(`${LR} [data-summary]`, 'aria-live')).toBe('polite');
+
+    // subspace-transition at its defaults: the fine precomputed map, its profiles, one curve per r.
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-heatmap`, 'data-source')).toBe('static');
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(FINE_CELLS);
+    expect(await count(page, `${ST} .subspace-transition-diagonal path`)).toBe(1);
+    expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(12);
+    expect(await count(page, `${ST} .subspace-transition-excess circle`)).toBe(FINE_CELLS);
+    expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/switches from 0% below n = r/);
+    expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/memorized fraction of generated samples does not switch/);
+
+    // subspace-editing: the strip, the base digit framed, the direction, and the per-direction charts.
+    expect(await count(page, `${SE} image.subspace-editing-frame`)).toBe(FRAMES);
+    expect(await count(page, `${SE} .subspace-editing-base`)).toBe(1);
+    expect(await count(page, `${SE} image.subspace-editing-direction`)).toBe(1);
+    expect(await count(page, `${SE} .subspace-editing-variance-bars rect`)).toBe(DIRECTIONS);
+    expect(await count(page, `${SE} .subspace-editing-norm-points circle`)).toBe(FRAMES);
+    expect(await page.textContent(`${SE} [data-summary]`)).toMatch(/within the stated norm bound/);
+
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the heat map draws first from the precomputed data, and live once a control changes or an exercise loads a state', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${PAGE}`);
+    // Far below the fold the figure has not started computing, yet the precomputed map is there.
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="static"]`);
+    expect(await page.getAttribute(ST, 'data-status')).not.toBe('done');
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(FINE_CELLS);
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/Precomputed when the site was built/);
+    // The default run finishes and the finer precomputed map stays.
+    expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-heatmap`, 'data-source')).toBe('static');
+    // One trial per cell: a coarse live map of the default grid.
+    await page.focus(`${ST} input[name=trials]`);
+    await page.keyboard.press('Home');
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="live"]`, { timeout: 60_000 });
+    expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
+    expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(DEFAULT_CELLS);
+    expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(DEFAULT_ROWS);
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/Computed in your browser.*1 trial each/);
+
+    // The exercise's state loads into this figure, though it does not own the URL: 3 × 7 live cells.
+    await page.click('#noiseless-pca [data-load-state]');
+    await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="live"][data-cells="21"]`, { timeout: 60_000 });
+    expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
+    expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/K = 1, noise σ = 0,.*3 × 7 cells of 8 trials each/);
+    // Noiseless PCA: every cell below the line fails and every other one succeeds.
+    expect(await page.textContent(`${ST} [data-readout]`)).toMatch(/Success probability 0% where n < r, 100% at n = r, 100% from n = 2r on/);
+    expect(new URL(page.url()).search).toBe('');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the 3-D view turns with the arrow keys and with a drag, without scrolling the page', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${PAGE}?n=10&points=6`);
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    const scene = `${LR} svg.low-rank-mixture-scene-svg`;
+    const state = async (): Promise<{ yaw: number; pitch: number; line: string }> => ({
+      yaw: Number(await page.getAttribute(scene, 'data-yaw')),
+      pitch: Number(await page.getAttribute(scene, 'data-pitch')),
+      line: (await page.getAttribute(`${scene} .low-rank-mixture-scene-learned-subspace[data-component="0"]`, 'd')) ?? '',
+    });
+    const start = await state();
+    await page.focus(`${LR} .low-rank-mixture-scene-viewport`);
+    const scrollBefore = await page.evaluate(() => window.scrollY);
+    await page.keyboard.press('ArrowRight');
+    const right = await state();
+    expect(right.yaw - start.yaw).toBeCloseTo(Math.PI / 18, 3);
+    expect(right.line).not.toBe(start.line);
+    await page.keyboard.press('ArrowUp');
+    const up = await state();
+    expect(up.pitch - right.pitch).toBeCloseTo(Math.PI / 18, 3);
+    expect(up.line).not.toBe(right.line);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
+    await page.keyboard.press('Home');
+    expect(await state()).toEqual(start);
+
+    // A drag to the right turns the view the same way as ArrowRight.
+    const box = await page.locator(`${LR} .low-rank-mixture-scene-viewport`).boundingBox();
+    if (box === null) throw new Error('the 3-D view has no box');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-yaw')) > -0.5, scene);
+    expect((await state()).yaw).toBeGreaterThan(start.yaw);
+
+    // The view's own toggle redraws the trajectories of the empirical score, with no new run.
+    await page.click(`${LR} .figure-toggle[data-value="empirical"]`);
+    expect(await page.getAttribute(scene, 'data-driver')).toBe('empirical');
+    expect(await page.getAttribute(LR, 'data-status')).toBe('done');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the editing strength slider reruns the strip out to the new strength', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${PAGE}`);
+    expect(await waitForWidget(page, 'subspace-editing')).toBe('done');
+    expect(await page.getAttribute(`${SE} svg.subspace-editing-strip`, 'data-strength')).toBe('2.5');
+    await page.focus(`${SE} input[name=strength]`);
+    await page.keyboard.press('End');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-strength') === '4', `${SE} svg.subspace-editing-strip`, { timeout: 60_000 });
+    expect(await waitForWidget(page, 'subspace-editing')).toBe('done');
+    expect(await page.textContent(`${SE} svg.subspace-editing-strip`)).toContain('+4');
+    expect(await page.textContent(`${SE} [data-readout]`)).toMatch(/from −4 to \+4/);
+    // The editing figure does not own the page's URL.
+    expect(new URL(page.url()).search).toBe('');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+
+const W = '[data-widget][data-experiment="noise-and-back"]';
+
+/** Positions of the final sample dots, for comparing two renderings of the same state. */
+async function samplePositions(page: Page): Promise<string[]> {
+  return page.$$eval(`${W} .noise-and-back-samples circle`, (cs) => cs.map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`));
+}
+
+async function settled(page: Page): Promise<void> {
+  await waitForWidget(page, 'noise-and-back');
+  // reduced motion shows the final frame without playing
+  await page.waitForSelector(`${W} .timeline[data-playing="false"]`);
+}
+
+describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('home presents the six chapters, chapter 1 live, with a clean console', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/`);
+    const chapters = await page.$$eval('li[data-chapter]', (els) => els.map((e) => [e.getAttribute('data-chapter'), e.getAttribute('data-chapter-status')]));
+    expect(chapters).toHaveLength(6);
+    expect(chapters[0]).toEqual(['noise-and-back', 'live']);
+    expect(await page.locator('link[rel="icon"]').count()).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the widget computes and draws training points and all trajectories, with no console error', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    expect(await settled(page).then(() => page.getAttribute(W, 'data-status'))).toBe('done');
+    expect(await page.locator(`${W} .noise-and-back-training circle`).count()).toBe(60);
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(150);
+    const backend = await page.getAttribute(W, 'data-backend');
+    expect(['wasm-simd', 'cpu', 'gpu-webgl2']).toContain(backend);
+    // math is typeset
+    expect(await page.locator('.katex').count()).toBeGreaterThan(10);
+    // the empirical score memorizes: the caption reports it from the live state
+    const memorized = Number(await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-memorized'));
+    expect(memorized).toBeGreaterThan(0.9 * 150);
+    expect(await page.textContent(`${W} [data-summary]`)).toMatch(/150 trajectories/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('changing a control updates the URL and the figure', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    await settled(page);
+    const before = await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-memorized');
+    await page.selectOption(`${W} select[name=score]`, 'exact');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('score') === 'exact');
+    await settled(page);
+    const after = await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-memorized');
+    expect(Number(after)).toBeLessThan(Number(before));
+    // with the exact score, the memorized count sits near the fresh-data floor (≈ 1/9 of 150)
+    expect(Number(after)).toBeLessThan(0.35 * 150);
+    expect(await page.textContent(`${W} [data-summary]`)).toMatch(/exact|population/i);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a permalink restores the same figure', async () => {
+    const url = `${server.url}/chapters/noise-and-back/?dataset=rings&n=80&m=120&steps=150&seed=7&score=exact`;
+    const first = await openPage(browser, { reducedMotion: true });
+    await first.page.goto(url);
+    await settled(first.page);
+    const a = await samplePositions(first.page);
+    await first.page.context().close();
+    const second = await openPage(browser, { reducedMotion: true });
+    await second.page.goto(url);
+    await settled(second.page);
+    const b = await samplePositions(second.page);
+    expect(a).toHaveLength(120);
+    expect(b).toEqual(a);
+    for (const [param, value] of [['dataset', 'rings'], ['seed', '7'], ['score', 'exact']]) {
+      expect(await second.page.inputValue(`${W} [name=${param}]`)).toBe(value);
+    }
+    await second.page.context().close();
+  });
+
+  it('a garbage URL yields the defaults plus a visible notice, never a broken page', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=abc&score=%3Cscript%3E&m=99999999&zzz=1&steps=150`);
+    await settled(page);
+    expect(await page.isVisible(`${W} [data-notice]`)).toBe(true);
+    const flagged = await page.$$eval(`${W} [data-notice] li[data-notice-param]`, (els) => els.map((e) => e.getAttribute('data-notice-param')).sort());
+    expect(flagged).toEqual(['m', 'n', 'score', 'zzz']);
+    expect(await page.getAttribute(W, 'data-status')).toBe('done');
+    expect(await page.inputValue(`${W} select[name=score]`)).toBe('empirical');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('Stop cancels a long run and the same worker serves the next one', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=5000&m=4000&steps=4000`);
+    await page.waitForSelector(`${W}[data-status="running"] [data-stop]:not([disabled])`);
+    await page.waitForTimeout(300);
+    await page.click(`${W} [data-stop]`);
+    await page.waitForSelector(`${W}[data-status="idle"]`);
+    expect(await page.textContent(`${W} [data-status-text]`)).toMatch(/Stopped/);
+    // shrink the problem with the keyboard, as a reader would: Home takes each slider to its minimum
+    for (const name of ['m', 'steps', 'n']) {
+      await page.focus(`${W} input[name=${name}]`);
+      await page.keyboard.press('Home');
+    }
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('m') === '1');
+    expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(1);
+    expect(await page.locator(`${W} .noise-and-back-training circle`).count()).toBe(2);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the embed page shows the widget with a link back to its chapter', async () => {
+    const { page, problems } = await openPage(browser, { width: 600, reducedMotion: true });
+    await page.goto(`${server.url}/embed/noise-and-back/?n=40&m=60&steps=120`);
+    await settled(page);
+    expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(60);
+    const href = await page.getAttribute('[data-chapter-link]', 'href');
+    expect(href).toMatch(/\/chapters\/noise-and-back\//);
+    // only the widget: no site header or chapter prose
+    expect(await page.locator('article p').count()).toBeLessThan(5);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the GPU path in a real worker agrees with the CPU path for the same seed', async () => {
+    const { page, problems } = await openPage(browser);
+    await page.goto(`${server.url}/diagnostics/`);
+    const report = page.locator('[data-backend-report]');
+    await page.waitForSelector('[data-backend-report][data-state="ready"]', { timeout: 60_000 });
+    const auto = await report.getAttribute('data-backend');
+    if (auto === 'wasm-simd' || auto === 'cpu') {
+      // headless Chromium renders WebGL in software, where the CPU loops are faster: auto says so
+      expect(await report.getAttribute('data-fallback-reason')).toMatch(/software|WebGL2/);
+    } else {
+      expect(auto).toBe('gpu-webgl2');
+      expect(Number(await report.getAttribute('data-check-max-error'))).toBeLessThan(1e-4);
+    }
+    await page.click('[data-compare-run]');
+    await page.waitForSelector('[data-compare-report][data-state="ready"]', { timeout: 90_000 });
+    const compare = page.locator('[data-compare-report]');
+    expect(await compare.getAttribute('data-gpu-backend')).toBe('gpu-webgl2');
+    // Chromium validates WebAssembly SIMD: the CPU path is the wasm-simd kernel
+    expect(await compare.getAttribute('data-cpu-backend')).toBe('wasm-simd');
+    // 300 points after 60 Heun steps: float32 kernels against double-precision CPU loops
+    expect(Number(await compare.getAttribute('data-max-difference'))).toBeLessThan(1e-4);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('serves no 404 for anything the pages asked for', () => {
+    expect(server.notFound).toEqual([]);
+  });
+});
