@@ -45,6 +45,7 @@ export * from './lowrank/k-subspaces.ts';
 export * from './experiments/low-rank-mixture.ts';
 export * from './experiments/subspace-transition.ts';
 export * from './experiments/subspace-editing.ts';
+export * from './experiments/reproducibility.ts';
 export * from './manifold/embedding.ts';
 export * from './manifold/w1.ts';
 export * from './sphere/coordinates.ts';

@@ -14,6 +14,7 @@ import { bridge } from './bridge.ts';
 import { lowRankMixture } from './low-rank-mixture.ts';
 import { subspaceTransition } from './subspace-transition.ts';
 import { subspaceEditing } from './subspace-editing.ts';
+import { reproducibility } from './reproducibility.ts';
 
 /** Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). */
 export const experiments: Record<string, AnyExperiment> = {
@@ -31,6 +32,7 @@ export const experiments: Record<string, AnyExperiment> = {
   [lowRankMixture.name]: lowRankMixture as unknown as AnyExperiment,
   [subspaceTransition.name]: subspaceTransition as unknown as AnyExperiment,
   [subspaceEditing.name]: subspaceEditing as unknown as AnyExperiment,
+  [reproducibility.name]: reproducibility as unknown as AnyExperiment,
 };
 
 export function getExperiment(name: string): AnyExperiment {
