@@ -48,6 +48,8 @@ export * from './experiments/subspace-editing.ts';
 export * from './experiments/reproducibility.ts';
 export * from './manifold/embedding.ts';
 export * from './manifold/w1.ts';
+export * from './manifold/circle-score.ts';
+export * from './special/bessel.ts';
 export * from './sphere/coordinates.ts';
 export * from './sphere/heat-kernel.ts';
 export * from './sphere/geodesic-walk.ts';
