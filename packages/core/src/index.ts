@@ -49,6 +49,7 @@ export * from './experiments/reproducibility.ts';
 export * from './manifold/embedding.ts';
 export * from './manifold/w1.ts';
 export * from './manifold/circle-score.ts';
+export * from './lowrank/denoiser-jacobian.ts';
 export * from './special/bessel.ts';
 export * from './sphere/coordinates.ts';
 export * from './sphere/heat-kernel.ts';
