@@ -55,6 +55,7 @@ export * from './sphere/coordinates.ts';
 export * from './sphere/heat-kernel.ts';
 export * from './sphere/geodesic-walk.ts';
 export * from './sphere/empirical-score.ts';
+export * from './sphere/heat-kernel-kde.ts';
 export * from './bridge/gaussian-ipf.ts';
 export * from './bridge/sinkhorn.ts';
 export * from './bridge/ou-bridge.ts';
