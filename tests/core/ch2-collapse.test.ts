@@ -114,7 +114,7 @@ describe('collapse: where the per-trajectory collapse times sit', () => {
     expect(r.collapseTimes.mean / r.tC).toBeLessThan(1.45);
     expect(r.collapseTimes.median / r.tC).toBeGreaterThan(1.05);
     expect(r.collapseTimes.median / r.tC).toBeLessThan(1.45);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('collapse: Gaussian data', () => {
