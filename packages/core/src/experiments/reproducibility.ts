@@ -126,15 +126,16 @@ export const reproducibility = defineExperiment({
       const setA = firstPerComponent(poolA, K, nMax, n, d);
       const setB = firstPerComponent(poolB, K, nMax, n, d);
       const count = K * n;
-      const from = j / columns;
-      const span = 1 / columns;
+      // progress (j + f)/columns from integers, so that the end of one n is exactly the start of the next
+      const at = (f: number): number => (j + f) / columns;
+      const from = at(0);
       const learnedA = await fitDenoiser(model, setA, count, new Rng(p.seed, FIT_A_STREAM + 16 * j), ctx, from);
       const learnedB = await fitDenoiser(model, setB, count, new Rng(p.seed, FIT_B_STREAM + 16 * j), ctx, from);
 
-      const samplesLA = await runLearned(learnedA, start, m, grid, p.seed, ctx, from + 0.1 * span);
-      const samplesLB = await runLearned(learnedB, start, m, grid, p.seed, ctx, from + 0.2 * span);
-      const samplesEA = await runEmpirical(setA, count, d, start, m, grid, p.seed, ctx, from + 0.3 * span);
-      const samplesEB = await runEmpirical(setB, count, d, start, m, grid, p.seed, ctx, from + 0.6 * span);
+      const samplesLA = await runLearned(learnedA, start, m, grid, p.seed, ctx, at(0.1));
+      const samplesLB = await runLearned(learnedB, start, m, grid, p.seed, ctx, at(0.2));
+      const samplesEA = await runEmpirical(setA, count, d, start, m, grid, p.seed, ctx, at(0.3));
+      const samplesEB = await runEmpirical(setB, count, d, start, m, grid, p.seed, ctx, at(0.6));
 
       out.learnedDisjoint[j] = agreement(samplesLA, samplesLB, m, d, threshold);
       out.empiricalDisjoint[j] = agreement(samplesEA, samplesEB, m, d, threshold);
@@ -147,7 +148,7 @@ export const reproducibility = defineExperiment({
       out.memorizedEmpirical[j] = count > 1 ? memorizedFraction(nearA.ratio) : 1;
       out.nearestDistanceEmpirical[j] = largestDistanceToNearest(samplesEA, setA, nearA.nearest, m, d);
       out.memorizedLearned[j] = count > 1 ? memorizedFraction(nearestTwo(samplesLA, m, setA, count, d).ratio) : 0;
-      await ctx.checkpoint(from + span);
+      await ctx.checkpoint(at(1));
     }
 
     return {
