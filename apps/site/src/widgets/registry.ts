@@ -75,6 +75,10 @@ export const widgets: Readonly<Record<string, WidgetEntry>> = {
     controls: ['digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./subspace-editing.ts')).subspaceEditingView,
   },
+  reproducibility: {
+    controls: ['nValues', 'd', 'K', 'r', 'noise', 'noises', 'closeness', 'seed'],
+    loadView: async () => (await import('./reproducibility.ts')).reproducibilityView,
+  },
 };
 
 export function widgetEntry(experiment: string): WidgetEntry | undefined {
