@@ -83,11 +83,11 @@ function chart(r: Reading, width: number): SVGSVGElement | HTMLElement {
       Plot.ruleX([r.r], { stroke: 'currentColor', strokeOpacity: 0.5, strokeDasharray: '2,3' }),
       Plot.line(
         points.filter((p) => p.series !== memorized),
-        { x: 'n', y: 'value', stroke: 'series' },
+        { x: 'n', y: 'value', stroke: 'series', z: 'series' },
       ),
       Plot.line(
         points.filter((p) => p.series === memorized),
-        { x: 'n', y: 'value', stroke: 'series', strokeDasharray: '5,4' },
+        { x: 'n', y: 'value', stroke: 'series', z: 'series', strokeDasharray: '5,4' },
       ),
       Plot.dot(points, { x: 'n', y: 'value', stroke: 'series', fill: 'series', r: 2.5 }),
     ],
