@@ -39,6 +39,20 @@ describe('exact Gaussian IPF (OU reference, data N(0, A), prior N(0, B))', () =>
     expect(final.c / (final.a * final.b - final.c * final.c)).toBeCloseTo(1 / tau, 8);
   });
 
+  it.each([0.05, 0.5, 2])('T = %s: the cross term of log p_{T|0} is +x₀x_T e^{−T}/Δ_T = +x₀x_T/τ', (T) => {
+    // Independent of the code: the OU transition density written out directly,
+    // N(x_T; e^{−T}x₀, Δ_T), and its mixed derivative ∂²/∂x₀∂x_T by central differences.
+    const delta = 1 - Math.exp(-2 * T);
+    const logP = (x0: number, xT: number): number =>
+      -((xT - Math.exp(-T) * x0) ** 2) / (2 * delta) - 0.5 * Math.log(2 * Math.PI * delta);
+    const h = 1e-3;
+    const [x0, xT] = [0.7, -0.4];
+    const mixed = (logP(x0 + h, xT + h) - logP(x0 + h, xT - h) - logP(x0 - h, xT + h) + logP(x0 - h, xT - h)) / (4 * h * h);
+    // log p is quadratic, so central differences are exact up to rounding: ε·|log p|/h² ≈ 1e-10
+    expect(mixed).toBeGreaterThan(0);
+    expect(Math.abs(mixed * bridgeTau(T) - 1)).toBeLessThan(1e-6);
+  });
+
   it('the limits: optimal transport √(AB) as T → 0, independence as T → ∞', () => {
     expect(schrodingerCouplingTheory(2, 3, 1e-6) / Math.sqrt(6)).toBeCloseTo(1, 5);
     expect(schrodingerCouplingTheory(2, 3, 30)).toBeLessThan(1e-11);

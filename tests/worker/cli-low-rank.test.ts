@@ -7,7 +7,7 @@ describe('diffusion-atlas CLI: low-rank-mixture, subspace-transition, subspace-e
     const params = (name: string): string[] => Object.keys(list.find((e) => e.name === name)?.params ?? {});
     expect(params('low-rank-mixture')).toEqual(['d', 'K', 'r', 'n', 'noise', 'orthogonal', 'tMin', 'tMax', 'points', 'seed']);
     expect(params('subspace-transition')).toEqual(['d', 'K', 'rValues', 'nValues', 'noise', 'trials', 'seed']);
-    expect(params('subspace-editing')).toEqual(['digit', 'direction', 'strength', 'seed']);
+    expect(params('subspace-editing')).toEqual(['digit', 'direction', 'strength', 'seed', 'method', 't']);
   });
 
   it('runs the three experiments and returns the listed fields', async () => {

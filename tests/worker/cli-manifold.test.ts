@@ -8,7 +8,7 @@ describe('diffusion-atlas CLI: manifold, sphere, bridge', () => {
   it('lists manifold, sphere and bridge with the issue’s parameters', async () => {
     const list = JSON.parse((await cli('list')).stdout) as { name: string; params: Record<string, unknown> }[];
     const params = (name: string): string[] => Object.keys(list.find((e) => e.name === name)?.params ?? {});
-    expect(params('manifold')).toEqual(['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed']);
+    expect(params('manifold')).toEqual(['D', 'shape', 'n', 'epsilon', 'trajectories', 'score', 'seed']);
     expect(params('sphere')).toEqual(['n', 'walkers', 's', 'steps', 'seed']);
     expect(params('bridge')).toEqual(['case', 'A', 'B', 'T', 'iterations', 'particles', 'seed']);
   });

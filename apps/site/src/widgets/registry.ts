@@ -98,6 +98,10 @@ export const widgets = {
     controls: ['digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
+  reproducibility: {
+    controls: ['nValues', 'd', 'K', 'r', 'noise', 'noises', 'closeness', 'seed'],
+    loadView: async () => (await import('./reproducibility.ts')).reproducibilityView,
+  },
 } satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 
 export function widgetEntry(experiment: string): WidgetEntry | undefined {

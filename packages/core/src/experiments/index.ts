@@ -18,6 +18,7 @@ import { subspaceEditing } from './subspace-editing.ts';
 import { curieWeiss } from './curie-weiss.ts';
 import { gaussianField } from './gaussian-field.ts';
 import { ising2d } from './ising-2d.ts';
+import { reproducibility } from './reproducibility.ts';
 
 /**
  * Every experiment by its public name (the names are a stable interface: CLI, URLs, embeds). Each
@@ -42,6 +43,7 @@ export const experiments = {
   [curieWeiss.name]: curieWeiss,
   [gaussianField.name]: gaussianField,
   [ising2d.name]: ising2d,
+  [reproducibility.name]: reproducibility,
 } satisfies Record<string, AnyExperiment>;
 
 /** The public name of a registered experiment. */

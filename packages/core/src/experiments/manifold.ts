@@ -7,6 +7,8 @@ import { empiricalScore } from '../scores/empirical.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
 import { curvePoints, embed, isometricFrame, manifoldShapes, project } from '../manifold/embedding.ts';
 import { w1Exact } from '../manifold/w1.ts';
+import { circleDenoise, circleScore } from '../manifold/circle-score.ts';
+import { AtlasError } from '../errors.ts';
 
 /** Backward runs start here: e^{−5} of the data survives, well inside the OU mixing time. */
 const MANIFOLD_T_MAX = 5;
@@ -16,6 +18,14 @@ const CURVE_POINTS = 256;
 const STREAM_FRAME = 31;
 const STREAM_FLOOR = 32;
 const STREAM_FORWARD = 33;
+const STREAM_CURVE_FLOOR = 34;
+/**
+ * The curve's own law, for W₁ to it: φ on an even grid, so the reference carries no sampling
+ * noise; quantizing a uniform φ to R points moves mass by at most half a cell, so this reference
+ * is within π·max|γ'|/R of the law in W₁ (≈ 0.012 for the circle, 0.03 for the three-lobed curve).
+ */
+const CURVE_REFERENCE_POINTS = 256;
+export const manifoldScores = ['empirical', 'population'] as const;
 
 /**
  * The cost of early stopping on data without a density (science.md §5.1, derived for OU): the
@@ -54,8 +64,25 @@ export const manifold = defineExperiment({
       help: 'Times at which the backward run is read off; sorted and deduplicated in the result.',
     }),
     trajectories: param.int({ label: 'Trajectories', symbol: 'm', min: 2, max: 400, default: 128, scale: 'log' }),
+    score: param.enum({
+      label: 'Score',
+      options: manifoldScores,
+      default: 'empirical',
+      optionLabels: { empirical: 'empirical (n points)', population: 'population (uniform circle)' },
+      help: 'The exact score of the n training points, or the exact score of the uniform law on the circle (closed form through I₁/I₀), which has a density along the curve.',
+    }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
+  constraints: [
+    {
+      id: 'population-on-circle',
+      params: ['score', 'shape'],
+      rule: 'the population score has a closed form for the circle only',
+      holds: (p) => p.score !== 'population' || p.shape === 'circle',
+      message: () => 'the population score has a closed form for the circle only; set shape to circle',
+      repair: () => ({ shape: 'circle' }),
+    },
+  ],
   cost: {
     drivers: ['trajectories', 'n', 'D', 'epsilon'],
     // The backward run's empirical score (m·n·D per step), then one exact W1 (an m × n assignment) per ε.
@@ -88,12 +115,16 @@ export const manifold = defineExperiment({
 
     const grid = gridWithStops(MANIFOLD_T_MAX, epsilon, MANIFOLD_STEPS);
     const L = grid.length - 1;
-    const score = empiricalScore(training, n, D, ctx.kernels);
+    const population = p.score === 'population';
+    const score = population ? circleScore(frame, D) : empiricalScore(training, n, D, ctx.kernels);
     const x = new Float32Array(m * D);
     for (let i = 0; i < x.length; i++) x[i] = normalAt(p.seed, Streams.init, i);
 
     const t = grid.slice(0, L);
     const scoreNorm = new Float64Array(L);
+    // The score's component along the angular direction of the data plane, Q(−y₁, y₀)/ρ: the tangent
+    // of the circle (for the three-lobed curve, the direction of increasing φ only approximately).
+    const scoreNormTangential = new Float64Array(L);
     const zMean = chiMean(D);
     const scoreNormTheory = Float64Array.from(t, (s) => zMean / Math.sqrt(delta(s)));
     const samples = new Float32Array(epsilon.length * m * 2);
@@ -115,6 +146,7 @@ export const manifold = defineExperiment({
         norms += Math.sqrt(r2);
       }
       scoreNorm[k] = norms / m;
+      scoreNormTangential[k] = meanTangential(x, f, m, frame, D);
       const sd = Math.sqrt(2 * eta);
       const base = k * m * D;
       for (let i = 0; i < m * D; i++) x[i] = x[i] + eta * (x[i] + 2 * f[i]) + sd * normalAt(p.seed, Streams.steps, base + i);
@@ -124,9 +156,11 @@ export const manifold = defineExperiment({
         samples.set(here.planar, stop * m * 2);
         offPlane.set(here.offPlane, stop * m);
         // Tweedie's denoiser D(x, ε) = Σ_μ w_μ a_μ: the clean point the model believes x came from.
-        const mean = Float32Array.from(
-          ctx.kernels.softmaxDenoise({ queries: x, m, centres: training, n, d: D, scale: Math.exp(-tNext), variance: delta(tNext) }).mean,
-        );
+        const mean = population
+          ? circleDenoise(x, m, tNext, frame, D)
+          : Float32Array.from(
+              ctx.kernels.softmaxDenoise({ queries: x, m, centres: training, n, d: D, scale: Math.exp(-tNext), variance: delta(tNext) }).mean,
+            );
         denoised.set(project(mean, m, frame, D).planar, stop * m * 2);
         snapshots[stop] = Float32Array.from(x);
         denoisedFull[stop] = mean;
@@ -165,6 +199,28 @@ export const manifold = defineExperiment({
       w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickAt(2));
       await ctx.checkpoint(at(3));
     }
+    // W₁ to the curve's law itself (not to the training points): what generalization is measured by.
+    const reference = embed(
+      curvePoints(p.shape, Float64Array.from({ length: CURVE_REFERENCE_POINTS }, (_, i) => (2 * Math.PI * (i + 0.5)) / CURVE_REFERENCE_POINTS)),
+      CURVE_REFERENCE_POINTS,
+      frame,
+      D,
+    );
+    // Its floor: m exact draws from the curve's law are this far from the reference.
+    const floorPhiRng = rng.stream(STREAM_CURVE_FLOOR);
+    const exact = embed(curvePoints(p.shape, Float64Array.from({ length: m }, () => 2 * Math.PI * floorPhiRng.uniform())), m, frame, D);
+    // after the three transports per ε (which end at 0.98): the curve's transports fill 0.98–0.99
+    let curveLevel = 0.98;
+    const tickCurve = (): Promise<void> => ctx.checkpoint(curveLevel);
+    const w1CurveFloor = await w1Exact(exact, m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
+    const w1Curve = new Float64Array(epsilon.length);
+    const w1CurveDenoised = new Float64Array(epsilon.length);
+    for (let e = 0; e < epsilon.length; e++) {
+      w1Curve[e] = await w1Exact(snapshots[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
+      w1CurveDenoised[e] = await w1Exact(denoisedFull[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
+      curveLevel = 0.98 + (0.01 * (e + 1)) / epsilon.length;
+      await ctx.checkpoint(curveLevel);
+    }
     const last = denoisedFull[0];
     const test = nearestTwo(last, m, training, n, D);
     await ctx.checkpoint(1);
@@ -182,6 +238,12 @@ export const manifold = defineExperiment({
       t,
       scoreNorm,
       scoreNormTheory,
+      scoreNormTangential,
+      score: p.score,
+      w1Curve,
+      w1CurveDenoised,
+      w1CurveFloor,
+      curveReferencePoints: CURVE_REFERENCE_POINTS,
       samples,
       offPlane,
       denoised,
@@ -194,8 +256,9 @@ export const manifold = defineExperiment({
   tables(r) {
     return {
       w1: { epsilon: r.epsilon, w1: r.w1, w1Bound: r.w1Bound, w1BoundLeading: r.w1BoundLeading, w1Denoised: r.w1Denoised, w1Forward: r.w1Forward },
-      score: { t: r.t, scoreNorm: r.scoreNorm, scoreNormTheory: r.scoreNormTheory },
-      summary: { D: [r.D], w1Floor: [r.w1Floor], meanNorm: [r.meanNorm], memorizedFraction: [r.memorizedFraction] },
+      curve: { epsilon: r.epsilon, w1Curve: r.w1Curve, w1CurveDenoised: r.w1CurveDenoised },
+      score: { t: r.t, scoreNorm: r.scoreNorm, scoreNormTheory: r.scoreNormTheory, scoreNormTangential: r.scoreNormTangential },
+      summary: { D: [r.D], w1Floor: [r.w1Floor], w1CurveFloor: [r.w1CurveFloor], meanNorm: [r.meanNorm], memorizedFraction: [r.memorizedFraction] },
     };
   },
 });
@@ -218,4 +281,24 @@ export function chiMean(D: number): number {
   let r = 1 / Math.sqrt(Math.PI);
   for (let k = 1; k < D; k++) r = k / (2 * r);
   return Math.SQRT2 * r;
+}
+
+/** Mean over rows of |⟨F, τ⟩|, τ = Q(−y₁, y₀)/ρ the unit angular direction at y = Qᵀx. */
+function meanTangential(x: Float32Array, f: Float32Array, m: number, frame: Float64Array, D: number): number {
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    let y0 = 0;
+    let y1 = 0;
+    let f0 = 0;
+    let f1 = 0;
+    for (let k = 0; k < D; k++) {
+      y0 += frame[2 * k] * x[i * D + k];
+      y1 += frame[2 * k + 1] * x[i * D + k];
+      f0 += frame[2 * k] * f[i * D + k];
+      f1 += frame[2 * k + 1] * f[i * D + k];
+    }
+    const rho = Math.hypot(y0, y1);
+    if (rho > 0) total += Math.abs(-y1 * f0 + y0 * f1) / rho;
+  }
+  return total / m;
 }

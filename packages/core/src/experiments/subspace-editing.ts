@@ -1,7 +1,10 @@
 import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
-import { Rng, Streams } from '../random.ts';
+import { Rng, Streams, normalAt } from '../random.ts';
+import { delta } from '../forward.ts';
+import { geometricGrid } from '../time-grid.ts';
+import { empiricalJacobianFactor, empiricalWeights } from '../lowrank/denoiser-jacobian.ts';
 import { topPrincipalDirections } from '../lowrank/pca.ts';
 import { LOW_RANK_CHAPTER } from './low-rank-mixture.ts';
 
@@ -9,6 +12,13 @@ import { LOW_RANK_CHAPTER } from './low-rank-mixture.ts';
 export const EDIT_DIRECTIONS = 8;
 /** Images in the strip: strengths −s, −2s/3, …, 0, …, +s. */
 export const STRIP_FRAMES = 7;
+export const editingMethods = ['pca', 'jacobian'] as const;
+/** Noise levels at which the Jacobian's rank is reported (its band in t). */
+const BAND_TIMES = 12;
+const BAND_T_MAX = 3;
+const BAND_T_MIN = 0.01;
+/** The noise z of x_t = e^{−t}x_0 + √Δ_t z, one draw for every t (the band is then smooth in t). */
+const NOISE_STREAM = 41;
 
 export const subspaceEditing = defineExperiment({
   name: 'subspace-editing',
@@ -35,6 +45,22 @@ export const subspaceEditing = defineExperiment({
       help: 'How far to move, in standard deviations of the class along the chosen direction; the strip runs from −s to +s.',
     }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1, help: 'Picks the base digit from the class.' }),
+    method: param.enum({
+      label: 'Directions',
+      options: editingMethods,
+      default: 'pca',
+      optionLabels: { pca: 'principal directions of the class', jacobian: 'singular vectors of the exact denoiser’s Jacobian' },
+      help: 'pca: the class’s principal directions, the same for every digit. jacobian: the top singular vectors of the exact (empirical) denoiser’s Jacobian at the noised digit, (e^{−t}/Δ_t)·Cov_w, local to that digit.',
+    }),
+    t: param.number({
+      label: 'Noise level',
+      symbol: 't',
+      min: 0.01,
+      max: 3,
+      default: 0.3,
+      scale: 'log',
+      help: 'Diffusion time at which the Jacobian is taken (method jacobian).',
+    }),
   },
   cost: {
     drivers: [],
@@ -67,15 +93,63 @@ export const subspaceEditing = defineExperiment({
     });
     await ctx.checkpoint(0.8);
 
+    // The noised digit x_t and, for method jacobian, the Jacobian's top singular vectors there.
+    const a = Math.exp(-p.t);
+    const sd = Math.sqrt(delta(p.t));
+    const z = Float64Array.from({ length: dim }, (_, l) => normalAt(p.seed, NOISE_STREAM, l));
+    const noised = Float64Array.from(base, (v, l) => a * v + sd * z[l]);
+    let basis = pca.basis;
+    let jacobianSingularValues = new Float64Array(0);
+    let jacobianIterations = 0;
+    if (p.method === 'jacobian') {
+      const factor = empiricalJacobianFactor(others, set.count - 1, dim, noised, p.t);
+      const top = await topPrincipalDirections(factor.rows, factor.count, dim, EDIT_DIRECTIONS, {
+        centred: false,
+        tolerance: 1e-4,
+        onIteration: () => ctx.checkpoint(0.8),
+      });
+      basis = top.basis;
+      jacobianSingularValues = Float64Array.from(top.values, (v) => factor.scale * v);
+      jacobianIterations = top.iterations;
+    }
     // Eigenvectors have no sign; fix it so that +s adds ink overall, the same on every run.
     const directions = new Float32Array(EDIT_DIRECTIONS * dim);
     for (let k = 0; k < EDIT_DIRECTIONS; k++) {
       let sum = 0;
-      for (let l = 0; l < dim; l++) sum += pca.basis[k * dim + l];
+      for (let l = 0; l < dim; l++) sum += basis[k * dim + l];
       const sign = sum < 0 ? -1 : 1;
-      for (let l = 0; l < dim; l++) directions[k * dim + l] = sign * pca.basis[k * dim + l];
+      for (let l = 0; l < dim; l++) directions[k * dim + l] = sign * basis[k * dim + l];
     }
-    const variances = Float64Array.from(pca.values);
+    // The class's variance along each direction: for pca the eigenvalues themselves; for jacobian
+    // the same quadratic form, so that strengths are in the class's standard deviations either way.
+    const variances = p.method === 'pca' ? Float64Array.from(pca.values) : classVariancesAlong(others, set.count - 1, dim, pca.mean, directions, EDIT_DIRECTIONS);
+    // The Jacobian's band in t: how many training digits carry the softmax (1/Σw², which bounds
+    // its rank by about that number minus one) and its trace (e^{−t}/Δ_t) Σ_μ w_μ |a_μ − D|².
+    const bandT = geometricGrid(BAND_T_MAX, BAND_T_MIN, BAND_TIMES - 1).reverse();
+    const bandEffectiveDigits = new Float64Array(BAND_TIMES);
+    const bandJacobianTrace = new Float64Array(BAND_TIMES);
+    for (let i = 0; i < BAND_TIMES; i++) {
+      const tb = bandT[i];
+      const ab = Math.exp(-tb);
+      const sb = Math.sqrt(delta(tb));
+      const xb = Float64Array.from(base, (v, l) => ab * v + sb * z[l]);
+      const w = empiricalWeights(others, set.count - 1, dim, xb, tb);
+      let w2 = 0;
+      const mean = new Float64Array(dim);
+      for (let mu = 0; mu < w.length; mu++) {
+        w2 += w[mu] * w[mu];
+        if (w[mu] > 0) for (let l = 0; l < dim; l++) mean[l] += w[mu] * others[mu * dim + l];
+      }
+      let trace = 0;
+      for (let mu = 0; mu < w.length; mu++) {
+        if (w[mu] === 0) continue;
+        let r2 = 0;
+        for (let l = 0; l < dim; l++) r2 += (others[mu * dim + l] - mean[l]) ** 2;
+        trace += w[mu] * r2;
+      }
+      bandEffectiveDigits[i] = 1 / w2;
+      bandJacobianTrace[i] = (ab / (sb * sb)) * trace;
+    }
     const totalVariance = classTotalVariance(others, set.count - 1, dim, pca.mean);
     const explainedVariance = variances.map((v) => v / totalVariance);
     const baseCoordinates = new Float64Array(EDIT_DIRECTIONS);
@@ -139,13 +213,25 @@ export const subspaceEditing = defineExperiment({
       pcaConverged: pca.converged,
       layout: `${set.width}×${set.height} as shipped, pixels in [0, 1]; directions: ${EDIT_DIRECTIONS} × ${dim} unit vectors, largest variance first; strip: ${STRIP_FRAMES} × ${dim}, strengths from −s to +s in units of the class standard deviation along the direction`,
       normBound: '|‖edit‖ − ‖base‖| ≤ |s|·σ_j: the step has length |s|σ_j and clipping to [0, 1] cannot lengthen it',
-      method: 'centred PCA of the class (block subspace iteration, Float64), without the base digit; for a Gaussian model of the class these are also the top singular vectors of the denoiser’s Jacobian at every noise level',
+      method: p.method,
+      methodMeaning:
+        p.method === 'pca'
+          ? 'centred PCA of the class (block subspace iteration, Float64), without the base digit; for a Gaussian model of the class these are also the top singular vectors of the denoiser’s Jacobian at every noise level'
+          : 'top singular vectors of the Jacobian of the exact empirical denoiser of the class (without the base digit) at x_t = e^{−t}x_0 + √Δ_t z: (e^{−t}/Δ_t)·Cov_w, Cov_w the softmax-weighted covariance of the training digits; variances are the class variances along them',
+      t: p.t,
+      noised: Float32Array.from(noised),
+      jacobianSingularValues,
+      jacobianIterations,
+      bandT,
+      bandEffectiveDigits,
+      bandJacobianTrace,
     };
   },
   tables(res) {
     const k = Float64Array.from({ length: EDIT_DIRECTIONS }, (_, i) => i + 1);
     return {
       directions: { direction: k, variance: res.variances, explainedVariance: res.explainedVariance, baseCoordinate: res.baseCoordinates },
+      band: { t: res.bandT, effectiveDigits: res.bandEffectiveDigits, jacobianTrace: res.bandJacobianTrace },
       strip: { strength: res.strengths, norm: res.norms, normLower: res.normLower, normUpper: res.normUpper, clippedFraction: res.clippedFraction },
     };
   },
@@ -175,4 +261,18 @@ function quantile(sorted: Float64Array, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** vᵀ C v for each of k unit directions v, C the class covariance about `mean` (Float64). */
+function classVariancesAlong(x: Float32Array, count: number, dim: number, mean: Float64Array, directions: Float32Array, k: number): Float64Array {
+  const out = new Float64Array(k);
+  for (let i = 0; i < count; i++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let l = 0; l < dim; l++) s += (x[i * dim + l] - mean[l]) * directions[j * dim + l];
+      out[j] += s * s;
+    }
+  }
+  for (let j = 0; j < k; j++) out[j] /= Math.max(1, count - 1);
+  return out;
 }
