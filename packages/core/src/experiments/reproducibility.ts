@@ -1,5 +1,6 @@
 import { defineExperiment, type RunContext } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
+import { ascending } from '../constraints.ts';
 import { param } from '../params.ts';
 import { Rng, normalAt } from '../random.ts';
 import { delta } from '../forward.ts';
@@ -88,13 +89,25 @@ export const reproducibility = defineExperiment({
     }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
   },
-  check(p) {
-    if (p.tMin >= p.tMax) throw new AtlasError('invalid-params', `tMin (${p.tMin}) must be smaller than tMax (${p.tMax})`, 'tMin');
-    if (p.r >= p.d) throw new AtlasError('invalid-params', `r (${p.r}) must be smaller than d (${p.d})`, 'r');
-    if (p.K * p.r > p.d) {
-      throw new AtlasError('invalid-params', `orthogonal subspaces need K·r ≤ d (got K·r = ${p.K * p.r}, d = ${p.d})`, 'K');
-    }
-  },
+  constraints: [
+    ascending('tMin', 'tMax'),
+    {
+      id: 'r-below-d',
+      params: ['r', 'd'],
+      rule: 'r < d',
+      holds: (p) => p.r < p.d,
+      message: (p) => `r (${p.r}) must be smaller than d (${p.d})`,
+      repair: (p) => ({ r: p.d - 1 }),
+    },
+    {
+      id: 'orthogonal-fit',
+      params: ['K', 'r', 'd'],
+      rule: 'K·r ≤ d (orthogonal subspaces)',
+      holds: (p) => p.K * p.r <= p.d,
+      message: (p) => `orthogonal subspaces need K·r ≤ d (got K·r = ${p.K * p.r}, d = ${p.d}); lower K or r`,
+      repair: (p) => ({ K: Math.max(1, Math.floor(p.d / p.r)) }),
+    },
+  ],
   async run(p, ctx) {
     const { d, K, r } = p;
     const nValues = [...new Set(p.nValues)].sort((a, b) => a - b);
