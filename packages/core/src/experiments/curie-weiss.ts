@@ -19,6 +19,14 @@ const FRAMES = 100;
 /** β grid of the Λ(β), t_S(β) curves: across the transition at β = 1. */
 const BETA_CURVE = { min: 0.1, max: 2.5, points: 97 } as const;
 
+/** One exact-denoiser term (an exp, a log1p, a division) in empirical-score multiply-adds, for the cost model. */
+const EXACT_TERM = 80;
+/**
+ * One training row's fixed work in the empirical score (loop set-up, an exp), in the same unit:
+ * the fuzz test met N = 4, n = 18527 taking 7.3 s, estimated 0.5 s without it.
+ */
+const ROW_TERM = 60;
+
 const STREAM_TRAINING = 11;
 const STREAM_START = 12;
 const STREAM_STEPS = 13;
@@ -52,6 +60,23 @@ export const curieWeiss = defineExperiment({
     steps: param.int({ label: 'Backward steps', symbol: 'L', min: 40, max: 2000, default: 100, scale: 'log' }),
     tMax: param.number({ label: 'Start time', symbol: 'T', min: 2, max: 12, default: 5 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  // No rule between parameters: β ≥ 0.1 keeps the Hubbard–Stratonovich denoiser's β > 0, and any
+  // n runs (0 selects the exact score).
+  cost: {
+    drivers: ['trajectories', 'steps', 'N', 'n', 'beta'],
+    // Each step denoises every trajectory: the exact score evaluates exp and log1p on its y grid of
+    // about 3√(βN) + 31 points for every spin (weighted EXACT_TERM against one multiply-add), the
+    // empirical score takes the overlap with every training row and adds the heavy ones back
+    // (2N multiply-adds per row) and pays ROW_TERM per row for its logit and weight.
+    units: (p) =>
+      p.steps * p.trajectories * (p.n > 0 ? p.n * (2 * p.N + ROW_TERM) : p.N * EXACT_TERM * (3 * Math.sqrt(p.beta * p.N) + 31)),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
+    // 2-core development machine loaded by parallel builds): 1.1 s at the defaults; 11.4 s at
+    // N = 256; 9.0 s at M = 400, L = 200; 5.5 s at N = 1000, β = 3, M = 10, L = 40; 0.3 s at
+    // N = 64, n = 500; 5.8 s at N = 200, n = 2000 (estimates 0.86, 10.7, 9.6, 5.7, 0.47, 4.7 s). EXACT_TERM is the ratio of the two scores' fits.
+    secondsPerUnit: 9e-10,
+    baseSeconds: 0.1,
   },
   async run(p, ctx) {
     const { N, beta, h, n } = p;
