@@ -150,7 +150,8 @@ export const curieWeiss = defineExperiment({
       plusFraction,
       plusFractionStdErr: Math.sqrt((plusFraction * (1 - plusFraction)) / M),
       plusWeightTheory: moments.plusWeight,
-      trainingPlusFraction: n > 0 ? trainingPlus / n : Number.NaN,
+      // The exact score learns from the model itself, whose + fraction is the exact weight.
+      trainingPlusFraction: n > 0 ? trainingPlus / n : moments.plusWeight,
       score: n > 0 ? 'empirical' : 'exact',
       finalM,
       levels: { m: levelM, p: levels },
