@@ -156,7 +156,8 @@ export const gaussianField = defineExperiment({
     }
 
     const theory = frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)));
-    let memorized = Number.NaN;
+    // The exact score has no training fields to copy: nothing is memorized.
+    let memorized = 0;
     if (p.n > 0) {
       const near = nearestTwo(Float32Array.from(x), M, training, p.n, d);
       memorized = memorizedFraction(near.ratio);
@@ -172,7 +173,8 @@ export const gaussianField = defineExperiment({
       spectra: { measured: concat(spectra), theory: concat(theory), layout: 'frames × shells, row-major' },
       collapsedFraction: Float64Array.from(collapsedAt),
       memorizedFraction: memorized,
-      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : Number.NaN,
+      // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
+      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
       collapseVsN: {
         n: Float64Array.from(COLLAPSE_N),
         tC: Float64Array.from(COLLAPSE_N, (n) => gaussianCollapseTime(power, n)),
