@@ -26,6 +26,11 @@ const EXACT_TERM = 80;
  * the fuzz test met N = 4, n = 18527 taking 7.3 s, estimated 0.5 s without it.
  */
 const ROW_TERM = 60;
+/**
+ * One spin's noise draw and Euler–Maruyama update, in the same unit: N = 1000, n = 1, M = 100,
+ * L = 200 took 6.1 s, estimated 0.04 s without it.
+ */
+const NOISE_TERM = 300;
 
 const STREAM_TRAINING = 11;
 const STREAM_START = 12;
@@ -68,13 +73,15 @@ export const curieWeiss = defineExperiment({
     // Each step denoises every trajectory: the exact score evaluates exp and log1p on its y grid of
     // about 3√(βN) + 31 points for every spin (weighted EXACT_TERM against one multiply-add), the
     // empirical score takes the overlap with every training row and adds the heavy ones back
-    // (2N multiply-adds per row) and pays ROW_TERM per row for its logit and weight.
+    // (2N multiply-adds per row) and pays ROW_TERM per row for its logit and weight; every spin's
+    // counter-based noise draw and update costs NOISE_TERM.
     units: (p) =>
-      p.steps * p.trajectories * (p.n > 0 ? p.n * (2 * p.N + ROW_TERM) : p.N * EXACT_TERM * (3 * Math.sqrt(p.beta * p.N) + 31)),
+      p.steps * p.trajectories * (p.N * NOISE_TERM + (p.n > 0 ? p.n * (2 * p.N + ROW_TERM) : p.N * EXACT_TERM * (3 * Math.sqrt(p.beta * p.N) + 31))),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
     // 2-core development machine loaded by parallel builds): 1.1 s at the defaults; 11.4 s at
     // N = 256; 9.0 s at M = 400, L = 200; 5.5 s at N = 1000, β = 3, M = 10, L = 40; 0.3 s at
-    // N = 64, n = 500; 5.8 s at N = 200, n = 2000 (estimates 0.86, 10.7, 9.6, 5.7, 0.47, 4.7 s). EXACT_TERM is the ratio of the two scores' fits.
+    // N = 64, n = 500; 5.8 s at N = 200, n = 2000; 6.1 s at N = 1000, n = 1, M = 100, L = 200
+    // (estimates 0.9, 11.1, 10.3, 5.8, 0.75, 5.7, 5.5 s). EXACT_TERM is the ratio of the two scores' fits.
     secondsPerUnit: 9e-10,
     baseSeconds: 0.1,
   },

@@ -21,7 +21,9 @@ const COLLAPSE_DEFAULT_N = 64;
 const COLLAPSE_WEIGHT = 0.5;
 
 /** One L² log₂ L² step of the FFT pair in the empirical score's multiply-adds, for the cost model. */
-const FFT_TERM = 6;
+const FFT_TERM = 4;
+/** One pixel's noise draw and Euler–Maruyama update, in the same unit. */
+const NOISE_TERM = 40;
 
 const STREAM_TRAINING = 21;
 const STREAM_START = 22;
@@ -79,16 +81,18 @@ export const gaussianField = defineExperiment({
     // Every backward step scores every field: the empirical score is two passes over the n training
     // fields (2n·L² multiply-adds), the exact one a forward and an inverse FFT (weighted FFT_TERM per
     // L² log₂ L² against one multiply-add). Steps longer than MAX_STEP are split, adding about
-    // (T − 1)/MAX_STEP of them, and the n training fields are drawn by one FFT each.
+    // (T − 1)/MAX_STEP of them, every pixel of every step draws noise (NOISE_TERM), and the n
+    // training fields are drawn by one FFT each.
     units(p) {
       const d = Number(p.L) ** 2;
       const steps = p.steps + Math.max(0, p.tMax - 1) / MAX_STEP + FRAME_TIMES.length;
       const fft = FFT_TERM * d * Math.log2(d);
-      return steps * p.fields * (p.n > 0 ? 2 * p.n * d : fft) + p.n * fft;
+      return steps * p.fields * (NOISE_TERM * d + (p.n > 0 ? 2 * p.n * d : fft)) + p.n * fft;
     },
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
     // 2-core development machine loaded by parallel builds): 1.4 s at the defaults; 9.2 s at L = 64,
-    // M = 16; 2.4 s at n = 64 (estimates 1.2, 10.2, 2.4 s). FFT_TERM is the ratio of the two fits.
+    // M = 16; 2.4 s at n = 64 (estimates 1.5, 12.5, 3.1 s); NOISE_TERM from ising-2d's and
+    // curie-weiss's runs dominated by the noise draws (about 0.2 µs per value).
     secondsPerUnit: 6e-9,
     baseSeconds: 0.1,
   },
