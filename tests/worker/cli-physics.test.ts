@@ -26,11 +26,21 @@ describe('diffusion-atlas CLI, physics experiments', () => {
     for (const key of ['lambda', 'tS', 'data', 'generatedStats', 'memorizedFraction']) expect(i).toHaveProperty(key);
   });
 
-  it('prints the Curie–Weiss summary as CSV', async () => {
-    const { code, stdout } = await cli('run', 'curie-weiss', '--N', '8', '--trajectories', '10', '--steps', '40', '--format', 'csv');
-    expect(code).toBe(0);
-    const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# summary', '# levels', '# final', '# betaCurve']);
+  it('prints the Curie–Weiss summary as CSV, and each other table with --table', async () => {
+    const args = ['run', 'curie-weiss', '--N', '8', '--trajectories', '10', '--steps', '40', '--format', 'csv'] as const;
+    const summary = await cli(...args);
+    expect(summary.code).toBe(0);
+    const [header, row, ...rest] = summary.stdout.trimEnd().split('\n');
+    expect(header).toBe('lambda,tS,plusFraction,plusFractionStdErr,plusWeightTheory,trainingPlusFraction');
+    expect(rest).toEqual([]);
+    // every summary value is a finite number, trainingPlusFraction included with the exact score
+    for (const cell of (row ?? '').split(',')) expect(Number.isFinite(Number(cell)), cell).toBe(true);
+    const headers: Record<string, string> = { levels: 'm,p', final: 'm', betaCurve: 'beta,lambda,tS,meanM2' };
+    const tables = await Promise.all(Object.keys(headers).map((name) => cli(...args, '--table', name)));
+    Object.keys(headers).forEach((name, i) => {
+      expect(tables[i]?.code, name).toBe(0);
+      expect(tables[i]?.stdout.split('\n')[0], name).toBe(headers[name]);
+    });
   });
 
   it('rejects bad parameters with exit status 2 and one line', async () => {

@@ -19,6 +19,19 @@ const FRAMES = 100;
 /** β grid of the Λ(β), t_S(β) curves: across the transition at β = 1. */
 const BETA_CURVE = { min: 0.1, max: 2.5, points: 97 } as const;
 
+/** One exact-denoiser term (an exp, a log1p, a division) in empirical-score multiply-adds, for the cost model. */
+const EXACT_TERM = 80;
+/**
+ * One training row's fixed work in the empirical score (loop set-up, an exp), in the same unit:
+ * the fuzz test met N = 4, n = 18527 taking 7.3 s, estimated 0.5 s without it.
+ */
+const ROW_TERM = 60;
+/**
+ * One spin's noise draw and Euler–Maruyama update, in the same unit: N = 1000, n = 1, M = 100,
+ * L = 200 took 6.1 s, estimated 0.04 s without it.
+ */
+const NOISE_TERM = 300;
+
 const STREAM_TRAINING = 11;
 const STREAM_START = 12;
 const STREAM_STEPS = 13;
@@ -52,6 +65,25 @@ export const curieWeiss = defineExperiment({
     steps: param.int({ label: 'Backward steps', symbol: 'L', min: 40, max: 2000, default: 100, scale: 'log' }),
     tMax: param.number({ label: 'Start time', symbol: 'T', min: 2, max: 12, default: 5 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  // No rule between parameters: β ≥ 0.1 keeps the Hubbard–Stratonovich denoiser's β > 0, and any
+  // n runs (0 selects the exact score).
+  cost: {
+    drivers: ['trajectories', 'steps', 'N', 'n', 'beta'],
+    // Each step denoises every trajectory: the exact score evaluates exp and log1p on its y grid of
+    // about 3√(βN) + 31 points for every spin (weighted EXACT_TERM against one multiply-add), the
+    // empirical score takes the overlap with every training row and adds the heavy ones back
+    // (2N multiply-adds per row) and pays ROW_TERM per row for its logit and weight; every spin's
+    // counter-based noise draw and update costs NOISE_TERM.
+    units: (p) =>
+      p.steps * p.trajectories * (p.N * NOISE_TERM + (p.n > 0 ? p.n * (2 * p.N + ROW_TERM) : p.N * EXACT_TERM * (3 * Math.sqrt(p.beta * p.N) + 31))),
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
+    // 2-core development machine loaded by parallel builds): 1.1 s at the defaults; 11.4 s at
+    // N = 256; 9.0 s at M = 400, L = 200; 5.5 s at N = 1000, β = 3, M = 10, L = 40; 0.3 s at
+    // N = 64, n = 500; 5.8 s at N = 200, n = 2000; 6.1 s at N = 1000, n = 1, M = 100, L = 200
+    // (estimates 0.9, 11.1, 10.3, 5.8, 0.75, 5.7, 5.5 s). EXACT_TERM is the ratio of the two scores' fits.
+    secondsPerUnit: 9e-10,
+    baseSeconds: 0.1,
   },
   async run(p, ctx) {
     const { N, beta, h, n } = p;
@@ -125,7 +157,8 @@ export const curieWeiss = defineExperiment({
       plusFraction,
       plusFractionStdErr: Math.sqrt((plusFraction * (1 - plusFraction)) / M),
       plusWeightTheory: moments.plusWeight,
-      trainingPlusFraction: n > 0 ? trainingPlus / n : Number.NaN,
+      // The exact score learns from the model itself, whose + fraction is the exact weight.
+      trainingPlusFraction: n > 0 ? trainingPlus / n : moments.plusWeight,
       score: n > 0 ? 'empirical' : 'exact',
       finalM,
       levels: { m: levelM, p: levels },

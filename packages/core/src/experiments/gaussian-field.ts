@@ -20,6 +20,11 @@ const COLLAPSE_DEFAULT_N = 64;
 /** A posterior weight above this on one training field counts as collapsed onto it. */
 const COLLAPSE_WEIGHT = 0.5;
 
+/** One L² log₂ L² step of the FFT pair in the empirical score's multiply-adds, for the cost model. */
+const FFT_TERM = 4;
+/** One pixel's noise draw and Euler–Maruyama update, in the same unit. */
+const NOISE_TERM = 40;
+
 const STREAM_TRAINING = 21;
 const STREAM_START = 22;
 const STREAM_STEPS = 23;
@@ -71,6 +76,26 @@ export const gaussianField = defineExperiment({
       repair: () => ({ n: 2 }),
     },
   ],
+  cost: {
+    drivers: ['fields', 'steps', 'L', 'n', 'tMax'],
+    // Every backward step scores every field: the empirical score is two passes over the n training
+    // fields (2n·L² multiply-adds), the exact one a forward and an inverse FFT (weighted FFT_TERM per
+    // L² log₂ L² against one multiply-add). Steps longer than MAX_STEP are split, adding about
+    // (T − 1)/MAX_STEP of them, every pixel of every step draws noise (NOISE_TERM), and the n
+    // training fields are drawn by one FFT each.
+    units(p) {
+      const d = Number(p.L) ** 2;
+      const steps = p.steps + Math.max(0, p.tMax - 1) / MAX_STEP + FRAME_TIMES.length;
+      const fft = FFT_TERM * d * Math.log2(d);
+      return steps * p.fields * (NOISE_TERM * d + (p.n > 0 ? 2 * p.n * d : fft)) + p.n * fft;
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
+    // 2-core development machine loaded by parallel builds): 1.4 s at the defaults; 9.2 s at L = 64,
+    // M = 16; 2.4 s at n = 64 (estimates 1.5, 12.5, 3.1 s); NOISE_TERM from ising-2d's and
+    // curie-weiss's runs dominated by the noise draws (about 0.2 µs per value).
+    secondsPerUnit: 6e-9,
+    baseSeconds: 0.1,
+  },
   async run(p, ctx) {
     const L = Number(p.L);
     const d = L * L;
@@ -135,7 +160,8 @@ export const gaussianField = defineExperiment({
     }
 
     const theory = frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)));
-    let memorized = Number.NaN;
+    // The exact score has no training fields to copy: nothing is memorized.
+    let memorized = 0;
     if (p.n > 0) {
       const near = nearestTwo(Float32Array.from(x), M, training, p.n, d);
       memorized = memorizedFraction(near.ratio);
@@ -151,7 +177,8 @@ export const gaussianField = defineExperiment({
       spectra: { measured: concat(spectra), theory: concat(theory), layout: 'frames × shells, row-major' },
       collapsedFraction: Float64Array.from(collapsedAt),
       memorizedFraction: memorized,
-      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : Number.NaN,
+      // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
+      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
       collapseVsN: {
         n: Float64Array.from(COLLAPSE_N),
         tC: Float64Array.from(COLLAPSE_N, (n) => gaussianCollapseTime(power, n)),

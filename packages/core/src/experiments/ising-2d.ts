@@ -15,6 +15,12 @@ const FRAMES = 60;
 /** A posterior weight above this on one training configuration counts as collapsed onto it. */
 const COLLAPSE_WEIGHT = 0.5;
 
+/** Cost-model weights in multiply-adds: one spin of a Wolff sweep, one L² log₂ L² step of an FFT pair. */
+const SWEEP_TERM = 80;
+const FFT_TERM = 4;
+/** One spin's noise draw and Euler–Maruyama update, in the same unit. */
+const NOISE_TERM = 50;
+
 const STREAM_CHAIN = 31;
 const STREAM_START = 32;
 const STREAM_STEPS = 33;
@@ -48,6 +54,28 @@ export const ising2d = defineExperiment({
     steps: param.int({ label: 'Backward steps', min: 20, max: 2000, default: 80, scale: 'log' }),
     tMax: param.number({ label: 'Start time', symbol: 'T', min: 2, max: 10, default: 5 }),
     seed: param.int({ label: 'Seed', min: 0, max: 2147483647, default: 1 }),
+  },
+  cost: {
+    drivers: ['n', 'generated', 'steps', 'L', 'spacing', 'score', 'tMax'],
+    // The Wolff chain flips L² spins per sweep (weighted SWEEP_TERM per spin: the neighbour
+    // look-ups and uniforms), BURN_IN_SWEEPS + n·spacing sweeps; then every backward step scores
+    // every configuration, by two passes over the n training rows (2n·L²) or an FFT pair (FFT_TERM
+    // per L² log₂ L²) and a noise draw per spin (NOISE_TERM). Steps longer than MAX_STEP are
+    // split, adding about T/MAX_STEP of them.
+    units(p) {
+      const d = Number(p.L) ** 2;
+      const steps = p.steps + p.tMax / MAX_STEP;
+      const row = NOISE_TERM * d + (p.score === 'empirical' ? 2 * p.n * d : FFT_TERM * d * Math.log2(d));
+      return SWEEP_TERM * d * (BURN_IN_SWEEPS + p.n * p.spacing) + steps * p.generated * row;
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup, the smaller of two runs on the
+    // 2-core development machine loaded by parallel builds): 1.6 s at the defaults; 5.9 s at L = 16,
+    // n = 500, M = 32; 0.8 s with the Gaussian score at n = 400, spacing 5; 1.4 s at L = 64, n = 2,
+    // spacing 1, M = 7, T = 3.1 (noise draws); 20.9 s for the chain alone at L = 64, β = 0.1,
+    // n = 200, spacing 50 (estimates 1.7, 6.4, 1.3, 1.8, 13.5 s). The fuzz test met L = 64, n = 2,
+    // M = 7 with 1745 steps taking 25 s, estimated 1.2 s before the noise term.
+    secondsPerUnit: 4e-9,
+    baseSeconds: 0.1,
   },
   async run(p, ctx) {
     const L = Number(p.L);
