@@ -5,7 +5,7 @@
 export function openContentsOnWideScreens(): void {
   const list = document.querySelector<HTMLDetailsElement>('[data-toc]');
   if (list === null) return;
-  const wide = window.matchMedia('(min-width: 1200px)');
+  const wide = window.matchMedia('(min-width: 1480px)');
   const apply = (): void => {
     list.open = wide.matches;
   };
