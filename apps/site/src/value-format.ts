@@ -40,3 +40,11 @@ export function runRecord(output: { params: unknown; result: unknown }): Record<
   const result = typeof output.result === 'object' && output.result !== null ? output.result : {};
   return { ...result, params: output.params };
 }
+
+/** The number a <Value> quotes: the one at `path`, or its ratio to the one at `over`. */
+export function quotedValue(record: unknown, path: string, over?: string): number | undefined {
+  const value = valueAt(record, path);
+  if (over === undefined || value === undefined) return value;
+  const base = valueAt(record, over);
+  return base === undefined || base === 0 ? undefined : value / base;
+}
