@@ -129,6 +129,7 @@ const HARD_CODED: ReadonlyArray<{ chapter: string; pattern: RegExp }> = [
   { chapter: 'manifolds-and-finite-time', pattern: /against \$?1\.14/ },
   { chapter: 'manifolds-and-finite-time', pattern: /sits on the bound/ },
   { chapter: 'manifolds-and-finite-time', pattern: /about two thirds of the data variance/ },
+  { chapter: 'manifolds-and-finite-time', pattern: /produces variance \$1\.\d|coupling is still \$1\.\d|off by \$0\.\d/ },
   { chapter: 'manifolds-and-finite-time', pattern: /C\^\\star = 1\.\d/ },
   { chapter: 'training-time', pattern: /slope near 0\.2|slope is about 0\.9|slope near 1\.2|comes to about 1\.05/ },
   { chapter: 'training-time', pattern: /factor of about 50|to about 200 at/ },
