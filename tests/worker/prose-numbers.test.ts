@@ -134,7 +134,6 @@ const HARD_CODED: ReadonlyArray<{ chapter: string; pattern: RegExp }> = [
   { chapter: 'training-time', pattern: /slope near 0\.2|slope is about 0\.9|slope near 1\.2|comes to about 1\.05/ },
   { chapter: 'training-time', pattern: /factor of about 50|to about 200 at/ },
   { chapter: 'training-time', pattern: /shrinks from about 2 at/ },
-  { chapter: 'training-time', pattern: /final gap falls from about 1\.25/ },
   { chapter: 'training-time', pattern: /about 40% of its samples|about 3% for/ },
   { chapter: 'speciation-and-collapse', pattern: /t_S \\approx 3\.5\$ of the default/ },
   { chapter: 'low-dimensional-structure', pattern: /about a third of the class's variance/ },
