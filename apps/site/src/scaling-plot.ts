@@ -71,7 +71,10 @@ export function scalingPlotSvg(rows: readonly ScalingRow[]): string {
   // Time ∝ work at the measured median rate: the line every point would sit on if only m·n·d mattered.
   const rates = rows.map((r) => (r.m * r.n * r.d) / r.early).sort((a, b) => a - b);
   const rate = rates[Math.floor(rates.length / 2)] ?? 1;
-  parts.push(`<line x1="${fmt(x(3e5))}" y1="${fmt(y(3e5 / rate))}" x2="${fmt(x(3e8))}" y2="${fmt(y(3e8 / rate))}" class="trend"/>`);
+  // Clipped to the frame: from where the line enters the plotted range of times to where it leaves it.
+  const from = Math.max(3e5, 0.1 * rate);
+  const to = Math.min(3e8, 30 * rate);
+  parts.push(`<line x1="${fmt(x(from))}" y1="${fmt(y(from / rate))}" x2="${fmt(x(to))}" y2="${fmt(y(to / rate))}" class="trend"/>`);
   for (const r of rows) {
     const work = r.m * r.n * r.d;
     parts.push(`<circle cx="${fmt(x(work))}" cy="${fmt(y(r.early))}" r="4" class="early"/>`);
