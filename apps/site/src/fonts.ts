@@ -1,5 +1,7 @@
 import serifLatin from '@fontsource-variable/source-serif-4/files/source-serif-4-latin-wght-normal.woff2?url';
 import serifLatinItalic from '@fontsource-variable/source-serif-4/files/source-serif-4-latin-wght-italic.woff2?url';
+import serifGreek from '@fontsource-variable/source-serif-4/files/source-serif-4-greek-wght-normal.woff2?url';
+import serifGreekItalic from '@fontsource-variable/source-serif-4/files/source-serif-4-greek-wght-italic.woff2?url';
 import sansLatin from '@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-normal.woff2?url';
 import sansLatinItalic from '@fontsource-variable/source-sans-3/files/source-sans-3-latin-wght-italic.woff2?url';
 import sansGreek from '@fontsource-variable/source-sans-3/files/source-sans-3-greek-wght-normal.woff2?url';
@@ -7,8 +9,9 @@ import sansGreekItalic from '@fontsource-variable/source-sans-3/files/source-san
 
 /**
  * The site's text faces, served from its own origin so that every machine shows the same page:
- * Source Serif 4 for prose, Source Sans 3 for headings, controls and figures. Only the Latin files
- * ship (and Greek for the sans, whose figures write τ, Λ, ψ); the variable files cover every weight.
+ * Source Serif 4 for prose, Source Sans 3 for headings, controls and figures. Only the Latin and
+ * Greek files ship (the prose and the figures write ε, τ, Λ, ψ outside KaTeX); a browser fetches a
+ * Greek file only for a page that uses it. The variable files cover every weight.
  * The font-face rules are written here rather than imported from the packages' CSS, which would
  * add every other script's files to the build.
  */
@@ -22,21 +25,28 @@ interface Face {
   range: string;
 }
 
+// Font family names: CSS identifiers, the same in every language.
+const SERIF = 'Source Serif 4 Variable';
+const SANS = 'Source Sans 3 Variable';
+
 const faces: readonly Face[] = [
-  { family: 'Source Serif 4 Variable', style: 'normal', url: serifLatin, range: LATIN },
-  { family: 'Source Serif 4 Variable', style: 'italic', url: serifLatinItalic, range: LATIN },
-  { family: 'Source Sans 3 Variable', style: 'normal', url: sansLatin, range: LATIN },
-  { family: 'Source Sans 3 Variable', style: 'italic', url: sansLatinItalic, range: LATIN },
-  { family: 'Source Sans 3 Variable', style: 'normal', url: sansGreek, range: GREEK },
-  { family: 'Source Sans 3 Variable', style: 'italic', url: sansGreekItalic, range: GREEK },
+  { family: SERIF, style: 'normal', url: serifLatin, range: LATIN },
+  { family: SERIF, style: 'italic', url: serifLatinItalic, range: LATIN },
+  { family: SERIF, style: 'normal', url: serifGreek, range: GREEK },
+  { family: SERIF, style: 'italic', url: serifGreekItalic, range: GREEK },
+  { family: SANS, style: 'normal', url: sansLatin, range: LATIN },
+  { family: SANS, style: 'italic', url: sansLatinItalic, range: LATIN },
+  { family: SANS, style: 'normal', url: sansGreek, range: GREEK },
+  { family: SANS, style: 'italic', url: sansGreekItalic, range: GREEK },
 ];
 
-export const fontFaceCss = faces
+/** The rules, as one <style> element for the page's head. */
+export const fontFaceCss = `<style>${faces
   .map(
     (f) =>
       `@font-face{font-family:'${f.family}';font-style:${f.style};font-display:swap;font-weight:200 900;src:url(${f.url}) format('woff2-variations'),url(${f.url}) format('woff2');unicode-range:${f.range}}`,
   )
-  .join('\n');
+  .join('\n')}</style>`;
 
 /** The two files every page's first screen needs: fetched before the CSS asks for them. */
 export const preloadFonts: readonly string[] = [serifLatin, sansLatin];

@@ -28,6 +28,9 @@ function inlineCopy(nodes: readonly ElementContent[]): ElementContent[] {
     }
     // Copied ids would clash with the list's.
     delete copy.properties['id'];
+    // The copy is hidden from assistive technology, so its links must not take keyboard focus either
+    // (the list at the bottom keeps them reachable).
+    if (copy.tagName === 'a') copy.properties['tabIndex'] = -1;
     out.push(copy);
   }
   return out;
