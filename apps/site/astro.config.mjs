@@ -4,6 +4,7 @@ import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { remarkCrossRefs } from './src/markdown/cross-refs.ts';
+import { rehypeSidenotes } from './src/markdown/sidenotes.ts';
 import { t } from './src/i18n/messages.ts';
 
 export default defineConfig({
@@ -12,7 +13,7 @@ export default defineConfig({
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath, remarkCrossRefs],
-      rehypePlugins: [rehypeKatex],
+      rehypePlugins: [rehypeKatex, rehypeSidenotes],
       // The heading and back-links of a chapter's notes are the site's words, not the chapter's: from the message file.
       remarkRehype: {
         footnoteLabel: t('chapter.notes'),

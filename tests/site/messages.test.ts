@@ -29,6 +29,9 @@ const ALLOWED = new Set([
   'doi:\0',
   // <meta name="color-scheme">: CSS keywords, not words.
   'light dark',
+  // The self-hosted faces' family names (fonts.ts): CSS identifiers, the same in every language.
+  'Source Serif 4 Variable',
+  'Source Sans 3 Variable',
 ]);
 
 function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
@@ -48,6 +51,13 @@ const widgetNames = [...readFileSync(join(SRC, 'widgets/registry.ts'), 'utf8').m
 /** The chapters' slugs, read from the table of contents in the same way. */
 const chapterSlugs = [...readFileSync(join(SRC, 'chapters.ts'), 'utf8').matchAll(/^ {2}chapter\(\d+, '([\w-]+)'/gm)].map((m) => m[1] ?? '');
 
+/** What the explanatory diagrams quote: their names and the parts of `diagram.<name>.<part>` they ask diagramText for. */
+const diagramWords = new Set(
+  filesUnder(join(SRC, 'components/diagrams'), (p) => p.endsWith('.astro')).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/['"]([\w.-]+)['"]/g)].map((m) => m[1] ?? ''),
+  ),
+);
+
 const english = JSON.parse(readFileSync(join(I18N, 'en.json'), 'utf8')) as Record<string, string>;
 // The Astro config too: it gives the markdown pipeline the words it writes into chapters (the notes' heading).
 const codeFiles = [
@@ -62,7 +72,9 @@ const sources = new Map(codeFiles.map((path) => [rel(path), readFileSync(path, '
 function isDynamicKey(key: string): boolean {
   const [kind, name = '', ...rest] = key.split('.');
   if (kind === 'caption') return widgetNames.includes(name) && rest.length === 0;
-  if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser'].includes(rest[0] ?? '');
+  if (kind === 'chapter' && chapterSlugs.includes(name)) return rest.length === 1 && ['title', 'teaser', 'inThis'].includes(rest[0] ?? '');
+  // Every diagram has an alt text and a caption (Diagram.astro); its other words are parts it quotes.
+  if (kind === 'diagram') return diagramWords.has(name) && (['alt', 'caption'].includes(rest.join('.')) || diagramWords.has(rest.join('.')));
   if (kind === 'title' || kind === 'summary') return Object.hasOwn(experiments, name) && rest.length === 0;
   if (kind === 'param') {
     const experiment: AnyExperiment | undefined = isExperimentName(name) ? experiments[name] : undefined;

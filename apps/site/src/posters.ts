@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { parseHTML } from 'linkedom';
-import { runLocal } from '@diffusion-atlas/worker/local';
+import { buildRun } from './build-runs.ts';
 import { PNG_SIGNATURE, pngChunk, pngFile } from './widgets/kit/png.ts';
 import { currentLocale } from './i18n/messages.ts';
 import { widgetEntry } from './widgets/registry.ts';
 
 /*
- * Build-time posters: each widget's default figure, computed once per build by the same in-process
- * path as the CLI (the worker package's runLocal: the kernels a worker without a GPU selects, with
- * Node's data sources for MNIST and the earthquakes) and drawn by the widget's own view in a small server-side DOM. The
+ * Build-time posters: each widget's default figure, from the build's one default run of its
+ * experiment (build-runs.ts, shared with the numbers the chapters quote) and drawn by the widget's own view in a small server-side DOM. The
  * SVG is inlined in the page, so before the live figure starts, and without JavaScript at all,
  * the reader sees the real figure, in the page's theme colours (views colour with CSS variables).
  *
@@ -18,27 +17,17 @@ import { widgetEntry } from './widgets/registry.ts';
  * server DOM lacks, simply gets none, with a line in the build log.
  */
 
-/** Per experiment, generous: a missing poster leaves a blank figure on paper and without JavaScript. */
-const POSTER_BUDGET_MS = 30_000;
-
 export interface Poster {
   /** One or more standalone <svg> elements, serialized. */
   svg: string;
 }
 
 const cache = new Map<string, Promise<Poster | null>>();
-/**
- * Pages render concurrently, but runs share the one build thread: one at a time, so each run's
- * budget measures its own work.
- */
-let queue: Promise<unknown> = Promise.resolve();
 
 export function posterFor(experiment: string): Promise<Poster | null> {
   let poster = cache.get(experiment);
   if (poster === undefined) {
-    const turn = queue.then(() => render(experiment));
-    queue = turn.catch(() => undefined);
-    poster = turn.catch((error: unknown) => {
+    poster = render(experiment).catch((error: unknown) => {
       console.warn(`[posters] no poster for ${experiment}: ${error instanceof Error ? error.message : String(error)}`);
       if (process.env['ATLAS_POSTER_DEBUG'] === '1' && error instanceof Error) console.warn(error.stack);
       return null;
@@ -166,11 +155,8 @@ function withDom<T>(draw: (document: Document) => T): T {
 async function render(experiment: string): Promise<Poster | null> {
   const entry = widgetEntry(experiment);
   if (entry === undefined || entry.poster === false) return null;
-  const started = Date.now();
-  const output = await runLocal(experiment, {}, { signal: AbortSignal.timeout(POSTER_BUDGET_MS) });
-  const { params } = output;
-  const seconds = (Date.now() - started) / 1000;
-  if (seconds > 2) console.warn(`[posters] ${experiment}: the default run took ${seconds.toFixed(1)} s at build time`);
+  const output = await buildRun(experiment);
+  const params = output.params;
   const factory = await entry.loadView();
   const svg = withDom((document) => {
     const host = document.createElement('div');

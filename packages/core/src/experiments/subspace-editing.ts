@@ -24,16 +24,16 @@ export const subspaceEditing = defineExperiment({
   name: 'subspace-editing',
   title: 'Editing along a semantic subspace',
   summary:
-    'The top principal directions of one MNIST class span its local low-rank structure; moving a digit along one of them changes one attribute (slant, width, stroke) and keeps it a plausible digit.',
+    'Moving a held-out MNIST digit along a top singular vector of the exact denoiser’s Jacobian at that digit (or, for comparison, along a principal direction of its class) changes one attribute (slant, width, stroke) and keeps it a plausible digit; the Jacobian’s rank follows the noise level.',
   chapter: LOW_RANK_CHAPTER,
   params: {
     digit: param.int({ label: 'Digit class', min: 0, max: 9, default: 1 }),
     direction: param.int({
-      label: 'Principal direction',
+      label: 'Direction',
       min: 1,
       max: EDIT_DIRECTIONS,
       default: 1,
-      help: '1 is the direction of largest variance within the class.',
+      help: '1 is the top singular vector of the Jacobian (method jacobian) or the direction of largest variance within the class (method pca).',
     }),
     strength: param.number({
       label: 'Strength',
@@ -48,7 +48,7 @@ export const subspaceEditing = defineExperiment({
     method: param.enum({
       label: 'Directions',
       options: editingMethods,
-      default: 'pca',
+      default: 'jacobian',
       optionLabels: { pca: 'principal directions of the class', jacobian: 'singular vectors of the exact denoiser’s Jacobian' },
       help: 'pca: the class’s principal directions, the same for every digit. jacobian: the top singular vectors of the exact (empirical) denoiser’s Jacobian at the noised digit, (e^{−t}/Δ_t)·Cov_w, local to that digit.',
     }),
