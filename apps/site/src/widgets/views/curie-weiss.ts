@@ -67,22 +67,21 @@ function histogramFigure(r: Result, width: number): SVGSVGElement | HTMLElement 
     width,
     height: 240,
     ...MARGINS,
-    marginTop: 40,
     x: { domain: [-1.05, 1.05], label: msg('curie-weiss.axis.finalMagnetization'), labelArrow: 'none' },
-    y: { label: msg('curie-weiss.axis.probability'), labelArrow: 'none', grid: true },
+    // Headroom over the tallest bar for the weights' line.
+    y: { label: msg('curie-weiss.axis.probability'), labelArrow: 'none', grid: true, insetTop: 22 },
     ariaLabel: msg('curie-weiss.aria.histogram'),
     marks: [
       Plot.ruleY([0]),
       Plot.ruleX(generated, { x: 'm', y: 'p', stroke: (d: { m: number }) => (d.m >= 0 ? PLUS.colour : MINUS.colour), strokeWidth: 4 }),
       Plot.dot(exact, { x: 'm', y: 'p', fill: EXACT.colour, r: 2.2 }),
-      // Above the frame, where no bar can reach.
+      // In the headroom at the top, centred over m = 0, where no bar reaches.
       Plot.text([0], {
-        frameAnchor: 'top-left',
-        dy: -34,
-        textAnchor: 'start',
+        frameAnchor: 'top',
+        dy: 2,
+        textAnchor: 'middle',
         lineAnchor: 'top',
         fontSize: 12,
-        lineHeight: 1.2,
         text: () => msg('curie-weiss.annotation.plus', { generated: formatPercent(r.plusFraction), exact: formatPercent(r.plusWeightTheory) }),
       }),
     ],
@@ -118,7 +117,8 @@ function weightFigure(r: Result, width: number): SVGSVGElement | HTMLElement {
   const s = r.weightSweep;
   const series = (values: Float64Array): { x: number; y: number }[] => Array.from(s.ratio, (x, j) => ({ x, y: values[j] ?? Number.NaN }));
   const [lo, hi] = padLog(positiveExtent([...s.fittedError, ...s.fittedTheory, ...s.countError, ...s.countTheory], [1e-3, 1]), 1.3);
-  const yDomain: [number, number] = [lo, Math.min(hi, 2)];
+  // An RMS error of a weight cannot pass 1: the delta-method line above it is clipped, not drawn.
+  const yDomain: [number, number] = [lo, Math.min(hi, 1)];
   const atN = s.ratio.indexOf(1);
   const fittedAtN = s.fittedError[atN] ?? Number.NaN;
   const lastJ = s.ratio.length - 1;
@@ -135,11 +135,12 @@ function weightFigure(r: Result, width: number): SVGSVGElement | HTMLElement {
       logAxisY(logTicks(yDomain[0], yDomain[1], 4), { label: msg('curie-weiss.axis.weightError') }),
       Plot.gridY(logTicks(yDomain[0], yDomain[1], 4), { strokeOpacity: 0.12 }),
       Plot.ruleX([1], { stroke: 'var(--rule)', strokeDasharray: '4 3' }),
-      Plot.line(series(s.fittedTheory), { x: 'x', y: 'y', stroke: FITTED_THEORY.colour, strokeWidth: 1.5 }),
+      Plot.line(series(s.fittedTheory), { x: 'x', y: 'y', stroke: FITTED_THEORY.colour, strokeWidth: 1.5, clip: true }),
       Plot.line(series(s.countTheory), { x: 'x', y: 'y', stroke: COUNTED_THEORY.colour, strokeWidth: 1.5 }),
       Plot.dot(series(s.fittedError), { x: 'x', y: 'y', fill: FITTED.colour, r: 3.5 }),
       Plot.dot(series(s.countError), { x: 'x', y: 'y', fill: COUNTED.colour, r: 3.5 }),
-      Plot.text([{ x: 1, y: fittedAtN }], { x: 'x', y: 'y', dx: 7, dy: -8, textAnchor: 'start', fontSize: 12, text: () => msg('curie-weiss.annotation.atN', { error: formatValue(fittedAtN, 2) }) }),
+      // Above the theory line, which falls to the right of n = N, so the words stay clear of it.
+      Plot.text([{ x: 1, y: fittedAtN }], { x: 'x', y: 'y', dx: 5, dy: -24, textAnchor: 'start', fontSize: 12, text: () => msg('curie-weiss.annotation.atN', { error: formatValue(fittedAtN, 2) }) }),
     ],
   });
   figure.classList.add('curie-weiss-weight-figure');
@@ -158,7 +159,8 @@ export const curieWeissView = defineView('curie-weiss', (context) => {
   const histogram = panel('curie-weiss-histogram', msg('curie-weiss.title.histogram'));
   const transition = panel('curie-weiss-transition', msg('curie-weiss.title.transition'));
   const weight = panel('curie-weiss-weight', msg('curie-weiss.title.weight'));
-  histogram.element.prepend(legend('curie-weiss-legend', [PLUS, MINUS, EXACT]));
+  histogram.title.after(legend('curie-weiss-legend', [PLUS, MINUS, EXACT]));
+  for (const p of [histogram, transition, weight]) setRichText(p.title, p.title.textContent ?? '');
   weight.element.append(legend('curie-weiss-legend', [FITTED, FITTED_THEORY, COUNTED, COUNTED_THEORY]));
   grid.append(histogram.element, transition.element, weight.element);
   stage.append(top, grid);

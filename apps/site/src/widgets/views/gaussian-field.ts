@@ -4,7 +4,8 @@ import { el, paramNumber, tag, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
 import { divergingLevels, latticeSvg } from '../kit/lattice.ts';
 import { legend, type LegendItem } from '../kit/legend.ts';
-import { logTickLabel } from '../kit/log-scale.ts';
+import { logAxisX, logAxisY, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
+import { panel, panelGrid } from '../kit/panels.ts';
 import { placeholder } from '../kit/placeholder-figure.ts';
 import { PLOT_STYLE, plot } from '../kit/plot-style.ts';
 import { setRichText } from '../kit/rich-text.ts';
@@ -32,6 +33,15 @@ function pickFrames(frameTimes: Float64Array): number[] {
   }).filter((v, i, all) => all.indexOf(v) === i);
 }
 
+function kExtent(r: Result): [number, number] {
+  return padLog(positiveExtent(r.k, [1, 16]), 1.15);
+}
+
+/** The wavenumber axis: its own ticks as text (Plot's log format would blank most of them). */
+function kAxis(domain: [number, number]): Plot.CompoundMark[] {
+  return [logAxisX(logTicks(domain[0], domain[1]), { label: msg('gaussian-field.axis.k') })];
+}
+
 function frameFigures(r: Result, picks: readonly number[], width: number): SVGSVGElement[] {
   const { L, values } = r.frames;
   const stride = Math.max(1, Math.round(L / MAX_CELLS));
@@ -53,17 +63,22 @@ function spectrumFigure(r: Result, times: readonly LegendItem[], picks: readonly
   const J = r.k.length;
   const series = (values: Float64Array): { k: number; p: number; label: string }[] =>
     picks.flatMap((f, i) => Array.from(r.k, (k, j) => ({ k, p: values[f * J + j] ?? 0, label: times[i]?.label ?? '' })));
+  const kDomain = kExtent(r);
+  const pDomain = padLog(positiveExtent([...r.power, ...r.spectra.measured, ...r.spectra.theory], [0.01, 10]), 1.2);
   const figure = plot({
     style: PLOT_STYLE,
     width,
     height: 260,
     marginLeft: 56,
     marginBottom: 42,
-    x: { type: 'log', label: msg('gaussian-field.axis.k'), labelArrow: 'none', tickFormat: logTickLabel },
-    y: { type: 'log', label: msg('gaussian-field.axis.power'), labelArrow: 'none', grid: true, tickFormat: logTickLabel },
+    x: { type: 'log', domain: kDomain, axis: null },
+    y: { type: 'log', domain: pDomain, axis: null },
     color: { type: 'ordinal', domain: times.map((d) => d.label), range: times.map((d) => d.colour) },
     ariaLabel: msg('gaussian-field.aria.spectrum'),
     marks: [
+      ...kAxis(kDomain),
+      logAxisY(logTicks(pDomain[0], pDomain[1], 5), { label: msg('gaussian-field.axis.power') }),
+      Plot.gridY(logTicks(pDomain[0], pDomain[1], 5), { strokeOpacity: 0.12 }),
       Plot.line(series(r.spectra.theory), { x: 'k', y: 'p', stroke: 'label', strokeWidth: 1.4 }),
       Plot.dot(series(r.spectra.measured), { x: 'k', y: 'p', fill: 'label', r: 2.6 }),
       Plot.line(Array.from(r.k, (k, j) => ({ k, p: r.power[j] ?? 0 })), { x: 'k', y: 'p', stroke: POWER.colour, strokeDasharray: '4 3' }),
@@ -76,16 +91,18 @@ function spectrumFigure(r: Result, times: readonly LegendItem[], picks: readonly
 
 function modeTimesFigure(r: Result, width: number): SVGSVGElement | HTMLElement {
   const rows = Array.from(r.k, (k, j) => ({ k, t: r.modeTimes[j] ?? 0 }));
+  const kDomain = kExtent(r);
   const figure = plot({
     style: PLOT_STYLE,
     width,
     height: 260,
     marginLeft: 52,
     marginBottom: 42,
-    x: { type: 'log', label: msg('gaussian-field.axis.k'), labelArrow: 'none', tickFormat: logTickLabel },
+    x: { type: 'log', domain: kDomain, axis: null },
     y: { label: msg('gaussian-field.axis.modeTime'), labelArrow: 'none', grid: true },
     ariaLabel: msg('gaussian-field.aria.modeTimes'),
     marks: [
+      ...kAxis(kDomain),
       Plot.line(rows, { x: 'k', y: 't', stroke: MODE, strokeWidth: 1.6 }),
       Plot.dot(rows, { x: 'k', y: 't', fill: MODE, r: 2.6 }),
       Plot.text([0], { frameAnchor: 'top-right', dx: -4, dy: 4, textAnchor: 'end', fontSize: 12, text: () => msg('gaussian-field.annotation.modeTime') }),
@@ -99,19 +116,22 @@ function modeTimesFigure(r: Result, width: number): SVGSVGElement | HTMLElement 
 function collapseFigure(r: Result, nNow: number, width: number): SVGSVGElement | HTMLElement {
   const first = r.modeTimes[0] ?? 0;
   const { n, tC } = r.collapseVsN;
+  const nDomain = padLog(positiveExtent(n, [1, 1e4]), 1.15);
   const figure = plot({
     style: PLOT_STYLE,
     width,
     height: 240,
     marginLeft: 52,
     marginBottom: 42,
-    x: { type: 'log', label: msg('gaussian-field.axis.n'), labelArrow: 'none', tickFormat: logTickLabel },
+    x: { type: 'log', domain: nDomain, axis: null },
     y: { label: msg('gaussian-field.axis.collapseTime'), labelArrow: 'none', grid: true, domain: [0, Math.max(first, tC[0] ?? 1) * 1.1] },
     ariaLabel: msg('gaussian-field.aria.collapse'),
     marks: [
+      logAxisX(logTicks(nDomain[0], nDomain[1]), { label: msg('gaussian-field.axis.n') }),
       Plot.line(Array.from(n, (v, j) => ({ n: v, t: tC[j] ?? 0 })), { x: 'n', y: 't', stroke: COLLAPSE, strokeWidth: 1.6 }),
       Plot.ruleY([first], { stroke: MODE, strokeDasharray: '4 3' }),
-      Plot.text([first], { y: (v: number) => v, frameAnchor: 'left', dx: 4, dy: 12, textAnchor: 'start', fontSize: 12, text: () => msg('gaussian-field.annotation.largest', { t: formatValue(first, 3) }) }),
+      // At the right, above the line, where the collapse curve has already passed under it.
+      Plot.text([first], { y: (v: number) => v, frameAnchor: 'right', dx: -4, dy: -8, textAnchor: 'end', fontSize: 12, text: () => msg('gaussian-field.annotation.largest', { t: formatValue(first, 3) }) }),
       ...(nNow > 0 ? [Plot.dot([{ n: nNow, t: r.collapseTime }], { x: 'n', y: 't', fill: COLLAPSE, r: 5, stroke: 'var(--bg)' })] : []),
     ],
   });
@@ -123,8 +143,16 @@ function collapseFigure(r: Result, nNow: number, width: number): SVGSVGElement |
 export const gaussianFieldView = defineView('gaussian-field', (context) => {
   const { stage, readout, summary } = context;
   const frames = el('div', 'gaussian-field-frames');
-  const row = el('div', 'gaussian-field-row');
-  stage.append(frames, row);
+  const grid = panelGrid('gaussian-field-panels', 270);
+  const spectrum = panel('gaussian-field-spectrum');
+  const times = panel('gaussian-field-times');
+  const collapse = panel('gaussian-field-collapse');
+  const key = el('div');
+  spectrum.title.replaceWith(key);
+  times.title.remove();
+  collapse.title.remove();
+  grid.append(spectrum.element, times.element, collapse.element);
+  stage.append(frames, grid);
   let result: Result | undefined;
   let nNow = 0;
 
@@ -134,11 +162,11 @@ export const gaussianFieldView = defineView('gaussian-field', (context) => {
     const width = widthOf(stage, 680, 900);
     const picks = pickFrames(r.frameTimes);
     frames.replaceChildren(...frameFigures(r, picks, width));
-    const times: LegendItem[] = picks.map((f, i) => ({ label: `t = ${formatValue(r.frameTimes[f] ?? 0, 2)}`, colour: TIME_COLOURS[i] ?? 'currentColor', shape: 'dot' }));
-    const half = width < 560 ? width : Math.floor((width - 16) / 2);
-    const spectrumBox = el('div', 'gaussian-field-spectrum');
-    spectrumBox.append(legend('gaussian-field-legend', [...times, POWER]), spectrumFigure(r, times, picks, half));
-    row.replaceChildren(spectrumBox, modeTimesFigure(r, half), collapseFigure(r, nNow, half));
+    const shown: LegendItem[] = picks.map((f, i) => ({ label: `t = ${formatValue(r.frameTimes[f] ?? 0, 2)}`, colour: TIME_COLOURS[i] ?? 'currentColor', shape: 'dot' }));
+    key.replaceChildren(legend('gaussian-field-legend', [...shown, POWER]));
+    spectrum.plot.replaceChildren(spectrumFigure(r, shown, picks, widthOf(spectrum.plot, 330, 460)));
+    times.plot.replaceChildren(modeTimesFigure(r, widthOf(times.plot, 330, 460)));
+    collapse.plot.replaceChildren(collapseFigure(r, nNow, widthOf(collapse.plot, 330, 460)));
   }
 
   return {

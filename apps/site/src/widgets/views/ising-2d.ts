@@ -72,7 +72,8 @@ function histogram(r: Result, key: 'energy' | 'magnetization', axis: string, ref
     marginLeft: 52,
     marginBottom: 42,
     x: { label: axis, labelArrow: 'none' },
-    y: { label: msg('ising-2d.axis.fraction'), labelArrow: 'none', grid: true },
+    // Headroom over the tallest bar for the reference value's label.
+    y: { label: msg('ising-2d.axis.fraction'), labelArrow: 'none', grid: true, insetTop: 18 },
     ariaLabel: msg('ising-2d.aria.histogram', { what: axis }),
     marks: [
       bars(DATA, r.data[key], 0.7),
