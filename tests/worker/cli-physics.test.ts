@@ -30,7 +30,7 @@ describe('diffusion-atlas CLI, physics experiments', () => {
     const { code, stdout } = await cli('run', 'curie-weiss', '--N', '8', '--trajectories', '10', '--steps', '40', '--format', 'csv');
     expect(code).toBe(0);
     const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# summary', '# levels', '# final', '# betaCurve']);
+    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# summary', '# levels', '# final', '# betaCurve', '# weightSweep']);
   });
 
   it('rejects bad parameters with exit status 2 and one line', async () => {
