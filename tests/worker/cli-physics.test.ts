@@ -26,11 +26,16 @@ describe('diffusion-atlas CLI, physics experiments', () => {
     for (const key of ['lambda', 'tS', 'data', 'generatedStats', 'memorizedFraction']) expect(i).toHaveProperty(key);
   });
 
-  it('prints the Curie–Weiss summary as CSV', async () => {
-    const { code, stdout } = await cli('run', 'curie-weiss', '--N', '8', '--trajectories', '10', '--steps', '40', '--format', 'csv');
-    expect(code).toBe(0);
-    const blocks = stdout.trimEnd().split('\n\n');
-    expect(blocks.map((b) => b.split('\n')[0])).toEqual(['# summary', '# levels', '# final', '# betaCurve', '# weightSweep']);
+  it('prints the Curie–Weiss summary as CSV, and the weight sweep as its own table', async () => {
+    const args = ['run', 'curie-weiss', '--N', '8', '--trajectories', '10', '--steps', '40', '--format', 'csv'];
+    const [summary, sweep] = await Promise.all([cli(...args), cli(...args, '--table', 'weightSweep')]);
+    expect(summary.code).toBe(0);
+    // --format csv prints one table, the main one, with its header row.
+    expect(summary.stdout.split('\n')[0]).toBe('lambda,tS,plusFraction,plusFractionStdErr,plusWeightTheory,trainingPlusFraction');
+    expect(sweep.code).toBe(0);
+    const lines = sweep.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('ratio,n,fittedError,fittedTheory,countError,countTheory');
+    expect(lines).toHaveLength(1 + 9);
   });
 
   it('rejects bad parameters with exit status 2 and one line', async () => {
