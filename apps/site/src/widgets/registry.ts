@@ -84,15 +84,15 @@ export const widgets = {
   },
   'curie-weiss': {
     controls: ['N', 'beta', 'h', 'n', 'trajectories', 'seed'],
-    loadView: async () => (await import('./curie-weiss.ts')).curieWeissView,
+    loadView: async () => (await import('./views/curie-weiss.ts')).curieWeissView,
   },
   'gaussian-field': {
     controls: ['L', 'slope', 'n', 'fields', 'seed'],
-    loadView: async () => (await import('./gaussian-field.ts')).gaussianFieldView,
+    loadView: async () => (await import('./views/gaussian-field.ts')).gaussianFieldView,
   },
   'ising-2d': {
     controls: ['L', 'beta', 'n', 'score', 'seed'],
-    loadView: async () => (await import('./ising-2d.ts')).ising2dView,
+    loadView: async () => (await import('./views/ising-2d.ts')).ising2dView,
   },
   'subspace-editing': {
     controls: ['digit', 'direction', 'strength', 'seed'],
