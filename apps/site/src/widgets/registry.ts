@@ -100,7 +100,7 @@ export const widgets = {
   },
   reproducibility: {
     controls: ['nValues', 'd', 'K', 'r', 'noise', 'noises', 'closeness', 'seed'],
-    loadView: async () => (await import('./reproducibility.ts')).reproducibilityView,
+    loadView: async () => (await import('./views/reproducibility.ts')).reproducibilityView,
   },
 } satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 
