@@ -223,7 +223,7 @@ describe('subspace-editing (with stand-in digits)', () => {
       [2, -4],
       [5, 1],
     ] as const) {
-      const res = await run(subspaceEditing, { digit: 4, direction, strength }, data);
+      const res = await run(subspaceEditing, { digit: 4, direction, strength, method: 'pca' }, data);
       const dim = res.width * res.height;
       expect(dim).toBe(784);
       expect(res.strip).toHaveLength(7 * dim);
@@ -245,8 +245,8 @@ describe('subspace-editing (with stand-in digits)', () => {
 
   it('returns orthonormal directions in decreasing variance, the base digit from the data, and fresh buffers', async () => {
     const data = syntheticDigits();
-    const a = await run(subspaceEditing, { digit: 7, seed: 3 }, data);
-    const b = await run(subspaceEditing, { digit: 7, seed: 3 }, data);
+    const a = await run(subspaceEditing, { digit: 7, seed: 3, method: 'pca' }, data);
+    const b = await run(subspaceEditing, { digit: 7, seed: 3, method: 'pca' }, data);
     const dim = 784;
     for (let i = 0; i < 8; i++) {
       for (let j = 0; j < 8; j++) {
@@ -265,7 +265,7 @@ describe('subspace-editing (with stand-in digits)', () => {
     expect(Array.from(a.base)).toEqual(Array.from(set.images.subarray(a.baseIndex * dim, (a.baseIndex + 1) * dim)));
     expect(Array.from(b.strip)).toEqual(Array.from(a.strip));
     expectFreshBuffers(a, b, data.served);
-    const other = await run(subspaceEditing, { digit: 7, seed: 4 }, data);
+    const other = await run(subspaceEditing, { digit: 7, seed: 4, method: 'pca' }, data);
     expect(other.baseIndex).not.toBe(a.baseIndex);
   });
 

@@ -95,7 +95,7 @@ export const widgets = {
     loadView: async () => (await import('./ising-2d.ts')).ising2dView,
   },
   'subspace-editing': {
-    controls: ['digit', 'direction', 'strength', 'seed'],
+    controls: ['method', 't', 'digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
   reproducibility: {
