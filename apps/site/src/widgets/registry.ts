@@ -63,7 +63,7 @@ export const widgets = {
     loadView: async () => (await import('./views/digits.ts')).digitsView,
   },
   manifold: {
-    controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
+    controls: ['score', 'D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
     loadView: async () => (await import('./views/manifold.ts')).manifoldView,
   },
   sphere: {
