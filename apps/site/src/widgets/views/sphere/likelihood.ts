@@ -53,9 +53,13 @@ export function likelihoodChart(l: Likelihood, width: number): SVGSVGElement | H
   const rows = range(l.sMin.length).map((i) => ({ s: l.sMin[i] ?? Number.NaN, heldOut: l.heldOut[i] ?? Number.NaN, training: l.training[i] ?? Number.NaN }));
   const xDomain = padLog(positiveExtent(l.sMin, [1e-4, 1]), 1.25);
   const finite = [...rows.flatMap((d) => [d.heldOut, d.training]), l.uniform].filter((v) => Number.isFinite(v));
-  const lo = Math.min(...finite);
+  // The held-out curve falls like −1/s_min as s_min → 0 (−2000 at 10⁻⁵ for the default), which would
+  // flatten everything else: the axis stops a little below the uniform line and the best value,
+  // and the curve leaves the frame there (its value at the smallest s_min is in the panel's note).
   const hi = Math.max(...finite);
-  const pad = 0.08 * Math.max(1e-9, hi - lo);
+  const floor = Math.min(l.uniform, l.heldOut[l.best] ?? l.uniform);
+  const lo = Math.max(Math.min(...finite), floor - 0.6 * Math.max(1e-9, hi - floor));
+  const pad = 0.06 * Math.max(1e-9, hi - lo);
   const best = rows[l.best] ?? { s: Number.NaN, heldOut: Number.NaN };
   // The label goes on the side of the best point with more room.
   const rightHalf = Math.log(best.s / xDomain[0]) / Math.log(xDomain[1] / xDomain[0]) > 0.55;
@@ -74,9 +78,9 @@ export function likelihoodChart(l: Likelihood, width: number): SVGSVGElement | H
     marks: [
       logAxisX(logTicks(xDomain[0], xDomain[1], 6), { label: msg('sphere.x.sMin') }),
       Plot.ruleY([l.uniform], { stroke: series.uniform.colour, strokeDasharray: '5 4', className: 'sphere-likelihood-uniform' }),
-      Plot.line(rows, { x: 's', y: 'training', stroke: series.training.colour, strokeDasharray: '5 4', strokeWidth: 1.4, className: 'sphere-likelihood-training' }),
-      Plot.line(rows, { x: 's', y: 'heldOut', stroke: series.heldOut.colour, strokeWidth: 1.6 }),
-      Plot.dot(rows, { x: 's', y: 'heldOut', r: 2.8, fill: series.heldOut.colour, className: 'sphere-likelihood-held-out' }),
+      Plot.line(rows, { x: 's', y: 'training', stroke: series.training.colour, strokeDasharray: '5 4', strokeWidth: 1.4, clip: true, className: 'sphere-likelihood-training' }),
+      Plot.line(rows, { x: 's', y: 'heldOut', stroke: series.heldOut.colour, strokeWidth: 1.6, clip: true }),
+      Plot.dot(rows, { x: 's', y: 'heldOut', r: 2.8, fill: series.heldOut.colour, clip: true, className: 'sphere-likelihood-held-out' }),
       Plot.ruleX([best.s], { stroke: series.heldOut.colour, strokeOpacity: 0.5, strokeDasharray: '2 3' }),
       Plot.dot([best], { x: 's', y: 'heldOut', r: 5.5, stroke: series.heldOut.colour, strokeWidth: 2, fill: 'none', className: 'sphere-likelihood-best' }),
       Plot.text([best], {
