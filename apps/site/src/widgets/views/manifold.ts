@@ -294,11 +294,16 @@ export const manifoldView = defineView('manifold', (context) => {
     const width = panelWidth();
     const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i), tangential: at(r.scoreNormTangential, i) }));
     const xDomain = positiveExtent(r.t, [1e-4, 5]);
-    const yDomain = padLog(positiveExtent(rows.flatMap((d) => [d.norm, d.theory, d.tangential]), [1, 1000]), 1.2);
+    // For the population score of the circle the tangential part vanishes by symmetry (to rounding):
+    // the axis stops three decades below the other curves, and a part below that runs along the
+    // frame's bottom, its value written beside it.
+    const [normLo, normHi] = positiveExtent(rows.flatMap((d) => [d.norm, d.theory]), [1, 1000]);
+    const yDomain = padLog([Math.max(normLo * 1e-3, Math.min(normLo, ...rows.map((d) => d.tangential).filter((v) => v > 0))), normHi], 1.2);
+    const floorOf = (v: number): number => Math.max(yDomain[0], v);
     const last = rows[rows.length - 1];
     const ends = last === undefined ? [] : [
       { t: last.t, y: last.norm, text: formatValue(last.norm, 2), colour: 'var(--sample)' },
-      { t: last.t, y: last.tangential, text: formatValue(last.tangential, 2), colour: tangential.colour },
+      { t: last.t, y: floorOf(last.tangential), text: formatValue(last.tangential, 2), colour: tangential.colour },
     ];
     const svg = plot({
       width,
@@ -321,7 +326,7 @@ export const manifoldView = defineView('manifold', (context) => {
         Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'manifold-eps' }),
         Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'manifold-score-theory' }),
         Plot.line(rows, { x: 't', y: 'norm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'manifold-score' }),
-        Plot.line(rows, { x: 't', y: 'tangential', stroke: tangential.colour, strokeWidth: 1.6, className: 'manifold-score-tangential' }),
+        Plot.line(rows, { x: 't', y: (d: { tangential: number }) => floorOf(d.tangential), stroke: tangential.colour, strokeWidth: 1.6, className: 'manifold-score-tangential' }),
         // The key values at the smallest t: the whole score against its tangential part.
         Plot.text(ends, { x: 't', y: 'y', text: 'text', fill: 'colour', dx: 6, dy: -8, textAnchor: 'start', className: 'manifold-score-end' }),
       ],
