@@ -62,7 +62,8 @@ function readoutText(m: Mixture, frame: number, driver: Driver): string {
       trained: formatValue(m.mseTrained[i] ?? Number.NaN, 3),
       memorizing: formatValue(m.mseEmpirical[i] ?? Number.NaN, 3),
     });
-  const who = msg(`low-rank-mixture.driver.${driver}`);
+  const who =
+    driver === 'optimal' ? msg('low-rank-mixture.driver.optimal') : driver === 'trained' ? msg('low-rank-mixture.driver.trained') : msg('low-rank-mixture.driver.empirical');
   const vars = { who, t: formatValue(t, 2), frame: frame + 1, frames: m.frameTimes.length, errors, first: at(0), mid: at(mid), last: at(last) };
   return m.d > 3 ? msg('low-rank-mixture.readout.projected', vars) : msg('low-rank-mixture.readout', vars);
 }
