@@ -152,9 +152,6 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     const listed = numbersIn(await page.textContent(`${LR} .low-rank-mixture-memorized-note`));
     expect(listed).toHaveLength(3);
     [fractions.optimal, fractions.trained, fractions.empirical].forEach((f, i) => expect(Math.abs((listed[i] ?? Number.NaN) - 100 * (f ?? Number.NaN))).toBeLessThanOrEqual(0.5 + 0.05 * 100 * (f ?? 0)));
-    // The memorizing model copies its training points, the learned one does not (K·n = 36 points in d = 3).
-    expect(fractions.empirical ?? 0).toBeGreaterThan(0.9);
-    expect(fractions.trained ?? 1).toBeLessThan(0.2);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
