@@ -192,7 +192,8 @@ export const manifoldView = defineView('manifold', (context) => {
   const tangential = tangentialSeries();
   // Shown only for the population score, whose W₁ to the curve's law is the point of the run.
   const curveKeys = legend('manifold-curve-legend', [curve.curve, curve.curveDenoised, curve.curveFloor]);
-  curveKeys.hidden = true;
+  // The stylesheet's display of legends outranks the hidden attribute; set the display itself.
+  curveKeys.style.display = 'none';
   w1Panel.element.append(curveKeys);
   scorePanel.element.append(
     legend('', [
@@ -406,7 +407,7 @@ export const manifoldView = defineView('manifold', (context) => {
       run = runOf(output);
       samplePanel.note.hidden = false;
       samplePanel.note.textContent = msg(run.population ? 'manifold.note.population' : run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
-      curveKeys.hidden = !run.population;
+      curveKeys.style.display = run.population ? '' : 'none';
       drawScore(run);
       timeline.reset(run.epsilon.length);
       summary.textContent = summaryText(run, output.backend);

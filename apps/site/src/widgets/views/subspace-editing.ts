@@ -228,7 +228,7 @@ function bandChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     ariaLabel: msg('subspace-editing.aria.band', { from: formatValue(rows[0]?.digits ?? Number.NaN, 3), to: formatValue(rows[rows.length - 1]?.digits ?? Number.NaN, 3), t: formatValue(e.t, 2) }),
     style: PLOT_STYLE,
     x: { type: 'log', domain: xDomain, axis: null },
-    y: { type: 'log', domain: yDomain, axis: null, grid: true },
+    y: { type: 'log', domain: yDomain, axis: null },
     marks: [
       logAxisX(logTicks(xDomain[0], xDomain[1], 5), { label: msg('subspace-editing.x.t') }),
       logAxisY(logTicks(yDomain[0], yDomain[1], 4), { label: msg('subspace-editing.y.digits') }),

@@ -10,6 +10,7 @@ import { logTickLabel } from '../../kit/log-scale.ts';
 import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { setRichText } from '../../kit/rich-text.ts';
 import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
 import { createGlobe, type GlobeCentre } from './globe.ts';
 import { likelihoodChart, likelihoodSeries, readLikelihood, type Likelihood } from './likelihood.ts';
@@ -176,7 +177,8 @@ export const sphereView = defineView('sphere', (context) => {
   side.append(memPanel.element, cosPanel.element);
   const top = el('div', 'sphere-top');
   top.append(globePanel, side);
-  const likelihoodPanel = panel('sphere-likelihood-panel', msg('sphere.panel.likelihood'));
+  const likelihoodPanel = panel('sphere-likelihood-panel');
+  setRichText(likelihoodPanel.title, msg('sphere.panel.likelihood'));
   const likelihoodKeys = likelihoodSeries();
   likelihoodPanel.element.append(legend('sphere-likelihood-legend', [likelihoodKeys.heldOut, likelihoodKeys.training, likelihoodKeys.uniform]));
   stage.append(top, kernelPanel.element, likelihoodPanel.element);
@@ -188,7 +190,7 @@ export const sphereView = defineView('sphere', (context) => {
     likelihoodPanel.plot.replaceChildren(likelihoodChart(l, widthOf(likelihoodPanel.plot, 560, 680, 260)));
     const best = l.sMin[l.best] ?? Number.NaN;
     likelihoodPanel.note.hidden = false;
-    likelihoodPanel.note.textContent = msg('sphere.note.likelihood', {
+    setRichText(likelihoodPanel.note, msg('sphere.note.likelihood', {
       count: l.heldOutCount,
       best: formatValue(best, 2),
       value: formatValue(l.heldOut[l.best] ?? Number.NaN, 3),
@@ -196,7 +198,7 @@ export const sphereView = defineView('sphere', (context) => {
       smallest: formatValue(l.sMin[0] ?? Number.NaN, 2),
       heldOutSmallest: formatValue(l.heldOut[0] ?? Number.NaN, 3),
       trainingSmallest: formatValue(l.training[0] ?? Number.NaN, 3),
-    });
+    }));
   }
   globe.draw();
   memPanel.plot.append(placeholderFigure(280, 120, msg('sphere.placeholder'), 'figure-placeholder'));
