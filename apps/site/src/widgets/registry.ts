@@ -63,7 +63,7 @@ export const widgets = {
     loadView: async () => (await import('./views/digits.ts')).digitsView,
   },
   manifold: {
-    controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
+    controls: ['score', 'D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
     loadView: async () => (await import('./views/manifold.ts')).manifoldView,
   },
   sphere: {
@@ -95,12 +95,12 @@ export const widgets = {
     loadView: async () => (await import('./views/ising-2d.ts')).ising2dView,
   },
   'subspace-editing': {
-    controls: ['digit', 'direction', 'strength', 'seed'],
+    controls: ['method', 't', 'digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
   reproducibility: {
     controls: ['nValues', 'd', 'K', 'r', 'noise', 'noises', 'closeness', 'seed'],
-    loadView: async () => (await import('./reproducibility.ts')).reproducibilityView,
+    loadView: async () => (await import('./views/reproducibility.ts')).reproducibilityView,
   },
 } satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 
