@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsOf, getExperiment, violations } from '@diffusion-atlas/core';
 import { announcedSeconds, ANNOUNCED_SECONDS } from '../../apps/site/src/widgets/host/cost-note.ts';
-import { controlLimit, repairedState } from '../../apps/site/src/widgets/host/reachable.ts';
+import { brokenRules, controlLimit, repairedState } from '../../apps/site/src/widgets/host/reachable.ts';
 import { typedParams } from '../../apps/site/src/widgets/host/typed-params.ts';
 
 /*
@@ -91,5 +91,13 @@ describe('announcedSeconds', () => {
     const seconds = byHand(1000, 2000, 400);
     expect(seconds).toBeGreaterThan(ANNOUNCED_SECONDS);
     expect(announcedSeconds(nab, { ...nabDefaults, m: 1000, n: 2000 })).toBe(Math.round(seconds));
+  });
+});
+
+describe('brokenRules', () => {
+  it('names the rule a state breaks, and none for a valid one', () => {
+    expect(brokenRules(lrm, defaults)).toEqual([]);
+    // K·r = 4 > d = 3 and r = 3 ≥ d: both rules, in declaration order.
+    expect(brokenRules(lrm, { ...defaults, K: 4, r: 3 })).toEqual([expect.stringContaining('r (3) must be smaller than d (3)'), expect.stringContaining('got K·r = 12, d = 3')]);
   });
 });

@@ -15,7 +15,7 @@ import { downloadFigure } from './figure-download.ts';
 import { bindShortcuts } from './keyboard.ts';
 import { showNotices, showTopError } from './notices.ts';
 import type { PageLink } from './page-link.ts';
-import { controlLimit, repairedState } from './reachable.ts';
+import { brokenRules, controlLimit, repairedState } from './reachable.ts';
 import { command, permalink, updateShareLinks, type SharedState } from './share-links.ts';
 import { renderStatusBar, type StatusBar } from './status.ts';
 import { linkedFigure, queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
@@ -186,6 +186,12 @@ export class WidgetController {
     // A value the rules forbid with the others (a toggle, a typed list) is repaired at once, by the
     // rules' own repair, and the reader is told what else changed and why.
     const repaired = repairedState(this.experiment, { ...this.params, [key]: value });
+    // A repair may not move a value the embedding page fixed: the change is refused instead, with the rule.
+    if ([...this.locked].some((name) => repaired.params[name] !== this.params[name])) {
+      this.controls.setValues(this.params);
+      this.controls.showError(key, brokenRules(this.experiment, { ...this.params, [key]: value }).join('; '));
+      return;
+    }
     this.params = repaired.params;
     if (repaired.notices.length > 0) {
       this.controls.setValues(this.params);

@@ -1,4 +1,4 @@
-import { allowedRange, repairParams, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
+import { allowedRange, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
 import { typedParams } from './typed-params.ts';
 import type { ParamValues } from './url-state.ts';
 
@@ -47,4 +47,9 @@ function beyond(spec: ParamSpec & { type: 'integer' | 'number' }, bound: number,
 export function repairedState(experiment: AnyExperiment, values: ParamValues): { params: ParamValues; notices: ParamNotice[] } {
   const { params, notices } = repairParams(experiment, typedParams(experiment.params, values));
   return notices.length === 0 ? { params: values, notices } : { params: { ...values, ...params }, notices };
+}
+
+/** The rules these values break, in core's words; empty when they are valid. */
+export function brokenRules(experiment: AnyExperiment, values: ParamValues): string[] {
+  return violations(experiment, typedParams(experiment.params, values)).map((v) => v.message);
 }
