@@ -42,14 +42,16 @@ export const noiseAndBack = defineExperiment({
   constraints: [ascending('tMin', 'tMax')],
   cost: {
     drivers: ['m', 'steps', 'n', 'score'],
-    // One empirical-score step is m·n 2-D distance terms; every sample's step also costs about 50
-    // of them (noise draws, the exact mixture score's components, the step itself): the fuzz test
-    // met m = 4000, steps = 3173 with the exact score taking 15 s, estimated 2 s before this term.
-    units: (p) => p.m * p.steps * ((p.score === 'empirical' ? p.n : 0) + 50) + 2 * p.m * p.n,
-    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
-    // under load from parallel builds: 642, 746, 2431 ms at the defaults, m = 100 steps = 100, and n = 1000 m = 400 steps = 200.
-    secondsPerUnit: 2.2e-8,
-    baseSeconds: 0.1,
+    // One empirical-score step is m·n 2-D distance terms; every sample's step also costs about 150
+    // of them (noise draws, the exact mixture score's components, the step itself), which is all an
+    // exact-score run pays: the fuzz test met m = 4000, steps = 3173 with the exact score taking 15 s.
+    units: (p) => p.m * p.steps * ((p.score === 'empirical' ? p.n : 0) + 150) + 2 * p.m * p.n,
+    // Fitted with `npm run bench:cost -w @diffusion-atlas/tests` (runLocal's elapsedMs, the run alone)
+    // on the 2-core development machine at load ≈ 10, log-least-squares over eight states, worst
+    // factor 1.8: m·steps = 160k n = 100 0.29 s, 40k n = 400 0.08 s, 400k n = 500 1.5 s, n = 1000
+    // 3.1 s, n = 2000 10.5 s, 160k n = 2000 4.2 s, 1M n = 10 1.16 s, 2M exact score 1.12 s.
+    secondsPerUnit: 6.7e-9,
+    baseSeconds: 0.01,
   },
   async run(p, ctx) {
     const d = 2;
