@@ -43,7 +43,7 @@ export const gaussianField = defineExperiment({
   chapter: 'diffusion-for-physics',
   params: {
     L: param.enum({ label: 'Grid side', symbol: 'L', options: ['16', '32', '64', '128'], default: '32' }),
-    slope: param.number({ label: 'Spectral slope', symbol: 'slope', min: 0, max: 5, default: 3, step: 0.1 }),
+    slope: param.number({ label: 'Spectral slope', min: 0, max: 5, default: 3, step: 0.1 }),
     n: param.int({
       label: 'Training fields',
       symbol: 'n',
