@@ -2,10 +2,10 @@ import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directContext, referenceKernels, validateParams } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
-import type { WidgetClient } from '../../apps/site/src/widgets/host/client.ts';
-import { mountExperiment } from '../../apps/site/src/widgets/host/mount.ts';
-import { readQueryParams } from '../../apps/site/src/widgets/host/url-state.ts';
-import type { WidgetEntry } from '../../apps/site/src/widgets/registry.ts';
+import type { WidgetClient } from '@diffusion-atlas/site/widgets/host/client.ts';
+import { mountExperiment } from '@diffusion-atlas/site/widgets/host/mount.ts';
+import { readQueryParams } from '@diffusion-atlas/site/widgets/host/url-state.ts';
+import type { WidgetEntry } from '@diffusion-atlas/site/widgets/registry.ts';
 import { runningMean } from '../fixtures/adding-an-experiment/running-mean.ts';
 import { runningMeanView } from '../fixtures/adding-an-experiment/running-mean-view.ts';
 

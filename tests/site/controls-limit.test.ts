@@ -1,8 +1,8 @@
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultsOf, getExperiment } from '@diffusion-atlas/core';
-import { renderControls } from '../../apps/site/src/widgets/host/controls.ts';
-import { controlLimit } from '../../apps/site/src/widgets/host/reachable.ts';
+import { renderControls } from '@diffusion-atlas/site/widgets/host/controls.ts';
+import { controlLimit } from '@diffusion-atlas/site/widgets/host/reachable.ts';
 
 /*
  * The K slider of low-rank-mixture in a server-side DOM: bounded by the rules, it emits the bound

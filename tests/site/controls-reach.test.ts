@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsOf, getExperiment, violations } from '@diffusion-atlas/core';
-import { announcedSeconds, ANNOUNCED_SECONDS } from '../../apps/site/src/widgets/host/cost-note.ts';
-import { brokenRules, controlLimit, repairedState } from '../../apps/site/src/widgets/host/reachable.ts';
-import { typedParams } from '../../apps/site/src/widgets/host/typed-params.ts';
+import { announcedSeconds, ANNOUNCED_SECONDS } from '@diffusion-atlas/site/widgets/host/cost-note.ts';
+import { brokenRules, controlLimit, repairedState } from '@diffusion-atlas/site/widgets/host/reachable.ts';
+import { typedParams } from '@diffusion-atlas/site/widgets/host/typed-params.ts';
 
 /*
  * What the widget's controls may reach under an experiment's rules, and what it announces before a
@@ -80,7 +80,7 @@ describe('announcedSeconds', () => {
   const nab = getExperiment('noise-and-back');
   const nabDefaults = { ...defaultsOf(nab.params) };
   // The noise-and-back model written out: m·steps·(n + 50) + 2·m·n units at 2.2e-8 s, plus 0.1 s.
-  const byHand = (m: number, n: number, steps: number): number => 0.1 + 2.2e-8 * (m * steps * (n + 50) + 2 * m * n);
+  const byHand = (m: number, n: number, steps: number): number => 0.01 + 6.7e-9 * (m * steps * (n + 150) + 2 * m * n);
 
   it('stays silent for a quick run', () => {
     expect(byHand(400, 100, 400)).toBeLessThan(ANNOUNCED_SECONDS);

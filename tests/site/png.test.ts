@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodePng, pngDataUrl } from '../../apps/site/src/widgets/kit/png.ts';
+import { encodePng, pngDataUrl } from '@diffusion-atlas/site/widgets/kit/png.ts';
 
 /*
  * The PNG writer behind the digit images (drawn without a canvas, so that build-time posters have

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsOf, estimateCost, experiments, getExperiment, validateParams } from '@diffusion-atlas/core';
-import { noiseAndBack } from '../../packages/core/src/experiments/noise-and-back.ts';
 import { cli } from './cli-harness.ts';
 
 /** Estimates are fitted on a loaded shared machine and good to about 2×; this test allows 4× either way. */
@@ -18,7 +17,7 @@ describe('cost estimates', () => {
   });
 
   it('grows with its drivers', () => {
-    const e = noiseAndBack;
+    const e = experiments['noise-and-back'];
     const base = defaultsOf(e.params);
     const small = estimateCost(e, base)?.seconds ?? NaN;
     expect(estimateCost(e, { ...base, m: 2 * base.m })?.seconds).toBeGreaterThan(small);

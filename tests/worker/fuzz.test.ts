@@ -14,8 +14,8 @@ import {
   type ResultRecord,
   type ResultValue,
 } from '@diffusion-atlas/core';
-import { selectKernels } from '../../packages/worker/src/kernels/select.ts';
-import { nodeDataSources } from '../../packages/worker/src/data/node.ts';
+import { selectKernels } from '@diffusion-atlas/worker';
+import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 
 /**
  * Random parameter sets for every experiment, drawn from its schema as text (as the CLI and the

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cli-harness.ts';
-import { formatValue, isValueFormat, quotedValue, runRecord, type ValueFormat } from '../../apps/site/src/value-format.ts';
+import { formatValue, isValueFormat, quotedValue, runRecord, type ValueFormat } from '@diffusion-atlas/site/value-format';
 
 /*
  * The numbers a chapter quotes about a figure come from <Value> (apps/site/src/components/Value.astro),
