@@ -8,8 +8,8 @@ import './figure.css';
  */
 export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '12px', overflow: 'visible' } as const;
 
-/** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts. */
-export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+/** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts and written as plain symbols in its tooltips. */
+export function plot(options: Plot.PlotOptions): ReturnType<typeof Plot.plot> {
   const figure = Plot.plot(options);
   subscriptSvgText(figure);
   return figure;

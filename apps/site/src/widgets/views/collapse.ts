@@ -7,7 +7,7 @@ import { formatPercent, formatValue } from '../kit/format.ts';
 import { legendItem } from '../kit/legend.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { column, nullableNumber, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
@@ -221,7 +221,7 @@ export const collapseView = defineView('collapse', (context) => {
       }
     }
     const width = widthOf(host, 320, 520, 220);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
       marginLeft: 40,
@@ -258,7 +258,7 @@ export const collapseView = defineView('collapse', (context) => {
     const points = Array.from(c.t, (t, i) => ({ t, e: c.excessEntropy[i] ?? Number.NaN, theory: c.excessEntropyTheory[i] ?? Number.NaN }));
     const times = Array.from(c.collapseTimes).filter((t) => t > 0);
     const empirical = c.tCEmpirical === null ? [] : [{ t: c.tCEmpirical, y: c.collapseLevel }];
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
       marginLeft: 40,
@@ -296,7 +296,7 @@ export const collapseView = defineView('collapse', (context) => {
       { label: msg('collapse.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
       { label: msg('collapse.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
     ];
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: 120,
       marginLeft: 78,

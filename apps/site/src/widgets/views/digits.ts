@@ -8,7 +8,7 @@ import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, nullableNumber, numbers, requiredNumber } from '../kit/result-fields.ts';
 import { legendItem } from '../kit/legend.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
@@ -242,7 +242,7 @@ export const digitsView = defineView('digits', (context) => {
       { t: g.tS, label: 't_S', colour: 'var(--fg-soft)', dash: '2 3', cls: 'digits-ts' },
       ...(g.tC === null ? [] : [{ t: g.tC, label: 't_C', colour: 'var(--memorized)', dash: '6 3', cls: 'digits-tc' }]),
     ].filter((m) => m.t >= lo && m.t <= hi);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.45))),
       marginLeft: 40,

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import { t as msg } from '../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
@@ -137,7 +138,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     const memorizedColor = 'var(--memorized)';
     const memorizedCount = memorized.length;
 
-    const svg = Plot.plot({
+    const svg = plot({
       width: size,
       height: size,
       marginLeft: 34,
@@ -147,7 +148,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
       className: 'noise-and-back-figure',
       ariaLabel: msg('noise-and-back.aria.label', { time: timeText(t), n: f.n, m }),
       ariaDescription: msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
-      style: { background: 'transparent', color: 'currentColor' },
+      style: PLOT_STYLE,
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
       marks: [

@@ -7,7 +7,7 @@ import { formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
 import { legendItem } from '../kit/legend.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
 
@@ -237,7 +237,7 @@ export const speciationView = defineView('speciation', (context) => {
     const crossing = run.tSCrossing === null ? [] : [{ x: run.tSCrossing * sx, y: run.level }];
     const tsX = run.tS * sx;
 
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height,
       marginLeft: 44,

@@ -11,7 +11,7 @@ import { seriesColours } from '../kit/colours.ts';
 import { legend, swatch } from '../kit/legend.ts';
 import { logAxisX, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 
@@ -82,7 +82,7 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const hi = Math.max(...taus) * 2;
   const colour = (i: number): string => s.colours[i] ?? 'currentColor';
   const points = r.runs.flatMap((run, i) => range(run.curveTau.length).map((k) => ({ run: i, tau: run.curveTau[k] ?? 1, f: run.memorizedCurve[k] ?? 0 })));
-  return Plot.plot({
+  return plot({
     width,
     height: 220,
     marginLeft: 46,
@@ -133,7 +133,7 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
   const novel = range(m).filter((i) => !((run.ratio[i] ?? 1) < MEMORIZATION_RATIO));
   const x = (i: number): number => run.samples[i * d] ?? Number.NaN;
   const y = (i: number): number => run.samples[i * d + 1] ?? Number.NaN;
-  const svg = Plot.plot({
+  const svg = plot({
     width: size,
     height: size,
     marginLeft: 34,

@@ -8,7 +8,7 @@ import { float64Field, numberField, numberList, recordList } from '../kit/result
 import { geometricMean } from '../kit/arrays.ts';
 import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 import { staticJson } from '../kit/static-json.ts';
@@ -135,7 +135,7 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
     return unique.length <= Math.max(3, Math.floor(width / 34)) ? unique : logTicks(lo, hi, 5);
   };
   const height = Math.round(Math.min(width, 300) * 0.9) + 10;
-  return Plot.plot({
+  return plot({
     width,
     height,
     marginLeft: 40,
@@ -191,7 +191,7 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
   const steps = 64;
   const ratio = Math.pow(hi / lo, 1 / steps);
   const segments = Array.from({ length: steps }, (_, k) => ({ x1: lo * ratio ** k, x2: lo * ratio ** (k + 1) }));
-  return Plot.plot({
+  return plot({
     width,
     height: 46,
     marginLeft: 12,

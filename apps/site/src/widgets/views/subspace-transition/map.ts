@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { SCHEME, type Cell, type Transition } from './transition.ts';
 import { t as msg } from '../../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 
 export function edges(values: readonly number[]): Map<number, [number, number]> {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
@@ -63,7 +63,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
   const b = Math.min(xHi, yHi);
   const diagonal = a < b ? [{ v: a }, { v: b }] : [];
   const height = Math.round(Math.min(420, Math.max(200, width * 0.62)));
-  const svg = Plot.plot({
+  const svg = plot({
     width,
     height,
     marginLeft: 40,
@@ -125,7 +125,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
 export function colourScale(width: number): SVGSVGElement | HTMLElement {
   const steps = 50;
   const segments = Array.from({ length: steps }, (_, k) => ({ x1: k / steps, x2: (k + 1) / steps }));
-  return Plot.plot({
+  return plot({
     width,
     height: 44,
     marginLeft: 10,
@@ -162,7 +162,7 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
   const lo = Math.min(...ratios, 0.5);
   const hi = Math.max(...ratios, 2);
   const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
-  const svg = Plot.plot({
+  const svg = plot({
     width,
     height: Math.round(Math.min(280, width * 0.72)),
     marginLeft: 40,
@@ -195,7 +195,7 @@ export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTM
   const excess = cells.map((c) => c.memorized - c.baseline);
   const reach = Math.max(0.1, ...excess.map((e) => Math.abs(e))) * 1.1;
   const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
-  return Plot.plot({
+  return plot({
     width,
     height: Math.round(Math.min(280, width * 0.72)),
     marginLeft: 44,

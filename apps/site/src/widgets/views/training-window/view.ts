@@ -8,7 +8,7 @@ import { range } from '../../kit/arrays.ts';
 import { legend, type LegendItem } from '../../kit/legend.ts';
 import { logAxisX, logAxisY, logTicks } from '../../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../../kit/panels.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
@@ -40,7 +40,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const lo = Math.min(...finitePositive(all));
   const hi = Math.max(...finitePositive(all));
   const genMedian = [...s.r.runs.map((x) => x.tauGen)].sort((a, b) => a - b)[Math.floor(s.r.runs.length / 2)] ?? s.tauMin;
-  return Plot.plot({
+  return plot({
     width,
     height: 230,
     marginLeft: 46,
@@ -98,7 +98,7 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const all = s.r.runs.flatMap((run) => [...run.trainLoss, ...run.testLoss]).filter(Number.isFinite);
   const lo = Math.min(0, ...all);
   const hi = Math.max(...all);
-  return Plot.plot({
+  return plot({
     width,
     height: 200,
     marginLeft: 46,
@@ -154,7 +154,7 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const xLo = Math.min(...ns) / 1.5;
   const xHi = Math.max(...ns) * 1.5;
   const colour = (run: TrainingWindowRun): string => s.colours[runs.indexOf(run)] ?? 'currentColor';
-  return Plot.plot({
+  return plot({
     width,
     height: 260,
     marginLeft: 46,
