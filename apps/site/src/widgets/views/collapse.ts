@@ -4,7 +4,8 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { legendItem } from '../kit/legend.ts';
+import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
@@ -141,11 +142,11 @@ function classOf(tr: Trajectories, i: number): number {
 
 function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
   const marks = [
-    { t: c.tS, label: 't_S', cls: 'collapse-ts', colour: 'var(--fg-soft)', dash: '2 3' },
-    { t: c.tC, label: 't_C', cls: 'collapse-tc', colour: 'var(--memorized)', dash: '6 3' },
+    { t: c.tS, label: 't_S', cls: 'collapse-ts', style: SPECIATION_RULE },
+    { t: c.tC, label: 't_C', cls: 'collapse-tc', style: COLLAPSE_RULE },
   ].filter((m) => m.t > 0 && m.t >= c.tMin && m.t <= c.tMax);
   return marks.flatMap((m) => [
-    Plot.ruleX([m.t], { stroke: m.colour, strokeDasharray: m.dash, strokeWidth: 1.5, className: m.cls }),
+    Plot.ruleX([m.t], { ...m.style, className: m.cls }),
     Plot.text([m.t], {
       x: (v: number) => v,
       frameAnchor: top ? 'top' : 'bottom',
@@ -153,8 +154,8 @@ function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
       dx: m.label === 't_S' ? 4 : -4,
       textAnchor: m.label === 't_S' ? 'start' : 'end',
       text: () => m.label,
-      fill: m.colour,
-      fontSize: 11,
+      fill: m.style.stroke,
+      fontSize: 12,
       fontWeight: 600,
     }),
   ]);
@@ -185,8 +186,8 @@ export const collapseView = defineView('collapse', (context) => {
   legend.append(
     legendItem('line', 'var(--sample)', msg('collapse.legend.plus')),
     legendItem('line', 'var(--accent)', msg('collapse.legend.minus')),
-    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
-    legendItem('dash', 'var(--memorized)', msg('collapse.legend.tC')),
+    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
+    strokeLegendItem(COLLAPSE_RULE, msg('collapse.legend.tC')),
     legendItem('dot', 'var(--sample)', msg('collapse.legend.estimated')),
     legendItem('line', 'var(--fg)', msg('collapse.legend.theory')),
   );

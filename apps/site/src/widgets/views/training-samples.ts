@@ -8,7 +8,7 @@ import { placeholder } from '../kit/placeholder-figure.ts';
 import { float32Field, float64Field, int32Field, numberField, recordList } from '../kit/result-fields.ts';
 import { range } from '../kit/arrays.ts';
 import { seriesColours } from '../kit/colours.ts';
-import { legend, swatch } from '../kit/legend.ts';
+import { legend, swatch, type StrokeStyle } from '../kit/legend.ts';
 import { logAxisX, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
@@ -75,6 +75,13 @@ function phase(run: TrainingSamplesRun, tau: number): string {
   return msg('training-samples.phase.near');
 }
 
+/*
+ * The curve panel's rules, read by the marks and the legend alike. Each n's τ_mem rule takes that
+ * n's colour; its key shows the dash in neutral grey.
+ */
+const TAU_MEM_RULE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeDasharray: '5 3', strokeWidth: 1.2 };
+const TAU_RULE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.5 };
+
 function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const { r } = s;
   const taus = r.runs.flatMap((run) => [...run.curveTau, run.tauMem]).concat([r.tau]).filter((x) => Number.isFinite(x) && x > 0);
@@ -100,9 +107,9 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'training-samples-baseline' }),
       ...r.runs.map((run, i) =>
-        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { stroke: colour(i), strokeDasharray: '5 3', strokeWidth: 1.2, className: 'training-samples-tau-mem' }),
+        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { ...TAU_MEM_RULE, stroke: colour(i), className: 'training-samples-tau-mem' }),
       ),
-      Plot.ruleX([r.tau], { stroke: 'var(--fg)', strokeWidth: 1.5, className: 'training-samples-tau' }),
+      Plot.ruleX([r.tau], { ...TAU_RULE, className: 'training-samples-tau' }),
       Plot.text([`τ = ${formatTime(r.tau)}`], { x: () => r.tau, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11 }),
       ...r.runs.map((_run, i) =>
         Plot.line(
@@ -227,8 +234,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
     keys.replaceChildren(
       legend('training-samples-legend', [
         ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
-        { label: msg('training-samples.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: msg('training-samples.legend.tau'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('training-samples.legend.tauMem'), line: TAU_MEM_RULE },
+        { label: msg('training-samples.legend.tau'), line: TAU_RULE },
       ]),
     );
     setRichText(curve.title, msg('training-samples.panel.curve'));

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { SCHEME, type Cell, type Transition } from './transition.ts';
 import { t as msg } from '../../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
+import type { StrokeStyle } from '../../kit/legend.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 
 export function edges(values: readonly number[]): Map<number, [number, number]> {
@@ -146,6 +147,14 @@ export function colourScale(width: number): SVGSVGElement | HTMLElement {
 
 export const R_COLOURS = ['#6a62d8', '#cf5f1f'] as const;
 
+/*
+ * The profile's lines, read by the marks and the legend alike. The measured and theory curves take
+ * their colour from r, so their keys show only what tells them apart: solid against dashed.
+ */
+export const MEASURED_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.6 };
+export const THEORY_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.2, strokeDasharray: '5 3' };
+export const TOLERANCE_RULE: StrokeStyle = { stroke: 'var(--muted)', strokeDasharray: '1 3' };
+
 /**
  * The n/r axis as an explicit mark with a text channel: a tickFormat on a log scale goes through
  * d3's log tickFormat, which blanks some of the given labels (0.5 and 8 vanished).
@@ -178,9 +187,9 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
     marks: [
       ratioAxis(lo, hi),
       Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
-      Plot.ruleY([t.tolerance], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'subspace-transition-tolerance' }),
-      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', stroke: 'r', strokeWidth: 1.2, strokeDasharray: '5 3', className: 'subspace-transition-theory' }),
-      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', stroke: 'r', strokeWidth: 1.6, className: 'subspace-transition-error' }),
+      Plot.ruleY([t.tolerance], { ...TOLERANCE_RULE, className: 'subspace-transition-tolerance' }),
+      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', ...THEORY_LINE, stroke: 'r', className: 'subspace-transition-theory' }),
+      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', ...MEASURED_LINE, stroke: 'r', className: 'subspace-transition-error' }),
       Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: 'error', fill: 'r', r: 1.8, className: 'subspace-transition-error-points' }),
     ],
   });

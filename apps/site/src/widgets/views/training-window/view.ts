@@ -5,7 +5,7 @@ import { widthOf } from '../../kit/dom.ts';
 import { formatTime, formatValue } from '../../kit/format.ts';
 import { placeholder } from '../../kit/placeholder-figure.ts';
 import { range } from '../../kit/arrays.ts';
-import { legend, type LegendItem } from '../../kit/legend.ts';
+import { legend, type LegendItem, type StrokeLegendItem, type StrokeStyle } from '../../kit/legend.ts';
 import { logAxisX, logAxisY, logTicks } from '../../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../../kit/panels.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
@@ -17,6 +17,16 @@ import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, t
 const MAX_WIDTH = 720;
 
 /** The window [τ_gen, τ_mem] of every run, shaded, and the τ_mem of each as a dashed rule. */
+/*
+ * The lines' looks, read by the marks and by the legends alike. Lines coloured by n take their
+ * colour from the run; their keys show the stroke in neutral grey.
+ */
+const TEST_LOSS: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.8 };
+const TRAIN_LOSS: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.5, strokeDasharray: '5 3' };
+const TAU_MEM_RULE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.2, strokeDasharray: '5 3' };
+const FIT_LINE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.3 };
+const FIT_THEORY_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.3, strokeDasharray: '2 3' };
+
 function windowMarks(s: State): Plot.Markish[] {
   return s.r.runs.flatMap((run, i) => {
     const colour = s.colours[i] ?? 'currentColor';
@@ -25,9 +35,8 @@ function windowMarks(s: State): Plot.Markish[] {
       // No band where the gap opens before the score error is at its best (n well beyond p): there is no window.
       Plot.rect(end > run.tauGen ? [run] : [], { x1: () => run.tauGen, x2: () => end, fill: colour, fillOpacity: 0.06, className: 'training-window-window' }),
       Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], {
+        ...TAU_MEM_RULE,
         stroke: colour,
-        strokeDasharray: '5 3',
-        strokeWidth: 1.2,
         clip: true,
         className: 'training-window-tau-mem',
       }),
@@ -119,13 +128,12 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         const colour = s.colours[i] ?? 'currentColor';
         const ks = range(run.tau.length);
         return [
-          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], stroke: colour, strokeWidth: 1.8, className: 'training-window-test-loss' }),
+          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], ...TEST_LOSS, stroke: colour, className: 'training-window-test-loss' }),
           Plot.line(ks, {
             x: (k: number) => run.tau[k],
             y: (k: number) => run.trainLoss[k],
+            ...TRAIN_LOSS,
             stroke: colour,
-            strokeWidth: 1.5,
-            strokeDasharray: '5 3',
             className: 'training-window-train-loss',
           }),
         ];
@@ -180,8 +188,8 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         strokeOpacity: 0.22,
         className: 'training-window-window-bar',
       }),
-      Plot.line(fitTheory, { x: 'n', y: 'tau', stroke: 'var(--fg-soft)', strokeDasharray: '2 3', strokeWidth: 1.3, className: 'training-window-fit-theory' }),
-      Plot.line(fit, { x: 'n', y: 'tau', stroke: 'var(--fg)', strokeWidth: 1.3, className: 'training-window-fit' }),
+      Plot.line(fitTheory, { x: 'n', y: 'tau', ...FIT_THEORY_LINE, className: 'training-window-fit-theory' }),
+      Plot.line(fit, { x: 'n', y: 'tau', ...FIT_LINE, className: 'training-window-fit' }),
       Plot.dot(runs, { x: 'n', y: 'tauGen', symbol: 'square', r: 3.6, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-gen' }),
       Plot.dot(runs, { x: 'n', y: 'tauMemTheory', r: 4.2, fill: 'none', stroke: colour, strokeWidth: 1.6, className: 'training-window-point-theory' }),
       Plot.dot(measured, { x: 'n', y: 'tauMem', r: 4, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-mem' }),
@@ -280,11 +288,11 @@ export const trainingWindowView = defineView('training-window', (context) => {
     const s = state;
     if (s === undefined) return;
     const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
-    const styleKeys: LegendItem[] = [
-      { label: msg('training-window.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
-      { label: msg('training-window.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
+    const styleKeys: Array<LegendItem | StrokeLegendItem> = [
+      { label: msg('training-window.legend.test'), line: TEST_LOSS },
+      { label: msg('training-window.legend.training'), line: TRAIN_LOSS },
       { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-      { label: msg('training-window.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('training-window.legend.tauMem'), line: TAU_MEM_RULE },
       { label: msg('training-window.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
     ];
     keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
@@ -303,8 +311,8 @@ export const trainingWindowView = defineView('training-window', (context) => {
         { label: msg('training-window.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
         { label: msg('training-window.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
         { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-        { label: msg('training-window.legend.fit'), colour: 'var(--fg)', shape: 'line' },
-        { label: msg('training-window.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('training-window.legend.fit'), line: FIT_LINE },
+        { label: msg('training-window.legend.fitTheory'), line: FIT_THEORY_LINE },
       ]),
     );
 
