@@ -10,6 +10,7 @@ import { logAxisX, logAxisY, logTicks } from '../../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../../kit/panels.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+import { numbersTable } from '../../kit/numbers-table.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
 import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
@@ -217,15 +218,24 @@ function readoutText(s: State): string {
     });
   }
   const gens = runs.map((x) => x.tauGen);
-  const parts = [
+  // Two sentences; the run-by-run values are in the table under the figure.
+  return [
     msg('training-window.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
     msg('training-window.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
-    msg('training-window.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
-    msg('training-window.readout.windows', { windows: runs.map((x) => msg('training-window.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
-  ];
-  const beyond = runs.filter((x) => x.psiN > s.psiP);
-  if (beyond.length > 0) parts.push(msg('training-window.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
-  return parts.join(' ');
+  ].join(' ');
+}
+
+/** Every run's times, one row per n. */
+function numbersRows(s: State): string[][] {
+  return s.r.runs.map((run) => [
+    String(run.n),
+    formatValue(run.psiN),
+    formatTime(run.tauGen),
+    formatTime(run.tauMem),
+    formatTime(run.tauMemTheory),
+    `${formatValue(run.tauMem / run.tauGen, 2)}×`,
+    run.psiN > s.psiP ? msg('training-window.numbers.wide') : '',
+  ]);
 }
 
 function summaryText(s: State, backend: string): string {
@@ -276,7 +286,8 @@ export const trainingWindowView = defineView('training-window', (context) => {
   spectrum.element.append(edgesHost);
   grid.append(times.element, spectrum.element);
   curves.plot.append(placeholder(msg('figure.placeholder')));
-  stage.append(keys, curves.element, grid);
+  const numbers = numbersTable(msg('figure.numbers'), 'training-window-numbers');
+  stage.append(keys, curves.element, grid, numbers.element);
 
   let state: State | undefined;
 
@@ -322,6 +333,10 @@ export const trainingWindowView = defineView('training-window', (context) => {
     edgesHost.replaceChildren(edgesPlot(s, h, half));
 
     setRichText(readout, readoutText(s));
+    numbers.set(
+      [msg('training-window.numbers.n'), 'ψ_n', 'τ_gen', msg('training-window.legend.measured'), msg('training-window.legend.theory'), 'τ_mem/τ_gen', msg('training-window.numbers.regime')],
+      numbersRows(s),
+    );
   }
 
   return {
