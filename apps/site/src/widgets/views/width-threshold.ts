@@ -10,6 +10,7 @@ import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
 import { setRichText } from '../kit/rich-text.ts';
 import { staticJson } from '../kit/static-json.ts';
 
@@ -236,14 +237,26 @@ function sides(g: Grid): { memorizing: number; wide: number; below: number; abov
   return { memorizing: geometricMean(below), wide: geometricMean(above), below: below.length, above: above.length };
 }
 
+/** A side can hold no cell of the grid, or only cells whose gap is not positive. */
+function meanText(x: number, cells: number): string {
+  return cells === 0 ? msg('width-threshold.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('width-threshold.mean.none');
+}
+
+/** One sentence on the fully trained grid; every grid's means are in the table under the figure. */
 function readoutText(r: WidthThresholdResult): string {
-  const parts = gridsOf(r).map((g) => {
+  const grids = gridsOf(r);
+  const g = grids[grids.length - 1];
+  if (g === undefined) return '';
+  const s = sides(g);
+  const grid = msg('width-threshold.readout.grid', { label: g.label, below: meanText(s.memorizing, s.below), above: meanText(s.wide, s.above) });
+  return msg('width-threshold.readout', { grids: grid, d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
+}
+
+function numbersRows(r: WidthThresholdResult): string[][] {
+  return gridsOf(r).map((g) => {
     const s = sides(g);
-    // A side can hold no cell of the grid, or only cells whose gap is not positive.
-    const mean = (x: number, cells: number): string => (cells === 0 ? msg('width-threshold.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('width-threshold.mean.none'));
-    return msg('width-threshold.readout.grid', { label: g.label, below: mean(s.memorizing, s.below), above: mean(s.wide, s.above) });
+    return [g.label, meanText(s.memorizing, s.below), meanText(s.wide, s.above), Number.isFinite(s.memorizing / s.wide) ? `${formatValue(s.memorizing / s.wide, 2)}×` : '–'];
   });
-  return msg('width-threshold.readout', { grids: parts.join('; '), d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
 }
 
 function summaryText(r: WidthThresholdResult, backend: string): string {
@@ -269,7 +282,8 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
   fine.element.hidden = true;
   fine.element.style.marginTop = '1rem';
   fine.element.style.maxWidth = '460px';
-  stage.append(scale, grid, fine.element);
+  const numbers = numbersTable(msg('figure.numbers'), 'width-threshold-numbers');
+  stage.append(scale, grid, fine.element, numbers.element);
 
   let result: WidthThresholdResult | undefined;
   let fineGrid: FineGrid | undefined;
@@ -300,6 +314,7 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'width-threshold-fine-map', true));
     }
     setRichText(readout, readoutText(r));
+    numbers.set([msg('width-threshold.numbers.grid'), msg('width-threshold.numbers.below'), msg('width-threshold.numbers.above'), msg('width-threshold.numbers.ratio')], numbersRows(r));
   }
 
 
