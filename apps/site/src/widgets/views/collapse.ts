@@ -11,7 +11,8 @@ import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { column, nullableNumber, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 /** The excess-entropy axis: f/α runs from 1 (pure noise) to −∞; below this the theory is off the chart. */
 const ENTROPY_FLOOR = -0.6;
@@ -103,13 +104,25 @@ function theoryName(c: Collapse): string {
   return c.theoryModel === 'gaussian' ? msg('collapse.theory.gaussian') : msg('collapse.theory.mixture');
 }
 
+/** Two sentences: the two times; every estimate behind them is in the table under the figure. */
 function readoutText(c: Collapse): string {
   return [
     msg('collapse.readout.tS', { tS: fmt(c.tS), Lambda: formatValue(c.Lambda, 4), n: c.n }),
-    msg('collapse.readout.tC', { tC: fmt(c.tC), entropy: fmt(c.tCEntropy), empirical: fmt(c.tCEmpirical), level: formatValue(c.collapseLevel, 2) }),
-    msg('collapse.readout.last', { mean: fmt(c.collapseMean), median: fmt(c.collapseMedian), count: c.collapseTimes.length }),
-    msg('collapse.readout.alpha', { alpha: formatValue(c.alpha, 3), probes: c.probes, theory: theoryName(c) }),
+    msg('collapse.readout.tCShort', { tC: fmt(c.tC), median: fmt(c.collapseMedian) }),
   ].join(' ');
+}
+
+function numbersRows(c: Collapse): string[][] {
+  return [
+    ['Λ', formatValue(c.Lambda, 4), msg('collapse.numbers.lambda', { n: c.n })],
+    ['t_S', fmt(c.tS), '½ log Λ'],
+    ['t_C', fmt(c.tC), msg('collapse.numbers.closedForm')],
+    ['t_C', fmt(c.tCEntropy), msg('collapse.numbers.entropy', { theory: theoryName(c) })],
+    ['t_C', fmt(c.tCEmpirical), msg('collapse.numbers.empirical', { level: formatValue(c.collapseLevel, 2) })],
+    ['t̂_C', fmt(c.collapseMean), msg('collapse.numbers.mean', { count: c.collapseTimes.length })],
+    ['t̂_C', fmt(c.collapseMedian), msg('collapse.numbers.median', { count: c.collapseTimes.length })],
+    ['α', formatValue(c.alpha, 3), msg('collapse.numbers.alpha', { probes: c.probes })],
+  ];
 }
 
 function summaryText(c: Collapse, backend: string): string {
@@ -191,7 +204,8 @@ export const collapseView = defineView('collapse', (context) => {
     legendItem('dot', 'var(--sample)', msg('collapse.legend.estimated')),
     legendItem('line', 'var(--fg)', msg('collapse.legend.theory')),
   );
-  stage.append(panels, legend);
+  const numbers = numbersTable(msg('figure.numbers'), 'collapse-numbers');
+  stage.append(panels, legend, numbers.element);
 
   const waiting = msg('collapse.placeholder');
   mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'collapse-figure figure-placeholder'));
@@ -248,7 +262,6 @@ export const collapseView = defineView('collapse', (context) => {
         ...timeMarks(c, true),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['trajectories'] = String(tr.count);
     host.replaceChildren(svg);
   }
@@ -284,7 +297,6 @@ export const collapseView = defineView('collapse', (context) => {
         ...timeMarks(c, true),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['points'] = String(points.length);
     svg.dataset['collapseTimes'] = String(times.length);
     host.replaceChildren(svg);
@@ -327,6 +339,7 @@ export const collapseView = defineView('collapse', (context) => {
     drawEntropy(c);
     drawMemorized(c);
     setRichText(readout, readoutText(c));
+    numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
   }
 
 

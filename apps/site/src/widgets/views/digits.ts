@@ -11,7 +11,7 @@ import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { setRichText } from '../kit/rich-text.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
@@ -266,7 +266,6 @@ export const digitsView = defineView('digits', (context) => {
         ]),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['points'] = String(points.length);
     entropyHost.replaceChildren(svg);
   }

@@ -10,7 +10,7 @@ import { legendItem, strokeLegendItem } from '../kit/legend.ts';
 import { LEVEL_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 /** Earlier runs kept on the figure as faint curves, so several d can be compared. */
 const MAX_GHOSTS = 3;
@@ -278,7 +278,6 @@ export const speciationView = defineView('speciation', (context) => {
         }),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['axis'] = mode;
     svg.dataset['d'] = String(run.d);
     svg.dataset['points'] = String(points.length);

@@ -129,7 +129,6 @@ export const curseView = defineView('curse', (context) => {
       ],
     });
     paintHeat(svg, s, margin, width, height);
-    subscriptSvgText(svg);
     svg.dataset['source'] = s.source;
     svg.dataset['rows'] = String(s.rowsD.length);
     svg.dataset['cols'] = String(s.colsLog10n.length);
@@ -278,7 +277,6 @@ export const curseView = defineView('curse', (context) => {
         ),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['slices'] = String(picked.length);
     slicesHost.replaceChildren(svg);
   }
