@@ -214,6 +214,8 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
       style: PLOT_STYLE,
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
+      // Pile rings give their radius in pixels, grown with the count by pileRadius.
+      r: { type: 'identity' },
       marks: [
         Plot.frame({ strokeOpacity: 0.2 }),
         Plot.dot(range(f.n), {
