@@ -11,6 +11,7 @@ import { seriesColours } from '../kit/colours.ts';
 import { legend, swatch, type StrokeStyle } from '../kit/legend.ts';
 import { logAxisX, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
@@ -175,22 +176,22 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
   return svg;
 }
 
+/** The setting and the chance level in two sentences; each run's numbers are in the table under the figure. */
 function readoutText(s: State): string {
   const { r } = s;
-  const parts = r.runs.map(
-    (run) =>
-      msg('training-samples.readout.run', {
-        n: run.n,
-        fraction: formatPercent(run.memorizedFraction),
-        count: run.ratio.length,
-        phase: phase(run, r.tau),
-        mem: formatTime(run.tauMem),
-        theory: formatTime(run.tauMemTheory),
-        gap: formatValue(run.generalizationGap, 2),
-      }),
-  );
   const head = msg('training-samples.readout.setup', { tau: formatTime(r.tau), p: r.p, d: r.d, t: formatValue(r.t) });
-  return `${head} ${parts.join(' ')} ${msg('training-samples.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
+  return `${head} ${msg('training-samples.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
+}
+
+function numbersRows(s: State): string[][] {
+  return s.r.runs.map((run) => [
+    String(run.n),
+    `${formatPercent(run.memorizedFraction)} (${run.ratio.length})`,
+    phase(run, s.r.tau),
+    formatTime(run.tauMem),
+    formatTime(run.tauMemTheory),
+    formatValue(run.generalizationGap, 2),
+  ]);
 }
 
 function summaryText(s: State, backend: string): string {
@@ -224,7 +225,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
     { label: msg('training-samples.legend.new'), colour: 'var(--sample)', shape: 'dot' },
     { label: msg('training-samples.legend.copies'), colour: 'var(--memorized)', shape: 'dot' },
   ]);
-  stage.append(keys, curve.element, grid, scatterKeys);
+  const numbers = numbersTable(msg('figure.numbers'), 'training-samples-numbers');
+  stage.append(keys, curve.element, grid, scatterKeys, numbers.element);
 
   let state: State | undefined;
 
@@ -256,6 +258,17 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
     });
     setRichText(readout, readoutText(s));
+    numbers.set(
+      [
+        msg('training-samples.numbers.n'),
+        msg('training-samples.numbers.copies'),
+        msg('training-samples.numbers.phase'),
+        msg('training-samples.numbers.tauMem'),
+        msg('training-samples.numbers.theory'),
+        msg('training-samples.numbers.gap'),
+      ],
+      numbersRows(s),
+    );
   }
 
 
