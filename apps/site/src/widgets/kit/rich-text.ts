@@ -1,9 +1,9 @@
 /**
- * The papers' subscripted symbols in plain strings (`t_S`, `τ_mem`, `Λ_{data}`, `x̂_0`): one parser
+ * The papers' subscripted symbols in plain strings (`t_S`, `τ_mem`, `τ_λ`, `Λ_{data}`, `x̂_0`): one parser
  * for the server-rendered captions (RichText.astro), the widgets' HTML readouts and Plot's SVG
  * labels, so a symbol looks the same wherever it is written.
  */
-const SYMBOL = /([A-Za-zα-ωΑ-Ω]\u0302?)_(\{[^}]+\}|[A-Za-z0-9]+)/g;
+const SYMBOL = /([A-Za-zα-ωΑ-Ω]\u0302?)_(\{[^}]+\}|[A-Za-z0-9α-ωΑ-Ω]+)/g;
 
 export interface TextPart {
   base: string;

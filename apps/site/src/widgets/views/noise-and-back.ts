@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import { t as msg } from '../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
@@ -21,7 +21,7 @@ const PILE_MIN = 2;
 /** Tails for more trajectories than this clutter the picture and slow playback. */
 const MAX_TAILS = 400;
 const MAX_SIZE = 560;
-const MARGIN = { top: 22, right: 8, bottom: 30, left: 34 } as const;
+const MARGIN = { top: 22, right: 8, bottom: BOTTOM_AXIS_MARGIN, left: 34 } as const;
 const MARGINS = { marginTop: MARGIN.top, marginRight: MARGIN.right, marginBottom: MARGIN.bottom, marginLeft: MARGIN.left } as const;
 
 interface Frames {

@@ -12,7 +12,7 @@ import { legend, swatch, type StrokeStyle } from '../kit/legend.ts';
 import { logAxisX, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
 import { numbersTable } from '../kit/numbers-table.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 
@@ -147,7 +147,7 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
     marginLeft: 34,
     marginRight: 8,
     marginTop: 20,
-    marginBottom: 30,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: `training-samples-scatter-${index}`,
     ariaLabel: msg('training-samples.aria.scatter', { n: run.n, tau: formatTime(r.tau), d }),
     ariaDescription: msg('training-samples.aria.scatterDescription', { memorized: memorized.length, m }),

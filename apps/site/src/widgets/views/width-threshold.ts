@@ -16,6 +16,8 @@ import { staticJson } from '../kit/static-json.ts';
 
 /** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';
+/** The panel grid lets a map's panel narrow to 200 px; the map is drawn at that width, never wider (which would scale its text under 11 px). */
+const MIN_MAP_WIDTH = 180;
 const SCHEME = 'viridis';
 /** Gaps below this fraction of the largest are drawn at the bottom of the colour scale (they read as “none”). */
 const DYNAMIC_RANGE = 1e-4;
@@ -306,12 +308,12 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420), 'width-threshold-live-map', true));
+      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420, MIN_MAP_WIDTH), 'width-threshold-live-map', true));
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
       setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
-      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'width-threshold-fine-map', true));
+      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460, MIN_MAP_WIDTH), 'width-threshold-fine-map', true));
     }
     setRichText(readout, readoutText(r));
     numbers.set([msg('width-threshold.numbers.grid'), msg('width-threshold.numbers.below'), msg('width-threshold.numbers.above'), msg('width-threshold.numbers.ratio')], numbersRows(r));
