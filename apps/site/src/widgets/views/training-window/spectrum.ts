@@ -3,7 +3,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { formatValue } from '../../kit/format.ts';
 import { range } from '../../kit/arrays.ts';
 import { logAxisX, logTickLabel, logTicks } from '../../kit/log-scale.ts';
-import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import type { State } from './state.ts';
 
 /** Bins of the spectrum histogram over log λ: enough to separate the bulks at p in the hundreds. */
@@ -59,8 +59,9 @@ export function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGEleme
     height: 240,
     marginLeft: 40,
     marginRight: 12,
-    marginTop: 40,
-    marginBottom: 34,
+    // The top axis's title carries a subscript (τ_λ), which hangs lower than plain text: room for it over the ticks.
+    marginTop: 48,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: 'training-window-spectrum-figure',
     ariaLabel: msg('training-window.aria.spectrum', { p: s.p }),
     ariaDescription: msg('training-window.aria.spectrumDescription', { s2: formatValue(s.r.constants.s2, 2), lo: formatValue(s.rho2[0], 2), hi: formatValue(s.rho2[1], 2) }),
