@@ -146,6 +146,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     const labelled = labels.reduce((sum, label) => sum + Number(label), 0);
     expect(labelled).toBeLessThanOrEqual(piled);
     expect(piled).toBeLessThanOrEqual(150);
+    // The outcome is drawn clean: no tails on the last frame.
+    expect(await page.locator(`${W} .noise-and-back-tails path`).count()).toBe(0);
     const endFill = await page.$eval(`${W} .noise-and-back-memorized circle`, (c) => getComputedStyle(c).fill);
     // First frame: pure noise, outcome unknown, every point in one neutral colour, no tails yet.
     await page.$eval(`${W} [data-scrubber]`, (input) => {

@@ -10,10 +10,11 @@ import { legend, type LegendItem } from '../kit/legend.ts';
 import { nearestLabels } from '../kit/label-placement.ts';
 
 /**
- * Each tail spans this fraction of the backward run's time, whatever the frame spacing: a fixed
- * duration, so early frames (where noise moves points far) do not draw a tangle of long lines.
+ * Each tail spans this many frames, a fixed stretch of playback (frames are spaced evenly in
+ * log-time, so a span in t would cover most of the run near its end); the last frame, the outcome,
+ * is drawn without tails.
  */
-const TAIL_SPAN = 0.04;
+const TAIL_FRAMES = 4;
 /** Samples closer than this fraction of the plotted half-width to a training point pile up on it. */
 const PILE_RADIUS = 0.02;
 /** A pile is counted from this many samples on one training point. */
@@ -166,9 +167,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
 
     const last = f.frameTimes.length - 1;
     const ended = index === last;
-    const span = TAIL_SPAN * Math.abs((f.frameTimes[0] ?? 0) - (f.frameTimes[last] ?? 0));
-    let first = index;
-    while (first > 0 && Math.abs((f.frameTimes[first - 1] ?? 0) - t) <= span) first--;
+    const first = ended ? index : Math.max(0, index - TAIL_FRAMES);
     const tails: Array<{ i: number; frame: number }> = [];
     const tailCount = Math.min(m, MAX_TAILS);
     if (first < index) for (let i = 0; i < tailCount; i++) for (let frame = first; frame <= index; frame++) tails.push({ i, frame });
