@@ -196,11 +196,12 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
   const segments = Array.from({ length: steps }, (_, k) => ({ x1: lo * ratio ** k, x2: lo * ratio ** (k + 1) }));
   return plot({
     width,
-    height: 46,
+    height: 56,
     marginLeft: 12,
     marginRight: 16,
-    marginTop: 18,
-    marginBottom: 16,
+    // Room over the ramp for the title and its hanging subscripts (L_test), which the ramp would cover.
+    marginTop: 26,
+    marginBottom: 18,
     className: 'width-threshold-colour-legend',
     ariaLabel: msg('width-threshold.aria.colour', { lo: formatValue(lo, 2), hi: formatValue(hi, 2) }),
     style: PLOT_STYLE,
@@ -208,8 +209,8 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
     color: { type: 'log', domain, scheme: SCHEME },
     marks: [
       logAxisX(logTicks(lo, hi, 5), { label: null }),
-      Plot.text([msg('width-threshold.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) }),
+      Plot.text([msg('width-threshold.colour')], { frameAnchor: 'top-left', dy: -16, textAnchor: 'start', fill: 'currentColor', fontSize: 12 }),
     ],
   });
 }
