@@ -3,11 +3,16 @@ import {
   CurieWeissDenoiser,
   curieWeissMoments,
   directContext,
+  fieldFitTheory,
+  fitField,
   levelSumDenoise,
   normalAt,
   referenceKernels,
   runExperiment,
   sampleCurieWeiss,
+  curieWeiss,
+  defaultsOf,
+  weightSweep,
 } from '@diffusion-atlas/core';
 
 /** Every configuration of N ≤ 14 spins, with its unnormalised log weight under P(s) ∝ exp(βN m²/2 + hN m). */
@@ -226,5 +231,111 @@ describe('Curie–Weiss sampling and generation', () => {
     expect(p).toBeGreaterThan(0.7);
     expect(Math.abs(f - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / 400));
     expect(result['tS'] as number).toBeCloseTo(0.5 * Math.log(result['lambda'] as number), 12);
+  });
+});
+
+/**
+ * The pseudo-likelihood gradient of a field h, spin by spin from the configurations themselves:
+ * Σ_μ Σ_i [s_i − tanh(β M_{−i}/N + h)], M_{−i} the sum of the other spins (no level histogram).
+ */
+function spinwiseGradient(rows: Int8Array, n: number, N: number, beta: number, h: number): number {
+  let g = 0;
+  for (let mu = 0; mu < n; mu++) {
+    let M = 0;
+    for (let i = 0; i < N; i++) M += rows[mu * N + i];
+    for (let i = 0; i < N; i++) {
+      const s = rows[mu * N + i];
+      g += s - Math.tanh((beta * (M - s)) / N + h);
+    }
+  }
+  return g;
+}
+
+describe('Curie–Weiss: the + weight of a score fitted from n configurations', () => {
+  it('fits the field that zeroes the spin-by-spin pseudo-likelihood gradient (bisection on the rows)', () => {
+    const N = 10;
+    const beta = 1.3;
+    const n = 40;
+    const rows = sampleCurieWeiss(N, beta, 0.05, n, 7, 3);
+    const counts = new Float64Array(N + 1);
+    for (let mu = 0; mu < n; mu++) {
+      let k = 0;
+      for (let i = 0; i < N; i++) if (rows[mu * N + i] > 0) k++;
+      counts[k]++;
+    }
+    let lo = -2;
+    let hi = 2;
+    for (let iter = 0; iter < 200; iter++) {
+      const mid = 0.5 * (lo + hi);
+      if (spinwiseGradient(rows, n, N, beta, mid) > 0) lo = mid;
+      else hi = mid;
+    }
+    expect(fitField(counts, N, beta)).toBeCloseTo(0.5 * (lo + hi), 10);
+  });
+
+  it('has an unbiased gradient at the true h and a weight slope equal to the finite difference of the + weight', () => {
+    for (const [N, beta, h] of [
+      [12, 1.5, 0.02],
+      [64, 1.2, 0.004],
+      [200, 0.7, -0.01],
+    ] as const) {
+      const th = fieldFitTheory(N, beta, h);
+      // Each spin's conditional law makes E[s_i − tanh(local field)] vanish exactly; the sum has N terms of order 1.
+      expect(Math.abs(th.meanGradient)).toBeLessThan(1e-10 * N);
+      const eps = 1e-5;
+      const fd = (curieWeissMoments(N, beta, h + eps).plusWeight - curieWeissMoments(N, beta, h - eps).plusWeight) / (2 * eps);
+      // Central difference: truncation O(ε² N³) and rounding O(1e-16/ε) both far below 1e-6 relative here.
+      expect(Math.abs(th.weightSlope - fd)).toBeLessThan(1e-6 * Math.abs(fd));
+      expect(th.plusWeight).toBeCloseTo(curieWeissMoments(N, beta, h).plusWeight, 14);
+    }
+  });
+
+  it('reaches the large-N laws: N n Var(ĥ) → (1 − β(1 − m*²))/(1 − m*²) and ∂w/∂h → 2N m* w(1 − w)', () => {
+    const beta = 1.5;
+    // m* = tanh(β m*) by fixed-point iteration (a contraction near m* at β = 1.5).
+    let mStar = 1;
+    for (let i = 0; i < 200; i++) mStar = Math.tanh(beta * mStar);
+    const q = 1 - mStar * mStar;
+    const N = 10000;
+    const th = fieldFitTheory(N, beta, 0.32 / N);
+    const w = th.plusWeight;
+    // Finite-N corrections shrink like 1/N: the variance is 1.2 % off at N = 1000 and 0.16 % at N = 10⁴
+    // (the slope less), so 0.5 % at N = 10⁴ leaves room yet fails if either law were wrong by a factor.
+    expect(Math.abs((N * th.fieldVarianceTimesN) / ((1 - beta * q) / q) - 1)).toBeLessThan(0.005);
+    expect(Math.abs(th.weightSlope / (2 * N * mStar * w * (1 - w)) - 1)).toBeLessThan(0.005);
+  });
+
+  it('misses the + weight by |∂w/∂h| σ(ĥ) ∝ √(N/n), so n ≫ N is needed, while counting misses it by √(w(1 − w)/n)', () => {
+    const [N, beta, h] = [32, 1.5, 0.01] as const;
+    const R = 1500;
+    const s = weightSweep(N, beta, h, [1, 16, 64], R, 1, 21);
+    // The RMS over R replicate sets has a relative standard error near 1/√(2R) = 1.8 %; 8 % allows
+    // four of them plus the delta method's own bias, a few per cent at n/N = 64 (seeds 1–3 give −4…0 %).
+    const tol = 0.08;
+    const within = (measured: number, theory: number): void => {
+      expect(measured / theory).toBeGreaterThan(1 - tol);
+      expect(measured / theory).toBeLessThan(1 + tol);
+    };
+    within(s.fittedError[2], s.fittedTheory[2]);
+    for (let j = 0; j < 3; j++) within(s.countError[j], s.countTheory[j]);
+    // Four times more data halve the fitted error: the √(N/n) law (the theory's ratio is exactly 2).
+    expect(s.fittedTheory[1] / s.fittedTheory[2]).toBeCloseTo(2, 12);
+    within(s.fittedError[1] / s.fittedError[2], 2);
+    // At n = N the fitted weight is far off, several times worse than counting the same rows.
+    expect(s.fittedError[0]).toBeGreaterThan(0.2);
+    expect(s.fittedError[0]).toBeGreaterThan(3 * s.countError[0]);
+  });
+
+  it('the experiment reports the sweep over n/N, with its theory from the same formulas', async () => {
+    const params = { ...defaultsOf(curieWeiss.params), N: 16, beta: 1.5, h: 0.02, trajectories: 10, steps: 40, seed: 3 };
+    const { weightSweep: sweep } = await curieWeiss.run(params, directContext(referenceKernels));
+    const th = fieldFitTheory(16, 1.5, 0.02);
+    expect(Array.from(sweep.ratio)).toEqual([0.25, 0.5, 1, 2, 4, 8, 16, 32, 64]);
+    const { fittedTheory, countTheory } = sweep;
+    sweep.n.forEach((n, j) => {
+      expect(n).toBe(Math.max(1, Math.round([0.25, 0.5, 1, 2, 4, 8, 16, 32, 64][j] * 16)));
+      expect(fittedTheory[j]).toBeCloseTo(Math.abs(th.weightSlope) * Math.sqrt(th.fieldVarianceTimesN / n), 12);
+      expect(countTheory[j]).toBeCloseTo(Math.sqrt(th.countVarianceTimesN / n), 12);
+    });
   });
 });

@@ -54,26 +54,26 @@ describe.skipIf(skipE2E)('chapter 6 in Chromium', () => {
   });
 
   it('curie-weiss: the trajectories, t_S, and the exact + weight of the state in the link', async () => {
-    const traj = `${CW} svg.cw-trajectories-figure`;
+    const traj = `${CW} svg.curie-weiss-trajectories-figure`;
     expect(await page.getAttribute(traj, 'data-count')).toBe('20');
     const th = curieWeissMoments(CW_PARAMS.N, CW_PARAMS.beta, CW_PARAMS.h);
     expect(Number(await page.getAttribute(traj, 'data-ts'))).toBeCloseTo(0.5 * Math.log(th.lambda), 9);
-    expect(Number(await page.getAttribute(`${CW} .cw-histogram-figure`, 'data-plus-theory'))).toBeCloseTo(th.plusWeight, 9);
-    expect(await count(page, `${CW} .cw-transition-figure`)).toBe(1);
+    expect(Number(await page.getAttribute(`${CW} .curie-weiss-histogram-figure`, 'data-plus-theory'))).toBeCloseTo(th.plusWeight, 9);
+    expect(await count(page, `${CW} .curie-weiss-transition-figure`)).toBe(1);
     expect(await page.textContent(`${CW} [data-summary]`)).toMatch(/end in the \+ state/);
   });
 
   it('gaussian-field: four frames, sixteen shells, and the largest scale first', async () => {
-    expect(await count(page, `${GF} svg.gf-frame`)).toBe(4);
-    expect(await page.getAttribute(`${GF} .gf-spectrum-figure`, 'data-shells')).toBe('16');
+    expect(await count(page, `${GF} svg.gaussian-field-frame`)).toBe(4);
+    expect(await page.getAttribute(`${GF} .gaussian-field-spectrum-figure`, 'data-shells')).toBe('16');
     // Slope 3 at L = 32: t_1 = ½ log(1 + P(1)) = 2.196 (the chapter quotes 2.20).
-    expect(Number(await page.getAttribute(`${GF} .gf-times-figure`, 'data-first'))).toBeCloseTo(2.196, 3);
+    expect(Number(await page.getAttribute(`${GF} .gaussian-field-times-figure`, 'data-first'))).toBeCloseTo(2.196, 3);
   });
 
   it('ising-2d: a data and a generated lattice, t_S from the structure factor, and copies with the empirical score', async () => {
-    expect(await page.$$eval(`${IS} svg.is-lattice`, (els) => els.map((e) => e.getAttribute('data-cells')))).toEqual(['1024', '1024']);
-    expect(Number(await page.getAttribute(`${IS} .is-trajectories-figure`, 'data-ts'))).toBeGreaterThan(3);
-    expect(await count(page, `${IS} .is-histogram`)).toBe(2);
+    expect(await page.$$eval(`${IS} svg.ising-2d-lattice`, (els) => els.map((e) => e.getAttribute('data-cells')))).toEqual(['1024', '1024']);
+    expect(Number(await page.getAttribute(`${IS} .ising-2d-trajectories-figure`, 'data-ts'))).toBeGreaterThan(3);
+    expect(await count(page, `${IS} .ising-2d-histogram`)).toBe(2);
     expect(Number(await page.getAttribute(`${IS} [data-stage]`, 'data-memorized'))).toBe(1);
   });
 });

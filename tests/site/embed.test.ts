@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
+import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, repairParams, validateParams, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
 import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
 
 /*
@@ -55,7 +55,10 @@ function nudged(spec: ParamSpec): unknown {
 
 /** Every parameter away from its default. */
 function nonDefaultState(experiment: AnyExperiment): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(experiment.params).map(([key, spec]) => [key, otherValue(spec)]));
+  const changed = validateParams(experiment.params, Object.fromEntries(Object.entries(experiment.params).map(([key, spec]) => [key, otherValue(spec)])));
+  // A state that breaks a rule between parameters (tMin < tMax, K·r ≤ d) is not a state a link can
+  // hold: the codec repairs it with a notice. Round-trip the valid state nearest to "every value changed".
+  return repairParams(experiment, changed).params;
 }
 
 /** The state a chapter link (the embed's "read more" link) carries, decoded with the codec. */

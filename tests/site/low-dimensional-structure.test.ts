@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { directContext, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
+import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
 
 /*
@@ -27,6 +29,33 @@ const DIRECTIONS = 8;
 
 async function count(page: Page, selector: string): Promise<number> {
   return page.locator(selector).count();
+}
+
+/** The same experiment run in Node with core's reference kernels: the numbers the figure must write. */
+async function nodeRun(name: string, params: Record<string, unknown>): Promise<ResultRecord> {
+  return (await runExperiment(name, params, directContext(referenceKernels, { data: nodeDataSources() }))).result;
+}
+
+function field(result: ResultRecord, key: string): number[] {
+  const value = result[key];
+  if (typeof value === 'number') return [value];
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as Float64Array);
+  throw new Error(`no numeric field ${key}`);
+}
+
+/** Every number written in a text ("memorized: 8.3% of samples" → [8.3]); minus signs included. */
+function numbersIn(text: string | null): number[] {
+  return Array.from((text ?? '').replaceAll('−', '-').matchAll(/-?\d+(?:\.\d+)?/g), (m) => Number(m[0]));
+}
+
+/**
+ * A figure's value written to `digits` significant digits is within half a unit of its last digit
+ * of the computed one: a relative error of at most 5·10^−digits of the leading digit's unit, which
+ * 0.5·10^(1−digits) bounds; the Node run may differ from the browser's kernels in float rounding,
+ * far below that.
+ */
+function closeAtDigits(shown: number, value: number, digits: number): boolean {
+  return Math.abs(shown - value) <= 0.5 * 10 ** (1 - digits) * Math.abs(value) + 1e-12;
 }
 
 describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
@@ -100,6 +129,81 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('the learned denoiser generates by the reverse process beside the memorizing empirical one, with their memorized fractions written on the scene', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const K = 3;
+    const n = 12;
+    const points = 8;
+    await page.goto(`${server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    const result = await nodeRun('low-rank-mixture', { K, n, points });
+    const fractions = { optimal: field(result, 'memorizedFractionOptimal')[0], trained: field(result, 'memorizedFractionTrained')[0], empirical: field(result, 'memorizedFractionEmpirical')[0] };
+    expect(await count(page, `${LR} .figure-toggle`)).toBe(3);
+    for (const driver of ['trained', 'empirical', 'optimal'] as const) {
+      await page.click(`${LR} .figure-toggle[data-value="${driver}"]`);
+      await page.waitForSelector(`${LR} svg.low-rank-mixture-scene-svg[data-driver="${driver}"]`);
+      // every trajectory of this driver is drawn, and its memorized fraction is the one written
+      expect(await count(page, `${LR} .low-rank-mixture-scene-trajectory`), driver).toBe(GENERATED);
+      const shown = numbersIn(await page.textContent(`${LR} .low-rank-mixture-memorized`))[0] ?? Number.NaN;
+      expect(closeAtDigits(shown, 100 * (fractions[driver] ?? Number.NaN), 2) || Math.abs(shown - 100 * (fractions[driver] ?? 0)) <= 0.5, `${driver}: ${shown}% vs ${fractions[driver]}`).toBe(true);
+    }
+    // The note lists all three, in the order exact, learned, empirical.
+    const listed = numbersIn(await page.textContent(`${LR} .low-rank-mixture-memorized-note`));
+    expect(listed).toHaveLength(3);
+    [fractions.optimal, fractions.trained, fractions.empirical].forEach((f, i) => expect(Math.abs((listed[i] ?? Number.NaN) - 100 * (f ?? Number.NaN))).toBeLessThanOrEqual(0.5 + 0.05 * 100 * (f ?? 0)));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it('reproducibility: one point per n for each pair of models, and the end scores written as the run computed them', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${PAGE}`);
+    await page.locator('[data-widget][data-experiment="reproducibility"]').scrollIntoViewIfNeeded();
+    expect(await waitForWidget(page, 'reproducibility', 120_000)).toBe('done');
+    const RP = '[data-widget][data-experiment="reproducibility"]';
+    const result = await nodeRun('reproducibility', {});
+    const n = field(result, 'nValues');
+    for (const key of ['learnedDisjoint', 'empiricalDisjoint', 'learnedEmpirical', 'memorizedEmpirical']) {
+      expect(await count(page, `${RP} .reproducibility-${key}-points circle`), key).toBe(n.length);
+      expect(await count(page, `${RP} .reproducibility-${key} path`), key).toBe(1);
+    }
+    expect(await count(page, `${RP} .figure-legend-item`)).toBe(4);
+    const labels = (await page.locator(`${RP} .reproducibility-end-label text`).allTextContents()).map((t) => numbersIn(t)[0] ?? Number.NaN).sort((a, b) => a - b);
+    const last = n.length - 1;
+    const expected = ['reproducibilityLearnedDisjoint', 'reproducibilityEmpiricalDisjoint', 'reproducibilityLearnedEmpirical'].map((k) => 100 * (field(result, k)[last] ?? Number.NaN)).sort((a, b) => a - b);
+    // Percentages of m = 100 noises are whole numbers: written exactly.
+    expect(labels).toEqual(expected.map((v) => Math.round(v)));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it('subspace-editing: Jacobian singular vectors by default, with the low-rank band in t annotated at the run’s t', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}${PAGE}`);
+    await page.locator(SE).scrollIntoViewIfNeeded();
+    expect(await waitForWidget(page, 'subspace-editing', 120_000)).toBe('done');
+    const result = await nodeRun('subspace-editing', {});
+    const bandT = field(result, 'bandT');
+    const digits = field(result, 'bandEffectiveDigits');
+    expect(await count(page, `${SE} .subspace-editing-band-points circle`)).toBe(bandT.length);
+    expect(await page.textContent(SE)).toMatch(/Jacobian singular vector/);
+    expect(await page.textContent(`${SE} [data-summary]`)).toMatch(/singular vector 1 of the exact denoiser’s Jacobian at t = 0\.3/);
+    // The annotated grid point is the one nearest t = 0.3 in log t, and its value is the run's.
+    let near = 0;
+    bandT.forEach((t, i) => {
+      if (Math.abs(Math.log(t / 0.3)) < Math.abs(Math.log((bandT[near] ?? 1) / 0.3))) near = i;
+    });
+    const [shownDigits, shownT] = numbersIn(await page.textContent(`${SE} .subspace-editing-band-value`));
+    expect(closeAtDigits(shownDigits ?? Number.NaN, digits[near] ?? Number.NaN, 3), `${shownDigits} vs ${digits[near]}`).toBe(true);
+    expect(closeAtDigits(shownT ?? Number.NaN, bandT[near] ?? Number.NaN, 2)).toBe(true);
+    // Switching to the comparison names principal directions.
+    await page.selectOption(`${SE} select[name=method]`, 'pca');
+    await page.waitForFunction((sel) => /principal direction 1 of the class/.test(document.querySelector(sel)?.textContent ?? ''), `${SE} [data-summary]`, { timeout: 60_000 });
+    expect(await page.textContent(SE)).toMatch(/principal direction →/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
 
   it('the heat map draws first from the precomputed data, and live once a control changes or an exercise loads a state', async () => {
     const { page, problems } = await openPage(browser, { reducedMotion: true });

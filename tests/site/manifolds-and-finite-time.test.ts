@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { defaultsOf, encodeQuery, getExperiment } from '@diffusion-atlas/core';
+import { defaultsOf, directContext, encodeQuery, getExperiment, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
+import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
 
 /*
@@ -20,6 +21,32 @@ const QUERY = encodeQuery(manifold, { ...defaultsOf(manifold.params), D: 16, n: 
 
 async function count(page: Page, selector: string): Promise<number> {
   return page.locator(selector).count();
+}
+
+/** The same experiment run in Node with core's reference kernels: the numbers the figure must write. */
+async function nodeRun(name: string, params: Record<string, unknown>): Promise<ResultRecord> {
+  return (await runExperiment(name, params, directContext(referenceKernels, { data: nodeDataSources() }))).result;
+}
+
+function field(result: ResultRecord, key: string): number[] {
+  const value = result[key];
+  if (typeof value === 'number') return [value];
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as Float64Array);
+  throw new Error(`no numeric field ${key}`);
+}
+
+/** Every number written in a text, minus signs (−) included; 10⁻⁵-style powers are not parsed. */
+function numbersIn(text: string | null): number[] {
+  return Array.from((text ?? '').replaceAll('−', '-').matchAll(/-?\d+(?:\.\d+)?/g), (m) => Number(m[0]));
+}
+
+/**
+ * A value written to `digits` significant digits is within half a unit of its last digit of the
+ * computed one, at most 0.5·10^(1−digits) of it; the browser's kernels differ from Node's
+ * reference ones by float rounding, far below that.
+ */
+function closeAtDigits(shown: number, value: number, digits: number): boolean {
+  return Math.abs(shown - value) <= 0.5 * 10 ** (1 - digits) * Math.abs(value) + 1e-12;
 }
 
 async function centre(page: Page): Promise<{ lon: number; lat: number }> {
@@ -81,6 +108,58 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     expect(await page.textContent(`${MF} [data-summary]`)).toMatch(/in D = 16, the 64 samples/);
     expect(await page.textContent(`${MF} [data-readout]`)).toMatch(/ε = 0\.001: W₁ = /);
   });
+
+  it('manifold, population score: the tangential part stays small, and W₁ to the curve’s law is written as the run computed it', async () => {
+    const { page: p, problems: pp } = await openPage(browser, { reducedMotion: true });
+    const params = { ...defaultsOf(manifold.params), score: 'population', D: 16, n: 30, trajectories: 64, epsilon: EPSILON };
+    await p.goto(`${server.url}${PAGE}${encodeQuery(manifold, params)}`);
+    expect(await waitForWidget(p, 'manifold', 90_000)).toBe('done');
+    const result = await nodeRun('manifold', params);
+    expect(await p.getAttribute(`${MF} svg.manifold-w1-figure`, 'data-score')).toBe('population');
+    expect(await count(p, `${MF} .manifold-curve-w1 circle`)).toBe(EPSILON.length);
+    expect(await count(p, `${MF} .manifold-curve-w1-denoised circle`)).toBe(EPSILON.length);
+    expect(await count(p, `${MF} .manifold-curve-floor line`)).toBe(1);
+    expect(await count(p, `${MF} .manifold-score-tangential path`)).toBe(1);
+    expect(await p.isVisible(`${MF} .manifold-curve-legend`)).toBe(true);
+    // W₁ to the curve's law at the smallest ε, written with two significant digits.
+    const shown = numbersIn(await p.textContent(`${MF} .manifold-curve-w1-value`)).at(-1) ?? Number.NaN;
+    const w1Curve = field(result, 'w1Curve')[0] ?? Number.NaN;
+    expect(closeAtDigits(shown, w1Curve, 2), `${shown} vs ${w1Curve}`).toBe(true);
+    // At the smallest t the whole score and its tangential part are written; the normal part carries
+    // the blow-up, the tangential part of the uniform circle's score vanishes by symmetry.
+    const ends = await p.locator(`${MF} .manifold-score-end text`).allTextContents();
+    expect(ends).toHaveLength(2);
+    const norm = field(result, 'scoreNorm').at(-1) ?? Number.NaN;
+    const tangential = field(result, 'scoreNormTangential').at(-1) ?? Number.NaN;
+    const shownNorm = numbersIn(ends[0] ?? '')[0] ?? Number.NaN;
+    expect(closeAtDigits(shownNorm, norm, 2), `${shownNorm} vs ${norm}`).toBe(true);
+    expect(tangential).toBeLessThan(1e-3 * norm);
+    expect(await p.textContent(`${MF} [data-summary]`)).toMatch(/from the curve's own law/);
+    expect(pp).toEqual([]);
+    await p.context().close();
+  }, 180_000);
+
+  it('sphere: held-out and training log-likelihood against s_min, the uniform line, and the best s_min written as computed', async () => {
+    const result = await nodeRun('sphere', {});
+    const sMin = field(result, 'sMinGrid');
+    const heldOut = field(result, 'heldOutLogLikelihood');
+    let best = 0;
+    heldOut.forEach((v, i) => {
+      if (v > (heldOut[best] ?? -Infinity)) best = i;
+    });
+    const figure = `${SP} svg.sphere-likelihood-figure`;
+    expect(await page.getAttribute(figure, 'data-points')).toBe(String(sMin.length));
+    expect(await count(page, `${SP} .sphere-likelihood-held-out circle`)).toBe(sMin.length);
+    expect(await count(page, `${SP} .sphere-likelihood-training path`)).toBe(1);
+    expect(await count(page, `${SP} .sphere-likelihood-uniform line`)).toBe(1);
+    expect(await count(page, `${SP} .sphere-likelihood-legend .figure-legend-item`)).toBe(3);
+    expect(Number(await page.getAttribute(figure, 'data-best'))).toBeCloseTo(sMin[best] ?? Number.NaN, 12);
+    const [s, value] = numbersIn(await page.textContent(`${SP} .sphere-likelihood-best-label`));
+    expect(closeAtDigits(s ?? Number.NaN, sMin[best] ?? Number.NaN, 2), `${s} vs ${sMin[best]}`).toBe(true);
+    expect(closeAtDigits(value ?? Number.NaN, heldOut[best] ?? Number.NaN, 3), `${value} vs ${heldOut[best]}`).toBe(true);
+    // Early stopping generalizes: the best held-out log-likelihood beats the uniform law's −log 4π.
+    expect(heldOut[best] ?? -Infinity).toBeGreaterThan(-Math.log(4 * Math.PI));
+  }, 60_000);
 
   it('sphere: the globe draws coastlines, the epicentres and the samples, and the side panels', async () => {
     const globe = `${SP} svg.sphere-globe-figure`;

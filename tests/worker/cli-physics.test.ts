@@ -35,12 +35,14 @@ describe('diffusion-atlas CLI, physics experiments', () => {
     expect(rest).toEqual([]);
     // every summary value is a finite number, trainingPlusFraction included with the exact score
     for (const cell of (row ?? '').split(',')) expect(Number.isFinite(Number(cell)), cell).toBe(true);
-    const headers: Record<string, string> = { levels: 'm,p', final: 'm', betaCurve: 'beta,lambda,tS,meanM2' };
+    const headers: Record<string, string> = { levels: 'm,p', final: 'm', betaCurve: 'beta,lambda,tS,meanM2', weightSweep: 'ratio,n,fittedError,fittedTheory,countError,countTheory' };
     const tables = await Promise.all(Object.keys(headers).map((name) => cli(...args, '--table', name)));
     Object.keys(headers).forEach((name, i) => {
       expect(tables[i]?.code, name).toBe(0);
       expect(tables[i]?.stdout.split('\n')[0], name).toBe(headers[name]);
     });
+    const sweep = tables[Object.keys(headers).indexOf('weightSweep')];
+    expect(sweep?.stdout.trimEnd().split('\n')).toHaveLength(1 + 9);
   });
 
   it('rejects bad parameters with exit status 2 and one line', async () => {

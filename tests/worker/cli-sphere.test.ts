@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cli, resultOf } from './cli-harness.ts';
+import { cli, csvRows, resultOf } from './cli-harness.ts';
 
 describe('diffusion-atlas CLI, sphere held-out log-likelihood', () => {
   it('reports the held-out earthquakes’ log-likelihood against s_min, and a table of it', async () => {
     const [json, csv] = await Promise.all([
       cli('run', 'sphere', '--n', '200', '--walkers', '40', '--steps', '20'),
-      cli('run', 'sphere', '--n', '50', '--walkers', '20', '--steps', '10', '--format', 'csv'),
+      cli('run', 'sphere', '--n', '50', '--walkers', '20', '--steps', '10', '--table', 'heldOut'),
     ]);
     const r = resultOf(json);
     const ll = r.heldOutLogLikelihood as number[];
@@ -18,6 +18,9 @@ describe('diffusion-atlas CLI, sphere held-out log-likelihood', () => {
     expect(best).toBeGreaterThan((r.uniformLogLikelihood as number) + 0.5);
     expect(ll[0]).toBeLessThan(best - 10);
     expect(csv.code).toBe(0);
-    expect(csv.stdout).toContain('sMin,heldOutLogLikelihood,trainingLogLikelihood');
+    const { header, rows } = csvRows(csv.stdout);
+    expect(header).toEqual(['sMin', 'heldOutLogLikelihood', 'trainingLogLikelihood']);
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows) expect(row).toHaveLength(3);
   });
 });

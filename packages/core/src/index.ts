@@ -65,6 +65,7 @@ export * from './experiments/manifold.ts';
 export * from './experiments/sphere.ts';
 export * from './experiments/bridge.ts';
 export * from './physics/curie-weiss.ts';
+export * from './physics/curie-weiss-field-fit.ts';
 export * from './experiments/curie-weiss.ts';
 export * from './physics/fft2.ts';
 export * from './physics/gaussian-field.ts';

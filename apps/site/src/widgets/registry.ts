@@ -63,7 +63,7 @@ export const widgets = {
     loadView: async () => (await import('./views/digits.ts')).digitsView,
   },
   manifold: {
-    controls: ['D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
+    controls: ['score', 'D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
     loadView: async () => (await import('./views/manifold.ts')).manifoldView,
   },
   sphere: {
@@ -84,23 +84,23 @@ export const widgets = {
   },
   'curie-weiss': {
     controls: ['N', 'beta', 'h', 'n', 'trajectories', 'seed'],
-    loadView: async () => (await import('./curie-weiss.ts')).curieWeissView,
+    loadView: async () => (await import('./views/curie-weiss.ts')).curieWeissView,
   },
   'gaussian-field': {
     controls: ['L', 'slope', 'n', 'fields', 'seed'],
-    loadView: async () => (await import('./gaussian-field.ts')).gaussianFieldView,
+    loadView: async () => (await import('./views/gaussian-field.ts')).gaussianFieldView,
   },
   'ising-2d': {
     controls: ['L', 'beta', 'n', 'score', 'seed'],
-    loadView: async () => (await import('./ising-2d.ts')).ising2dView,
+    loadView: async () => (await import('./views/ising-2d.ts')).ising2dView,
   },
   'subspace-editing': {
-    controls: ['digit', 'direction', 'strength', 'seed'],
+    controls: ['method', 't', 'digit', 'direction', 'strength', 'seed'],
     loadView: async () => (await import('./views/subspace-editing.ts')).subspaceEditingView,
   },
   reproducibility: {
     controls: ['nValues', 'd', 'K', 'r', 'noise', 'noises', 'closeness', 'seed'],
-    loadView: async () => (await import('./reproducibility.ts')).reproducibilityView,
+    loadView: async () => (await import('./views/reproducibility.ts')).reproducibilityView,
   },
 } satisfies { readonly [N in ExperimentName]: EntryOf<N> };
 

@@ -10,6 +10,7 @@ import {
   sampleCurieWeiss,
   speciationTimeOf,
 } from '../physics/curie-weiss.ts';
+import { weightSweep } from '../physics/curie-weiss-field-fit.ts';
 
 /** The backward run stops here: the exact score of ±1 spins is singular at t = 0. */
 const T_MIN = 0.01;
@@ -35,13 +36,25 @@ const NOISE_TERM = 300;
 const STREAM_TRAINING = 11;
 const STREAM_START = 12;
 const STREAM_STEPS = 13;
+const STREAM_SWEEP = 14;
+/** Training-set sizes n/N of the weight sweep: from a few rows per spin down to n ≫ N. */
+const SWEEP_RATIOS = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] as const;
+/**
+ * Replicate training sets per size: 120 puts the measured RMS within about ±7 % (one standard
+ * error, 1/√(2R)); fewer at large N so the sweep's level draws stay near 4 million.
+ */
+function sweepReplicates(N: number): number {
+  const draws = N * SWEEP_RATIOS.reduce((a, b) => a + b, 0);
+  return Math.max(20, Math.min(120, Math.floor(4e6 / draws)));
+}
 
 /**
  * Speciation as a phase transition (Biroli & Mézard 2023): the Curie–Weiss ferromagnet noised by
  * the OU process and generated back with its exact score (Hubbard–Stratonovich, any N) or the
  * exact empirical score of n configurations drawn from it. The trajectories' magnetization splits
  * into the two states around t_S = ½ log Λ; with a field h the fraction ending in the + state is
- * compared with that state's exact weight.
+ * compared with that state's exact weight; and how far the + weight of a score fitted from n
+ * configurations (the family's field fitted at known β) misses it, against n/N.
  */
 export const curieWeiss = defineExperiment({
   name: 'curie-weiss',
@@ -164,6 +177,7 @@ export const curieWeiss = defineExperiment({
       levels: { m: levelM, p: levels },
       trajectories: { t: frameTimes, count: shown, m: magnetization, layout: 'frames × count, row-major: m(t) = Σ_i x_i / N' },
       betaCurve: betaCurve(N, h),
+      weightSweep: weightSweep(N, beta, h, SWEEP_RATIOS, sweepReplicates(N), p.seed, STREAM_SWEEP),
     };
   },
   tables(r) {
@@ -179,6 +193,14 @@ export const curieWeiss = defineExperiment({
       levels: { m: r.levels.m, p: r.levels.p },
       final: { m: r.finalM },
       betaCurve: { beta: r.betaCurve.beta, lambda: r.betaCurve.lambda, tS: r.betaCurve.tS, meanM2: r.betaCurve.meanM2 },
+      weightSweep: {
+        ratio: r.weightSweep.ratio,
+        n: r.weightSweep.n,
+        fittedError: r.weightSweep.fittedError,
+        fittedTheory: r.weightSweep.fittedTheory,
+        countError: r.weightSweep.countError,
+        countTheory: r.weightSweep.countTheory,
+      },
     };
   },
 });

@@ -31,6 +31,8 @@ const SET_B_STREAM = 33;
 const FIT_A_STREAM = 34;
 const FIT_B_STREAM = 35;
 const START_STREAM = 36;
+/** Work units each n costs beyond the samplers (see `cost`): about 0.08 s on the development machine. */
+const PER_N_UNITS = 8e7;
 /** Queries per empirical-denoiser call at the last step: bounds the time between checkpoints. */
 const QUERY_CHUNK = 200;
 
@@ -108,6 +110,26 @@ export const reproducibility = defineExperiment({
       repair: (p) => ({ K: Math.max(1, Math.floor(p.d / p.r)) }),
     },
   ],
+  cost: {
+    drivers: ['nValues', 'noises', 'steps', 'd', 'K', 'r'],
+    // For each n, four models run the Heun sampler (two score calls a step) from m shared noises:
+    // the two empirical denoisers cost K·n distances in d per call, the two low-rank ones K
+    // projections of rank r (about 20(r + 1) per coordinate, as in low-rank-mixture); weights 2n
+    // and 40(r + 1) are the fitted sum of both pairs. Each n also pays a fixed share (the
+    // K-subspace restarts, whose checkpoints yield, and the ratio tests), found from many small n.
+    units: (p) => {
+      let total = 0;
+      for (const n of new Set(p.nValues)) total += p.steps * p.noises * p.K * p.d * (2 * n + 40 * (p.r + 1)) + PER_N_UNITS;
+      return total;
+    },
+    // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
+    // under load from parallel builds: 1627 ms at the defaults (estimate 1.1 s); 423 ms at
+    // nValues = 4,16, m = 50 (0.19 s); 555 ms at d = 16, r = 4, nValues = 8,64, m = 200, L = 50
+    // (0.27 s); 8632 ms at d = 32, r = 4, nValues = 200,1000, m = 400 (7.3 s); 3877 ms at K = 4,
+    // r = 1, nValues = 1,2,4, m = 2000, L = 200 (3.5 s).
+    secondsPerUnit: 1e-9,
+    baseSeconds: 0.05,
+  },
   async run(p, ctx) {
     const { d, K, r } = p;
     const nValues = [...new Set(p.nValues)].sort((a, b) => a - b);

@@ -8,7 +8,7 @@ import { empiricalJacobianFactor, empiricalWeights } from '../lowrank/denoiser-j
 import { topPrincipalDirections } from '../lowrank/pca.ts';
 import { LOW_RANK_CHAPTER } from './low-rank-mixture.ts';
 
-/** Principal directions computed per class (the `direction` parameter picks one of them). */
+/** Directions computed per run, Jacobian singular vectors or principal directions (the `direction` parameter picks one of them). */
 export const EDIT_DIRECTIONS = 8;
 /** Images in the strip: strengths −s, −2s/3, …, 0, …, +s. */
 export const STRIP_FRAMES = 7;
@@ -63,12 +63,14 @@ export const subspaceEditing = defineExperiment({
     }),
   },
   cost: {
-    drivers: [],
-    // A fixed amount of work: one digit class's PCA; the base is reading MNIST.
-    units: () => 1,
+    drivers: ['method'],
+    // A fixed amount of work: one digit class's PCA, the base with reading MNIST; the jacobian
+    // method adds the softmax-weighted factor and a second subspace iteration (one unit).
+    units: (p) => (p.method === 'jacobian' ? 1 : 0),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
-    // under load from parallel builds: 2034 and 3856 ms (it takes no size parameter).
-    secondsPerUnit: 0,
+    // under load from parallel builds: 2034 and 3856 ms for pca (it takes no size parameter), and
+    // 1420 ms (pca) beside 2937 ms (jacobian, t = 0.3) in one later pair of runs.
+    secondsPerUnit: 1.5,
     baseSeconds: 2.3,
   },
   async run(p, ctx) {

@@ -7,6 +7,7 @@ import { keepChartsAccessible } from './chart-accessibility.ts';
 import { atlasClient, type WidgetClient } from './client.ts';
 import { copyField } from './clipboard.ts';
 import { renderControls, type ControlPanel } from './controls.ts';
+import { announcedSeconds } from './cost-note.ts';
 import { readEmbedOptions } from './embed-options.ts';
 import { asAtlasError } from './errors.ts';
 import { LOAD_STATE_EVENT, type LoadStateDetail } from './events.ts';
@@ -14,6 +15,7 @@ import { downloadFigure } from './figure-download.ts';
 import { bindShortcuts } from './keyboard.ts';
 import { showNotices, showTopError } from './notices.ts';
 import type { PageLink } from './page-link.ts';
+import { brokenRules, controlLimit, repairedState } from './reachable.ts';
 import { command, permalink, updateShareLinks, type SharedState } from './share-links.ts';
 import { renderStatusBar, type StatusBar } from './status.ts';
 import { linkedFigure, queryNamesParams, queryOf, readQueryParams, writeQueryParams, type ParamValues } from './url-state.ts';
@@ -38,6 +40,7 @@ export class WidgetController {
   private readonly locked: ReadonlySet<string>;
   private params: ParamValues;
   private readonly controls: ControlPanel;
+  private readonly controlNames: readonly string[];
   private readonly status: StatusBar;
   private readonly topError: HTMLElement;
   private readonly stage: HTMLElement;
@@ -94,6 +97,8 @@ export class WidgetController {
       (key, value) => this.change(key, value),
       { locked, experiment: experiment.name },
     );
+    this.controlNames = visible;
+    this.limitControls();
     this.status = renderStatusBar(
       root,
       part(root, 'status-bar'),
@@ -178,7 +183,21 @@ export class WidgetController {
 
   private change(key: string, value: unknown): void {
     if (this.locked.has(key)) return;
-    this.params = { ...this.params, [key]: value };
+    // A value the rules forbid with the others (a toggle, a typed list) is repaired at once, by the
+    // rules' own repair, and the reader is told what else changed and why.
+    const repaired = repairedState(this.experiment, { ...this.params, [key]: value });
+    // A repair may not move a value the embedding page fixed: the change is refused instead, with the rule.
+    if ([...this.locked].some((name) => repaired.params[name] !== this.params[name])) {
+      this.controls.setValues(this.params);
+      this.controls.showError(key, brokenRules(this.experiment, { ...this.params, [key]: value }).join('; '));
+      return;
+    }
+    this.params = repaired.params;
+    if (repaired.notices.length > 0) {
+      this.controls.setValues(this.params);
+      showNotices(part(this.root, 'notice'), repaired.notices, t('widget.notice.repaired'));
+    }
+    this.limitControls();
     this.writeUrl();
     this.updateLinks();
     clearTimeout(this.timer);
@@ -197,9 +216,15 @@ export class WidgetController {
     this.params = params;
     showNotices(part(this.root, 'notice'), notices);
     this.controls.setValues(this.params);
+    this.limitControls();
     this.writeUrl();
     this.updateLinks();
     this.rerun();
+  }
+
+  /** Bound every slider to what the rules allow with the other values as they are now. */
+  private limitControls(): void {
+    for (const name of this.controlNames) this.controls.limit(name, controlLimit(this.experiment, this.params, name));
   }
 
   private rerun(): void {
@@ -221,7 +246,11 @@ export class WidgetController {
     this.controls.clearErrors();
     showTopError(this.topError, null);
     this.view.pending();
-    this.status.set('running', t('status.computing'));
+    // A long run says so before it starts, from the experiment's own cost model.
+    const seconds = announcedSeconds(this.experiment, this.params);
+    if (seconds === null) delete this.root.dataset['estimate'];
+    else this.root.dataset['estimate'] = String(seconds);
+    this.status.set('running', seconds === null ? t('status.computing') : t('status.computingAbout', { seconds }));
     try {
       const output = await this.client.run(this.experiment.name, this.params, {
         key: this.key,
@@ -247,7 +276,8 @@ export class WidgetController {
       }
       this.dropPoster();
       this.view.settled(t('view.noPicture', { message: error.message }));
-      this.status.set('error', t('status.failed'));
+      // The experiment's own words, never a generic failure: they name the rule or the limit met.
+      this.status.set('error', t('status.failed', { message: error.message }));
       const placed = error.param !== undefined && this.controls.showError(error.param, error.message);
       if (!placed) showTopError(this.topError, error.message);
     }

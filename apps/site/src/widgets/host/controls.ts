@@ -1,6 +1,7 @@
 import { coerceParams, describeRange, formatParamText, type ParamSpec, type ParamSpecs } from '@diffusion-atlas/core';
 import { t, tOptional } from '../../i18n/messages.ts';
 import { formatValue } from '../kit/format.ts';
+import type { ControlLimit } from './reachable.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Positions on a log-scale slider: fine enough that neighbouring integers stay reachable at the low end. */
@@ -14,6 +15,11 @@ export interface ControlPanel {
   /** Show an error beside a control; false when no control of that name exists here. */
   showError(param: string, message: string): boolean;
   clearErrors(): void;
+  /**
+   * Bound a numeric control to the values the experiment's rules allow with the others as they
+   * are, and say beside it why the rest are out of reach; null lifts the bound.
+   */
+  limit(param: string, limit: ControlLimit | null): void;
 }
 
 /** Optional extras; absent, every control is live and labelled from the spec. */
@@ -29,7 +35,10 @@ type Warn = (message: string) => void;
 
 interface Control {
   set(value: unknown): void;
+  /** Present on the controls a rule can bound (sliders). */
+  bound?(min: number, max: number): void;
   error: HTMLElement;
+  note: HTMLElement;
 }
 
 /**
@@ -90,6 +99,14 @@ export function renderControls(
       row.append(note);
     }
 
+    // Styled as the lock note: both say, in small print, why a value cannot be chosen.
+    const note = document.createElement('p');
+    note.className = 'control-locked control-limit';
+    note.id = `${id}-limit`;
+    note.dataset['limitFor'] = name;
+    note.hidden = true;
+    row.append(note);
+
     const error = document.createElement('p');
     error.className = 'control-error';
     error.id = `${id}-error`;
@@ -99,7 +116,8 @@ export function renderControls(
     row.append(error);
 
     if (spec.help !== undefined) row.title = text('.help', spec.help);
-    const control: Control = { set: input.set, error };
+    const control: Control = { set: input.set, error, note };
+    if (input.bound !== undefined) control.bound = input.bound;
     input.set(values[name]);
     controls.set(name, control);
     host.append(row);
@@ -118,7 +136,26 @@ export function renderControls(
     clearErrors() {
       for (const control of controls.values()) clearError(control);
     },
+    limit(param, limit) {
+      const control = controls.get(param);
+      const spec = specs[param];
+      if (control?.bound === undefined || spec === undefined || (spec.type !== 'integer' && spec.type !== 'number')) return;
+      const narrowed = limit !== null && limit.reasons.length > 0 && (limit.min > spec.min || limit.max < spec.max);
+      control.bound(narrowed ? limit.min : spec.min, narrowed ? limit.max : spec.max);
+      control.note.hidden = !narrowed;
+      control.note.textContent = narrowed ? limitText(spec, limit) : '';
+    },
   };
+}
+
+/** “At most 3 here: …”, with the rules' own reasons. */
+function limitText(spec: ParamSpec & { type: 'integer' | 'number' }, limit: ControlLimit): string {
+  const reason = limit.reasons.join('; ');
+  const min = formatValue(limit.min);
+  const max = formatValue(limit.max);
+  if (limit.min > spec.min && limit.max < spec.max) return t('widget.control.limitBetween', { min, max, reason });
+  if (limit.max < spec.max) return t('widget.control.limitMax', { max, reason });
+  return t('widget.control.limitMin', { min, reason });
 }
 
 function showControlError(control: Control, message: string): void {
@@ -149,6 +186,7 @@ function symbolElement(symbol: string): HTMLElement {
 interface BuiltInput {
   element: HTMLElement;
   set(value: unknown): void;
+  bound?(min: number, max: number): void;
 }
 
 /** A control's words, already in the page's locale. */
@@ -261,6 +299,9 @@ function rangeInput(spec: ParamSpec & { type: 'integer' | 'number' }, name: stri
   wrap.append(range, output);
 
   let current = spec.default;
+  // The rules' bounds, inside the spec's: the track keeps its scale, the thumb stops at them.
+  let lo = spec.min;
+  let hi = spec.max;
   const show = (value: number): void => {
     current = value;
     const text = formatValue(value) + (spec.unit === undefined ? '' : ` ${spec.unit}`);
@@ -269,7 +310,9 @@ function rangeInput(spec: ParamSpec & { type: 'integer' | 'number' }, name: stri
     range.setAttribute('aria-valuetext', text);
   };
   range.addEventListener('input', () => {
-    const value = scale.toValue(Number(range.value));
+    const raw = scale.toValue(Number(range.value));
+    const value = Math.min(hi, Math.max(lo, raw));
+    if (value !== raw) range.value = String(scale.toPosition(value));
     if (value === current) return;
     show(value);
     emit(name, value);
@@ -280,6 +323,14 @@ function rangeInput(spec: ParamSpec & { type: 'integer' | 'number' }, name: stri
       if (typeof value !== 'number') return;
       range.value = String(scale.toPosition(value));
       show(value);
+    },
+    bound(min, max) {
+      lo = min;
+      hi = max;
+      range.dataset['min'] = String(min);
+      range.dataset['max'] = String(max);
+      if (min > spec.min || max < spec.max) range.setAttribute('aria-describedby', `${id}-limit`);
+      else range.removeAttribute('aria-describedby');
     },
   };
 }

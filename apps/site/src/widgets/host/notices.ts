@@ -1,13 +1,16 @@
 import type { ParamNotice } from '@diffusion-atlas/core';
 import { t } from '../../i18n/messages.ts';
 
-/** What the codec changed in a link (clamped, dropped, migrated): a dismissible list above the figure. */
-export function showNotices(el: HTMLElement, notices: readonly ParamNotice[]): void {
+/**
+ * What the codec changed in a link (clamped, dropped, migrated), or what a repair changed after
+ * the reader's own change (with its own `intro`): a dismissible list above the figure.
+ */
+export function showNotices(el: HTMLElement, notices: readonly ParamNotice[], intro = t('widget.notice.intro')): void {
   el.replaceChildren();
   el.hidden = notices.length === 0;
   if (notices.length === 0) return;
-  const intro = document.createElement('p');
-  intro.textContent = t('widget.notice.intro');
+  const lead = document.createElement('p');
+  lead.textContent = intro;
   const list = document.createElement('ul');
   for (const notice of notices) {
     const item = document.createElement('li');
@@ -22,7 +25,7 @@ export function showNotices(el: HTMLElement, notices: readonly ParamNotice[]): v
   dismiss.addEventListener('click', () => {
     el.hidden = true;
   });
-  el.append(intro, list, dismiss);
+  el.append(lead, list, dismiss);
 }
 
 /** The widget-wide error line, for failures no single control owns; `null` clears it. */

@@ -8,7 +8,8 @@ import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, requiredNumber } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
 import { range } from '../kit/arrays.ts';
-import { legend, legendItem } from '../kit/legend.ts';
+import { categoryColour } from '../kit/colours.ts';
+import { legend, legendItem, type LegendItem } from '../kit/legend.ts';
 import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
 import { panel } from '../kit/panels.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
@@ -35,6 +36,14 @@ interface Run {
   t: Float64Array;
   scoreNorm: Float64Array;
   scoreNormTheory: Float64Array;
+  /** Mean |component of the score along the curve's tangent| at each t. */
+  scoreNormTangential: Float64Array;
+  /** Which score drove the backward run: the n training points', or the uniform circle's law. */
+  population: boolean;
+  /** W₁ of the output (and of its denoised points) to the curve's own law, per ε, and that of m exact draws. */
+  w1Curve: Float64Array;
+  w1CurveDenoised: Float64Array;
+  w1CurveFloor: number;
   /** ε-major, m × 2 per ε, in the plane of the curve. */
   samples: Float64Array;
   offPlane: Float64Array;
@@ -75,6 +84,11 @@ function runOf(output: RunOutput): Run {
     t: column(r, 't'),
     scoreNorm: column(r, 'scoreNorm'),
     scoreNormTheory: column(r, 'scoreNormTheory'),
+    scoreNormTangential: column(r, 'scoreNormTangential'),
+    population: output.params['score'] === 'population',
+    w1Curve: column(r, 'w1Curve'),
+    w1CurveDenoised: column(r, 'w1CurveDenoised'),
+    w1CurveFloor: requiredNumber(r, 'w1CurveFloor'),
     samples,
     offPlane: column(r, 'offPlane'),
     denoised: column(r, 'denoised'),
@@ -86,6 +100,23 @@ function runOf(output: RunOutput): Run {
 }
 
 const at = (a: Float64Array, i: number): number => a[i] ?? Number.NaN;
+
+/*
+ * The series of the population score, declared once: the legends and the marks read the same
+ * labels and colours (from the kit's palette, which the theme variables of the other series share
+ * the luminance of).
+ */
+function curveSeries(): { curve: LegendItem; curveDenoised: LegendItem; curveFloor: LegendItem } {
+  return {
+    curve: { label: msg('manifold.legend.curveW1'), colour: categoryColour(2), shape: 'line' },
+    curveDenoised: { label: msg('manifold.legend.curveW1Denoised'), colour: categoryColour(2), shape: 'ring' },
+    curveFloor: { label: msg('manifold.legend.curveFloor'), colour: categoryColour(2), shape: 'dash' },
+  };
+}
+
+function tangentialSeries(): LegendItem {
+  return { label: msg('manifold.legend.tangential'), colour: categoryColour(3), shape: 'line' };
+}
 
 function epsText(e: number): string {
   return `ε = ${formatValue(e, 2)}`;
@@ -122,10 +153,16 @@ function summaryText(run: Run, backend: string): string {
       w1End: formatValue(at(run.w1, last)),
       boundEnd: formatValue(at(run.w1Bound, last)),
     }),
-    msg('manifold.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
+    msg(run.population ? 'manifold.summary.denoisedPopulation' : 'manifold.summary.denoised', { fraction: formatPercent(run.memorizedFraction) }),
     msg('manifold.summary.score', { norm: formatValue(normEnd), t: formatValue(tMin, 2), theory: formatValue(at(run.scoreNormTheory, run.scoreNormTheory.length - 1)) }),
+    msg('manifold.summary.tangential', { tangential: formatValue(at(run.scoreNormTangential, run.scoreNormTangential.length - 1)), t: formatValue(tMin, 2) }),
+    run.population
+      ? msg('manifold.summary.curve', { eps: epsText(eps), w1: formatValue(at(run.w1Curve, e)), floor: formatValue(run.w1CurveFloor) })
+      : '',
     msg('widget.computedOn', { backend }),
-  ].join(' ');
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /**
@@ -151,8 +188,16 @@ export const manifoldView = defineView('manifold', (context) => {
       legendItem('dash', 'var(--muted)', msg('manifold.legend.floor')),
     ]),
   );
+  const curve = curveSeries();
+  const tangential = tangentialSeries();
+  // Shown only for the population score, whose W₁ to the curve's law is the point of the run.
+  const curveKeys = legend('manifold-curve-legend', [curve.curve, curve.curveDenoised, curve.curveFloor]);
+  // The stylesheet's display of legends outranks the hidden attribute; set the display itself.
+  curveKeys.style.display = 'none';
+  w1Panel.element.append(curveKeys);
   scorePanel.element.append(
     legend('', [
+      tangential,
       legendItem('line', 'var(--sample)', msg('manifold.legend.norm')),
       legendItem('dash', 'var(--accent)', 'E|z|/√Δₜ'),
       legendItem('line', 'var(--rule)', msg('manifold.legend.stops')),
@@ -194,8 +239,30 @@ export const manifoldView = defineView('manifold', (context) => {
       forward: at(r.w1Forward, i),
     }));
     const xDomain = padLog(positiveExtent(r.epsilon, [1e-4, 1]), 1.6);
-    const yDomain = padLog(positiveExtent([...rows.flatMap((d) => [d.w1, d.bound, d.leading, d.denoised, d.forward]), r.w1Floor], [0.01, 10]));
+    const curveRows = range(r.epsilon.length).map((i) => ({ eps: at(r.epsilon, i), w1: at(r.w1Curve, i), denoised: at(r.w1CurveDenoised, i) }));
+    const curveValues = r.population ? [...curveRows.flatMap((d) => [d.w1, d.denoised]), r.w1CurveFloor] : [];
+    const yDomain = padLog(positiveExtent([...rows.flatMap((d) => [d.w1, d.bound, d.leading, d.denoised, d.forward]), r.w1Floor, ...curveValues], [0.01, 10]));
     const eps = at(r.epsilon, current);
+    const smallest = curveRows[0];
+    const curveMarks = r.population && smallest !== undefined
+      ? [
+          Plot.ruleY([r.w1CurveFloor], { stroke: curve.curveFloor.colour, strokeDasharray: '5 4', className: 'manifold-curve-floor' }),
+          Plot.line(curveRows, { x: 'eps', y: 'w1', stroke: curve.curve.colour, strokeWidth: 1.6, className: 'manifold-curve-w1-line' }),
+          Plot.dot(curveRows, { x: 'eps', y: 'w1', r: 3, fill: curve.curve.colour, className: 'manifold-curve-w1' }),
+          Plot.dot(curveRows, { x: 'eps', y: 'denoised', r: 4.5, stroke: curve.curveDenoised.colour, fill: 'none', className: 'manifold-curve-w1-denoised' }),
+          // The key value: W₁ to the curve's law at the smallest ε, written beside its point.
+          Plot.text([smallest], {
+            x: 'eps',
+            y: 'w1',
+            text: (d: { w1: number }) => `W₁ = ${formatValue(d.w1, 2)}`,
+            dx: 8,
+            dy: 12,
+            textAnchor: 'start',
+            fill: curve.curve.colour,
+            className: 'manifold-curve-w1-value',
+          }),
+        ]
+      : [];
     const svg = plot({
       width,
       height: Math.round(width * 0.78),
@@ -207,7 +274,7 @@ export const manifoldView = defineView('manifold', (context) => {
       ariaDescription: msg('manifold.aria.w1Description', { eps: formatValue(at(r.epsilon, 0), 2), w1: formatValue(at(r.w1, 0)), bound: formatValue(at(r.w1Bound, 0)) }),
       style: PLOT_STYLE,
       x: { type: 'log', domain: xDomain, label: msg('manifold.x.eps'), ticks: logTicks(xDomain[0], xDomain[1]), tickFormat: logTickLabel },
-      y: { type: 'log', domain: yDomain, label: msg('manifold.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
+      y: { type: 'log', domain: yDomain, label: msg(r.population ? 'manifold.y.w1Both' : 'manifold.y.w1'), ticks: logTicks(yDomain[0], yDomain[1]), tickFormat: logTickLabel, grid: true },
       marks: [
         Plot.ruleY([r.w1Floor], { stroke: 'var(--muted)', strokeDasharray: '2 3', className: 'manifold-floor' }),
         Plot.ruleX([eps], { stroke: 'var(--rule)', strokeWidth: 6, strokeOpacity: 0.7, className: 'manifold-current' }),
@@ -217,17 +284,28 @@ export const manifoldView = defineView('manifold', (context) => {
         Plot.line(rows, { x: 'eps', y: 'w1', stroke: 'var(--sample)', strokeWidth: 1.2, className: 'manifold-w1-line' }),
         Plot.dot(rows, { x: 'eps', y: 'w1', r: 3, fill: 'var(--sample)', className: 'manifold-w1' }),
         Plot.dot(rows, { x: 'eps', y: 'denoised', r: 3, fill: 'var(--memorized)', className: 'manifold-denoised' }),
+        ...curveMarks,
       ],
     });
-    tag(svg, { points: rows.length, d: r.D });
+    tag(svg, { points: rows.length, d: r.D, score: r.population ? 'population' : 'empirical' });
     w1Panel.plot.replaceChildren(svg);
   }
 
   function drawScore(r: Run): void {
     const width = panelWidth();
-    const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i) }));
+    const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i), tangential: at(r.scoreNormTangential, i) }));
     const xDomain = positiveExtent(r.t, [1e-4, 5]);
-    const yDomain = padLog(positiveExtent(rows.flatMap((d) => [d.norm, d.theory]), [1, 1000]), 1.2);
+    // For the population score of the circle the tangential part vanishes by symmetry (to rounding):
+    // the axis stops three decades below the other curves, and a part below that runs along the
+    // frame's bottom, its value written beside it.
+    const [normLo, normHi] = positiveExtent(rows.flatMap((d) => [d.norm, d.theory]), [1, 1000]);
+    const yDomain = padLog([Math.max(normLo * 1e-3, Math.min(normLo, ...rows.map((d) => d.tangential).filter((v) => v > 0))), normHi], 1.2);
+    const floorOf = (v: number): number => Math.max(yDomain[0], v);
+    const last = rows[rows.length - 1];
+    const ends = last === undefined ? [] : [
+      { t: last.t, y: last.norm, text: formatValue(last.norm, 2), colour: 'var(--sample)' },
+      { t: last.t, y: floorOf(last.tangential), text: formatValue(last.tangential, 2), colour: tangential.colour },
+    ];
     const svg = plot({
       width,
       height: Math.round(width * 0.78),
@@ -235,7 +313,7 @@ export const manifoldView = defineView('manifold', (context) => {
       marginBottom: 34,
       marginRight: 10,
       className: 'manifold-score-figure',
-      ariaLabel: msg('manifold.aria.score'),
+      ariaLabel: msg(r.population ? 'manifold.aria.score.population' : 'manifold.aria.score'),
       ariaDescription: msg('manifold.aria.scoreDescription', {
         from: formatValue(at(r.scoreNorm, 0)),
         tFrom: formatValue(at(r.t, 0), 2),
@@ -249,6 +327,9 @@ export const manifoldView = defineView('manifold', (context) => {
         Plot.ruleX(r.epsilon, { stroke: 'var(--rule)', className: 'manifold-eps' }),
         Plot.line(rows, { x: 't', y: 'theory', stroke: 'var(--accent)', strokeDasharray: '5 4', className: 'manifold-score-theory' }),
         Plot.line(rows, { x: 't', y: 'norm', stroke: 'var(--sample)', strokeWidth: 1.6, className: 'manifold-score' }),
+        Plot.line(rows, { x: 't', y: (d: { tangential: number }) => floorOf(d.tangential), stroke: tangential.colour, strokeWidth: 1.6, className: 'manifold-score-tangential' }),
+        // The key values at the smallest t: the whole score against its tangential part.
+        Plot.text(ends, { x: 't', y: 'y', text: 'text', fill: 'colour', dx: 6, dy: -8, textAnchor: 'start', className: 'manifold-score-end' }),
       ],
     });
     tag(svg, { steps: rows.length });
@@ -325,7 +406,8 @@ export const manifoldView = defineView('manifold', (context) => {
     show(output: OutputOf<'manifold'>, _params: ParamValues) {
       run = runOf(output);
       samplePanel.note.hidden = false;
-      samplePanel.note.textContent = msg(run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
+      samplePanel.note.textContent = msg(run.population ? 'manifold.note.population' : run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
+      curveKeys.style.display = run.population ? '' : 'none';
       drawScore(run);
       timeline.reset(run.epsilon.length);
       summary.textContent = summaryText(run, output.backend);

@@ -4,11 +4,12 @@ import { t as msg } from '../../i18n/messages.ts';
 import { el, svgEl, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { float32Field, float64Field, numberField, numberList } from '../kit/result-fields.ts';
+import { float32Field, float64Field, numberField, numberList, textField } from '../kit/result-fields.ts';
+import { logAxisX, logAxisY, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
 import { legend } from '../kit/legend.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
@@ -32,6 +33,12 @@ interface Edit {
   normUpper: Float64Array;
   clipped: Float64Array;
   classNorms: [number, number];
+  /** Where the directions come from: the Jacobian of the exact denoiser at x_t, or the class's PCA. */
+  method: 'jacobian' | 'pca';
+  t: number;
+  singularValues: Float64Array;
+  bandT: Float64Array;
+  bandDigits: Float64Array;
 }
 
 function read(result: ResultRecord): Edit {
@@ -53,7 +60,19 @@ function read(result: ResultRecord): Edit {
     normUpper: float64Field(result, 'normUpper'),
     clipped: float64Field(result, 'clippedFraction'),
     classNorms: [range[0] ?? Number.NaN, range[1] ?? Number.NaN],
+    method: textField(result, 'method') === 'jacobian' ? 'jacobian' : 'pca',
+    t: numberField(result, 't'),
+    singularValues: float64Field(result, 'jacobianSingularValues'),
+    bandT: float64Field(result, 'bandT'),
+    bandDigits: float64Field(result, 'bandEffectiveDigits'),
   };
+}
+
+/** The chosen direction in words: a singular vector of the Jacobian at t, or a principal direction of the class. */
+function kindText(e: Edit): string {
+  return e.method === 'jacobian'
+    ? msg('subspace-editing.kind.jacobian', { k: e.direction, t: formatValue(e.t, 2) })
+    : msg('subspace-editing.kind.pca', { k: e.direction });
 }
 
 function strengthLabel(s: number): string {
@@ -73,7 +92,7 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
   const labelRoom = 30;
   const height = rows * (cell + labelRoom) + 22;
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'subspace-editing-strip' });
-  const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 11 });
+  const heading = svgEl('text', { x: 0, y: 12, fill: 'currentColor', 'font-size': 12 });
   heading.textContent = msg('subspace-editing.strip.heading', { v: `v${subscript(e.direction)}` });
   svg.append(heading);
   const dim = e.width * e.height;
@@ -133,7 +152,7 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
   svg.dataset['strength'] = String(e.strengths[frames - 1] ?? 0);
   svg.setAttribute(
     'aria-label',
-    msg('subspace-editing.aria.strip', { digit: e.digit, direction: e.direction, strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
+    msg('subspace-editing.aria.strip', { digit: e.digit, kind: kindText(e), strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
   );
   return svg;
 }
@@ -155,9 +174,9 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 32,
     className: 'subspace-editing-variance',
-    ariaLabel: msg('subspace-editing.aria.variance', { count: bars.length, direction: e.direction }),
+    ariaLabel: msg(e.method === 'jacobian' ? 'subspace-editing.aria.variance.jacobian' : 'subspace-editing.aria.variance.pca', { count: bars.length, direction: e.direction }),
     style: PLOT_STYLE,
-    x: { type: 'band', label: msg('subspace-editing.x.direction'), labelAnchor: 'right', padding: 0.2 },
+    x: { type: 'band', label: msg(e.method === 'jacobian' ? 'subspace-editing.x.direction.jacobian' : 'subspace-editing.x.direction.pca'), labelAnchor: 'right', padding: 0.2 },
     y: { label: msg('subspace-editing.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
     marks: [
       Plot.barY(bars, {
@@ -168,6 +187,65 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
         title: (b: { k: number; v: number }) => msg('subspace-editing.bar', { k: b.k, share: formatPercent(b.v) }),
       }),
       Plot.ruleY([0]),
+      // The chosen direction's share, written over its bar.
+      Plot.text(
+        bars.filter((b) => b.chosen),
+        { x: 'k', y: 'v', text: (b: { v: number }) => formatPercent(b.v), dy: -8, fill: 'currentColor', className: 'subspace-editing-chosen-share' },
+      ),
+    ],
+  });
+}
+
+/** The grid point of the band nearest the run's t (in log t), whose value the chart writes out. */
+function nearestBand(e: Edit): number {
+  let best = 0;
+  for (let i = 1; i < e.bandT.length; i++) {
+    if (Math.abs(Math.log((e.bandT[i] ?? 1) / e.t)) < Math.abs(Math.log((e.bandT[best] ?? 1) / e.t))) best = i;
+  }
+  return best;
+}
+
+/**
+ * The Jacobian's low-rank band in t: how many training digits carry the softmax at x_t (1/Σw²);
+ * the Jacobian's rank is at most that number less one. The run's t is marked, and the band's
+ * value at the grid point nearest it is written beside it.
+ */
+function bandChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
+  const rows = Array.from(e.bandT, (t, i) => ({ t, digits: e.bandDigits[i] ?? Number.NaN }));
+  const xDomain = padLog(positiveExtent(e.bandT, [0.01, 3]), 1.2);
+  const yDomain = padLog(positiveExtent(e.bandDigits, [1, 1000]), 1.6);
+  const near = nearestBand(e);
+  const marked = rows[near] ?? { t: Number.NaN, digits: Number.NaN };
+  const right = Math.log(marked.t / xDomain[0]) / Math.log(xDomain[1] / xDomain[0]) > 0.6;
+  return plot({
+    width,
+    height: 190,
+    marginLeft: 44,
+    marginRight: 12,
+    marginTop: 24,
+    marginBottom: 34,
+    className: 'subspace-editing-band',
+    ariaLabel: msg('subspace-editing.aria.band', { from: formatValue(rows[0]?.digits ?? Number.NaN, 3), to: formatValue(rows[rows.length - 1]?.digits ?? Number.NaN, 3), t: formatValue(e.t, 2) }),
+    style: PLOT_STYLE,
+    x: { type: 'log', domain: xDomain, axis: null },
+    y: { type: 'log', domain: yDomain, axis: null },
+    marks: [
+      logAxisX(logTicks(xDomain[0], xDomain[1], 5), { label: msg('subspace-editing.x.t') }),
+      logAxisY(logTicks(yDomain[0], yDomain[1], 4), { label: msg('subspace-editing.y.digits') }),
+      Plot.ruleX([e.t], { stroke: 'var(--accent)', strokeWidth: 2, className: 'subspace-editing-band-t' }),
+      Plot.line(rows, { x: 't', y: 'digits', stroke: 'var(--fg)', strokeWidth: 1.4 }),
+      Plot.dot(rows, { x: 't', y: 'digits', r: 3, fill: 'var(--fg)', className: 'subspace-editing-band-points' }),
+      Plot.dot([marked], { x: 't', y: 'digits', r: 5, stroke: 'var(--accent)', strokeWidth: 2, fill: 'none' }),
+      Plot.text([marked], {
+        x: 't',
+        y: 'digits',
+        text: (d: { t: number; digits: number }) => msg('subspace-editing.band.value', { digits: formatValue(d.digits, 3), t: formatValue(d.t, 2) }),
+        dx: right ? -9 : 9,
+        dy: -10,
+        textAnchor: right ? 'end' : 'start',
+        fill: 'currentColor',
+        className: 'subspace-editing-band-value',
+      }),
     ],
   });
 }
@@ -215,6 +293,10 @@ function withinBound(e: Edit): boolean {
 
 function readoutText(e: Edit): string {
   const j = e.direction - 1;
+  const singular =
+    e.method === 'jacobian'
+      ? ` ${msg('subspace-editing.readout.singular', { t: formatValue(e.t, 2), values: Array.from(e.singularValues.subarray(0, 4), (v) => formatValue(v, 3)).join(msg('list.separator')) })}`
+      : '';
   const sigma = Math.sqrt(e.variances[j] ?? Number.NaN);
   const s = e.strengths[e.strengths.length - 1] ?? 0;
   const maxClip = Math.max(...Array.from(e.clipped));
@@ -222,8 +304,7 @@ function readoutText(e: Edit): string {
     digit: e.digit,
     image: e.baseIndex + 1,
     count: e.count,
-    direction: e.direction,
-    directions: e.variances.length,
+    kind: kindText(e),
     share: formatPercent(e.explained[j] ?? Number.NaN),
     sigma: `σ${subscript(e.direction)}`,
     sigmaValue: formatValue(sigma, 3),
@@ -236,7 +317,7 @@ function readoutText(e: Edit): string {
     classLo: formatValue(e.classNorms[0], 3),
     classHi: formatValue(e.classNorms[1], 3),
     clipped: formatPercent(maxClip),
-  });
+  }) + singular;
 }
 
 function summaryText(e: Edit): string {
@@ -244,7 +325,7 @@ function summaryText(e: Edit): string {
   const s = e.strengths[e.strengths.length - 1] ?? 0;
   const vars = {
     digit: e.digit,
-    direction: e.direction,
+    kind: kindText(e),
     share: formatPercent(e.explained[j] ?? Number.NaN),
     s: formatValue(s, 2),
     inRange: inClassRange(e),
@@ -280,7 +361,14 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     { label: msg('subspace-editing.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
   normPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.norms')), normHost, normKeys);
-  side.append(variancePanel, normPanel);
+  const bandPanel = el('div', 'figure-panel');
+  const bandHost = el('div', 'figure-plot');
+  const bandKeys = legend('subspace-editing-band-legend', [
+    { label: msg('subspace-editing.legend.digits'), colour: 'var(--fg)', shape: 'dot' },
+    { label: msg('subspace-editing.legend.t'), colour: 'var(--accent)', shape: 'line' },
+  ]);
+  bandPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.band')), bandHost, bandKeys);
+  side.append(variancePanel, normPanel, bandPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);
 
@@ -293,6 +381,7 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     side.hidden = false;
     varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
     normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+    bandHost.replaceChildren(bandChart(e, widthOf(bandHost, 300, 380, 220)));
     readout.textContent = readoutText(e);
   }
 

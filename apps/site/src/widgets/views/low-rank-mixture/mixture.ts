@@ -21,10 +21,13 @@ export interface Mixture {
   testPoints: number;
   subspaceError: Float64Array;
   frameTimes: Float64Array;
-  scene: { optimal: SceneData; empirical: SceneData };
+  scene: Record<Driver, SceneData>;
+  /** Fraction of each denoiser's generated samples that pass the memorization test against the training set. */
+  memorized: Record<Driver, number>;
 }
 
-export type Driver = 'optimal' | 'empirical';
+/** Which denoiser drives the reverse process: the exact one, the one learned from the n samples, or the memorizing empirical one. */
+export type Driver = 'optimal' | 'trained' | 'empirical';
 
 /** Larger than almost every training point and the noise the runs start from, in data units. */
 export function extentOf(sets: ReadonlyArray<{ values: Float32Array; d: number }>): number {
@@ -54,6 +57,7 @@ export function read(result: ResultRecord, params: ParamValues): Mixture {
   const m = numberField(result, 'generated');
   const optimal = float32Field(result, 'trajectoriesOptimal');
   const empirical = float32Field(result, 'trajectoriesEmpirical');
+  const trained = float32Field(result, 'trajectoriesTrained');
   const extent = extentOf([
     { values: training, d },
     { values: optimal, d },
@@ -89,6 +93,11 @@ export function read(result: ResultRecord, params: ParamValues): Mixture {
     testPoints: numberField(result, 'testPoints'),
     subspaceError: float64Field(result, 'subspaceError'),
     frameTimes,
-    scene: { optimal: sceneFor(optimal), empirical: sceneFor(empirical) },
+    scene: { optimal: sceneFor(optimal), trained: sceneFor(trained), empirical: sceneFor(empirical) },
+    memorized: {
+      optimal: numberField(result, 'memorizedFractionOptimal'),
+      trained: numberField(result, 'memorizedFractionTrained'),
+      empirical: numberField(result, 'memorizedFractionEmpirical'),
+    },
   };
 }

@@ -3,7 +3,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { maxOf } from '../../kit/arrays.ts';
 import { categoryColour } from '../../kit/colours.ts';
 import { el, svgEl, widthOf } from '../../kit/dom.ts';
-import { formatValue } from '../../kit/format.ts';
+import { formatPercent, formatValue } from '../../kit/format.ts';
 import { legend, type LegendItem } from '../../kit/legend.ts';
 import { toggleGroup } from '../../kit/toggle-group.ts';
 import { subspaceWord } from './words.ts';
@@ -62,10 +62,14 @@ function readoutText(m: Mixture, frame: number, driver: Driver): string {
       trained: formatValue(m.mseTrained[i] ?? Number.NaN, 3),
       memorizing: formatValue(m.mseEmpirical[i] ?? Number.NaN, 3),
     });
-  const who = driver === 'optimal' ? msg('low-rank-mixture.driver.optimal') : msg('low-rank-mixture.driver.empirical');
+  const who =
+    driver === 'optimal' ? msg('low-rank-mixture.driver.optimal') : driver === 'trained' ? msg('low-rank-mixture.driver.trained') : msg('low-rank-mixture.driver.empirical');
   const vars = { who, t: formatValue(t, 2), frame: frame + 1, frames: m.frameTimes.length, errors, first: at(0), mid: at(mid), last: at(last) };
   return m.d > 3 ? msg('low-rank-mixture.readout.projected', vars) : msg('low-rank-mixture.readout', vars);
 }
+
+/** Trajectory colours per driver: the trained one shares its colour with its error curve. */
+const PATH_COLOURS: Record<Driver, string> = { optimal: 'var(--fg)', trained: DENOISER_COLOURS.trained, empirical: 'var(--memorized)' };
 
 export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   const { stage, readout, summary } = context;
@@ -84,11 +88,15 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   viewport.append(sceneSvg);
   const hint = el('p', 'figure-note low-rank-mixture-scene-hint', msg('low-rank-mixture.scene.hint'));
   const note = el('p', 'figure-note low-rank-mixture-scene-projection-note');
+  // The memorized fractions of all three generators, so the toggle's comparison reads without toggling.
+  const memorizedNote = el('p', 'figure-note low-rank-mixture-memorized-note');
+  memorizedNote.hidden = true;
   note.hidden = true;
   const driverToggle = toggleGroup<Driver>(
     msg('low-rank-mixture.driver.group'),
     [
       { value: 'optimal', label: msg('low-rank-mixture.driver.exact') },
+      { value: 'trained', label: msg('low-rank-mixture.driver.trainedShort') },
       { value: 'empirical', label: msg('low-rank-mixture.driver.empiricalShort') },
     ],
     'optimal',
@@ -120,7 +128,7 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     describe: (index) => (mixture === undefined ? '' : `t = ${formatValue(mixture.frameTimes[index] ?? 0, 2)}`),
     onFrame: () => redrawScene(),
   });
-  scenePanel.append(sceneTitle, driverToggle.element, viewport, timeline.element, hint, note);
+  scenePanel.append(sceneTitle, driverToggle.element, viewport, timeline.element, memorizedNote, hint, note);
   panels.append(scenePanel, curvesPanel);
   stage.append(panels);
 
@@ -137,8 +145,13 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
       size: sceneSize(),
       frame,
       camera,
-      pathColour: driver === 'optimal' ? 'var(--fg)' : 'var(--memorized)',
+      pathColour: PATH_COLOURS[driver],
     });
+    // The key value on the figure itself: how many of this denoiser's samples copy a training point.
+    const label = svgEl('text', { x: 8, y: 18, fill: PATH_COLOURS[driver], 'font-size': 12, class: 'low-rank-mixture-memorized' });
+    label.textContent = msg('low-rank-mixture.scene.memorized', { fraction: formatPercent(m.memorized[driver]) });
+    label.dataset['fraction'] = String(m.memorized[driver]);
+    sceneSvg.append(label);
     sceneSvg.dataset['driver'] = driver;
     sceneSvg.dataset['training'] = String(m.scene.optimal.trainingLabels.length);
     sceneSvg.dataset['components'] = String(m.K);
@@ -245,6 +258,12 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
       if (sceneKeys === undefined) scenePanel.insertBefore(keys, hint);
       else sceneKeys.replaceWith(keys);
       sceneKeys = keys;
+      memorizedNote.hidden = false;
+      memorizedNote.textContent = msg('low-rank-mixture.scene.memorizedAll', {
+        optimal: formatPercent(m.memorized.optimal),
+        trained: formatPercent(m.memorized.trained),
+        empirical: formatPercent(m.memorized.empirical),
+      });
       timeline.reset(m.frameTimes.length);
       redrawScene();
       redrawCurves();

@@ -10,8 +10,10 @@ import { logTickLabel } from '../../kit/log-scale.ts';
 import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { setRichText } from '../../kit/rich-text.ts';
 import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
 import { createGlobe, type GlobeCentre } from './globe.ts';
+import { likelihoodChart, likelihoodSeries, readLikelihood, type Likelihood } from './likelihood.ts';
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 
@@ -175,7 +177,29 @@ export const sphereView = defineView('sphere', (context) => {
   side.append(memPanel.element, cosPanel.element);
   const top = el('div', 'sphere-top');
   top.append(globePanel, side);
-  stage.append(top, kernelPanel.element);
+  const likelihoodPanel = panel('sphere-likelihood-panel');
+  setRichText(likelihoodPanel.title, msg('sphere.panel.likelihood'));
+  const likelihoodKeys = likelihoodSeries();
+  likelihoodPanel.element.append(legend('sphere-likelihood-legend', [likelihoodKeys.heldOut, likelihoodKeys.training, likelihoodKeys.uniform]));
+  stage.append(top, kernelPanel.element, likelihoodPanel.element);
+  let likelihood: Likelihood | undefined;
+
+  function drawLikelihood(): void {
+    const l = likelihood;
+    if (l === undefined) return;
+    likelihoodPanel.plot.replaceChildren(likelihoodChart(l, widthOf(likelihoodPanel.plot, 560, 680, 260)));
+    const best = l.sMin[l.best] ?? Number.NaN;
+    likelihoodPanel.note.hidden = false;
+    setRichText(likelihoodPanel.note, msg('sphere.note.likelihood', {
+      count: l.heldOutCount,
+      best: formatValue(best, 2),
+      value: formatValue(l.heldOut[l.best] ?? Number.NaN, 3),
+      gain: formatValue((l.heldOut[l.best] ?? Number.NaN) - l.uniform, 2),
+      smallest: formatValue(l.sMin[0] ?? Number.NaN, 2),
+      heldOutSmallest: formatValue(l.heldOut[0] ?? Number.NaN, 3),
+      trainingSmallest: formatValue(l.training[0] ?? Number.NaN, 3),
+    }));
+  }
   globe.draw();
   memPanel.plot.append(placeholderFigure(280, 120, msg('sphere.placeholder'), 'figure-placeholder'));
 
@@ -334,6 +358,7 @@ export const sphereView = defineView('sphere', (context) => {
     drawMemorization(run);
     drawForwardCheck(run);
     drawKernel(run);
+    drawLikelihood();
   }
 
 
@@ -343,6 +368,8 @@ export const sphereView = defineView('sphere', (context) => {
       drawMemorization(run);
       drawForwardCheck(run);
       drawKernel(run);
+      likelihood = readLikelihood(output.result);
+      drawLikelihood();
       timeline.reset(run.frameS.length);
       summary.textContent = summaryText(run, output.backend);
     },

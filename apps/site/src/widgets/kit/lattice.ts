@@ -1,6 +1,5 @@
 import * as Plot from '@observablehq/plot';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
+import { svgEl } from './dom.ts';
 
 /**
  * An L × L grid of values as an SVG image with one path per colour level instead of one rectangle
@@ -14,14 +13,9 @@ export function latticeSvg(
 ): SVGSVGElement {
   const { side, title, label, colours, level } = options;
   const head = 20;
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('width', String(side));
-  svg.setAttribute('height', String(side + head));
   // Lattice units: one cell is 1 × 1; the title sits in a band of `head` pixels above the grid.
   const band = (head * L) / side;
-  svg.setAttribute('viewBox', `0 ${-band} ${L} ${L + band}`);
-  svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-label', label);
+  const svg = svgEl('svg', { width: side, height: side + head, viewBox: `0 ${-band} ${L} ${L + band}`, role: 'img', 'aria-label': label });
   const d = colours.map(() => [] as string[]);
   for (let y = 0; y < L; y++) {
     for (let x = 0; x < L; x++) {
@@ -32,18 +26,10 @@ export function latticeSvg(
   colours.forEach((colour, k) => {
     const parts = d[k] ?? [];
     if (parts.length === 0) return;
-    const path = document.createElementNS(SVG_NS, 'path');
-    path.setAttribute('d', parts.join(''));
-    path.setAttribute('fill', colour);
-    path.setAttribute('shape-rendering', 'crispEdges');
-    svg.append(path);
+    svg.append(svgEl('path', { d: parts.join(''), fill: colour, 'shape-rendering': 'crispEdges' }));
   });
-  const text = document.createElementNS(SVG_NS, 'text');
-  text.setAttribute('x', String(L / 2));
-  text.setAttribute('y', String(-band / 3));
-  text.setAttribute('text-anchor', 'middle');
-  text.setAttribute('font-size', String((12 * L) / side));
-  text.setAttribute('fill', 'currentColor');
+  // 12 px at the drawn size, whatever the lattice's side in cells.
+  const text = svgEl('text', { x: L / 2, y: -band / 3, 'text-anchor': 'middle', 'font-size': (12 * L) / side, fill: 'currentColor' });
   text.textContent = title;
   svg.append(text);
   return svg;

@@ -1,0 +1,55 @@
+import { allowedRange, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
+import { typedParams } from './typed-params.ts';
+import type { ParamValues } from './url-state.ts';
+
+/** The values of a numeric control that the experiment's rules allow with the others as they are. */
+export interface ControlLimit {
+  min: number;
+  max: number;
+  /** Why the values just past a narrowed bound are out of reach (core's words); empty when nothing is narrowed. */
+  reasons: string[];
+}
+
+/**
+ * The reachable range of one numeric parameter, or null for a parameter that is not numeric or
+ * that no value of could satisfy the rules (then the repair on change decides).
+ */
+export function controlLimit(experiment: AnyExperiment, values: ParamValues, name: string): ControlLimit | null {
+  const spec = experiment.params[name];
+  if (spec === undefined || (spec.type !== 'integer' && spec.type !== 'number')) return null;
+  const params = typedParams(experiment.params, values);
+  const range = allowedRange(experiment, params, name);
+  if (range === null) return null;
+  const reasons: string[] = [];
+  const because = (candidate: number): void => {
+    for (const v of whyNot(experiment, params, name, candidate)) if (!reasons.includes(v.message)) reasons.push(v.message);
+  };
+  if (range.min > spec.min) because(beyond(spec, range.min, spec.min));
+  if (range.max < spec.max) because(beyond(spec, range.max, spec.max));
+  return { min: range.min, max: range.max, reasons };
+}
+
+/**
+ * A value just outside an allowed bound, towards the spec's own bound, to ask the rules about: the
+ * next integer, or for numbers a rounded point halfway out (the rules' messages quote it).
+ */
+function beyond(spec: ParamSpec & { type: 'integer' | 'number' }, bound: number, limit: number): number {
+  if (spec.type === 'integer') return bound + Math.sign(limit - bound);
+  const half = (bound + limit) / 2;
+  const tidy = Number(half.toPrecision(2));
+  return (tidy - bound) * (limit - bound) > 0 ? tidy : half;
+}
+
+/**
+ * The state after the reader changed one value: unchanged when every rule holds, else repaired by
+ * core's rules (the same repair a link gets), with a notice for each change and its reason.
+ */
+export function repairedState(experiment: AnyExperiment, values: ParamValues): { params: ParamValues; notices: ParamNotice[] } {
+  const { params, notices } = repairParams(experiment, typedParams(experiment.params, values));
+  return notices.length === 0 ? { params: values, notices } : { params: { ...values, ...params }, notices };
+}
+
+/** The rules these values break, in core's words; empty when they are valid. */
+export function brokenRules(experiment: AnyExperiment, values: ParamValues): string[] {
+  return violations(experiment, typedParams(experiment.params, values)).map((v) => v.message);
+}

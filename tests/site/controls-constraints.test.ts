@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+
+/*
+ * The controls against the experiments' rules, in Chromium on the built site: a value the rules
+ * forbid cannot be reached from a slider, a toggle that breaks a rule is repaired with a visible
+ * notice, a run that still fails shows the experiment's own message, and a long run says how long
+ * it should take before it ends.
+ */
+
+const LR = '[data-widget][data-experiment="low-rank-mixture"]';
+const SPHERE = '[data-widget][data-experiment="sphere"]';
+const NAB = '[data-widget][data-experiment="noise-and-back"]';
+
+describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('low-rank-mixture at d = 3: the K slider stops at 3 with orthogonal subspaces, and says why', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/low-dimensional-structure/`);
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    const note = page.locator(`${LR} [data-limit-for="K"]`);
+    expect(await note.isVisible()).toBe(true);
+    // Core's reason with the values that break it: K = 4, r = 1 gives K·r = 4 > d = 3.
+    expect(await note.textContent()).toMatch(/At most 3 here: orthogonal subspaces need K·r ≤ d \(got K·r = 4, d = 3\)/);
+    // From the default K = 2, three steps right by keyboard: 3, then 4 and 5 refused.
+    const slider = page.locator(`${LR} input[name=K]`);
+    await slider.focus();
+    for (let i = 0; i < 3; i++) await slider.press('ArrowRight');
+    expect(await page.textContent(`${LR} [data-readout-for="K"]`)).toBe('3');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('K') === '3');
+    // A drag that lands on 6 is held at the bound too.
+    await slider.evaluate((el) => {
+      if (!(el instanceof HTMLInputElement)) return;
+      el.value = '6';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(await page.textContent(`${LR} [data-readout-for="K"]`)).toBe('3');
+    expect(await slider.inputValue()).toBe('3');
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    expect(new URL(page.url()).searchParams.get('K')).toBe('3');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('turning orthogonal on with K = 4 at d = 3 repairs K to 3 with a notice that says why', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/low-dimensional-structure/?orthogonal=false&K=4`);
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    // Without orthogonality K = 4 is allowed and nothing limits the slider.
+    expect(await page.textContent(`${LR} [data-readout-for="K"]`)).toBe('4');
+    expect(await page.isVisible(`${LR} [data-limit-for="K"]`)).toBe(false);
+    await page.check(`${LR} input[name=orthogonal]`);
+    const item = page.locator(`${LR} [data-notice] [data-notice-param="K"]`);
+    await item.waitFor({ state: 'visible' });
+    expect(await item.textContent()).toMatch(/orthogonal subspaces need K·r ≤ d \(got K·r = 4, d = 3\).*K 4 → 3/);
+    expect(await page.textContent(`${LR} [data-notice] p`)).toMatch(/adjusted/);
+    expect(await page.textContent(`${LR} [data-readout-for="K"]`)).toBe('3');
+    expect(await page.isVisible(`${LR} [data-limit-for="K"]`)).toBe(true);
+    expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+    const url = new URL(page.url());
+    expect(url.searchParams.get('K')).toBe('3');
+    expect(url.searchParams.get('orthogonal')).toBeNull();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('sphere with more earthquakes than the data holds apart: the figure shows the experiment’s own message beside n', async () => {
+    const { page } = await openPage(browser, { reducedMotion: true });
+    // n = 1000 is inside the schema's range (2…1000), but only about 440 epicentres are 0.25° apart.
+    await page.goto(`${server.url}/chapters/manifolds-and-finite-time/?fig=sphere&n=1000#sphere`);
+    expect(await waitForWidget(page, 'sphere', 120_000)).toBe('error');
+    const own = /n = 1000 exceeds the \d+ epicentres at least 0\.25° apart in the data/;
+    const beside = page.locator(`${SPHERE} [data-error-for="n"]`);
+    expect(await beside.isVisible()).toBe(true);
+    const message = (await beside.textContent()) ?? '';
+    expect(message).toMatch(own);
+    // The status line carries the same words, not a bare "failed".
+    expect(await page.textContent(`${SPHERE} [data-status-text]`)).toBe(`The computation failed: ${message}`);
+    // Placed beside its control, it is not repeated in the widget-wide error line.
+    expect(await page.isVisible(`${SPHERE} [data-error]`)).toBe(false);
+    await page.context().close();
+  });
+
+  it('noise-and-back with m = 1000, n = 2000: “about N s” in the status line before the result', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?m=1000&n=2000`);
+    await page.locator(NAB).scrollIntoViewIfNeeded();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-estimate') !== null, NAB);
+    // Read while the run is still going: the estimate (18 s on the cost model) is what the reader sees.
+    const { status, text } = await page.$eval(NAB, (el) => ({ status: el.getAttribute('data-status'), text: el.querySelector('[data-status-text]')?.textContent ?? '' }));
+    expect(status).toBe('running');
+    expect(text).toBe('Computing, about 18 s…');
+    await page.click(`${NAB} [data-stop]`);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'idle', NAB);
+    // The default state is quick: no estimate is announced.
+    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
+    expect(await page.getAttribute(NAB, 'data-estimate')).toBeNull();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});
