@@ -129,6 +129,60 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     await page.context().close();
   });
 
+  it('points stay neutral until the run ends, and piles on a training point carry their count', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    await settled(page);
+    const svg = `${W} [data-plot] svg[aria-label]`;
+    // Last frame: the empirical score sends nearly every trajectory onto one of 60 training points,
+    // so with 150 samples some point holds at least ⌈135/60⌉ = 3 of them.
+    const labels = await page.$$eval(`${W} .noise-and-back-pile-count text`, (ts) => ts.map((t) => t.textContent ?? ''));
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) expect(Number(label)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...labels.map(Number))).toBeGreaterThanOrEqual(3);
+    const rings = await page.locator(`${W} .noise-and-back-piles circle`).count();
+    expect(rings).toBeGreaterThanOrEqual(labels.length);
+    const piled = Number(await page.getAttribute(svg, 'data-piled'));
+    const labelled = labels.reduce((sum, label) => sum + Number(label), 0);
+    expect(labelled).toBeLessThanOrEqual(piled);
+    expect(piled).toBeLessThanOrEqual(150);
+    // The outcome is drawn clean: no tails on the last frame.
+    expect(await page.locator(`${W} .noise-and-back-tails path`).count()).toBe(0);
+    const endFill = await page.$eval(`${W} .noise-and-back-memorized circle`, (c) => getComputedStyle(c).fill);
+    // First frame: pure noise, outcome unknown, every point in one neutral colour, no tails yet.
+    await page.$eval(`${W} [data-scrubber]`, (input) => {
+      if (!(input instanceof HTMLInputElement)) throw new Error('no scrubber');
+      input.value = '0';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForSelector(`${svg}[data-frame="0"]`);
+    expect(await page.locator(`${W} .noise-and-back-memorized circle`).count()).toBe(0);
+    expect(await page.locator(`${W} .noise-and-back-pending circle`).count()).toBe(150);
+    const fills = await page.$$eval(`${W} .noise-and-back-samples circle`, (cs) => [...new Set(cs.map((c) => getComputedStyle(c).fill))]);
+    expect(fills).toHaveLength(1);
+    expect(fills[0]).not.toBe(endFill);
+    expect(await page.locator(`${W} .noise-and-back-tails path`).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a playing figure scrolled away pauses, and scrolled back plays on to its end', async () => {
+    const { page, problems } = await openPage(browser, { height: 700 });
+    await page.goto(`${server.url}/chapters/noise-and-back/?n=40&m=60&steps=300`);
+    await waitForWidget(page, 'noise-and-back');
+    await page.locator(W).scrollIntoViewIfNeeded();
+    await page.waitForSelector(`${W} .timeline[data-playing="true"]`);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForSelector(`${W} .timeline[data-playing="false"]`);
+    const away = Number(await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-frame'));
+    await page.locator(W).scrollIntoViewIfNeeded();
+    const frames = Number(await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-frames'));
+    await page.waitForSelector(`${W} [data-plot] svg[data-frame="${frames - 1}"]`, { timeout: 30_000 });
+    expect(away).toBeLessThan(frames - 1);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it('the embed page shows the widget with a link back to its chapter', async () => {
     const { page, problems } = await openPage(browser, { width: 600, reducedMotion: true });
     await page.goto(`${server.url}/embed/noise-and-back/?n=40&m=60&steps=120`);

@@ -8,8 +8,14 @@ import './figure.css';
  */
 export const PLOT_STYLE = { background: 'transparent', color: 'currentColor', fontSize: '12px', overflow: 'visible' } as const;
 
-/** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts. */
-export function plot(options: Plot.PlotOptions): SVGSVGElement | HTMLElement {
+/**
+ * Room under the frame for a bottom axis at 12 px: ticks (9 px out) with their labels, then the axis
+ * title below them, so the title at the right end clears the last tick label (issue 13's overlaps).
+ */
+export const BOTTOM_AXIS_MARGIN = 38;
+
+/** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts and written as plain symbols in its tooltips. */
+export function plot(options: Plot.PlotOptions): ReturnType<typeof Plot.plot> {
   const figure = Plot.plot(options);
   subscriptSvgText(figure);
   return figure;

@@ -1,9 +1,9 @@
 /**
- * The papers' subscripted symbols in plain strings (`t_S`, `τ_mem`, `Λ_{data}`, `x̂_0`): one parser
+ * The papers' subscripted symbols in plain strings (`t_S`, `τ_mem`, `τ_λ`, `Λ_{data}`, `x̂_0`): one parser
  * for the server-rendered captions (RichText.astro), the widgets' HTML readouts and Plot's SVG
  * labels, so a symbol looks the same wherever it is written.
  */
-const SYMBOL = /([A-Za-zα-ωΑ-Ω]\u0302?)_(\{[^}]+\}|[A-Za-z0-9]+)/g;
+const SYMBOL = /([A-Za-zα-ωΑ-Ω]\u0302?)_(\{[^}]+\}|[A-Za-z0-9α-ωΑ-Ω]+)/g;
 
 export interface TextPart {
   base: string;
@@ -45,8 +45,28 @@ export function setRichText(target: HTMLElement, text: string): void {
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** Unicode subscripts, for the texts that cannot hold markup (tooltips, window titles). */
+const SUBSCRIPT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...'0123456789aehijklmnoprstuvx+-=()'].map((c, i) => [c, [...'₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎'][i] ?? c]),
+);
+
+/**
+ * A symbol as plain text: its subscript in Unicode subscript letters where each has one (ψₙ,
+ * L_test as Lₜₑₛₜ), else set after the base with a narrow space (τ gen), never as raw `_` markup.
+ */
+export function plainSymbols(text: string): string {
+  return splitSymbols(text)
+    .map((part) => {
+      if (part.sub === undefined) return part.base;
+      const chars = [...part.sub];
+      return chars.every((c) => c in SUBSCRIPT) ? part.base + chars.map((c) => SUBSCRIPT[c]).join('') : `${part.base}\u202f${part.sub}`;
+    })
+    .join('');
+}
+
 /** Plot writes labels as plain text; this lowers the subscripts in a figure's texts to match the prose. */
 export function subscriptSvgText(svg: Element): void {
+  for (const title of svg.querySelectorAll('title')) title.textContent = plainSymbols(title.textContent ?? '');
   for (const text of svg.querySelectorAll('text, tspan')) {
     if (text.children.length > 0) continue;
     const parts = splitSymbols(text.textContent ?? '');
@@ -56,7 +76,8 @@ export function subscriptSvgText(svg: Element): void {
         if (part.sub === undefined) return [document.createTextNode(part.base)];
         const sub = document.createElementNS(SVG_NS, 'tspan');
         sub.setAttribute('baseline-shift', 'sub');
-        sub.setAttribute('font-size', '75%');
+        // Smaller than its base, but never under the 11 px floor of figure text (issue 13).
+        sub.setAttribute('class', 'figure-sub');
         sub.textContent = part.sub;
         return [document.createTextNode(part.base), sub];
       }),

@@ -106,8 +106,10 @@ export function redrawOnWidthChange(target: HTMLElement, redraw: () => void): vo
  */
 export function defineView<N extends string>(name: N, build: (context: ViewContext) => ViewParts<N>): ViewFactory<N> {
   const factory = (context: ViewContext): WidgetView => {
-    const parts = build(context);
     const { stage } = context;
+    // Every view's figure takes the kit's look (and its 11 px text floor), not only those that ask.
+    stage.classList.add('figure-stage');
+    const parts = build(context);
     redrawOnWidthChange(parts.resizes ?? stage, () => parts.redraw());
     const view: WidgetView = {
       show(output, params) {

@@ -4,13 +4,15 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { legendItem } from '../kit/legend.ts';
+import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { column, nullableNumber, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 /** The excess-entropy axis: f/α runs from 1 (pure noise) to −∞; below this the theory is off the chart. */
 const ENTROPY_FLOOR = -0.6;
@@ -102,13 +104,25 @@ function theoryName(c: Collapse): string {
   return c.theoryModel === 'gaussian' ? msg('collapse.theory.gaussian') : msg('collapse.theory.mixture');
 }
 
+/** Two sentences: the two times; every estimate behind them is in the table under the figure. */
 function readoutText(c: Collapse): string {
   return [
     msg('collapse.readout.tS', { tS: fmt(c.tS), Lambda: formatValue(c.Lambda, 4), n: c.n }),
-    msg('collapse.readout.tC', { tC: fmt(c.tC), entropy: fmt(c.tCEntropy), empirical: fmt(c.tCEmpirical), level: formatValue(c.collapseLevel, 2) }),
-    msg('collapse.readout.last', { mean: fmt(c.collapseMean), median: fmt(c.collapseMedian), count: c.collapseTimes.length }),
-    msg('collapse.readout.alpha', { alpha: formatValue(c.alpha, 3), probes: c.probes, theory: theoryName(c) }),
+    msg('collapse.readout.tCShort', { tC: fmt(c.tC), median: fmt(c.collapseMedian) }),
   ].join(' ');
+}
+
+function numbersRows(c: Collapse): string[][] {
+  return [
+    ['Λ', formatValue(c.Lambda, 4), msg('collapse.numbers.lambda', { n: c.n })],
+    ['t_S', fmt(c.tS), '½ log Λ'],
+    ['t_C', fmt(c.tC), msg('collapse.numbers.closedForm')],
+    ['t_C', fmt(c.tCEntropy), msg('collapse.numbers.entropy', { theory: theoryName(c) })],
+    ['t_C', fmt(c.tCEmpirical), msg('collapse.numbers.empirical', { level: formatValue(c.collapseLevel, 2) })],
+    ['t̂_C', fmt(c.collapseMean), msg('collapse.numbers.mean', { count: c.collapseTimes.length })],
+    ['t̂_C', fmt(c.collapseMedian), msg('collapse.numbers.median', { count: c.collapseTimes.length })],
+    ['α', formatValue(c.alpha, 3), msg('collapse.numbers.alpha', { probes: c.probes })],
+  ];
 }
 
 function summaryText(c: Collapse, backend: string): string {
@@ -141,11 +155,11 @@ function classOf(tr: Trajectories, i: number): number {
 
 function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
   const marks = [
-    { t: c.tS, label: 't_S', cls: 'collapse-ts', colour: 'var(--fg-soft)', dash: '2 3' },
-    { t: c.tC, label: 't_C', cls: 'collapse-tc', colour: 'var(--memorized)', dash: '6 3' },
+    { t: c.tS, label: 't_S', cls: 'collapse-ts', style: SPECIATION_RULE },
+    { t: c.tC, label: 't_C', cls: 'collapse-tc', style: COLLAPSE_RULE },
   ].filter((m) => m.t > 0 && m.t >= c.tMin && m.t <= c.tMax);
   return marks.flatMap((m) => [
-    Plot.ruleX([m.t], { stroke: m.colour, strokeDasharray: m.dash, strokeWidth: 1.5, className: m.cls }),
+    Plot.ruleX([m.t], { ...m.style, className: m.cls }),
     Plot.text([m.t], {
       x: (v: number) => v,
       frameAnchor: top ? 'top' : 'bottom',
@@ -153,8 +167,8 @@ function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
       dx: m.label === 't_S' ? 4 : -4,
       textAnchor: m.label === 't_S' ? 'start' : 'end',
       text: () => m.label,
-      fill: m.colour,
-      fontSize: 11,
+      fill: m.style.stroke,
+      fontSize: 12,
       fontWeight: 600,
     }),
   ]);
@@ -185,12 +199,13 @@ export const collapseView = defineView('collapse', (context) => {
   legend.append(
     legendItem('line', 'var(--sample)', msg('collapse.legend.plus')),
     legendItem('line', 'var(--accent)', msg('collapse.legend.minus')),
-    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
-    legendItem('dash', 'var(--memorized)', msg('collapse.legend.tC')),
+    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
+    strokeLegendItem(COLLAPSE_RULE, msg('collapse.legend.tC')),
     legendItem('dot', 'var(--sample)', msg('collapse.legend.estimated')),
     legendItem('line', 'var(--fg)', msg('collapse.legend.theory')),
   );
-  stage.append(panels, legend);
+  const numbers = numbersTable(msg('figure.numbers'), 'collapse-numbers');
+  stage.append(panels, legend, numbers.element);
 
   const waiting = msg('collapse.placeholder');
   mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'collapse-figure figure-placeholder'));
@@ -221,7 +236,7 @@ export const collapseView = defineView('collapse', (context) => {
       }
     }
     const width = widthOf(host, 320, 520, 220);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
       marginLeft: 40,
@@ -247,7 +262,6 @@ export const collapseView = defineView('collapse', (context) => {
         ...timeMarks(c, true),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['trajectories'] = String(tr.count);
     host.replaceChildren(svg);
   }
@@ -258,7 +272,7 @@ export const collapseView = defineView('collapse', (context) => {
     const points = Array.from(c.t, (t, i) => ({ t, e: c.excessEntropy[i] ?? Number.NaN, theory: c.excessEntropyTheory[i] ?? Number.NaN }));
     const times = Array.from(c.collapseTimes).filter((t) => t > 0);
     const empirical = c.tCEmpirical === null ? [] : [{ t: c.tCEmpirical, y: c.collapseLevel }];
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
       marginLeft: 40,
@@ -283,7 +297,6 @@ export const collapseView = defineView('collapse', (context) => {
         ...timeMarks(c, true),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['points'] = String(points.length);
     svg.dataset['collapseTimes'] = String(times.length);
     host.replaceChildren(svg);
@@ -296,7 +309,7 @@ export const collapseView = defineView('collapse', (context) => {
       { label: msg('collapse.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
       { label: msg('collapse.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
     ];
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: 120,
       marginLeft: 78,
@@ -326,6 +339,7 @@ export const collapseView = defineView('collapse', (context) => {
     drawEntropy(c);
     drawMemorized(c);
     setRichText(readout, readoutText(c));
+    numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
   }
 
 

@@ -6,11 +6,12 @@ import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, nullableNumber, numbers, requiredNumber } from '../kit/result-fields.ts';
-import { legendItem } from '../kit/legend.ts';
+import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { setRichText } from '../kit/rich-text.ts';
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 
 /** Table 1 of the paper, MNIST row (32×32 zero-padded, n = 10 000): the reference beside our numbers. */
@@ -214,8 +215,8 @@ export const digitsView = defineView('digits', (context) => {
   legend.append(
     legendItem('bar', 'var(--memorized)', msg('digits.legend.copy')),
     legendItem('dot', 'var(--sample)', 'fᵉ/α'),
-    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
-    legendItem('dash', 'var(--memorized)', msg('digits.legend.tC')),
+    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
+    strokeLegendItem(COLLAPSE_RULE, msg('digits.legend.tC')),
   );
   stage.append(galleryTitle, galleryNote, gallery, entropyTitle, entropyHost, legend);
   entropyHost.append(placeholderFigure(widthOf(entropyHost, 600, MAX_WIDTH), 220, msg('digits.placeholder'), 'digits-figure figure-placeholder'));
@@ -239,10 +240,10 @@ export const digitsView = defineView('digits', (context) => {
     const lo = Math.min(...g.t);
     const hi = Math.max(...g.t);
     const marks = [
-      { t: g.tS, label: 't_S', colour: 'var(--fg-soft)', dash: '2 3', cls: 'digits-ts' },
-      ...(g.tC === null ? [] : [{ t: g.tC, label: 't_C', colour: 'var(--memorized)', dash: '6 3', cls: 'digits-tc' }]),
+      { t: g.tS, label: 't_S', style: SPECIATION_RULE, cls: 'digits-ts' },
+      ...(g.tC === null ? [] : [{ t: g.tC, label: 't_C', style: COLLAPSE_RULE, cls: 'digits-tc' }]),
     ].filter((m) => m.t >= lo && m.t <= hi);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height: Math.round(Math.max(200, Math.min(280, width * 0.45))),
       marginLeft: 40,
@@ -260,12 +261,11 @@ export const digitsView = defineView('digits', (context) => {
         Plot.line(points, { x: 't', y: 'e', stroke: 'var(--sample)', strokeOpacity: 0.6 }),
         Plot.dot(points, { x: 't', y: 'e', r: 3, fill: 'var(--sample)', stroke: 'var(--bg)', strokeWidth: 0.6, className: 'digits-entropy' }),
         ...marks.flatMap((m) => [
-          Plot.ruleX([m.t], { stroke: m.colour, strokeDasharray: m.dash, strokeWidth: 1.5, className: m.cls }),
-          Plot.text([m.t], { x: (v: number) => v, frameAnchor: 'top', dy: -12, dx: m.label === 't_S' ? 4 : -4, textAnchor: m.label === 't_S' ? 'start' : 'end', text: () => m.label, fill: m.colour, fontSize: 11, fontWeight: 600 }),
+          Plot.ruleX([m.t], { ...m.style, className: m.cls }),
+          Plot.text([m.t], { x: (v: number) => v, frameAnchor: 'top', dy: -12, dx: m.label === 't_S' ? 4 : -4, textAnchor: m.label === 't_S' ? 'start' : 'end', text: () => m.label, fill: m.style.stroke, fontSize: 12, fontWeight: 600 }),
         ]),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['points'] = String(points.length);
     entropyHost.replaceChildren(svg);
   }

@@ -2,15 +2,28 @@ import * as Plot from '@observablehq/plot';
 import { MEMORIZATION_RATIO, type ResultRecord } from '@diffusion-atlas/core';
 import { t as msg } from '../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { float32Field, float64Field, numberField } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { legend, type LegendItem } from '../kit/legend.ts';
+import { nearestLabels } from '../kit/label-placement.ts';
 
-/** Frames of history drawn behind each moving point. */
-const TAIL_FRAMES = 10;
+/**
+ * Each tail spans this many frames, a fixed stretch of playback (frames are spaced evenly in
+ * log-time, so a span in t would cover most of the run near its end); the last frame, the outcome,
+ * is drawn without tails.
+ */
+const TAIL_FRAMES = 4;
+/** Samples closer than this fraction of the plotted half-width to a training point pile up on it. */
+const PILE_RADIUS = 0.02;
+/** A pile is counted from this many samples on one training point. */
+const PILE_MIN = 2;
 /** Tails for more trajectories than this clutter the picture and slow playback. */
 const MAX_TAILS = 400;
 const MAX_SIZE = 560;
+const MARGIN = { top: 22, right: 8, bottom: BOTTOM_AXIS_MARGIN, left: 34 } as const;
+const MARGINS = { marginTop: MARGIN.top, marginRight: MARGIN.right, marginBottom: MARGIN.bottom, marginLeft: MARGIN.left } as const;
 
 interface Frames {
   training: Float32Array;
@@ -49,6 +62,45 @@ function framesOf(result: ResultRecord): Frames {
     memorizedBaselineTheory: numberField(result, 'memorizedBaselineTheory'),
     extent: Math.max(3, Math.ceil(reach * 1.15 * 2) / 2),
   };
+}
+
+/*
+ * The marks' one definition, read by the plot and the legend alike. CSS variables, not literal
+ * colours, so a theme switch recolours the figure without a redraw.
+ */
+const SERIES = {
+  training: { label: msg('noise-and-back.legend.training'), colour: 'var(--data)', shape: 'disc' },
+  /** Until the run ends a trajectory's outcome is unknown, so it is drawn in one neutral colour. */
+  pending: { label: msg('noise-and-back.legend.pending'), colour: 'var(--fg-soft)', shape: 'disc' },
+  novel: { label: msg('noise-and-back.legend.trajectories'), colour: 'var(--sample)', shape: 'disc' },
+  memorized: { label: msg('noise-and-back.legend.memorized'), colour: 'var(--memorized)', shape: 'disc' },
+} as const satisfies Record<string, LegendItem>;
+
+interface Pile {
+  /** The training point the samples sit on. */
+  j: number;
+  count: number;
+}
+
+/** Samples sitting on one training point, point by point: the overlap the eye cannot count. */
+function piles(f: Frames, position: (i: number, axis: 0 | 1) => number): Pile[] {
+  const counts = new Map<number, number>();
+  const radius2 = (PILE_RADIUS * f.extent) ** 2;
+  for (let i = 0; i < f.m; i++) {
+    const x = position(i, 0);
+    const y = position(i, 1);
+    let best = -1;
+    let bestD = radius2;
+    for (let j = 0; j < f.n; j++) {
+      const d = (x - (f.training[2 * j] ?? 0)) ** 2 + (y - (f.training[2 * j + 1] ?? 0)) ** 2;
+      if (d <= bestD) {
+        bestD = d;
+        best = j;
+      }
+    }
+    if (best >= 0) counts.set(best, (counts.get(best) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count >= PILE_MIN).map(([j, count]) => ({ j, count }));
 }
 
 function range(count: number): number[] {
@@ -94,19 +146,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
   placeholder.className = 'noise-and-back-placeholder';
   placeholder.textContent = msg('noise-and-back.placeholder');
   plotHost.append(placeholder);
-  const legend = document.createElement('p');
-  legend.className = 'noise-and-back-legend';
-  for (const [swatch, key] of [
-    ['data', 'noise-and-back.legend.training'],
-    ['sample', 'noise-and-back.legend.trajectories'],
-    ['memorized', 'noise-and-back.legend.memorized'],
-  ] as const) {
-    const item = document.createElement('span');
-    const mark = document.createElement('span');
-    mark.className = `swatch swatch-${swatch}`;
-    item.append(mark, ` ${msg(key)}`);
-    legend.append(item, ' ');
-  }
+  const legendBox = legend('noise-and-back-legend', [SERIES.training, SERIES.pending, SERIES.novel, SERIES.memorized]);
   stage.append(plotHost);
 
   let frames: Frames | undefined;
@@ -115,7 +155,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     describe: (index) => (frames === undefined ? '' : timeText(frames.frameTimes[index] ?? 0)),
     onFrame: (index) => draw(index),
   });
-  stage.append(timeline.element, legend);
+  stage.append(timeline.element, legendBox);
 
   function draw(index: number): void {
     if (frames === undefined) return;
@@ -125,67 +165,100 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     const size = Math.max(260, Math.min(MAX_SIZE, Math.floor(plotHost.clientWidth || MAX_SIZE)));
     const at = (frame: number, i: number, axis: 0 | 1): number => trajectories[(frame * m + i) * 2 + axis] ?? Number.NaN;
 
+    const last = f.frameTimes.length - 1;
+    const ended = index === last;
+    const first = ended ? index : Math.max(0, index - TAIL_FRAMES);
     const tails: Array<{ i: number; frame: number }> = [];
-    const first = Math.max(0, index - TAIL_FRAMES);
     const tailCount = Math.min(m, MAX_TAILS);
-    for (let i = 0; i < tailCount; i++) for (let frame = first; frame <= index; frame++) tails.push({ i, frame });
+    if (first < index) for (let i = 0; i < tailCount; i++) for (let frame = first; frame <= index; frame++) tails.push({ i, frame });
     const novel = range(m).filter((i) => f.memorized[i] === 0);
     const memorized = range(m).filter((i) => f.memorized[i] === 1);
-    // CSS variables, not literal colours, so a theme switch recolours the figure without a redraw.
-    const dataColor = 'var(--data)';
-    const sampleColor = 'var(--sample)';
-    const memorizedColor = 'var(--memorized)';
     const memorizedCount = memorized.length;
+    const stacked = piles(f, (i, axis) => at(index, i, axis));
+    const toPixel = (v: number, lo: number, hi: number): number => lo + ((v + f.extent) / (2 * f.extent)) * (hi - lo);
+    // Numbers only where they fit: a pile's count is written unless it would cover another's.
+    const labelled = nearestLabels(
+      stacked.map((p) => ({
+        x: toPixel(f.training[2 * p.j] ?? 0, MARGIN.left, size - MARGIN.right),
+        y: toPixel(f.training[2 * p.j + 1] ?? 0, size - MARGIN.bottom, MARGIN.top),
+        text: String(p.count),
+        weight: p.count,
+        item: p,
+      })),
+    );
+    const pileRadius = (p: Pile): number => 2.5 + 1.6 * Math.sqrt(p.count);
+    const sampleMarks = ended
+      ? [
+          Plot.dot(novel, { x: (i: number) => at(index, i, 0), y: (i: number) => at(index, i, 1), r: 2.4, fill: SERIES.novel.colour, clip: true, className: 'noise-and-back-samples noise-and-back-novel' }),
+          Plot.dot(memorized, {
+            x: (i: number) => at(index, i, 0),
+            y: (i: number) => at(index, i, 1),
+            r: 2.8,
+            fill: SERIES.memorized.colour,
+            stroke: 'var(--bg)',
+            strokeWidth: 0.6,
+            clip: true,
+            className: 'noise-and-back-samples noise-and-back-memorized',
+          }),
+        ]
+      : [Plot.dot(range(m), { x: (i: number) => at(index, i, 0), y: (i: number) => at(index, i, 1), r: 2.4, fill: SERIES.pending.colour, clip: true, className: 'noise-and-back-samples noise-and-back-pending' })];
 
-    const svg = Plot.plot({
+    const svg = plot({
       width: size,
       height: size,
-      marginLeft: 34,
-      marginBottom: 30,
-      marginTop: 22,
-      marginRight: 8,
+      ...MARGINS,
       className: 'noise-and-back-figure',
       ariaLabel: msg('noise-and-back.aria.label', { time: timeText(t), n: f.n, m }),
       ariaDescription: msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
-      style: { background: 'transparent', color: 'currentColor' },
+      style: PLOT_STYLE,
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
+      // Pile rings give their radius in pixels, grown with the count by pileRadius.
+      r: { type: 'identity' },
       marks: [
         Plot.frame({ strokeOpacity: 0.2 }),
         Plot.dot(range(f.n), {
           x: (i: number) => f.training[2 * i],
           y: (i: number) => f.training[2 * i + 1],
           r: 2.6,
-          fill: dataColor,
+          fill: SERIES.training.colour,
           className: 'noise-and-back-training',
         }),
         Plot.line(tails, {
           x: (d: { i: number; frame: number }) => at(d.frame, d.i, 0),
           y: (d: { i: number; frame: number }) => at(d.frame, d.i, 1),
           z: (d: { i: number; frame: number }) => d.i,
-          stroke: (d: { i: number; frame: number }) => (f.memorized[d.i] === 1 ? memorizedColor : sampleColor),
-          strokeOpacity: 0.28,
+          stroke: SERIES.pending.colour,
+          strokeOpacity: 0.22,
           strokeWidth: 1,
           clip: true,
           className: 'noise-and-back-tails',
         }),
-        Plot.dot(novel, {
-          x: (i: number) => at(index, i, 0),
-          y: (i: number) => at(index, i, 1),
-          r: 2.4,
-          fill: sampleColor,
+        ...sampleMarks,
+        // A pile's size grows with its count, so the piles read even where no number fits.
+        Plot.dot(stacked, {
+          x: (p: Pile) => f.training[2 * p.j],
+          y: (p: Pile) => f.training[2 * p.j + 1],
+          r: pileRadius,
+          stroke: ended ? SERIES.memorized.colour : SERIES.pending.colour,
+          strokeWidth: 1.2,
+          fill: 'none',
           clip: true,
-          className: 'noise-and-back-samples noise-and-back-novel',
+          className: 'noise-and-back-piles',
         }),
-        Plot.dot(memorized, {
-          x: (i: number) => at(index, i, 0),
-          y: (i: number) => at(index, i, 1),
-          r: 2.8,
-          fill: memorizedColor,
+        Plot.text(labelled, {
+          x: (p: Pile) => f.training[2 * p.j],
+          y: (p: Pile) => f.training[2 * p.j + 1],
+          text: (p: Pile) => String(p.count),
+          dx: 9,
+          textAnchor: 'start',
+          fill: 'var(--fg)',
           stroke: 'var(--bg)',
-          strokeWidth: 0.6,
-          clip: true,
-          className: 'noise-and-back-samples noise-and-back-memorized',
+          strokeWidth: 3,
+          paintOrder: 'stroke',
+          fontSize: 12,
+          fontWeight: 600,
+          className: 'noise-and-back-pile-count',
         }),
       ],
     });
@@ -195,6 +268,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     svg.dataset['samples'] = String(m);
     svg.dataset['memorized'] = String(memorizedCount);
     svg.dataset['training'] = String(f.n);
+    svg.dataset['piled'] = String(stacked.reduce((sum, p) => sum + p.count, 0));
     plotHost.replaceChildren(svg);
     stage.dataset['frame'] = String(index);
 

@@ -6,10 +6,11 @@ import { el, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
-import { legendItem } from '../kit/legend.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { LEVEL_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
-import { setRichText, subscriptSvgText } from '../kit/rich-text.ts';
+import { setRichText } from '../kit/rich-text.ts';
 
 /** Earlier runs kept on the figure as faint curves, so several d can be compared. */
 const MAX_GHOSTS = 3;
@@ -188,8 +189,8 @@ export const speciationView = defineView('speciation', (context) => {
   legend.append(
     legendItem('dot', 'var(--sample)', msg('speciation.legend.simulated')),
     legendItem('line', 'var(--accent)', msg('speciation.legend.theory')),
-    legendItem('dash', 'var(--muted)', msg('speciation.legend.level')),
-    legendItem('dash', 'var(--fg-soft)', msg('figure.legend.speciationTime')),
+    strokeLegendItem(LEVEL_RULE, msg('speciation.legend.level')),
+    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
   );
   const ghostLegend = el('span', 'figure-legend-slot');
   legend.append(ghostLegend);
@@ -237,7 +238,7 @@ export const speciationView = defineView('speciation', (context) => {
     const crossing = run.tSCrossing === null ? [] : [{ x: run.tSCrossing * sx, y: run.level }];
     const tsX = run.tS * sx;
 
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height,
       marginLeft: 44,
@@ -251,11 +252,11 @@ export const speciationView = defineView('speciation', (context) => {
       y: { domain: [0.45, 1.02], label: msg('speciation.y'), ticks: 6, grid: true },
       marks: [
         Plot.ruleY([0.5], { stroke: 'var(--rule)' }),
-        Plot.ruleY([run.level], { stroke: 'var(--muted)', strokeDasharray: '5 4', className: 'speciation-level' }),
+        Plot.ruleY([run.level], { ...LEVEL_RULE, className: 'speciation-level' }),
         Plot.text([run.level], { y: (v: number) => v, frameAnchor: 'right', dy: 10, dx: -2, textAnchor: 'end', text: () => '0.775 = F(1)', fill: 'var(--muted)', fontSize: 11 }),
         Plot.line(ghostCurves, { x: 'x', y: 'y', z: 'd', stroke: 'var(--data)', strokeWidth: 1.2, strokeOpacity: 0.8, clip: true, className: 'speciation-ghost' }),
         Plot.dot(ghostPoints, { x: 'x', y: 'y', r: 2, fill: 'var(--data)', clip: true, className: 'speciation-ghost-points' }),
-        Plot.ruleX(tsX <= xMax ? [tsX] : [], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'speciation-ts' }),
+        Plot.ruleX(tsX <= xMax ? [tsX] : [], { ...SPECIATION_RULE, className: 'speciation-ts' }),
         Plot.text(tsX <= xMax ? [tsX] : [], { x: (v: number) => v, frameAnchor: 'bottom', dy: -4, dx: 4, textAnchor: 'start', text: () => 't_S', fill: 'var(--fg-soft)', fontSize: 11 }),
         Plot.line(theory, { x: 'x', y: 'y', stroke: 'var(--accent)', strokeWidth: 2, clip: true, className: 'speciation-theory' }),
         Plot.ruleX(points, { x: (p: Point) => p.t * sx, y1: (p: Point) => Math.max(p.lo, 0.45), y2: (p: Point) => Math.min(p.hi, 1.02), stroke: 'var(--sample)', strokeWidth: 1.5, className: 'speciation-errorbars' }),
@@ -277,7 +278,6 @@ export const speciationView = defineView('speciation', (context) => {
         }),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['axis'] = mode;
     svg.dataset['d'] = String(run.d);
     svg.dataset['points'] = String(points.length);

@@ -8,10 +8,11 @@ import { placeholder } from '../kit/placeholder-figure.ts';
 import { float32Field, float64Field, int32Field, numberField, recordList } from '../kit/result-fields.ts';
 import { range } from '../kit/arrays.ts';
 import { seriesColours } from '../kit/colours.ts';
-import { legend, swatch } from '../kit/legend.ts';
+import { legend, swatch, type StrokeStyle } from '../kit/legend.ts';
 import { logAxisX, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { setRichText } from '../kit/rich-text.ts';
 
@@ -75,6 +76,13 @@ function phase(run: TrainingSamplesRun, tau: number): string {
   return msg('training-samples.phase.near');
 }
 
+/*
+ * The curve panel's rules, read by the marks and the legend alike. Each n's τ_mem rule takes that
+ * n's colour; its key shows the dash in neutral grey.
+ */
+const TAU_MEM_RULE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeDasharray: '5 3', strokeWidth: 1.2 };
+const TAU_RULE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.5 };
+
 function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const { r } = s;
   const taus = r.runs.flatMap((run) => [...run.curveTau, run.tauMem]).concat([r.tau]).filter((x) => Number.isFinite(x) && x > 0);
@@ -82,7 +90,7 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const hi = Math.max(...taus) * 2;
   const colour = (i: number): string => s.colours[i] ?? 'currentColor';
   const points = r.runs.flatMap((run, i) => range(run.curveTau.length).map((k) => ({ run: i, tau: run.curveTau[k] ?? 1, f: run.memorizedCurve[k] ?? 0 })));
-  return Plot.plot({
+  return plot({
     width,
     height: 220,
     marginLeft: 46,
@@ -100,9 +108,9 @@ function curvePlot(s: State, width: number): SVGSVGElement | HTMLElement {
       Plot.frame({ strokeOpacity: 0.15 }),
       Plot.ruleY([r.memorizedBaselineTheory], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'training-samples-baseline' }),
       ...r.runs.map((run, i) =>
-        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { stroke: colour(i), strokeDasharray: '5 3', strokeWidth: 1.2, className: 'training-samples-tau-mem' }),
+        Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], { ...TAU_MEM_RULE, stroke: colour(i), className: 'training-samples-tau-mem' }),
       ),
-      Plot.ruleX([r.tau], { stroke: 'var(--fg)', strokeWidth: 1.5, className: 'training-samples-tau' }),
+      Plot.ruleX([r.tau], { ...TAU_RULE, className: 'training-samples-tau' }),
       Plot.text([`τ = ${formatTime(r.tau)}`], { x: () => r.tau, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11 }),
       ...r.runs.map((_run, i) =>
         Plot.line(
@@ -133,13 +141,13 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
   const novel = range(m).filter((i) => !((run.ratio[i] ?? 1) < MEMORIZATION_RATIO));
   const x = (i: number): number => run.samples[i * d] ?? Number.NaN;
   const y = (i: number): number => run.samples[i * d + 1] ?? Number.NaN;
-  const svg = Plot.plot({
+  const svg = plot({
     width: size,
     height: size,
     marginLeft: 34,
     marginRight: 8,
     marginTop: 20,
-    marginBottom: 30,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: `training-samples-scatter-${index}`,
     ariaLabel: msg('training-samples.aria.scatter', { n: run.n, tau: formatTime(r.tau), d }),
     ariaDescription: msg('training-samples.aria.scatterDescription', { memorized: memorized.length, m }),
@@ -168,22 +176,22 @@ function scatterPlot(s: State, run: TrainingSamplesRun, index: number, size: num
   return svg;
 }
 
+/** The setting and the chance level in two sentences; each run's numbers are in the table under the figure. */
 function readoutText(s: State): string {
   const { r } = s;
-  const parts = r.runs.map(
-    (run) =>
-      msg('training-samples.readout.run', {
-        n: run.n,
-        fraction: formatPercent(run.memorizedFraction),
-        count: run.ratio.length,
-        phase: phase(run, r.tau),
-        mem: formatTime(run.tauMem),
-        theory: formatTime(run.tauMemTheory),
-        gap: formatValue(run.generalizationGap, 2),
-      }),
-  );
   const head = msg('training-samples.readout.setup', { tau: formatTime(r.tau), p: r.p, d: r.d, t: formatValue(r.t) });
-  return `${head} ${parts.join(' ')} ${msg('training-samples.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
+  return `${head} ${msg('training-samples.readout.baseline', { baseline: formatPercent(r.memorizedBaselineTheory) })}`;
+}
+
+function numbersRows(s: State): string[][] {
+  return s.r.runs.map((run) => [
+    String(run.n),
+    `${formatPercent(run.memorizedFraction)} (${run.ratio.length})`,
+    phase(run, s.r.tau),
+    formatTime(run.tauMem),
+    formatTime(run.tauMemTheory),
+    formatValue(run.generalizationGap, 2),
+  ]);
 }
 
 function summaryText(s: State, backend: string): string {
@@ -217,7 +225,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
     { label: msg('training-samples.legend.new'), colour: 'var(--sample)', shape: 'dot' },
     { label: msg('training-samples.legend.copies'), colour: 'var(--memorized)', shape: 'dot' },
   ]);
-  stage.append(keys, curve.element, grid, scatterKeys);
+  const numbers = numbersTable(msg('figure.numbers'), 'training-samples-numbers');
+  stage.append(keys, curve.element, grid, scatterKeys, numbers.element);
 
   let state: State | undefined;
 
@@ -227,8 +236,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
     keys.replaceChildren(
       legend('training-samples-legend', [
         ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
-        { label: msg('training-samples.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: msg('training-samples.legend.tau'), colour: 'var(--fg)', shape: 'line' },
+        { label: msg('training-samples.legend.tauMem'), line: TAU_MEM_RULE },
+        { label: msg('training-samples.legend.tau'), line: TAU_RULE },
       ]),
     );
     setRichText(curve.title, msg('training-samples.panel.curve'));
@@ -249,6 +258,17 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
     });
     setRichText(readout, readoutText(s));
+    numbers.set(
+      [
+        msg('training-samples.numbers.n'),
+        msg('training-samples.numbers.copies'),
+        msg('training-samples.numbers.phase'),
+        msg('training-samples.numbers.tauMem'),
+        msg('training-samples.numbers.theory'),
+        msg('training-samples.numbers.gap'),
+      ],
+      numbersRows(s),
+    );
   }
 
 

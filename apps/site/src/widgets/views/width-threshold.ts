@@ -8,13 +8,16 @@ import { float64Field, numberField, numberList, recordList } from '../kit/result
 import { geometricMean } from '../kit/arrays.ts';
 import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
-import { PLOT_STYLE } from '../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { numbersTable } from '../kit/numbers-table.ts';
 import { setRichText } from '../kit/rich-text.ts';
 import { staticJson } from '../kit/static-json.ts';
 
 /** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
 const FINE_GRID_URL = '/data/width-threshold.json';
+/** The panel grid lets a map's panel narrow to 200 px; the map is drawn at that width, never wider (which would scale its text under 11 px). */
+const MIN_MAP_WIDTH = 180;
 const SCHEME = 'viridis';
 /** Gaps below this fraction of the largest are drawn at the bottom of the colour scale (they read as “none”). */
 const DYNAMIC_RANGE = 1e-4;
@@ -135,7 +138,7 @@ function heatmap(g: Grid, domain: [number, number], width: number, className: st
     return unique.length <= Math.max(3, Math.floor(width / 34)) ? unique : logTicks(lo, hi, 5);
   };
   const height = Math.round(Math.min(width, 300) * 0.9) + 10;
-  return Plot.plot({
+  return plot({
     width,
     height,
     marginLeft: 40,
@@ -191,13 +194,14 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
   const steps = 64;
   const ratio = Math.pow(hi / lo, 1 / steps);
   const segments = Array.from({ length: steps }, (_, k) => ({ x1: lo * ratio ** k, x2: lo * ratio ** (k + 1) }));
-  return Plot.plot({
+  return plot({
     width,
-    height: 46,
+    height: 56,
     marginLeft: 12,
     marginRight: 16,
-    marginTop: 18,
-    marginBottom: 16,
+    // Room over the ramp for the title and its hanging subscripts (L_test), which the ramp would cover.
+    marginTop: 26,
+    marginBottom: 18,
     className: 'width-threshold-colour-legend',
     ariaLabel: msg('width-threshold.aria.colour', { lo: formatValue(lo, 2), hi: formatValue(hi, 2) }),
     style: PLOT_STYLE,
@@ -205,8 +209,8 @@ function colourLegend(domain: [number, number], width: number): SVGSVGElement | 
     color: { type: 'log', domain, scheme: SCHEME },
     marks: [
       logAxisX(logTicks(lo, hi, 5), { label: null }),
-      Plot.text([msg('width-threshold.colour')], { frameAnchor: 'top-left', dy: -9, textAnchor: 'start', fill: 'currentColor', fontSize: 10 }),
       Plot.rect(segments, { x1: 'x1', x2: 'x2', fill: (sgm: { x1: number; x2: number }) => Math.sqrt(sgm.x1 * sgm.x2) }),
+      Plot.text([msg('width-threshold.colour')], { frameAnchor: 'top-left', dy: -16, textAnchor: 'start', fill: 'currentColor', fontSize: 12 }),
     ],
   });
 }
@@ -236,14 +240,26 @@ function sides(g: Grid): { memorizing: number; wide: number; below: number; abov
   return { memorizing: geometricMean(below), wide: geometricMean(above), below: below.length, above: above.length };
 }
 
+/** A side can hold no cell of the grid, or only cells whose gap is not positive. */
+function meanText(x: number, cells: number): string {
+  return cells === 0 ? msg('width-threshold.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('width-threshold.mean.none');
+}
+
+/** One sentence on the fully trained grid; every grid's means are in the table under the figure. */
 function readoutText(r: WidthThresholdResult): string {
-  const parts = gridsOf(r).map((g) => {
+  const grids = gridsOf(r);
+  const g = grids[grids.length - 1];
+  if (g === undefined) return '';
+  const s = sides(g);
+  const grid = msg('width-threshold.readout.grid', { label: g.label, below: meanText(s.memorizing, s.below), above: meanText(s.wide, s.above) });
+  return msg('width-threshold.readout', { grids: grid, d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
+}
+
+function numbersRows(r: WidthThresholdResult): string[][] {
+  return gridsOf(r).map((g) => {
     const s = sides(g);
-    // A side can hold no cell of the grid, or only cells whose gap is not positive.
-    const mean = (x: number, cells: number): string => (cells === 0 ? msg('width-threshold.mean.noCell') : Number.isFinite(x) ? formatValue(x, 2) : msg('width-threshold.mean.none'));
-    return msg('width-threshold.readout.grid', { label: g.label, below: mean(s.memorizing, s.below), above: mean(s.wide, s.above) });
+    return [g.label, meanText(s.memorizing, s.below), meanText(s.wide, s.above), Number.isFinite(s.memorizing / s.wide) ? `${formatValue(s.memorizing / s.wide, 2)}×` : '–'];
   });
-  return msg('width-threshold.readout', { grids: parts.join('; '), d: r.d, t: formatValue(r.t), rows: r.psiPValues.length, cols: r.psiNValues.length });
 }
 
 function summaryText(r: WidthThresholdResult, backend: string): string {
@@ -269,7 +285,8 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
   fine.element.hidden = true;
   fine.element.style.marginTop = '1rem';
   fine.element.style.maxWidth = '460px';
-  stage.append(scale, grid, fine.element);
+  const numbers = numbersTable(msg('figure.numbers'), 'width-threshold-numbers');
+  stage.append(scale, grid, fine.element, numbers.element);
 
   let result: WidthThresholdResult | undefined;
   let fineGrid: FineGrid | undefined;
@@ -292,14 +309,15 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420), 'width-threshold-live-map', true));
+      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420, MIN_MAP_WIDTH), 'width-threshold-live-map', true));
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
       setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
-      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460), 'width-threshold-fine-map', true));
+      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460, MIN_MAP_WIDTH), 'width-threshold-fine-map', true));
     }
     setRichText(readout, readoutText(r));
+    numbers.set([msg('width-threshold.numbers.grid'), msg('width-threshold.numbers.below'), msg('width-threshold.numbers.above'), msg('width-threshold.numbers.ratio')], numbersRows(r));
   }
 
 

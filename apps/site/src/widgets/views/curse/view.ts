@@ -5,7 +5,7 @@ import { formatValue, powerOfTen } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { legendItem } from '../../kit/legend.ts';
 import { logTickLabel, logTicks } from '../../kit/log-scale.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../../kit/rich-text.ts';
 import { canvasAvailable, edges, LANDMARKS, loadStaticSweep, MAX_WIDTH, requirementText, sameState, sliceColumns, sourceText, STATIC_SWEEP_PATH, staticSweepOf, SVG_CELLS_PER_AXIS, SVG_NS, type Sweep, sweepOf } from './sweep.ts';
@@ -98,7 +98,7 @@ export const curseView = defineView('curse', (context) => {
     const required = Array.from(s.d, (d, i) => ({ d, y: s.log10nRequired[i] ?? Number.NaN })).filter((p) => p.y >= yLo && p.y <= yHi);
     const landmarks = LANDMARKS.filter((l) => l.d >= dMin && l.d <= dMax).map((l) => ({ d: l.d, label: msg(l.key) }));
     const yTicks = logTicks(yLo, yHi);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height,
       marginLeft: margin.left,
@@ -129,7 +129,6 @@ export const curseView = defineView('curse', (context) => {
       ],
     });
     paintHeat(svg, s, margin, width, height);
-    subscriptSvgText(svg);
     svg.dataset['source'] = s.source;
     svg.dataset['rows'] = String(s.rowsD.length);
     svg.dataset['cols'] = String(s.colsLog10n.length);
@@ -253,7 +252,7 @@ export const curseView = defineView('curse', (context) => {
     // Each label sits where its curve enters the chart from below, to its left, in the gap before
     // the next curve; only a curve entering at the very left edge gets its label on its right.
     const leftHalf = (d: number): boolean => Math.log(d / dLo) < 0.12 * Math.log(dHi / dLo);
-    const svg = Plot.plot({
+    const svg = plot({
       width,
       height,
       marginLeft: 44,
@@ -278,7 +277,6 @@ export const curseView = defineView('curse', (context) => {
         ),
       ],
     });
-    subscriptSvgText(svg);
     svg.dataset['slices'] = String(picked.length);
     slicesHost.replaceChildren(svg);
   }

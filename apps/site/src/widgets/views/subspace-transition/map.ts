@@ -2,7 +2,8 @@ import * as Plot from '@observablehq/plot';
 import { SCHEME, type Cell, type Transition } from './transition.ts';
 import { t as msg } from '../../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import type { StrokeStyle } from '../../kit/legend.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 
 export function edges(values: readonly number[]): Map<number, [number, number]> {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
@@ -63,7 +64,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
   const b = Math.min(xHi, yHi);
   const diagonal = a < b ? [{ v: a }, { v: b }] : [];
   const height = Math.round(Math.min(420, Math.max(200, width * 0.62)));
-  const svg = Plot.plot({
+  const svg = plot({
     width,
     height,
     marginLeft: 40,
@@ -125,7 +126,7 @@ export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLEleme
 export function colourScale(width: number): SVGSVGElement | HTMLElement {
   const steps = 50;
   const segments = Array.from({ length: steps }, (_, k) => ({ x1: k / steps, x2: (k + 1) / steps }));
-  return Plot.plot({
+  return plot({
     width,
     height: 44,
     marginLeft: 10,
@@ -146,6 +147,14 @@ export function colourScale(width: number): SVGSVGElement | HTMLElement {
 
 export const R_COLOURS = ['#6a62d8', '#cf5f1f'] as const;
 
+/*
+ * The profile's lines, read by the marks and the legend alike. The measured and theory curves take
+ * their colour from r, so their keys show only what tells them apart: solid against dashed.
+ */
+export const MEASURED_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.6 };
+export const THEORY_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.2, strokeDasharray: '5 3' };
+export const TOLERANCE_RULE: StrokeStyle = { stroke: 'var(--muted)', strokeDasharray: '1 3' };
+
 /**
  * The n/r axis as an explicit mark with a text channel: a tickFormat on a log scale goes through
  * d3's log tickFormat, which blanks some of the given labels (0.5 and 8 vanished).
@@ -162,7 +171,7 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
   const lo = Math.min(...ratios, 0.5);
   const hi = Math.max(...ratios, 2);
   const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
-  const svg = Plot.plot({
+  const svg = plot({
     width,
     height: Math.round(Math.min(280, width * 0.72)),
     marginLeft: 40,
@@ -178,9 +187,9 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
     marks: [
       ratioAxis(lo, hi),
       Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
-      Plot.ruleY([t.tolerance], { stroke: 'var(--muted)', strokeDasharray: '1 3', className: 'subspace-transition-tolerance' }),
-      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', stroke: 'r', strokeWidth: 1.2, strokeDasharray: '5 3', className: 'subspace-transition-theory' }),
-      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', stroke: 'r', strokeWidth: 1.6, className: 'subspace-transition-error' }),
+      Plot.ruleY([t.tolerance], { ...TOLERANCE_RULE, className: 'subspace-transition-tolerance' }),
+      Plot.line(theory, { x: (c: Cell) => c.n / c.r, y: 'theory', z: 'r', ...THEORY_LINE, stroke: 'r', className: 'subspace-transition-theory' }),
+      Plot.line(cells, { x: (c: Cell) => c.n / c.r, y: 'error', z: 'r', ...MEASURED_LINE, stroke: 'r', className: 'subspace-transition-error' }),
       Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: 'error', fill: 'r', r: 1.8, className: 'subspace-transition-error-points' }),
     ],
   });
@@ -195,7 +204,7 @@ export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTM
   const excess = cells.map((c) => c.memorized - c.baseline);
   const reach = Math.max(0.1, ...excess.map((e) => Math.abs(e))) * 1.1;
   const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
-  return Plot.plot({
+  return plot({
     width,
     height: Math.round(Math.min(280, width * 0.72)),
     marginLeft: 44,

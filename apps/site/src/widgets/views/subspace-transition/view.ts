@@ -7,7 +7,7 @@ import { legend } from '../../kit/legend.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import type { ParamValues } from '../../kit/view.ts';
 import { defineView, type OutputOf } from '../../kit/view.ts';
-import { cellsOf, colourScale, errorProfile, heatmap, memoryProfile, R_COLOURS } from './map.ts';
+import { cellsOf, colourScale, errorProfile, heatmap, MEASURED_LINE, memoryProfile, THEORY_LINE, TOLERANCE_RULE } from './map.ts';
 import { type Cell, EXPERIMENT, FINE_MAP_URL, loadFine, parseStatic, readLive, type Transition } from './transition.ts';
 
 /** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
@@ -110,9 +110,9 @@ export const subspaceTransitionView = defineView('subspace-transition', (context
   const errorTitle = el('p', 'figure-panel-title', msg('subspace-transition.panel.error'));
   const errorHost = el('div', 'figure-plot');
   const errorKeys = legend('subspace-transition-error-legend', [
-    { label: msg('subspace-transition.legend.measured'), colour: R_COLOURS[0], shape: 'line' },
-    { label: msg('subspace-transition.legend.theory'), colour: R_COLOURS[1], shape: 'dash' },
-    { label: msg('subspace-transition.legend.tolerance'), colour: 'var(--muted)', shape: 'dash' },
+    { label: msg('subspace-transition.legend.measured'), line: MEASURED_LINE },
+    { label: msg('subspace-transition.legend.theory'), line: THEORY_LINE },
+    { label: msg('subspace-transition.legend.tolerance'), line: TOLERANCE_RULE },
   ]);
   errorPanel.append(errorTitle, errorHost, errorKeys);
   const memoryPanel = el('div', 'figure-panel');

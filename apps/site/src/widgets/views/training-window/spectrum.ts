@@ -3,7 +3,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { formatValue } from '../../kit/format.ts';
 import { range } from '../../kit/arrays.ts';
 import { logAxisX, logTickLabel, logTicks } from '../../kit/log-scale.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import type { State } from './state.ts';
 
 /** Bins of the spectrum histogram over log λ: enough to separate the bulks at p in the hundreds. */
@@ -54,13 +54,14 @@ export function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGEleme
     pts.push({ x: hi, y: 0 });
     return pts;
   };
-  return Plot.plot({
+  return plot({
     width,
     height: 240,
     marginLeft: 40,
     marginRight: 12,
-    marginTop: 40,
-    marginBottom: 34,
+    // The top axis's title carries a subscript (τ_λ), which hangs lower than plain text: room for it over the ticks.
+    marginTop: 48,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: 'training-window-spectrum-figure',
     ariaLabel: msg('training-window.aria.spectrum', { p: s.p }),
     ariaDescription: msg('training-window.aria.spectrumDescription', { s2: formatValue(s.r.constants.s2, 2), lo: formatValue(s.rho2[0], 2), hi: formatValue(s.rho2[1], 2) }),
@@ -101,7 +102,7 @@ export function edgesPlot(s: State, h: Histogram, width: number): SVGSVGElement 
     ...s.r.runs.map((run, i) => ({ row: `ρ₁, n = ${run.n}`, x1: clamp(run.rho1Edges[0]), x2: clamp(run.rho1Edges[1]), colour: s.colours[i] ?? 'currentColor', kind: 'rho1' })),
     { row: msg('training-window.rho2'), x1: clamp(s.rho2[0]), x2: clamp(s.rho2[1]), colour: 'var(--fg-soft)', kind: 'rho2' },
   ];
-  return Plot.plot({
+  return plot({
     width,
     height: 16 + 15 * rows,
     marginLeft: 40,

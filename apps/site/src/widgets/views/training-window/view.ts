@@ -5,11 +5,12 @@ import { widthOf } from '../../kit/dom.ts';
 import { formatTime, formatValue } from '../../kit/format.ts';
 import { placeholder } from '../../kit/placeholder-figure.ts';
 import { range } from '../../kit/arrays.ts';
-import { legend, type LegendItem } from '../../kit/legend.ts';
+import { legend, type LegendItem, type StrokeLegendItem, type StrokeStyle } from '../../kit/legend.ts';
 import { logAxisX, logAxisY, logTicks } from '../../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../../kit/panels.ts';
-import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
+import { numbersTable } from '../../kit/numbers-table.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
 import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
@@ -17,6 +18,16 @@ import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, t
 const MAX_WIDTH = 720;
 
 /** The window [τ_gen, τ_mem] of every run, shaded, and the τ_mem of each as a dashed rule. */
+/*
+ * The lines' looks, read by the marks and by the legends alike. Lines coloured by n take their
+ * colour from the run; their keys show the stroke in neutral grey.
+ */
+const TEST_LOSS: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.8 };
+const TRAIN_LOSS: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.5, strokeDasharray: '5 3' };
+const TAU_MEM_RULE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.2, strokeDasharray: '5 3' };
+const FIT_LINE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.3 };
+const FIT_THEORY_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.3, strokeDasharray: '2 3' };
+
 function windowMarks(s: State): Plot.Markish[] {
   return s.r.runs.flatMap((run, i) => {
     const colour = s.colours[i] ?? 'currentColor';
@@ -25,9 +36,8 @@ function windowMarks(s: State): Plot.Markish[] {
       // No band where the gap opens before the score error is at its best (n well beyond p): there is no window.
       Plot.rect(end > run.tauGen ? [run] : [], { x1: () => run.tauGen, x2: () => end, fill: colour, fillOpacity: 0.06, className: 'training-window-window' }),
       Plot.ruleX(Number.isFinite(run.tauMem) ? [run.tauMem] : [], {
+        ...TAU_MEM_RULE,
         stroke: colour,
-        strokeDasharray: '5 3',
-        strokeWidth: 1.2,
         clip: true,
         className: 'training-window-tau-mem',
       }),
@@ -40,7 +50,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const lo = Math.min(...finitePositive(all));
   const hi = Math.max(...finitePositive(all));
   const genMedian = [...s.r.runs.map((x) => x.tauGen)].sort((a, b) => a - b)[Math.floor(s.r.runs.length / 2)] ?? s.tauMin;
-  return Plot.plot({
+  return plot({
     width,
     height: 230,
     marginLeft: 46,
@@ -98,7 +108,7 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const all = s.r.runs.flatMap((run) => [...run.trainLoss, ...run.testLoss]).filter(Number.isFinite);
   const lo = Math.min(0, ...all);
   const hi = Math.max(...all);
-  return Plot.plot({
+  return plot({
     width,
     height: 200,
     marginLeft: 46,
@@ -119,13 +129,12 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         const colour = s.colours[i] ?? 'currentColor';
         const ks = range(run.tau.length);
         return [
-          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], stroke: colour, strokeWidth: 1.8, className: 'training-window-test-loss' }),
+          Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], ...TEST_LOSS, stroke: colour, className: 'training-window-test-loss' }),
           Plot.line(ks, {
             x: (k: number) => run.tau[k],
             y: (k: number) => run.trainLoss[k],
+            ...TRAIN_LOSS,
             stroke: colour,
-            strokeWidth: 1.5,
-            strokeDasharray: '5 3',
             className: 'training-window-train-loss',
           }),
         ];
@@ -154,7 +163,7 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const xLo = Math.min(...ns) / 1.5;
   const xHi = Math.max(...ns) * 1.5;
   const colour = (run: TrainingWindowRun): string => s.colours[runs.indexOf(run)] ?? 'currentColor';
-  return Plot.plot({
+  return plot({
     width,
     height: 260,
     marginLeft: 46,
@@ -180,8 +189,8 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
         strokeOpacity: 0.22,
         className: 'training-window-window-bar',
       }),
-      Plot.line(fitTheory, { x: 'n', y: 'tau', stroke: 'var(--fg-soft)', strokeDasharray: '2 3', strokeWidth: 1.3, className: 'training-window-fit-theory' }),
-      Plot.line(fit, { x: 'n', y: 'tau', stroke: 'var(--fg)', strokeWidth: 1.3, className: 'training-window-fit' }),
+      Plot.line(fitTheory, { x: 'n', y: 'tau', ...FIT_THEORY_LINE, className: 'training-window-fit-theory' }),
+      Plot.line(fit, { x: 'n', y: 'tau', ...FIT_LINE, className: 'training-window-fit' }),
       Plot.dot(runs, { x: 'n', y: 'tauGen', symbol: 'square', r: 3.6, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-gen' }),
       Plot.dot(runs, { x: 'n', y: 'tauMemTheory', r: 4.2, fill: 'none', stroke: colour, strokeWidth: 1.6, className: 'training-window-point-theory' }),
       Plot.dot(measured, { x: 'n', y: 'tauMem', r: 4, fill: colour, stroke: 'var(--bg)', strokeWidth: 1, className: 'training-window-point-mem' }),
@@ -209,15 +218,24 @@ function readoutText(s: State): string {
     });
   }
   const gens = runs.map((x) => x.tauGen);
-  const parts = [
+  // Two sentences; the run-by-run values are in the table under the figure.
+  return [
     msg('training-window.readout.gen', { from: formatTime(Math.min(...gens)), to: formatTime(Math.max(...gens)), slope: slopeText(s.r.slopes.tauGen) }),
     msg('training-window.readout.mem', { from: formatTime(first.tauMem), nFrom: first.n, to: formatTime(last.tauMem), nTo: last.n, slope: slopeText(s.r.slopes.tauMem) }),
-    msg('training-window.readout.theory', { from: formatTime(first.tauMemTheory), to: formatTime(last.tauMemTheory), slope: slopeText(s.r.slopes.tauMemTheory) }),
-    msg('training-window.readout.windows', { windows: runs.map((x) => msg('training-window.readout.window', { ratio: formatValue(x.tauMem / x.tauGen, 2) })).join(msg('list.separator')) }),
-  ];
-  const beyond = runs.filter((x) => x.psiN > s.psiP);
-  if (beyond.length > 0) parts.push(msg('training-window.readout.beyond', { ns: beyond.map((x) => `n = ${x.n}`).join(msg('list.separator')) }));
-  return parts.join(' ');
+  ].join(' ');
+}
+
+/** Every run's times, one row per n. */
+function numbersRows(s: State): string[][] {
+  return s.r.runs.map((run) => [
+    String(run.n),
+    formatValue(run.psiN),
+    formatTime(run.tauGen),
+    formatTime(run.tauMem),
+    formatTime(run.tauMemTheory),
+    `${formatValue(run.tauMem / run.tauGen, 2)}×`,
+    run.psiN > s.psiP ? msg('training-window.numbers.wide') : '',
+  ]);
 }
 
 function summaryText(s: State, backend: string): string {
@@ -268,7 +286,8 @@ export const trainingWindowView = defineView('training-window', (context) => {
   spectrum.element.append(edgesHost);
   grid.append(times.element, spectrum.element);
   curves.plot.append(placeholder(msg('figure.placeholder')));
-  stage.append(keys, curves.element, grid);
+  const numbers = numbersTable(msg('figure.numbers'), 'training-window-numbers');
+  stage.append(keys, curves.element, grid, numbers.element);
 
   let state: State | undefined;
 
@@ -280,11 +299,11 @@ export const trainingWindowView = defineView('training-window', (context) => {
     const s = state;
     if (s === undefined) return;
     const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
-    const styleKeys: LegendItem[] = [
-      { label: msg('training-window.legend.test'), colour: 'var(--fg-soft)', shape: 'line' },
-      { label: msg('training-window.legend.training'), colour: 'var(--fg-soft)', shape: 'dash' },
+    const styleKeys: Array<LegendItem | StrokeLegendItem> = [
+      { label: msg('training-window.legend.test'), line: TEST_LOSS },
+      { label: msg('training-window.legend.training'), line: TRAIN_LOSS },
       { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-      { label: msg('training-window.legend.tauMem'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('training-window.legend.tauMem'), line: TAU_MEM_RULE },
       { label: msg('training-window.legend.window'), colour: 'var(--fg-soft)', shape: 'band' },
     ];
     keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
@@ -303,8 +322,8 @@ export const trainingWindowView = defineView('training-window', (context) => {
         { label: msg('training-window.legend.measured'), colour: 'var(--fg-soft)', shape: 'dot' },
         { label: msg('training-window.legend.theory'), colour: 'var(--fg-soft)', shape: 'ring' },
         { label: 'τ_gen', colour: 'var(--fg-soft)', shape: 'square' },
-        { label: msg('training-window.legend.fit'), colour: 'var(--fg)', shape: 'line' },
-        { label: msg('training-window.legend.fitTheory'), colour: 'var(--fg-soft)', shape: 'dash' },
+        { label: msg('training-window.legend.fit'), line: FIT_LINE },
+        { label: msg('training-window.legend.fitTheory'), line: FIT_THEORY_LINE },
       ]),
     );
 
@@ -314,6 +333,10 @@ export const trainingWindowView = defineView('training-window', (context) => {
     edgesHost.replaceChildren(edgesPlot(s, h, half));
 
     setRichText(readout, readoutText(s));
+    numbers.set(
+      [msg('training-window.numbers.n'), 'ψ_n', 'τ_gen', msg('training-window.legend.measured'), msg('training-window.legend.theory'), 'τ_mem/τ_gen', msg('training-window.numbers.regime')],
+      numbersRows(s),
+    );
   }
 
   return {
