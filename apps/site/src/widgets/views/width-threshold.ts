@@ -5,7 +5,7 @@ import { cellMapFrame } from '../kit/cell-map.ts';
 import { widthOf } from '../kit/dom.ts';
 import { formatTime, formatValue } from '../kit/format.ts';
 import { placeholder } from '../kit/placeholder-figure.ts';
-import { float64Field, numberField, numberList, recordList } from '../kit/result-fields.ts';
+import { float64Field, numberField, numberFields, numberList, recordList } from '../kit/result-fields.ts';
 import { geometricMean } from '../kit/arrays.ts';
 import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
@@ -33,8 +33,7 @@ interface Grid {
 
 function readResult(result: ResultRecord): WidthThresholdResult {
   return {
-    d: numberField(result, 'd'),
-    t: numberField(result, 't'),
+    ...numberFields(result, ['d', 't']),
     psiPValues: numberList(result, 'psiPValues'),
     psiNValues: numberList(result, 'psiNValues'),
     generalizationGap: float64Field(result, 'generalizationGap'),
