@@ -10,6 +10,7 @@ import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
 import { legend } from '../kit/legend.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { pointLabel } from '../kit/point-label.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
@@ -164,18 +165,16 @@ function subscript(n: number): string {
     .join('');
 }
 
+/** The frame of the two small charts beside the images, shared so that they stand the same height side by side. */
+const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTop: 22, marginBottom: 32, style: PLOT_STYLE } as const;
+
 function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));
   return Plot.plot({
     width,
-    height: 170,
-    marginLeft: 40,
-    marginRight: 8,
-    marginTop: 22,
-    marginBottom: 32,
+    ...SIDE_CHART_FRAME,
     className: 'subspace-editing-variance',
     ariaLabel: msg(e.method === 'jacobian' ? 'subspace-editing.aria.variance.jacobian' : 'subspace-editing.aria.variance.pca', { count: bars.length, direction: e.direction }),
-    style: PLOT_STYLE,
     x: { type: 'band', label: msg(e.method === 'jacobian' ? 'subspace-editing.x.direction.jacobian' : 'subspace-editing.x.direction.pca'), labelAnchor: 'right', padding: 0.2 },
     y: { label: msg('subspace-editing.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
     marks: [
@@ -236,14 +235,13 @@ function bandChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
       Plot.line(rows, { x: 't', y: 'digits', stroke: 'var(--fg)', strokeWidth: 1.4 }),
       Plot.dot(rows, { x: 't', y: 'digits', r: 3, fill: 'var(--fg)', className: 'subspace-editing-band-points' }),
       Plot.dot([marked], { x: 't', y: 'digits', r: 5, stroke: 'var(--accent)', strokeWidth: 2, fill: 'none' }),
-      Plot.text([marked], {
+      pointLabel(marked, {
         x: 't',
         y: 'digits',
         text: (d: { t: number; digits: number }) => msg('subspace-editing.band.value', { digits: formatValue(d.digits, 3), t: formatValue(d.t, 2) }),
-        dx: right ? -9 : 9,
+        onRight: right,
+        dx: 9,
         dy: -10,
-        textAnchor: right ? 'end' : 'start',
-        fill: 'currentColor',
         className: 'subspace-editing-band-value',
       }),
     ],
@@ -257,14 +255,9 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const yHi = Math.max(cHi, ...rows.map((r) => r.hi)) * 1.05;
   return Plot.plot({
     width,
-    height: 170,
-    marginLeft: 40,
-    marginRight: 8,
-    marginTop: 22,
-    marginBottom: 32,
+    ...SIDE_CHART_FRAME,
     className: 'subspace-editing-norms',
     ariaLabel: msg('subspace-editing.aria.norms'),
-    style: PLOT_STYLE,
     x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('subspace-editing.x.strength'), labelAnchor: 'right' },
     y: { domain: [0, yHi], label: msg('subspace-editing.y.norm'), labelAnchor: 'top', grid: true },
     marks: [
