@@ -165,6 +165,14 @@ function subscript(n: number): string {
     .join('');
 }
 
+/** One of the small titled panels beside the images: a chart host, and the chart's key under it where it has one. */
+function sidePanel(title: string, keys?: HTMLElement): { element: HTMLElement; host: HTMLElement } {
+  const element = el('div', 'figure-panel');
+  const host = el('div', 'figure-plot');
+  element.append(el('p', 'figure-panel-title', title), host, ...(keys === undefined ? [] : [keys]));
+  return { element, host };
+}
+
 /** The frame of the two small charts beside the images, shared so that they stand the same height side by side. */
 const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTop: 22, marginBottom: 32, style: PLOT_STYLE } as const;
 
@@ -344,23 +352,17 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     { label: msg('subspace-editing.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
   ]);
   const side = el('div', 'subspace-editing-side');
-  const variancePanel = el('div', 'figure-panel');
-  const varianceHost = el('div', 'figure-plot');
-  variancePanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.variance')), varianceHost);
-  const normPanel = el('div', 'figure-panel');
-  const normHost = el('div', 'figure-plot');
+  const { element: variancePanel, host: varianceHost } = sidePanel(msg('subspace-editing.panel.variance'));
   const normKeys = legend('subspace-editing-norm-legend', [
     { label: msg('subspace-editing.legend.bound'), colour: 'var(--accent)', shape: 'band' },
     { label: msg('subspace-editing.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
-  normPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.norms')), normHost, normKeys);
-  const bandPanel = el('div', 'figure-panel');
-  const bandHost = el('div', 'figure-plot');
+  const { element: normPanel, host: normHost } = sidePanel(msg('subspace-editing.panel.norms'), normKeys);
   const bandKeys = legend('subspace-editing-band-legend', [
     { label: msg('subspace-editing.legend.digits'), colour: 'var(--fg)', shape: 'dot' },
     { label: msg('subspace-editing.legend.t'), colour: 'var(--accent)', shape: 'line' },
   ]);
-  bandPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.band')), bandHost, bandKeys);
+  const { element: bandPanel, host: bandHost } = sidePanel(msg('subspace-editing.panel.band'), bandKeys);
   side.append(variancePanel, normPanel, bandPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);
