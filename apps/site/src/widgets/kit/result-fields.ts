@@ -40,6 +40,13 @@ export function numberField(result: ResultRecord, key: string, where = ''): numb
   throw missing(key, 'numeric', where);
 }
 
+/** Several numeric fields at once, under their own keys: the scalars a result record opens with. */
+export function numberFields<K extends string>(result: ResultRecord, keys: readonly K[], where = ''): Record<K, number> {
+  const out: Partial<Record<K, number>> = {};
+  for (const key of keys) out[key] = numberField(result, key, where);
+  return out as Record<K, number>;
+}
+
 /** A nested record of a result (e.g. `trajectories`, `grid`). */
 export function recordField(result: ResultRecord, key: string, where = ''): ResultRecord {
   const value = result[key];

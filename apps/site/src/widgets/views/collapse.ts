@@ -4,7 +4,7 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
-import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { legend, legendItem } from '../kit/legend.ts';
 import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
@@ -181,6 +181,21 @@ function timeAxis(c: Collapse, width: number): Plot.ScaleOptions {
   return { type: 'log', domain: [lo, hi], ticks: width < 300 ? ticks.filter((_, i) => i % 2 === 0) : ticks, tickFormat: logTickLabel, label: msg('figure.axis.time'), labelAnchor: 'right' };
 }
 
+
+/** The frame the two time panels share, so their time axes line up side by side. */
+function timeChartFrame(c: Collapse, width: number): Plot.PlotOptions {
+  return {
+    width,
+    height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
+    marginLeft: 40,
+    marginRight: 10,
+    marginTop: 22,
+    marginBottom: 36,
+    style: PLOT_STYLE,
+    x: timeAxis(c, width),
+  };
+}
+
 /**
  * The collapse figure: trajectories of the empirical-score dynamics projected on m̂ and on a
  * random direction, with t_S and t_C; the excess entropy fᵉ/α against the theory, with each
@@ -195,17 +210,16 @@ export const collapseView = defineView('collapse', (context) => {
   const entropy = panel(msg('collapse.panel.entropy'));
   const memo = panel(msg('collapse.panel.memorized'));
   panels.append(mean.figure, random.figure, entropy.figure, memo.figure);
-  const legend = el('p', 'figure-legend');
-  legend.append(
+  const keys = legend('', [
     legendItem('line', 'var(--sample)', msg('collapse.legend.plus')),
     legendItem('line', 'var(--accent)', msg('collapse.legend.minus')),
-    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
-    strokeLegendItem(COLLAPSE_RULE, msg('collapse.legend.tC')),
+    { line: SPECIATION_RULE, label: msg('figure.legend.speciationTime') },
+    { line: COLLAPSE_RULE, label: msg('collapse.legend.tC') },
     legendItem('dot', 'var(--sample)', msg('collapse.legend.estimated')),
     legendItem('line', 'var(--fg)', msg('collapse.legend.theory')),
-  );
+  ]);
   const numbers = numbersTable(msg('figure.numbers'), 'collapse-numbers');
-  stage.append(panels, legend, numbers.element);
+  stage.append(panels, keys, numbers.element);
 
   const waiting = msg('collapse.placeholder');
   mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'collapse-figure figure-placeholder'));
@@ -237,16 +251,9 @@ export const collapseView = defineView('collapse', (context) => {
     }
     const width = widthOf(host, 320, 520, 220);
     const svg = plot({
-      width,
-      height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
-      marginLeft: 40,
-      marginRight: 10,
-      marginTop: 22,
-      marginBottom: 36,
+      ...timeChartFrame(c, width),
       className: 'collapse-figure',
       ariaLabel: msg(which === 'mean' ? 'collapse.aria.mean' : 'collapse.aria.random', { count: tr.count }),
-      style: PLOT_STYLE,
-      x: timeAxis(c, width),
       y: { domain: [-reach * 1.05, reach * 1.05], label: which === 'mean' ? '↑ m̂·x' : '↑ e·x', ticks: 5, grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--rule)' }),
@@ -273,16 +280,9 @@ export const collapseView = defineView('collapse', (context) => {
     const times = Array.from(c.collapseTimes).filter((t) => t > 0);
     const empirical = c.tCEmpirical === null ? [] : [{ t: c.tCEmpirical, y: c.collapseLevel }];
     const svg = plot({
-      width,
-      height: Math.round(Math.max(200, Math.min(280, width * 0.7))),
-      marginLeft: 40,
-      marginRight: 10,
-      marginTop: 22,
-      marginBottom: 36,
+      ...timeChartFrame(c, width),
       className: 'collapse-entropy-figure',
       ariaLabel: msg('collapse.aria.entropy', { points: points.length }),
-      style: PLOT_STYLE,
-      x: timeAxis(c, width),
       y: { domain: [ENTROPY_FLOOR, 1.1], label: '↑ f/α', ticks: [-0.5, 0, 0.5, 1], grid: true },
       marks: [
         Plot.ruleY([0], { stroke: 'var(--muted)' }),

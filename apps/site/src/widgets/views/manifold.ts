@@ -5,6 +5,7 @@ import { t as msg } from '../../i18n/messages.ts';
 import { el, tag, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
+import { playbackLifecycle } from '../kit/playback-lifecycle.ts';
 import { column, requiredNumber } from '../kit/result-fields.ts';
 import { createTimeline, type Timeline } from '../kit/timeline.ts';
 import { range } from '../kit/arrays.ts';
@@ -412,14 +413,6 @@ export const manifoldView = defineView('manifold', (context) => {
       timeline.reset(run.epsilon.length);
       summary.textContent = summaryText(run, output.backend);
     },
-    pending() {
-      timeline.pause();
-    },
-    settled(note: string) {
-      if (run === undefined) w1Panel.plot.replaceChildren(placeholderFigure(320, 240, note, 'figure-placeholder'));
-    },
-    redraw() {
-      drawAll();
-    },
+    ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: w1Panel.plot, width: 320, height: 240, redraw: drawAll }),
   };
 });

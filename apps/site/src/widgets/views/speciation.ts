@@ -6,7 +6,7 @@ import { el, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
-import { legendItem, strokeLegendItem } from '../kit/legend.ts';
+import { legend as legendBox, legendItem } from '../kit/legend.ts';
 import { LEVEL_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
@@ -185,15 +185,14 @@ export const speciationView = defineView('speciation', (context) => {
 
   const plotHost = el('div', 'figure-plot speciation-plot');
   plotHost.dataset['plot'] = '';
-  const legend = el('p', 'figure-legend');
-  legend.append(
+  const ghostLegend = el('span', 'figure-legend-slot');
+  const legend = legendBox('', [
     legendItem('dot', 'var(--sample)', msg('speciation.legend.simulated')),
     legendItem('line', 'var(--accent)', msg('speciation.legend.theory')),
-    strokeLegendItem(LEVEL_RULE, msg('speciation.legend.level')),
-    strokeLegendItem(SPECIATION_RULE, msg('figure.legend.speciationTime')),
-  );
-  const ghostLegend = el('span', 'figure-legend-slot');
-  legend.append(ghostLegend);
+    { line: LEVEL_RULE, label: msg('speciation.legend.level') },
+    { line: SPECIATION_RULE, label: msg('figure.legend.speciationTime') },
+    ghostLegend,
+  ]);
   stage.append(toolbar, plotHost, legend);
 
   let axis: Axis = 'time';

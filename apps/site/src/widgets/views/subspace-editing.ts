@@ -10,6 +10,7 @@ import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
 import { legend } from '../kit/legend.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { pointLabel } from '../kit/point-label.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
@@ -164,18 +165,24 @@ function subscript(n: number): string {
     .join('');
 }
 
+/** One of the small titled panels beside the images: a chart host, and the chart's key under it where it has one. */
+function sidePanel(title: string, keys?: HTMLElement): { element: HTMLElement; host: HTMLElement } {
+  const element = el('div', 'figure-panel');
+  const host = el('div', 'figure-plot');
+  element.append(el('p', 'figure-panel-title', title), host, ...(keys === undefined ? [] : [keys]));
+  return { element, host };
+}
+
+/** The frame of the two small charts beside the images, shared so that they stand the same height side by side. */
+const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTop: 22, marginBottom: 32, style: PLOT_STYLE } as const;
+
 function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));
   return Plot.plot({
     width,
-    height: 170,
-    marginLeft: 40,
-    marginRight: 8,
-    marginTop: 22,
-    marginBottom: 32,
+    ...SIDE_CHART_FRAME,
     className: 'subspace-editing-variance',
     ariaLabel: msg(e.method === 'jacobian' ? 'subspace-editing.aria.variance.jacobian' : 'subspace-editing.aria.variance.pca', { count: bars.length, direction: e.direction }),
-    style: PLOT_STYLE,
     x: { type: 'band', label: msg(e.method === 'jacobian' ? 'subspace-editing.x.direction.jacobian' : 'subspace-editing.x.direction.pca'), labelAnchor: 'right', padding: 0.2 },
     y: { label: msg('subspace-editing.y.share'), labelAnchor: 'top', grid: true, tickFormat: (v: number) => formatPercent(v) },
     marks: [
@@ -236,14 +243,13 @@ function bandChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
       Plot.line(rows, { x: 't', y: 'digits', stroke: 'var(--fg)', strokeWidth: 1.4 }),
       Plot.dot(rows, { x: 't', y: 'digits', r: 3, fill: 'var(--fg)', className: 'subspace-editing-band-points' }),
       Plot.dot([marked], { x: 't', y: 'digits', r: 5, stroke: 'var(--accent)', strokeWidth: 2, fill: 'none' }),
-      Plot.text([marked], {
+      pointLabel(marked, {
         x: 't',
         y: 'digits',
         text: (d: { t: number; digits: number }) => msg('subspace-editing.band.value', { digits: formatValue(d.digits, 3), t: formatValue(d.t, 2) }),
-        dx: right ? -9 : 9,
+        onRight: right,
+        dx: 9,
         dy: -10,
-        textAnchor: right ? 'end' : 'start',
-        fill: 'currentColor',
         className: 'subspace-editing-band-value',
       }),
     ],
@@ -257,14 +263,9 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const yHi = Math.max(cHi, ...rows.map((r) => r.hi)) * 1.05;
   return Plot.plot({
     width,
-    height: 170,
-    marginLeft: 40,
-    marginRight: 8,
-    marginTop: 22,
-    marginBottom: 32,
+    ...SIDE_CHART_FRAME,
     className: 'subspace-editing-norms',
     ariaLabel: msg('subspace-editing.aria.norms'),
-    style: PLOT_STYLE,
     x: { domain: [-sMax * 1.1, sMax * 1.1], label: msg('subspace-editing.x.strength'), labelAnchor: 'right' },
     y: { domain: [0, yHi], label: msg('subspace-editing.y.norm'), labelAnchor: 'top', grid: true },
     marks: [
@@ -351,23 +352,17 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     { label: msg('subspace-editing.legend.removes'), colour: `rgb(${MINUS.join(',')})`, shape: 'disc' },
   ]);
   const side = el('div', 'subspace-editing-side');
-  const variancePanel = el('div', 'figure-panel');
-  const varianceHost = el('div', 'figure-plot');
-  variancePanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.variance')), varianceHost);
-  const normPanel = el('div', 'figure-panel');
-  const normHost = el('div', 'figure-plot');
+  const { element: variancePanel, host: varianceHost } = sidePanel(msg('subspace-editing.panel.variance'));
   const normKeys = legend('subspace-editing-norm-legend', [
     { label: msg('subspace-editing.legend.bound'), colour: 'var(--accent)', shape: 'band' },
     { label: msg('subspace-editing.legend.range'), colour: 'var(--data)', shape: 'band' },
   ]);
-  normPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.norms')), normHost, normKeys);
-  const bandPanel = el('div', 'figure-panel');
-  const bandHost = el('div', 'figure-plot');
+  const { element: normPanel, host: normHost } = sidePanel(msg('subspace-editing.panel.norms'), normKeys);
   const bandKeys = legend('subspace-editing-band-legend', [
     { label: msg('subspace-editing.legend.digits'), colour: 'var(--fg)', shape: 'dot' },
     { label: msg('subspace-editing.legend.t'), colour: 'var(--accent)', shape: 'line' },
   ]);
-  bandPanel.append(el('p', 'figure-panel-title', msg('subspace-editing.panel.band')), bandHost, bandKeys);
+  const { element: bandPanel, host: bandHost } = sidePanel(msg('subspace-editing.panel.band'), bandKeys);
   side.append(variancePanel, normPanel, bandPanel);
   side.hidden = true;
   stage.append(stripHost, keys, side);

@@ -5,7 +5,7 @@ import { t as msg } from '../../i18n/messages.ts';
 import { widthOf } from '../kit/dom.ts';
 import { formatPercent, formatTime, formatValue } from '../kit/format.ts';
 import { placeholder } from '../kit/placeholder-figure.ts';
-import { float32Field, float64Field, int32Field, numberField, recordList } from '../kit/result-fields.ts';
+import { float32Field, float64Field, int32Field, numberField, numberFields, recordList } from '../kit/result-fields.ts';
 import { range } from '../kit/arrays.ts';
 import { seriesColours } from '../kit/colours.ts';
 import { legend, swatch, type StrokeStyle } from '../kit/legend.ts';
@@ -41,11 +41,7 @@ function readRun(record: ResultRecord, i: number): TrainingSamplesRun {
 
 function readResult(result: ResultRecord): TrainingSamplesResult {
   return {
-    d: numberField(result, 'd'),
-    p: numberField(result, 'p'),
-    t: numberField(result, 't'),
-    tau: numberField(result, 'tau'),
-    memorizedBaselineTheory: numberField(result, 'memorizedBaselineTheory'),
+    ...numberFields(result, ['d', 'p', 't', 'tau', 'memorizedBaselineTheory']),
     runs: recordList(result, 'runs').map(readRun),
   };
 }

@@ -1,10 +1,11 @@
 import * as Plot from '@observablehq/plot';
 import type { ResultRecord, WidthThresholdResult } from '@diffusion-atlas/core';
 import { t as msg } from '../../i18n/messages.ts';
+import { cellMapFrame } from '../kit/cell-map.ts';
 import { widthOf } from '../kit/dom.ts';
 import { formatTime, formatValue } from '../kit/format.ts';
 import { placeholder } from '../kit/placeholder-figure.ts';
-import { float64Field, numberField, numberList, recordList } from '../kit/result-fields.ts';
+import { float64Field, numberField, numberFields, numberList, recordList } from '../kit/result-fields.ts';
 import { geometricMean } from '../kit/arrays.ts';
 import { logAxisX, logAxisY, logTicks } from '../kit/log-scale.ts';
 import { type Panel, panel, panelGrid } from '../kit/panels.ts';
@@ -32,8 +33,7 @@ interface Grid {
 
 function readResult(result: ResultRecord): WidthThresholdResult {
   return {
-    d: numberField(result, 'd'),
-    t: numberField(result, 't'),
+    ...numberFields(result, ['d', 't']),
     psiPValues: numberList(result, 'psiPValues'),
     psiNValues: numberList(result, 'psiNValues'),
     generalizationGap: float64Field(result, 'generalizationGap'),
@@ -125,13 +125,7 @@ function colourDomain(grids: readonly Grid[]): [number, number] {
 
 function heatmap(g: Grid, domain: [number, number], width: number, className: string, showYLabel: boolean): SVGSVGElement | HTMLElement {
   const cells = cellsOf(g);
-  const xLo = Math.min(...cells.map((c) => c.x1));
-  const xHi = Math.max(...cells.map((c) => c.x2));
-  const yLo = Math.min(...cells.map((c) => c.y1));
-  const yHi = Math.max(...cells.map((c) => c.y2));
-  const a = Math.max(xLo, yLo);
-  const b = Math.min(xHi, yHi);
-  const diagonal = a < b ? [{ v: a }, { v: b }] : [];
+  const { xLo, xHi, yLo, yHi, diagonalLo: a, diagonalHi: b, diagonal } = cellMapFrame(cells);
   const clampGap = (gap: number): number => Math.min(domain[1], Math.max(domain[0], Number.isFinite(gap) ? gap : domain[0]));
   const ticksFor = (values: readonly number[], lo: number, hi: number): number[] => {
     const unique = [...new Set(values)];

@@ -4,6 +4,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { el, tag, widthOf } from '../../kit/dom.ts';
 import { formatValue } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
+import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
 import { range } from '../../kit/arrays.ts';
 import { legend, legendItem } from '../../kit/legend.ts';
@@ -340,15 +341,7 @@ export const bridgeView = defineView('bridge', (context) => {
       timeline.reset(run.times.length);
       summary.textContent = summaryText(run, output.backend);
     },
-    pending() {
-      timeline.pause();
-    },
-    settled(note: string) {
-      if (run === undefined) upper.replaceChildren(placeholderFigure(320, 220, note, 'figure-placeholder'));
-    },
-    redraw() {
-      drawAll();
-    },
+    ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: upper, width: 320, height: 220, redraw: drawAll }),
   };
 });
 

@@ -1,5 +1,5 @@
 import type { ResultRecord } from '@diffusion-atlas/core';
-import { float32Field, float64Field, int32Field, numberField } from '../../kit/result-fields.ts';
+import { float32Field, float64Field, int32Field, numberField, numberFields } from '../../kit/result-fields.ts';
 import type { SceneData } from './scene.ts';
 import type { ParamValues } from '../../kit/view.ts';
 
@@ -46,9 +46,7 @@ export function extentOf(sets: ReadonlyArray<{ values: Float32Array; d: number }
 }
 
 export function read(result: ResultRecord, params: ParamValues): Mixture {
-  const d = numberField(result, 'd');
-  const K = numberField(result, 'K');
-  const r = numberField(result, 'r');
+  const { d, K, r } = numberFields(result, ['d', 'K', 'r']);
   const training = float32Field(result, 'training');
   const trainingLabels = int32Field(result, 'trainingLabels');
   const bases = float64Field(result, 'bases');

@@ -7,6 +7,7 @@ import { formatValue } from '../../kit/format.ts';
 import type { LegendItem } from '../../kit/legend.ts';
 import { logAxisX, logTicks, padLog, positiveExtent } from '../../kit/log-scale.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { pointLabel } from '../../kit/point-label.ts';
 import { column, requiredNumber } from '../../kit/result-fields.ts';
 
 /**
@@ -83,14 +84,13 @@ export function likelihoodChart(l: Likelihood, width: number): SVGSVGElement | H
       Plot.dot(rows, { x: 's', y: 'heldOut', r: 2.8, fill: series.heldOut.colour, clip: true, className: 'sphere-likelihood-held-out' }),
       Plot.ruleX([best.s], { stroke: series.heldOut.colour, strokeOpacity: 0.5, strokeDasharray: '2 3' }),
       Plot.dot([best], { x: 's', y: 'heldOut', r: 5.5, stroke: series.heldOut.colour, strokeWidth: 2, fill: 'none', className: 'sphere-likelihood-best' }),
-      Plot.text([best], {
+      pointLabel(best, {
         x: 's',
         y: 'heldOut',
         text: (d: { s: number; heldOut: number }) => msg('sphere.likelihood.best', { s: formatValue(d.s, 2), value: formatValue(d.heldOut, 3) }),
-        dx: rightHalf ? -10 : 10,
+        onRight: rightHalf,
+        dx: 10,
         dy: -12,
-        textAnchor: rightHalf ? 'end' : 'start',
-        fill: 'currentColor',
         className: 'sphere-likelihood-best-label',
       }),
     ],

@@ -9,6 +9,7 @@ import { legend, legendItem } from '../../kit/legend.ts';
 import { logTickLabel } from '../../kit/log-scale.ts';
 import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
+import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
@@ -373,14 +374,6 @@ export const sphereView = defineView('sphere', (context) => {
       timeline.reset(run.frameS.length);
       summary.textContent = summaryText(run, output.backend);
     },
-    pending() {
-      timeline.pause();
-    },
-    settled(note: string) {
-      if (run === undefined) memPanel.plot.replaceChildren(placeholderFigure(280, 120, note, 'figure-placeholder'));
-    },
-    redraw() {
-      drawAll();
-    },
+    ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: memPanel.plot, width: 280, height: 120, redraw: drawAll }),
   };
 });

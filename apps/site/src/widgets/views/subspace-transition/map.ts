@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { SCHEME, type Cell, type Transition } from './transition.ts';
 import { t as msg } from '../../../i18n/messages.ts';
+import { cellMapFrame } from '../../kit/cell-map.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import type { StrokeStyle } from '../../kit/legend.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
@@ -56,13 +57,7 @@ export function ticksFor(values: readonly number[], room: number): number[] {
 
 export function heatmap(t: Transition, width: number): SVGSVGElement | HTMLElement {
   const cells = cellsOf(t);
-  const xLo = Math.min(...cells.map((c) => c.x1));
-  const xHi = Math.max(...cells.map((c) => c.x2));
-  const yLo = Math.min(...cells.map((c) => c.y1));
-  const yHi = Math.max(...cells.map((c) => c.y2));
-  const a = Math.max(xLo, yLo);
-  const b = Math.min(xHi, yHi);
-  const diagonal = a < b ? [{ v: a }, { v: b }] : [];
+  const { xLo, xHi, yLo, yHi, diagonalLo: a, diagonalHi: b, diagonal } = cellMapFrame(cells);
   const height = Math.round(Math.min(420, Math.max(200, width * 0.62)));
   const svg = plot({
     width,

@@ -262,6 +262,16 @@ function summaryText(s: State, backend: string): string {
   return `${head} ${msg('training-window.summary.model', { p: s.p, d: s.d, t: formatValue(s.t), model, backend })}`;
 }
 
+/** A second chart host under a panel's own, laid out like it, for a chart that shares the panel's title. */
+function extraPlot(p: Panel): HTMLElement {
+  const host = document.createElement('div');
+  host.className = 'figure-plot';
+  host.style.width = '100%';
+  host.style.color = 'var(--fg-soft)';
+  p.element.append(host);
+  return host;
+}
+
 /**
  * Chapter 3's main figure: score error and losses over log τ with the window [τ_gen, τ_mem] of each
  * n shaded, the two times against n with power-law fits, and the spectrum of U with its bulks.
@@ -271,19 +281,11 @@ export const trainingWindowView = defineView('training-window', (context) => {
   stage.classList.add('training-window-stage');
   const keys = document.createElement('div');
   const curves = panel('training-window-curves');
-  const lossHost = document.createElement('div');
-  lossHost.className = 'figure-plot';
-  lossHost.style.width = '100%';
-  lossHost.style.color = 'var(--fg-soft)';
-  curves.element.append(lossHost);
+  const lossHost = extraPlot(curves);
   const grid = panelGrid('training-window-grid', 300);
   const times = panel('training-window-times');
   const spectrum = panel('training-window-spectrum-panel');
-  const edgesHost = document.createElement('div');
-  edgesHost.className = 'figure-plot';
-  edgesHost.style.width = '100%';
-  edgesHost.style.color = 'var(--fg-soft)';
-  spectrum.element.append(edgesHost);
+  const edgesHost = extraPlot(spectrum);
   grid.append(times.element, spectrum.element);
   curves.plot.append(placeholder(msg('figure.placeholder')));
   const numbers = numbersTable(msg('figure.numbers'), 'training-window-numbers');
