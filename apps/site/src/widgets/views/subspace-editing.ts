@@ -9,7 +9,7 @@ import { logAxisX, logAxisY, logTicks, padLog, positiveExtent } from '../kit/log
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
 import { legend } from '../kit/legend.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
@@ -172,7 +172,7 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginLeft: 40,
     marginRight: 8,
     marginTop: 22,
-    marginBottom: 32,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: 'subspace-editing-variance',
     ariaLabel: msg(e.method === 'jacobian' ? 'subspace-editing.aria.variance.jacobian' : 'subspace-editing.aria.variance.pca', { count: bars.length, direction: e.direction }),
     style: PLOT_STYLE,
@@ -261,7 +261,7 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
     marginLeft: 40,
     marginRight: 8,
     marginTop: 22,
-    marginBottom: 32,
+    marginBottom: BOTTOM_AXIS_MARGIN,
     className: 'subspace-editing-norms',
     ariaLabel: msg('subspace-editing.aria.norms'),
     style: PLOT_STYLE,

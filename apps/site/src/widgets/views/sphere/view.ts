@@ -9,7 +9,7 @@ import { legend, legendItem } from '../../kit/legend.ts';
 import { logTickLabel } from '../../kit/log-scale.ts';
 import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
-import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
 import { createGlobe, type GlobeCentre } from './globe.ts';
@@ -245,10 +245,10 @@ export const sphereView = defineView('sphere', (context) => {
     ];
     const svg = plot({
       width: sideWidth(),
-      height: 118,
+      height: 126,
       marginLeft: 128,
       marginRight: 44,
-      marginBottom: 30,
+      marginBottom: BOTTOM_AXIS_MARGIN,
       className: 'sphere-mem-figure',
       ariaLabel: msg('sphere.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
       style: PLOT_STYLE,
