@@ -310,6 +310,8 @@ export const manifoldView = defineView('manifold', (context) => {
       width,
       height: Math.round(width * 0.78),
       marginLeft: 44,
+      // room over the frame for the axis title above the value written at the curve's top-left end
+      marginTop: 36,
       marginBottom: 34,
       marginRight: 10,
       className: 'manifold-score-figure',

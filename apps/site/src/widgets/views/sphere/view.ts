@@ -279,7 +279,7 @@ export const sphereView = defineView('sphere', (context) => {
       width,
       height: Math.round(width * 0.62),
       marginLeft: 40,
-      marginBottom: 32,
+      marginBottom: BOTTOM_AXIS_MARGIN,
       marginRight: 10,
       className: 'sphere-cos-figure',
       ariaLabel: msg('sphere.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
