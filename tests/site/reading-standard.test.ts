@@ -33,16 +33,7 @@ type Check = 'text size' | 'raw markup' | 'overlaps';
 const KNOWN: Readonly<Record<Check, readonly string[]>> = {
   'text size': [],
   'raw markup': [],
-  // manifold: tick labels under the axis title of its sample panels; sphere: percent ticks under
-  // "fraction passing the test". subspace-editing: at the kit's 11 px floor its bottom axis title
-  // meets its tick labels (the kit's BOTTOM_AXIS_MARGIN gives the room).
-  overlaps: [
-    '/chapters/low-dimensional-structure/',
-    '/chapters/manifolds-and-finite-time/',
-    '/embed/manifold/',
-    '/embed/sphere/',
-    '/embed/subspace-editing/',
-  ],
+  overlaps: [],
 };
 
 function violations(report: FigureReport, check: Check): string[] {

@@ -13,7 +13,7 @@ import { categoryColour } from '../kit/colours.ts';
 import { legend, legendItem, type LegendItem } from '../kit/legend.ts';
 import { logTickLabel, logTicks, padLog, positiveExtent } from '../kit/log-scale.ts';
 import { panel } from '../kit/panels.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
 /** Samples drawn per frame: more than this only thickens the cloud and slows redraws. */
@@ -311,6 +311,8 @@ export const manifoldView = defineView('manifold', (context) => {
       width,
       height: Math.round(width * 0.78),
       marginLeft: 44,
+      // room over the frame for the axis title above the value written at the curve's top-left end
+      marginTop: 36,
       marginBottom: 34,
       marginRight: 10,
       className: 'manifold-score-figure',
@@ -350,9 +352,10 @@ export const manifoldView = defineView('manifold', (context) => {
     const curve = range(r.curve.length / 2).map((i) => ({ x: at(r.curve, 2 * i), y: at(r.curve, 2 * i + 1) }));
     const svg = plot({
       width: size,
-      height: size,
+      // the frame stays square (both axes span the same extent) under the taller bottom margin
+      height: size - 8 - 34 + 12 + BOTTOM_AXIS_MARGIN,
       marginLeft: 34,
-      marginBottom: 30,
+      marginBottom: BOTTOM_AXIS_MARGIN,
       marginTop: 12,
       marginRight: 8,
       className: 'manifold-samples-figure',

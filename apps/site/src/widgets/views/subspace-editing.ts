@@ -9,7 +9,7 @@ import { logAxisX, logAxisY, logTicks, padLog, positiveExtent } from '../kit/log
 import { inkImage, inkPng } from '../kit/pixel-images.ts';
 import { pngDataUrl } from '../kit/png.ts';
 import { legend } from '../kit/legend.ts';
-import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { pointLabel } from '../kit/point-label.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 
@@ -174,7 +174,7 @@ function sidePanel(title: string, keys?: HTMLElement): { element: HTMLElement; h
 }
 
 /** The frame of the two small charts beside the images, shared so that they stand the same height side by side. */
-const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTop: 22, marginBottom: 32, style: PLOT_STYLE } as const;
+const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTop: 22, marginBottom: BOTTOM_AXIS_MARGIN, style: PLOT_STYLE } as const;
 
 function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));

@@ -10,7 +10,7 @@ import { logTickLabel } from '../../kit/log-scale.ts';
 import { panel } from '../../kit/panels.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
-import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
 import { createGlobe, type GlobeCentre } from './globe.ts';
@@ -246,10 +246,10 @@ export const sphereView = defineView('sphere', (context) => {
     ];
     const svg = plot({
       width: sideWidth(),
-      height: 118,
+      height: 126,
       marginLeft: 128,
       marginRight: 44,
-      marginBottom: 30,
+      marginBottom: BOTTOM_AXIS_MARGIN,
       className: 'sphere-mem-figure',
       ariaLabel: msg('sphere.aria.memorization', { fraction: formatPercent(r.memorizedFraction), baseline: formatPercent(r.memorizedBaseline) }),
       style: PLOT_STYLE,
@@ -280,7 +280,7 @@ export const sphereView = defineView('sphere', (context) => {
       width,
       height: Math.round(width * 0.62),
       marginLeft: 40,
-      marginBottom: 32,
+      marginBottom: BOTTOM_AXIS_MARGIN,
       marginRight: 10,
       className: 'sphere-cos-figure',
       ariaLabel: msg('sphere.aria.forward', { s: sText(r.s), cos: formatValue(r.meanCos), theory: formatValue(r.meanCosTheory) }),
