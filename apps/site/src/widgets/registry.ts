@@ -64,7 +64,7 @@ export const widgets = {
   },
   manifold: {
     controls: ['score', 'D', 'shape', 'n', 'epsilon', 'trajectories', 'seed'],
-    loadView: async () => (await import('./views/manifold.ts')).manifoldView,
+    loadView: async () => (await import('./views/manifold/view.ts')).manifoldView,
   },
   sphere: {
     controls: ['n', 'walkers', 's', 'steps', 'seed'],
