@@ -115,7 +115,7 @@ function readoutText(c: Collapse): string {
 function numbersRows(c: Collapse): string[][] {
   return [
     ['Λ', formatValue(c.Lambda, 4), msg('collapse.numbers.lambda', { n: c.n })],
-    ['t_S', fmt(c.tS), '½ log Λ'],
+    ['t_S', fmt(c.tS), msg('collapse.numbers.speciation')],
     ['t_C', fmt(c.tC), msg('collapse.numbers.closedForm')],
     ['t_C', fmt(c.tCEntropy), msg('collapse.numbers.entropy', { theory: theoryName(c) })],
     ['t_C', fmt(c.tCEmpirical), msg('collapse.numbers.empirical', { level: formatValue(c.collapseLevel, 2) })],
