@@ -62,7 +62,9 @@ export const bridge = defineExperiment({
     units: (p) => (p.case === 'particles' ? p.particles * p.particles * (p.iterations + 20) : p.iterations) + 50 * p.particles * PATH_FRAMES,
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 388 and 546 ms for the Gaussian case, 677 ms for particles at the defaults, 2104 ms at particles = 500.
-    secondsPerUnit: 1.7e-7,
+    // Rescaled ×0.36 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 6.2e-8,
   },
   async run(p, ctx) {
     const iteration = Int32Array.from({ length: p.iterations }, (_, k) => k + 1);

@@ -57,11 +57,19 @@ export const collapse = defineExperiment({
     // times; each sample's step and each probe also costs a fixed few hundred of those terms (noise
     // draws, the step, the recorders): the fuzz test met n = 2, d = 1 with 1527 trajectories of
     // 4000 steps taking 5.8 s, estimated 0.5 s without it.
-    units: (p) => p.trajectories * p.steps * (p.n * p.d + 300) + ENTROPY_POINTS * p.probes * (p.n * p.d + 50),
+    // Each entropy probe also draws d normals (about 85 units each). Λ's power iteration adds about
+    // 5 units per n·d per iteration (two passes in float64 JS), and its iteration count depends on the spectral gap: isotropic data (or a tiny μ) leaves the top
+    // eigenvalue at the Marchenko–Pastur edge, where it runs all 2000 (15 s at n = 5000, d = 512).
+    units: (p) =>
+      p.trajectories * p.steps * (p.n * p.d + 300) +
+      ENTROPY_POINTS * p.probes * (p.n * p.d + 85 * p.d + 50) +
+      5 * p.n * p.d * powerIterationsExpected(p.data, p.n, p.d, p.mu, p.sigma),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 2760 and 14575 ms at the defaults (the machine was shared; the fit sits between), 2787 ms at n = 200 trajectories = 100.
-    secondsPerUnit: 3e-9,
-    baseSeconds: 0.5,
+    // Rescaled ×0.21 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 6.2e-10,
+    baseSeconds: 0.1,
   },
   async run(p, ctx) {
     const { n, d, sigma } = p;
@@ -174,6 +182,19 @@ export const collapse = defineExperiment({
     };
   },
 });
+
+/**
+ * Iterations the power iteration for Λ is expected to need: log(tolerance)/log(λ₂/λ₁), with λ₁ the
+ * larger of the law's top eigenvalue and the Marchenko–Pastur edge σ²(1 + √(d/n))², and λ₂ that edge;
+ * at most its cap of 2000 when the gap closes.
+ */
+function powerIterationsExpected(kind: 'mixture' | 'gaussian', n: number, d: number, mu: number, sigma: number): number {
+  const edge = sigma * sigma * (1 + Math.sqrt(d / n)) ** 2;
+  const top = kind === 'mixture' ? Math.max(twoClassTopEigenvalue(d, mu, sigma), edge) : edge;
+  const ratio = edge / top;
+  if (ratio > 0.99) return 2000;
+  return Math.min(2000, Math.ceil(Math.log(1e-7) / Math.log(ratio)) + 5);
+}
 
 function dataLaw(kind: 'mixture' | 'gaussian', d: number, mu: number, sigma: number): GaussianMixture {
   if (kind === 'mixture') return twoClassMixture(d, mu, sigma);

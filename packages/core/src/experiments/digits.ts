@@ -69,8 +69,10 @@ export const digits = defineExperiment({
     units: (p) => p.trajectories * p.steps * p.n * SIDE * SIDE + 24 * DIGITS_PROBES * p.n * SIDE * SIDE,
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 1678 and 3842 ms at the defaults, 7535 ms at n = 600.
-    secondsPerUnit: 3.3e-9,
-    baseSeconds: 0.7,
+    // Rescaled ×0.48 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 1.6e-9,
+    baseSeconds: 0.34,
   },
   async run(p, ctx) {
     if (!ctx.data) throw new AtlasError('internal', 'digits needs the MNIST data source, which this environment does not supply');

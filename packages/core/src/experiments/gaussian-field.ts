@@ -93,8 +93,10 @@ export const gaussianField = defineExperiment({
     // 2-core development machine loaded by parallel builds): 1.4 s at the defaults; 9.2 s at L = 64,
     // M = 16; 2.4 s at n = 64 (estimates 1.5, 12.5, 3.1 s); NOISE_TERM from ising-2d's and
     // curie-weiss's runs dominated by the noise draws (about 0.2 µs per value).
-    secondsPerUnit: 6e-9,
-    baseSeconds: 0.1,
+    // Rescaled ×0.53 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 3.2e-9,
+    baseSeconds: 0.053,
   },
   async run(p, ctx) {
     const L = Number(p.L);

@@ -74,8 +74,10 @@ export const ising2d = defineExperiment({
     // spacing 1, M = 7, T = 3.1 (noise draws); 20.9 s for the chain alone at L = 64, β = 0.1,
     // n = 200, spacing 50 (estimates 1.7, 6.4, 1.3, 1.8, 13.5 s). The fuzz test met L = 64, n = 2,
     // M = 7 with 1745 steps taking 25 s, estimated 1.2 s before the noise term.
-    secondsPerUnit: 4e-9,
-    baseSeconds: 0.1,
+    // Rescaled ×0.78 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 3.1e-9,
+    baseSeconds: 0.078,
   },
   async run(p, ctx) {
     const L = Number(p.L);

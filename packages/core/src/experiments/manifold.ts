@@ -91,8 +91,10 @@ export const manifold = defineExperiment({
     // under load from parallel builds: 2442 and 4824 ms at the defaults, 5534 ms at n = 150
     // trajectories = 64, and 3.5–3.9 s for D = 64 or 510 with n = trajectories = 2 (a fixed cost
     // that the fuzz test exposed: it met a 17 s run estimated at 1 s with the first fit).
-    secondsPerUnit: 2e-8,
-    baseSeconds: 3,
+    // Rescaled ×0.60 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 1.2e-8,
+    baseSeconds: 1.8,
   },
   async run(p, ctx) {
     const D = p.D;

@@ -135,7 +135,9 @@ export const speciation = defineExperiment({
       11 * LAMBDA_SAMPLES * Math.min(p.d, LAMBDA_SAMPLES),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 2465–4679 ms at the defaults, 6999 ms at pairs = 500 (a loaded moment), 34785 ms at method full d = 64 pairs = 500.
-    secondsPerUnit: 2.2e-7,
+    // Rescaled ×0.21 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 4.6e-8,
   },
   async run(p, ctx) {
     const requested = p.cloneTimes.length > 0 ? p.cloneTimes : autoCloneTimes(p.d, p.mu, p.sigma, p.tMax);

@@ -91,8 +91,10 @@ export const sphere = defineExperiment({
     units: (p) => p.walkers * p.steps * (p.n + 40) + p.steps * TABLE_SIZE * 20,
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 2820 and 6360 ms at the defaults, 2200 ms at walkers = 100 steps = 100.
-    secondsPerUnit: 1.5e-7,
-    baseSeconds: 0.3,
+    // Rescaled ×0.29 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 4.3e-8,
+    baseSeconds: 0.086,
   },
   async run(p, ctx) {
     const source = ctx.data?.earthquakes;

@@ -91,8 +91,10 @@ export const subspaceTransition = defineExperiment({
     units: (p) => p.trials * p.rValues.reduce((s, r) => s + p.nValues.reduce((t, n) => t + p.K * n * p.d * (100 * r + p.d), 0), 0),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
-    secondsPerUnit: 5e-8,
-    baseSeconds: 0.8,
+    // Rescaled ×0.20 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 9.7e-9,
+    baseSeconds: 0.16,
   },
   async run(p, ctx) {
     const rows = p.rValues.length;

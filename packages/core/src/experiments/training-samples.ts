@@ -115,8 +115,10 @@ export const trainingSamples = defineExperiment({
     },
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 12267 and 12429 ms at the defaults, 3669 ms at samples = 50 ψ_p = 8.
-    secondsPerUnit: 4.6e-8,
-    baseSeconds: 1.3,
+    // Rescaled ×0.38 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 1.7e-8,
+    baseSeconds: 0.49,
   },
   async run(p, ctx): Promise<TrainingSamplesResult> {
     const width = Math.round(p.psiP * p.d);

@@ -123,8 +123,10 @@ export const trainingWindow = defineExperiment({
     },
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 2227–4633 ms at the defaults (two runs), 682 ms at d = 10 ψ_p = 16, 3737 ms at d = 40 ψ_p = 16.
-    secondsPerUnit: 2e-9,
-    baseSeconds: 0.1,
+    // Rescaled ×0.25 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 4.9e-10,
+    baseSeconds: 0.025,
   },
   async run(p, ctx): Promise<TrainingWindowResult> {
     const c = rfConstants(p.t, p.activation);

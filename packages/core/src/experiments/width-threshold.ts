@@ -145,8 +145,10 @@ export const widthThreshold = defineExperiment({
       ),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 3528 and 3692 ms at the defaults, 1074 ms at d = 4.
-    secondsPerUnit: 2.6e-9,
-    baseSeconds: 0.2,
+    // Rescaled ×0.30 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    secondsPerUnit: 7.8e-10,
+    baseSeconds: 0.06,
   },
   async run(p, ctx) {
     const grid = await widthThresholdGrid(p, ctx);

@@ -1,5 +1,5 @@
 import { delta, gamma } from '../forward.ts';
-import { normalAt, uniformAt } from '../random.ts';
+import { fillNormalAt, uniformAt } from '../random.ts';
 import { cloningOverlap, meanClassEntropy } from './cloning-curve.ts';
 
 /*
@@ -78,6 +78,7 @@ export async function empiricalExcessEntropy(o: EmpiricalEntropyOptions, checkpo
   const centres = new Float64Array(n * d);
   for (let i = 0; i < n * d; i++) centres[i] = a * train[i];
   const x = new Float64Array(d);
+  const noise = new Float64Array(d);
   const logits = new Float64Array(n);
   let sumLse = 0;
   let sumOwn = 0;
@@ -87,7 +88,9 @@ export async function empiricalExcessEntropy(o: EmpiricalEntropyOptions, checkpo
   for (let p = 0; p < probes; p++) {
     if (checkpoint && p > 0 && p % probesPerChunk === 0) await checkpoint();
     const mu = Math.min(n - 1, Math.floor(uniformAt(seed, stream + 1, p) * n));
-    for (let j = 0; j < d; j++) x[j] = centres[mu * d + j] + s * normalAt(seed, stream, p * d + j);
+    // In bulk: the same draws as normalAt(seed, stream, p·d + j), at a fraction of the cost per draw.
+    fillNormalAt(seed, stream, p * d, noise);
+    for (let j = 0; j < d; j++) x[j] = centres[mu * d + j] + s * noise[j];
     let best = -Infinity;
     for (let k = 0; k < n; k++) {
       let r2 = 0;
