@@ -2,23 +2,39 @@
  * How a number a chapter quotes from a run is written (<Value format="…">): one formatter for the
  * page and for the test that checks the page against the CLI, so they cannot disagree on rounding.
  */
-export type ValueFormat = 'percent' | 'fixed' | 'integer';
+export type ValueFormat = 'percent' | 'fixed' | 'integer' | 'significant';
 
-export const VALUE_FORMATS: readonly ValueFormat[] = ['percent', 'fixed', 'integer'];
+export const VALUE_FORMATS: readonly ValueFormat[] = ['percent', 'fixed', 'integer', 'significant'];
 
 export function isValueFormat(text: string): text is ValueFormat {
   return (VALUE_FORMATS as readonly string[]).includes(text);
 }
 
-/** `digits`: decimals after the point (of the percentage, for `percent`). */
-export function formatValue(value: number, format: ValueFormat, digits = format === 'fixed' ? 2 : 0, locale = 'en'): string {
+/**
+ * `digits`: decimals after the point (of the percentage, for `percent`); for `significant`, the
+ * significant digits kept (2 by default: a time that spans decades is quoted as 2,200, not 2,246.45).
+ */
+export function formatValue(value: number, format: ValueFormat, digits = defaultDigits(format), locale = 'en'): string {
   const options: Intl.NumberFormatOptions =
     format === 'percent'
       ? { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }
       : format === 'integer'
         ? { maximumFractionDigits: 0 }
-        : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+        : format === 'significant'
+          ? { maximumSignificantDigits: Math.max(1, digits) }
+          : { minimumFractionDigits: digits, maximumFractionDigits: digits };
   return new Intl.NumberFormat(locale, options).format(value);
+}
+
+function defaultDigits(format: ValueFormat): number {
+  return format === 'fixed' || format === 'significant' ? 2 : 0;
+}
+
+/** The step between two neighbouring quotes of `value` in this format: the rounding's resolution. */
+export function roundingUnit(value: number, format: ValueFormat, digits = defaultDigits(format)): number {
+  if (format === 'significant') return 10 ** (Math.floor(Math.log10(Math.abs(value) || 1)) - Math.max(1, digits) + 1);
+  if (format === 'integer') return 1;
+  return (format === 'percent' ? 0.01 : 1) * 10 ** -digits;
 }
 
 /**
