@@ -33,11 +33,20 @@ function scientific(x: number, digits: number): string {
 
 /** A parameter or readout value: integers as they are, other numbers to three significant digits. */
 export function formatValue(x: number, digits = 3): string {
+  return withMinusSign(plainValue(x, digits));
+}
+
+function plainValue(x: number, digits: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (Number.isInteger(x) && Math.abs(x) < 1e7) return String(x);
   const a = Math.abs(x);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return scientific(x, digits);
   return String(Number(x.toPrecision(digits)));
+}
+
+/** A typographic minus (U+2212), as the axes' tick labels print it, not the hyphen of String(−1.75). */
+function withMinusSign(text: string): string {
+  return text.startsWith('-') ? `−${text.slice(1)}` : text;
 }
 
 export function formatPercent(fraction: number): string {
