@@ -7,7 +7,8 @@ export function keepChartsAccessible(stage: HTMLElement, fallbackLabel: string):
   const fix = (): void => {
     for (const svg of stage.querySelectorAll('svg')) {
       if ((svg.parentElement?.closest('svg') ?? null) !== null) continue;
-      if (svg.closest('.swatch, [aria-hidden="true"]') !== null) continue;
+      // Legend swatches are decoration beside their text (the kit marks them aria-hidden).
+      if (svg.closest('[aria-hidden="true"]') !== null) continue;
       if (svg.getAttribute('role') === null) svg.setAttribute('role', 'img');
       if (svg.getAttribute('role') === 'img' && !svg.hasAttribute('aria-label') && !svg.hasAttribute('aria-labelledby')) svg.setAttribute('aria-label', fallbackLabel);
       for (const inner of svg.querySelectorAll('[aria-label]')) inner.removeAttribute('aria-label');
