@@ -7,6 +7,7 @@ describe('how the chapters quote a run’s numbers', () => {
     expect(formatValue(2246.45, 'significant')).toBe('2,200');
     expect(formatValue(636843.2, 'significant')).toBe('640,000');
     expect(formatValue(0.012345, 'significant', 3)).toBe('0.0123');
+    expect(formatValue(-0.0706, 'fixed')).toBe('−0.07');
   });
 
   it('keeps every quote within half a rounding unit of the value, in each format', () => {

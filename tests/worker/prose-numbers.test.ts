@@ -136,6 +136,8 @@ const HARD_CODED: ReadonlyArray<{ chapter: string; pattern: RegExp }> = [
   { chapter: 'training-time', pattern: /about 40% of its samples|about 3% for/ },
   { chapter: 'training-time', pattern: /tau_\{\\text\{mem\}\} \\approx 4 \\cdot 10\^[45]/ },
   { chapter: 'training-time', pattern: /between \$10\^4\$ and \$10\^5\$ for \$n = 4\$/ },
+  { chapter: 'training-time', pattern: /between about \$3 \\cdot 10\^3\$|from about 1\.29 at/ },
+  { chapter: 'training-time', pattern: /between 84 and 140|between \$3 \\cdot 10\^4\$ and \$2\.6/ },
   { chapter: 'speciation-and-collapse', pattern: /t_S \\approx 3\.5\$ of the default/ },
   { chapter: 'low-dimensional-structure', pattern: /about a third of the class's variance/ },
 ];

@@ -23,7 +23,8 @@ export function formatValue(value: number, format: ValueFormat, digits = default
         : format === 'significant'
           ? { maximumSignificantDigits: Math.max(1, digits) }
           : { minimumFractionDigits: digits, maximumFractionDigits: digits };
-  return new Intl.NumberFormat(locale, options).format(value);
+  // A typographic minus, as KaTeX and the figures' axes write it (Intl's English uses a hyphen).
+  return new Intl.NumberFormat(locale, options).format(value).replace(/^-/, '−');
 }
 
 function defaultDigits(format: ValueFormat): number {
