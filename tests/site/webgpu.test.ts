@@ -183,15 +183,25 @@ describe.skipIf(skipE2E)('WebGPU softmaxDenoise in Chromium (SwiftShader)', () =
 
   it('flushes weights below LOG_WEIGHT_FLOOR to exactly 0, keeps those just above, and breaks ties to the first index', async (ctx) => {
     if (!gpuPresent) ctx.skip('navigator.gpu is absent');
-    const below = floorProblem(LOG_WEIGHT_FLOOR - 0.6);
+    // e^{floor − 0.3} is still a normal float32, so a GPU that flushes subnormals cannot zero it for us
+    const below = floorProblem(LOG_WEIGHT_FLOOR - 0.3);
     const above = floorProblem(LOG_WEIGHT_FLOOR + 0.1);
+    // tied centres read by different threads (0, 1) and by the same thread of the row reduction (3, 259)
     const tie = { queries: new Float32Array([0, 0]), m: 1, centres: new Float32Array([1, 0, -1, 0, 0, 1]), n: 3, d: 2, scale: 1, variance: 1 };
-    const [b, a, t] = await denoise([below, above, tie]);
+    const n = 300;
+    const far = new Float32Array(n * 2).fill(5);
+    far.set([1, 0], 3 * 2);
+    far.set([0, 1], 259 * 2);
+    const strided = { queries: new Float32Array([0, 0]), m: 1, centres: far, n, d: 2, scale: 1, variance: 1 };
+    const [b, a, t, s] = await denoise([below, above, tie, strided]);
+    expect(referenceKernels.softmaxDenoise(below).mean[0]).toBe(0);
     expect(b.mean[0]).toBe(0);
     const want = referenceKernels.softmaxDenoise(above).mean[0];
     expect(want).toBeGreaterThan(0);
     expect(Math.abs(a.mean[0] - want) / want).toBeLessThan(1e-4);
     expect(t.nearest[0]).toBe(0);
+    expect(s.nearest[0]).toBe(3);
+    expect(referenceKernels.softmaxDenoise(strided).nearest[0]).toBe(3);
   });
 
   it('keeps the training set on the GPU across calls, and sees it refilled in place', async (ctx) => {
