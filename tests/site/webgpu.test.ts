@@ -235,5 +235,11 @@ describe.skipIf(skipE2E)('WebGPU softmaxDenoise in Chromium (SwiftShader)', () =
     expect(outcome.results).toHaveLength(problems.length);
     problems.forEach((args, j) => expectAgrees(args, outcome.results![j], referenceKernels.softmaxDenoise(args)));
     expect(outcome.afterLoss).toMatch(/destroyed/);
+    expect(outcome.selected?.any).toMatchObject({ backend: 'webgpu' });
+    expect(outcome.selected?.any.checkMaxError).toBeLessThanOrEqual(1e-4);
+    console.log(`selectKernels in a worker: ${JSON.stringify(outcome.selected)}`);
+    // by default SwiftShader is refused as software, and the chain goes on with the reason recorded
+    expect(outcome.selected?.hardware.backend).not.toBe('webgpu');
+    expect(outcome.selected?.hardware.fallbackReason).toMatch(/software WebGPU adapter/);
   }, 120_000);
 });
