@@ -29,7 +29,9 @@ export async function requestWebGpuDevice(): Promise<WebGpuDeviceChoice | { reas
   const legacy = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
   const software = info.isFallbackAdapter === true || legacy === true || SOFTWARE_ADAPTER.test(adapterName);
   try {
-    const device = await adapter.requestDevice();
+    // the defaults (128 MiB per binding) would refuse a large training set the adapter can hold
+    const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
+    const device = await adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
     return { device, adapterName, software };
   } catch (error) {
     return { reason: `WebGPU device request failed on ${adapterName}: ${String(error)}` };

@@ -117,6 +117,10 @@ export class WebGpuDenoiser {
       nearest: m * 4,
     };
 
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    if (bytes.centres > limit || bytes.mean > limit) {
+      throw new Error(`the problem (n=${n}, m=${m}, d=${d}) needs buffers over this GPU's limit of ${(limit / 2 ** 20).toFixed(0)} MiB`);
+    }
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
     const s = this.slots;
@@ -202,7 +206,8 @@ export class WebGpuDenoiser {
     const need = Math.max(16, Math.ceil(bytes / 4) * 4);
     if (slot.buffer !== undefined && slot.bytes >= need) return { buffer: slot.buffer, fresh: false };
     slot.buffer?.destroy();
-    const size = slot.buffer === undefined ? need : Math.max(need, Math.ceil((slot.bytes * 1.5) / 4) * 4);
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    const size = slot.buffer === undefined ? need : Math.max(need, Math.min(limit, Math.ceil((slot.bytes * 1.5) / 4) * 4));
     slot.buffer = this.device.createBuffer({ size, usage });
     slot.bytes = size;
     this.groups = undefined;
