@@ -50,7 +50,7 @@ export async function selectKernels(options: SelectOptions): Promise<KernelSelec
   const webgpu = options.webgpu ?? (options.preferGpu ? 'hardware' : 'off');
   if (webgpu !== 'off') {
     const { selectWithWebGpu } = await import('./webgpu/selection.ts');
-    return selectWithWebGpu(webgpu, () => selectKernels({ ...options, webgpu: 'off' }));
+    return selectWithWebGpu(webgpu, (overrides) => selectKernels({ ...options, ...overrides, webgpu: 'off' }));
   }
   if (!options.preferGpu) return selectCpuKernels(options);
   const renderer = options.createGpu ? 'injected' : workerWebGl2Renderer();
