@@ -221,7 +221,7 @@ describe.skipIf(skipE2E)('WebGPU softmaxDenoise in Chromium (SwiftShader)', () =
     expect(message).toMatch(/WebGPU device was lost/);
   });
 
-  it('serves the synchronous Kernels contract from a worker: start-up check, results, failure after destroy', async (ctx) => {
+  it('serves the synchronous Kernels contract from a worker: start-up check, results, fallback when the device is lost, selection', async (ctx) => {
     if (!gpuPresent) ctx.skip('navigator.gpu is absent');
     const problems = [
       randomProblem({ m: 30, n: 300, d: 64, variance: 0.1, seed: 21, nearCentres: true, withLogWeights: true }),
@@ -234,7 +234,10 @@ describe.skipIf(skipE2E)('WebGPU softmaxDenoise in Chromium (SwiftShader)', () =
     expect(outcome.checkMaxError).toBeLessThanOrEqual(1e-4);
     expect(outcome.results).toHaveLength(problems.length);
     problems.forEach((args, j) => expectAgrees(args, outcome.results![j], referenceKernels.softmaxDenoise(args)));
-    expect(outcome.afterLoss).toMatch(/destroyed/);
+    // a lost device: that call and every later one go to the fallback, and the report says why
+    expect(outcome.afterLoss).toMatch(/WebGPU device was lost/);
+    expect(outcome.afterLossReport).toEqual({ backend: 'cpu', fallbackReason: expect.stringMatching(/^webgpu failed during a run: the WebGPU device was lost/) });
+    expectAgrees(problems[0], outcome.afterLossResult!, referenceKernels.softmaxDenoise(problems[0]));
     expect(outcome.selected?.any).toMatchObject({ backend: 'webgpu' });
     expect(outcome.selected?.any.checkMaxError).toBeLessThanOrEqual(1e-4);
     console.log(`selectKernels in a worker: ${JSON.stringify(outcome.selected)}`);

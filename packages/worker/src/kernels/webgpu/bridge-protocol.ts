@@ -38,7 +38,9 @@ export interface BridgeViews {
 export type DeviceWorkerMessage =
   | { type: 'init'; control: SharedArrayBuffer }
   | { type: 'data'; buffer: SharedArrayBuffer; capacity: BridgeCapacity }
-  | { type: 'run'; m: number; n: number; d: number; scale: number; variance: number; hasLogWeights: boolean };
+  | { type: 'run'; m: number; n: number; d: number; scale: number; variance: number; hasLogWeights: boolean }
+  /** Test hook: destroy the device, as a driver reset or a GPU process crash would lose it. */
+  | { type: 'lose' };
 
 export type DeviceWorkerReply = { type: 'ready'; adapterName: string; software: boolean } | { type: 'unavailable'; reason: string };
 

@@ -26,6 +26,8 @@ scope.addEventListener('message', (event) => {
     void init();
   } else if (message.type === 'data') {
     views = bridgeViews(message.buffer, message.capacity);
+  } else if (message.type === 'lose') {
+    denoiser?.device.destroy();
   } else {
     void run(message);
   }

@@ -25,6 +25,8 @@ export interface WebGpuKernels extends Kernels {
   /** Largest relative error of the start-up check against the reference. */
   readonly checkMaxError: number;
   destroy(): void;
+  /** Test hook: the device worker destroys its device, as a lost GPU would; the next call fails. */
+  loseDeviceForTest(): void;
 }
 
 export interface WebGpuKernelOptions {
@@ -141,6 +143,9 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
     backend: 'webgpu',
     adapterName,
     softmaxDenoise,
+    loseDeviceForTest() {
+      worker.postMessage({ type: 'lose' } satisfies DeviceWorkerMessage);
+    },
     destroy() {
       failure ??= 'the WebGPU kernels were destroyed';
       // terminating the worker drops its device and buffers with it
