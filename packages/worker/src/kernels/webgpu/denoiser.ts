@@ -102,7 +102,7 @@ export class WebGpuDenoiser {
   private async run(args: SoftmaxDenoiseArgs): Promise<SoftmaxDenoiseResult> {
     if (this.failure !== undefined) throw new Error(this.failure);
     checkShapes(args);
-    const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+    const { m, n, d } = args;
     const result = resultArrays(args);
     if (m === 0) return result;
     const device = this.device;
@@ -123,6 +123,43 @@ export class WebGpuDenoiser {
     }
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
+    let readback: GPUBuffer | undefined;
+    let thrown: unknown;
+    try {
+      readback = this.encode(args, chunk, bytes);
+    } catch (error) {
+      thrown = error;
+    }
+    // popped whatever happened, so a throwing call leaves no scope behind for the next one
+    const validation = await device.popErrorScope();
+    const memory = await device.popErrorScope();
+    const gpuError = validation ?? memory;
+    if (gpuError) {
+      this.failure = `WebGPU error: ${gpuError.message}`;
+      throw new Error(this.failure);
+    }
+    if (readback === undefined) throw thrown;
+
+    try {
+      await readback.mapAsync(MAP_MODE_READ, 0, bytes.mean + bytes.nearest);
+    } catch (error) {
+      // a lost device rejects the map; its lost promise carries the better reason
+      throw new Error(this.failure ?? `WebGPU readback failed: ${String(error)}`);
+    }
+    const mapped = readback.getMappedRange(0, bytes.mean + bytes.nearest);
+    result.mean.set(new Float32Array(mapped, 0, m * d));
+    result.nearest.set(new Int32Array(mapped, bytes.mean, m));
+    readback.unmap();
+    return result;
+  }
+
+  /**
+   * Uploads what this call changes and submits its dispatches, one block of `chunk` query rows
+   * each, then the copy of the results into the readback buffer, which it returns.
+   */
+  private encode(args: SoftmaxDenoiseArgs, chunk: number, bytes: Record<'centres' | 'logWeights' | 'queries' | 'W' | 'z' | 'mean' | 'nearest', number>): GPUBuffer {
+    const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+    const device = this.device;
     const s = this.slots;
     const centresBuf = this.ensure(s.centres, bytes.centres, STORAGE | COPY_DST);
     if (centresBuf.fresh || !sameCentres(this.centresOnGpu, centres, n, d)) {
@@ -179,25 +216,7 @@ export class WebGpuDenoiser {
       }
       device.queue.submit([encoder.finish()]);
     }
-    const validation = await device.popErrorScope();
-    const memory = await device.popErrorScope();
-    const gpuError = validation ?? memory;
-    if (gpuError) {
-      this.failure = `WebGPU error: ${gpuError.message}`;
-      throw new Error(this.failure);
-    }
-
-    try {
-      await readback.mapAsync(MAP_MODE_READ, 0, bytes.mean + bytes.nearest);
-    } catch (error) {
-      // a lost device rejects the map; its lost promise carries the better reason
-      throw new Error(this.failure ?? `WebGPU readback failed: ${String(error)}`);
-    }
-    const mapped = readback.getMappedRange(0, bytes.mean + bytes.nearest);
-    result.mean.set(new Float32Array(mapped, 0, m * d));
-    result.nearest.set(new Int32Array(mapped, bytes.mean, m));
-    readback.unmap();
-    return result;
+    return readback;
   }
 
   /** The slot's buffer, replaced by a larger one when `bytes` exceeds it (grown by half again, so a slowly growing m reallocates rarely). */
