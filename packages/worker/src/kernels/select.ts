@@ -31,15 +31,27 @@ export interface SelectOptions {
    * can share memory (Node; a cross-origin-isolated page), else 1.
    */
   threads?: number;
+  /**
+   * WebGPU (kernels/webgpu) before everything else: `hardware`, the default when `preferGpu`, skips
+   * software adapters; `any` takes them too (tests, diagnostics); `off`, the default otherwise, never.
+   */
+  webgpu?: 'hardware' | 'any' | 'off';
 }
 
 /**
- * The kernels a worker runs with, first that works of: the GPU (when asked for, available, a real
- * one unless software is allowed, and verified against the reference on a small problem); the
+ * The kernels a worker runs with, first that works of: WebGPU (see `webgpu`); the GPU (when
+ * asked for, available, a real one unless software is allowed, and verified against the reference
+ * on a small problem); the
  * WebAssembly SIMD kernels, on a pool of one thread per core where threads can share memory; the
  * plain TypeScript loops. The report says which and why.
  */
 export async function selectKernels(options: SelectOptions): Promise<KernelSelection> {
+  // WebGPU first, kept apart from the chain below; loaded on demand like gpu.js
+  const webgpu = options.webgpu ?? (options.preferGpu ? 'hardware' : 'off');
+  if (webgpu !== 'off') {
+    const { selectWithWebGpu } = await import('./webgpu/selection.ts');
+    return selectWithWebGpu(webgpu, (overrides) => selectKernels({ ...options, ...overrides, webgpu: 'off' }));
+  }
   if (!options.preferGpu) return selectCpuKernels(options);
   const renderer = options.createGpu ? 'injected' : workerWebGl2Renderer();
   if (renderer === null) {
