@@ -109,8 +109,21 @@ export const subspaceTransition = defineExperiment({
     drivers: ['trials', 'nValues', 'rValues', 'K', 'd'],
     // Per cell and trial: K-subspaces on K·n points in d dimensions, whose restarts and iterations
     // cost about 100·r per point and coordinate (the fuzz test met r = 12 with n up to 255 taking
-    // 10 s, estimated 1 s by a d²-per-point model), plus d per point for PCA and the checks.
-    units: (p) => p.trials * p.rValues.reduce((s, r) => s + p.nValues.reduce((t, n) => t + p.K * n * p.d * (100 * r + p.d), 0), 0),
+    // 10 s, estimated 1 s by a d²-per-point model), plus d per point for PCA and the checks; then the
+    // two reverse processes, steps × samples × d × (K·r for the learned denoiser, about K·n/4 for
+    // the empirical one's kernel, and 10 for the two runs' step noise, which costs as much as
+    // several projections: timed per step at 8 samples, d = 48).
+    units: (p) =>
+      p.trials *
+      p.rValues.reduce(
+        (s, r) =>
+          s +
+          p.nValues.reduce(
+            (t, n) => t + p.K * n * p.d * (100 * r + p.d) + TRANSITION_REVERSE.steps * TRANSITION_REVERSE.samples * p.d * (10 + p.K * (r + n / 4)),
+            0,
+          ),
+        0,
+      ),
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
     // Rescaled ×0.20 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
