@@ -201,7 +201,7 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
  */
 export const LEARNED_LINE: StrokeStyle = { stroke: DENOISER_COLOURS.trained, strokeWidth: 2 };
 export const EMPIRICAL_LINE: StrokeStyle = { stroke: DENOISER_COLOURS.empirical, strokeWidth: 2, strokeDasharray: '6 3' };
-export const CHANCE_LINE: StrokeStyle = { stroke: 'var(--fg-soft)', strokeWidth: 1.4, strokeDasharray: '1.5 3' };
+export const CHANCE_LINE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.6, strokeDasharray: '1.5 3' };
 
 /** Per sample count n: the cells' fractions averaged over the grid's r values (NaN cells skipped). */
 export interface MemoryPoint {
@@ -250,14 +250,25 @@ export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTM
     ariaLabel: msg('subspace-transition.aria.memory'),
     style: PLOT_STYLE,
     x: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
-    y: { label: msg('subspace-transition.y.memory'), labelAnchor: 'top', domain: [0, 1], grid: true, ticks: [0, 0.25, 0.5, 0.75, 1], tickFormat: (v: number) => formatPercent(v) },
+    // A square-root scale: the learned model and the chance level sit at a few per cent, where a
+    // linear axis would draw them as one line on the floor.
+    y: {
+      type: 'sqrt',
+      label: msg('subspace-transition.y.memory'),
+      labelAnchor: 'top',
+      domain: [0, 1],
+      grid: true,
+      ticks: [0, 0.01, 0.05, 0.25, 0.5, 1],
+      tickFormat: (v: number) => formatPercent(v),
+    },
     marks: [
       Plot.axisX(countTicks(lo, hi), { label: msg('subspace-transition.x.count'), labelAnchor: 'right', text: (v: number) => String(v) }),
-      Plot.line(points, { x: 'n', y: 'chance', ...CHANCE_LINE, className: 'subspace-transition-chance' }),
       Plot.line(points, { x: 'n', y: 'empirical', ...EMPIRICAL_LINE, className: 'subspace-transition-empirical' }),
       Plot.dot(points, { x: 'n', y: 'empirical', symbol: 'square', r: 2.6, fill: EMPIRICAL_LINE.stroke, title: tip, className: 'subspace-transition-empirical-points' }),
       Plot.line(points, { x: 'n', y: 'learned', ...LEARNED_LINE, className: 'subspace-transition-learned' }),
       Plot.dot(points, { x: 'n', y: 'learned', r: 2.4, fill: LEARNED_LINE.stroke, title: tip, className: 'subspace-transition-learned-points' }),
+      // Last, over the learned curve it follows.
+      Plot.line(points, { x: 'n', y: 'chance', ...CHANCE_LINE, className: 'subspace-transition-chance' }),
     ],
   });
   svg.dataset['points'] = String(points.length);
