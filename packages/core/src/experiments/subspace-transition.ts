@@ -127,7 +127,11 @@ export const subspaceTransition = defineExperiment({
     // Fitted to CLI runs (elapsedMs less the CLI's 0.5 s setup) on the 2-core development machine
     // under load from parallel builds: 6851 and 10554 ms at the defaults, 1800 ms at trials = 2 d = 24.
     // Rescaled ×0.20 from that fit with `npm run bench:cost -w @diffusion-atlas/tests` on the quiet
-    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one.
+    // machine (runLocal's elapsedMs, the run alone), plus 30 % headroom for a busy one. With the
+    // reverse processes added (weights from per-step timings) the same constant still fits: at the
+    // defaults 2.9 s measured against 3.9 s estimated at load 3.3, and at load 10 (measured/estimate)
+    // 1.45 at the defaults, 0.66 at trials = 2 d = 24, 1.45 at K = 1 d = 16 trials = 40, 0.95 at
+    // K = 4 d = 128 trials = 2.
     secondsPerUnit: 9.7e-9,
     baseSeconds: 0.16,
   },
