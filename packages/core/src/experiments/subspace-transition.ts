@@ -245,8 +245,14 @@ export const subspaceTransition = defineExperiment({
         successProbability: res.successProbability,
         memorizedFraction: res.memorizedFraction,
         memorizedBaseline: res.memorizedBaseline,
+      },
+      // Separate tables, so that the main one's CSV columns stay those it always had.
+      reverse: {
+        n: res.n,
+        r: res.r,
         memorizedFractionLearned: res.memorizedFractionLearned,
         memorizedFractionEmpirical: res.memorizedFractionEmpirical,
+        memorizedBaseline: res.memorizedBaseline,
       },
       byN: {
         n: res.byN.n,
