@@ -77,6 +77,16 @@ describe('subspace-transition: the reverse process with the learned and with the
     }
   });
 
+  it('the figure’s own settings (TRANSITION_REVERSE steps) give the same two verdicts', async () => {
+    // Only the sample count raised, to measure the fractions: the coarse grid must not make the learned
+    // model copy, nor the empirical one stop copying. Tolerances as above.
+    const o = await transitionTrial(d, K, r, n, noise, 1, 5, { kernels: referenceKernels, reverse: { samples: m } });
+    const fresh = sampleFromBases(o.model.bases, K, r, d, 4000, new Rng(99, 5));
+    const chance = memorizedFraction(nearestTwo(fresh, 4000, o.training, K * n, d).ratio);
+    expect(Math.abs(o.memorizedLearned - chance)).toBeLessThan(0.07);
+    expect(o.memorizedEmpirical).toBeGreaterThan(0.9);
+  });
+
   it('the learned model’s outputs lie on the true subspaces, the empirical model’s on training points', async () => {
     for (const o of trials) {
       const worstError = Math.max(...o.errors);
