@@ -114,9 +114,30 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(FINE_CELLS);
     expect(await count(page, `${ST} .subspace-transition-diagonal path`)).toBe(1);
     expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(12);
-    expect(await count(page, `${ST} .subspace-transition-excess circle`)).toBe(FINE_CELLS);
+    // The memorization panel: both models' reverse-process curves and the chance level, one point per n
+    // of the fine map (24), each keyed in the legend by the stroke its line draws.
+    for (const series of ['learned', 'empirical', 'chance']) expect(await count(page, `${ST} .subspace-transition-${series} path`), series).toBe(1);
+    expect(await count(page, `${ST} .subspace-transition-learned-points circle`)).toBe(24);
+    expect(await count(page, `${ST} .subspace-transition-empirical-points path`)).toBe(24);
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-memory`, 'data-points')).toBe('24');
+    const strokes = await page.$$eval(`${ST} .subspace-transition-memory-legend line`, (lines) => lines.map((l) => l.getAttribute('stroke-dasharray') ?? ''));
+    const drawn = await Promise.all(
+      ['learned', 'empirical', 'chance'].map((series) => page.getAttribute(`${ST} .subspace-transition-${series}`, 'stroke-dasharray').then((v) => v ?? '')),
+    );
+    expect(strokes).toEqual(drawn);
+    // The two curves apart: the empirical denoiser copies nearly every sample, the learned one at chance.
+    const heights = await page.$$eval(`${ST} .subspace-transition-memory`, ([svg]) => {
+      const ys = (cls: string) => Array.from(svg?.querySelectorAll(`.${cls} circle, .${cls} path`) ?? [], (e) => e.getBoundingClientRect().y);
+      return { learned: ys('subspace-transition-learned-points'), empirical: ys('subspace-transition-empirical-points') };
+    });
+    expect(heights.learned).toHaveLength(24);
+    for (let i = 0; i < 24; i++) expect(heights.empirical[i] ?? Infinity).toBeLessThan(heights.learned[i] ?? -Infinity);
+    const memoryText = (await page.textContent(`${ST} .subspace-transition-memory-legend`)) ?? '';
+    expect(memoryText).toMatch(/learned low-rank denoiser.*empirical denoiser.*fresh samples/);
+    expect(memoryText).not.toMatch(/[<>]|\{|\}|\$/);
     expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/switches from 0% below n = r/);
-    expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/memorized fraction of generated samples does not switch/);
+    expect(await page.textContent(`${ST} [data-summary]`)).toMatch(/memorization test does not switch at n = r/);
+    expect(await page.textContent(`${ST} [data-readout]`)).toMatch(/Memorized fraction of reverse-process samples where n < r and where n ≥ r: learned denoiser \d/);
 
     // subspace-editing: the strip, the base digit framed, the direction, and the per-direction charts.
     expect(await count(page, `${SE} image.subspace-editing-frame`)).toBe(FRAMES);
@@ -223,6 +244,7 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     expect(await waitForWidget(page, 'subspace-transition')).toBe('done');
     expect(await count(page, `${ST} .subspace-transition-cell rect`)).toBe(DEFAULT_CELLS);
     expect(await count(page, `${ST} .subspace-transition-error path`)).toBe(DEFAULT_ROWS);
+    expect(await page.getAttribute(`${ST} svg.subspace-transition-memory`, 'data-points')).toBe('12');
     expect(await page.textContent(`${ST} .subspace-transition-source`)).toMatch(/Computed in your browser.*1 trial each/);
 
     // The exercise's state loads into this figure, though it does not own the URL: 3 × 7 live cells.

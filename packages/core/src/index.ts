@@ -44,6 +44,8 @@ export * from './linalg/qr.ts';
 export * from './lowrank/molrg.ts';
 export * from './lowrank/pca.ts';
 export * from './lowrank/k-subspaces.ts';
+export * from './lowrank/fit.ts';
+export * from './lowrank/reverse-generation.ts';
 export * from './experiments/low-rank-mixture.ts';
 export * from './experiments/subspace-transition.ts';
 export * from './experiments/subspace-editing.ts';

@@ -5,21 +5,20 @@ import { Rng, Streams, normalAt } from '../random.ts';
 import { delta } from '../forward.ts';
 import { geometricGrid } from '../time-grid.ts';
 import { sampleBackward } from '../samplers.ts';
-import { empiricalScore } from '../scores/empirical.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
 import {
   balancedLabels,
   knownComponentMmse,
   molrgDenoise,
-  molrgScore,
   randomLabels,
   randomLowRankMixture,
   sampleLowRankMixture,
   withBases,
   type LowRankMixture,
 } from '../lowrank/molrg.ts';
-import { principalSubspace } from '../lowrank/pca.ts';
-import { kSubspaces, matchSubspaces } from '../lowrank/k-subspaces.ts';
+import { matchSubspaces } from '../lowrank/k-subspaces.ts';
+import { fitLowRankDenoiser, K_SUBSPACES_MAX_ITERATIONS, K_SUBSPACES_RESTARTS } from '../lowrank/fit.ts';
+import { generatingScore, type GeneratingDenoiser } from '../lowrank/reverse-generation.ts';
 
 export const LOW_RANK_CHAPTER = 'low-dimensional-structure';
 
@@ -28,9 +27,6 @@ export const LOW_RANK_CHAPTER = 'low-dimensional-structure';
  * squared error of one point has relative spread ≤ √2, reached for r = 1).
  */
 export const MIXTURE_TEST_POINTS = 1000;
-/** Several restarts of K-subspaces, keeping the best objective (science.md §4.5). */
-export const K_SUBSPACES_RESTARTS = 5;
-export const K_SUBSPACES_MAX_ITERATIONS = 50;
 /** Generated samples per denoiser; their paths are the 3-D view's trajectories. */
 const GENERATED = 24;
 /** Reverse SDE from T = 5 (Δ_T = 1 − 5·10⁻⁵) to 10⁻³ on a geometric grid (science.md §1.6). */
@@ -124,17 +120,7 @@ export const lowRankMixture = defineExperiment({
     const count = K * n;
 
     // Training the MoLRG-parametrized denoiser = PCA for K = 1, K-subspace clustering for K > 1.
-    const clusterRng = new Rng(p.seed, CLUSTER_STREAM);
-    const fit =
-      K === 1
-        ? { bases: principalSubspace(training, count, d, r, { fill: clusterRng }).basis, labels: new Int32Array(count) }
-        : await kSubspaces(
-            training,
-            count,
-            d,
-            { K, r, restarts: K_SUBSPACES_RESTARTS, maxIterations: K_SUBSPACES_MAX_ITERATIONS, onIteration: () => ctx.checkpoint(0.02) },
-            clusterRng,
-          );
+    const fit = await fitLowRankDenoiser(training, count, { d, K, r }, new Rng(p.seed, CLUSTER_STREAM), () => ctx.checkpoint(0.02));
     const matching = matchSubspaces(model.bases, fit.bases, K, r, d);
     // Reorder so that learned block k faces true block k, and cluster labels name true components.
     const learnedBases = new Float64Array(K * r * d);
@@ -177,13 +163,13 @@ export const lowRankMixture = defineExperiment({
     const frameCount = Math.floor(GEN_STEPS / FRAME_EVERY) + 1;
     const frameTimes = new Float64Array(frameCount);
     for (let f = 0; f < frameCount; f++) frameTimes[f] = grid[f * FRAME_EVERY];
-    const scoreOf = (which: 'optimal' | 'trained' | 'empirical') =>
-      which === 'optimal' ? molrgScore(model) : which === 'trained' ? molrgScore(trained) : empiricalScore(training, count, d, ctx.kernels);
+    const denoiserOf = (which: 'optimal' | 'trained' | 'empirical'): GeneratingDenoiser =>
+      which === 'optimal' ? { kind: 'mixture', model } : which === 'trained' ? { kind: 'mixture', model: trained } : { kind: 'empirical', training, count, d };
     const generate = async (which: 'optimal' | 'trained' | 'empirical', from: number): Promise<{ samples: Float32Array; frames: Float32Array }> => {
       const frames = new Float32Array(frameCount * GENERATED * d);
       frames.set(start, 0);
       const samples = await sampleBackward({
-        score: scoreOf(which),
+        score: generatingScore(denoiserOf(which), ctx.kernels),
         start,
         m: GENERATED,
         grid,

@@ -19,7 +19,8 @@ import {
 } from '../lowrank/molrg.ts';
 import { principalSubspace } from '../lowrank/pca.ts';
 import { kSubspaces, matchSubspaces } from '../lowrank/k-subspaces.ts';
-import { LOW_RANK_CHAPTER, K_SUBSPACES_MAX_ITERATIONS, K_SUBSPACES_RESTARTS } from './low-rank-mixture.ts';
+import { LOW_RANK_CHAPTER } from './low-rank-mixture.ts';
+import { K_SUBSPACES_MAX_ITERATIONS, K_SUBSPACES_RESTARTS } from '../lowrank/fit.ts';
 
 /**
  * Streams. The two training sets are drawn from disjoint streams, so they share no point; the

@@ -5,6 +5,7 @@ import { cellMapFrame } from '../../kit/cell-map.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import type { StrokeStyle } from '../../kit/legend.ts';
 import { plot, PLOT_STYLE } from '../../kit/plot-style.ts';
+import { DENOISER_COLOURS } from '../low-rank-mixture/error-chart.ts';
 
 export function edges(values: readonly number[]): Map<number, [number, number]> {
   const sorted = [...new Set(values)].sort((a, b) => a - b);
@@ -36,6 +37,8 @@ export function cellsOf(t: Transition): Cell[] {
         theory: t.theory[c] ?? Number.NaN,
         memorized: t.memorized[c] ?? Number.NaN,
         baseline: t.baseline[c] ?? Number.NaN,
+        learned: t.learned[c] ?? Number.NaN,
+        empirical: t.empirical[c] ?? Number.NaN,
         x1,
         x2,
         y1,
@@ -191,15 +194,52 @@ export function errorProfile(t: Transition, width: number): SVGSVGElement | HTML
   return svg;
 }
 
+/*
+ * The memorization panel's three series, read by the marks and the legend alike, in the colours
+ * chapter 4's first figure gives the trained and the empirical denoiser. The empirical line is also
+ * dashed and its points square, so the two models differ without colour.
+ */
+export const LEARNED_LINE: StrokeStyle = { stroke: DENOISER_COLOURS.trained, strokeWidth: 2 };
+export const EMPIRICAL_LINE: StrokeStyle = { stroke: DENOISER_COLOURS.empirical, strokeWidth: 2, strokeDasharray: '6 3' };
+export const CHANCE_LINE: StrokeStyle = { stroke: 'var(--fg)', strokeWidth: 1.6, strokeDasharray: '1.5 3' };
+
+/** Per sample count n: the cells' fractions averaged over the grid's r values (NaN cells skipped). */
+export interface MemoryPoint {
+  n: number;
+  learned: number;
+  empirical: number;
+  chance: number;
+}
+
+export function memoryByN(t: Transition): MemoryPoint[] {
+  const cells = cellsOf(t);
+  return [...new Set(t.nValues)]
+    .sort((a, b) => a - b)
+    .map((n) => {
+      const column = cells.filter((c) => c.n === n);
+      const avg = (f: (c: Cell) => number): number => {
+        const v = column.map(f).filter(Number.isFinite);
+        return v.length === 0 ? Number.NaN : v.reduce((s, x) => s + x, 0) / v.length;
+      };
+      return { n, learned: avg((c) => c.learned), empirical: avg((c) => c.empirical), chance: avg((c) => c.baseline) };
+    })
+    .filter((p) => Number.isFinite(p.learned) && Number.isFinite(p.empirical) && Number.isFinite(p.chance));
+}
+
+/** Sample-count ticks on the log axis: powers of two, and the ends of the grid. */
+function countTicks(lo: number, hi: number): number[] {
+  const ticks = [1, 2, 4, 8, 16, 32, 64, 128, 256].filter((v) => v >= lo && v <= hi);
+  return ticks.length >= 2 ? ticks : [...new Set([lo, hi])];
+}
+
 export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTMLElement {
-  const cells = cellsOf(t).filter((c) => Number.isFinite(c.memorized) && Number.isFinite(c.baseline));
-  const ratios = cells.map((c) => c.n / c.r);
-  const lo = Math.min(...ratios, 0.5);
-  const hi = Math.max(...ratios, 2);
-  const excess = cells.map((c) => c.memorized - c.baseline);
-  const reach = Math.max(0.1, ...excess.map((e) => Math.abs(e))) * 1.1;
-  const rDomain: [number, number] = [Math.min(...t.rValues), Math.max(Math.max(...t.rValues), Math.min(...t.rValues) + 1)];
-  return plot({
+  const points = memoryByN(t);
+  const ns = points.map((p) => p.n);
+  const lo = Math.min(...ns, 1);
+  const hi = Math.max(...ns, 2);
+  const tip = (p: MemoryPoint): string =>
+    msg('subspace-transition.memory.point', { n: p.n, learned: formatPercent(p.learned), empirical: formatPercent(p.empirical), chance: formatPercent(p.chance) });
+  const svg = plot({
     width,
     height: Math.round(Math.min(280, width * 0.72)),
     marginLeft: 44,
@@ -209,16 +249,28 @@ export function memoryProfile(t: Transition, width: number): SVGSVGElement | HTM
     className: 'subspace-transition-memory',
     ariaLabel: msg('subspace-transition.aria.memory'),
     style: PLOT_STYLE,
-    x: { type: 'log', domain: [lo * 0.9, hi * 1.1] },
-    y: { label: msg('subspace-transition.y.memory'), labelAnchor: 'top', domain: [-reach, reach], grid: true, tickFormat: (v: number) => `${v > 0 ? '+' : ''}${formatPercent(v).replace('-', '−')}` },
-    color: { type: 'linear', domain: rDomain, range: [...R_COLOURS], interpolate: 'hcl' },
+    x: { type: 'log', domain: [lo / 1.15, hi * 1.15] },
+    // A square-root scale: the learned model and the chance level sit at a few per cent, where a
+    // linear axis would draw them as one line on the floor.
+    y: {
+      type: 'sqrt',
+      label: msg('subspace-transition.y.memory'),
+      labelAnchor: 'top',
+      domain: [0, 1],
+      grid: true,
+      ticks: [0, 0.01, 0.05, 0.25, 0.5, 1],
+      tickFormat: (v: number) => formatPercent(v),
+    },
     marks: [
-      ratioAxis(lo, hi),
-      Plot.ruleY([0], { stroke: 'var(--fg-soft)' }),
-      Plot.ruleX([1], { stroke: 'var(--fg-soft)', strokeDasharray: '3 3', className: 'subspace-transition-threshold' }),
-      Plot.dot(cells, { x: (c: Cell) => c.n / c.r, y: (c: Cell) => c.memorized - c.baseline, fill: 'r', r: 2.2, fillOpacity: 0.8, className: 'subspace-transition-excess' }),
+      Plot.axisX(countTicks(lo, hi), { label: msg('subspace-transition.x.count'), labelAnchor: 'right', text: (v: number) => String(v) }),
+      Plot.line(points, { x: 'n', y: 'empirical', ...EMPIRICAL_LINE, className: 'subspace-transition-empirical' }),
+      Plot.dot(points, { x: 'n', y: 'empirical', symbol: 'square', r: 2.6, fill: EMPIRICAL_LINE.stroke, title: tip, className: 'subspace-transition-empirical-points' }),
+      Plot.line(points, { x: 'n', y: 'learned', ...LEARNED_LINE, className: 'subspace-transition-learned' }),
+      Plot.dot(points, { x: 'n', y: 'learned', r: 2.4, fill: LEARNED_LINE.stroke, title: tip, className: 'subspace-transition-learned-points' }),
+      // Last, over the learned curve it follows.
+      Plot.line(points, { x: 'n', y: 'chance', ...CHANCE_LINE, className: 'subspace-transition-chance' }),
     ],
   });
+  svg.dataset['points'] = String(points.length);
+  return svg;
 }
-
-/** Success probability and memorized fraction on the two sides of the line n = r. */

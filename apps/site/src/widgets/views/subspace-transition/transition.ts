@@ -20,8 +20,13 @@ export interface Transition {
   success: number[];
   error: number[];
   theory: number[];
+  /** Exact draws from the learned Gaussians (the reverse process's limit, not a run of it). */
   memorized: number[];
   baseline: number[];
+  /** Reverse-process samples of the learned low-rank denoiser. */
+  learned: number[];
+  /** Reverse-process samples of the empirical denoiser of the same training set. */
+  empirical: number[];
   tolerance: number;
   elapsedMs?: number;
 }
@@ -34,6 +39,8 @@ export interface Cell {
   theory: number;
   memorized: number;
   baseline: number;
+  learned: number;
+  empirical: number;
   x1: number;
   x2: number;
   y1: number;
@@ -57,6 +64,8 @@ export function readLive(output: RunOutput): Transition {
     theory: numberList(result, 'subspaceErrorTheory'),
     memorized: numberList(result, 'memorizedFraction'),
     baseline: numberList(result, 'memorizedBaseline'),
+    learned: numberList(result, 'memorizedFractionLearned'),
+    empirical: numberList(result, 'memorizedFractionEmpirical'),
     tolerance: numberField(result, 'successTolerance'),
     elapsedMs: output.elapsedMs,
   };
@@ -102,14 +111,18 @@ export function parseStatic(json: unknown): Transition | undefined {
     theory: list(r['subspaceErrorTheory']),
     memorized: list(r['memorizedFraction']),
     baseline: list(r['memorizedBaseline']),
+    learned: list(r['memorizedFractionLearned']),
+    empirical: list(r['memorizedFractionEmpirical']),
     tolerance: num(r['successTolerance']),
   };
-  const { d, K, noise, seed, trials, rValues, nValues, success, error, theory, memorized, baseline, tolerance } = t;
+  const { d, K, noise, seed, trials, rValues, nValues, success, error, theory, memorized, baseline, learned, empirical, tolerance } = t;
   if (d === undefined || K === undefined || noise === undefined || seed === undefined || trials === undefined || tolerance === undefined) return undefined;
   if (rValues === undefined || nValues === undefined || success === undefined || error === undefined || theory === undefined || memorized === undefined || baseline === undefined) return undefined;
+  // A file written before the reverse-process fields existed is not shown: its panel would be empty.
+  if (learned === undefined || empirical === undefined) return undefined;
   const cells = rValues.length * nValues.length;
-  if ([success, error, theory, memorized, baseline].some((a) => a.length !== cells)) return undefined;
-  return { source: 'static', d, K, noise, seed, trials, rValues, nValues, success, error, theory, memorized, baseline, tolerance };
+  if ([success, error, theory, memorized, baseline, learned, empirical].some((a) => a.length !== cells)) return undefined;
+  return { source: 'static', d, K, noise, seed, trials, rValues, nValues, success, error, theory, memorized, baseline, learned, empirical, tolerance };
 }
 
 export function loadFine(): Promise<Transition | undefined> {

@@ -7,19 +7,21 @@ import { legend } from '../../kit/legend.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import type { ParamValues } from '../../kit/view.ts';
 import { defineView, type OutputOf } from '../../kit/view.ts';
-import { cellsOf, colourScale, errorProfile, heatmap, MEASURED_LINE, memoryProfile, THEORY_LINE, TOLERANCE_RULE } from './map.ts';
+import { CHANCE_LINE, cellsOf, colourScale, EMPIRICAL_LINE, errorProfile, heatmap, LEARNED_LINE, MEASURED_LINE, memoryProfile, THEORY_LINE, TOLERANCE_RULE } from './map.ts';
 import { type Cell, EXPERIMENT, FINE_MAP_URL, loadFine, parseStatic, readLive, type Transition } from './transition.ts';
 
-/** Written by scripts/build-figure-data.ts at build time; the figure works without it. */
-
-/** Cell edges half-way to each neighbour on a linear axis, the outer ones mirrored. */
+/** Success probability and memorized fractions on the two sides of the line n = r, averaged over cells. */
 interface Sides {
   below: number;
   at: number;
   twice: number;
-  /** Memorized fraction of generated samples minus that of fresh samples, averaged over cells. */
-  excessBelow: number;
-  excessAbove: number;
+  /** Memorized fraction of the learned denoiser's reverse-process samples. */
+  learnedBelow: number;
+  learnedAbove: number;
+  /** The same for the empirical denoiser of the same training set. */
+  empiricalBelow: number;
+  empiricalAbove: number;
+  /** The same test on fresh samples of the true model. */
   chanceBelow: number;
   chanceAbove: number;
 }
@@ -31,8 +33,10 @@ function sides(t: Transition): Sides {
     below: pick((c) => c.n < c.r, (c) => c.success),
     at: pick((c) => c.n === c.r, (c) => c.success),
     twice: pick((c) => c.n >= 2 * c.r, (c) => c.success),
-    excessBelow: pick((c) => c.n < c.r, (c) => c.memorized - c.baseline),
-    excessAbove: pick((c) => c.n >= c.r, (c) => c.memorized - c.baseline),
+    learnedBelow: pick((c) => c.n < c.r, (c) => c.learned),
+    learnedAbove: pick((c) => c.n >= c.r, (c) => c.learned),
+    empiricalBelow: pick((c) => c.n < c.r, (c) => c.empirical),
+    empiricalAbove: pick((c) => c.n >= c.r, (c) => c.empirical),
     chanceBelow: pick((c) => c.n < c.r, (c) => c.baseline),
     chanceAbove: pick((c) => c.n >= c.r, (c) => c.baseline),
   };
@@ -75,8 +79,10 @@ function readoutText(t: Transition): string {
     twice: pct(s.twice),
     chanceBelow: pct(s.chanceBelow),
     chanceAbove: pct(s.chanceAbove),
-    excessBelow: points(s.excessBelow),
-    excessAbove: points(s.excessAbove),
+    learnedBelow: pct(s.learnedBelow),
+    learnedAbove: pct(s.learnedAbove),
+    empiricalBelow: pct(s.empiricalBelow),
+    empiricalAbove: pct(s.empiricalAbove),
   });
 }
 
@@ -86,7 +92,13 @@ function summaryText(t: Transition, backend: string | undefined): string {
     Number.isFinite(s.below) && Number.isFinite(s.twice)
       ? msg('subspace-transition.switch', { below: pct(s.below), twice: pct(s.twice), at: pct(s.at) })
       : msg('subspace-transition.switch.oneSide');
-  const memory = msg('subspace-transition.summary.memory', { below: points(s.excessBelow), above: points(s.excessAbove) });
+  // Above chance, in percentage points: the learned model's fraction is the chance level's, not zero.
+  const memory = msg('subspace-transition.summary.memory', {
+    below: points(s.learnedBelow - s.chanceBelow),
+    above: points(s.learnedAbove - s.chanceAbove),
+    empiricalBelow: pct(s.empiricalBelow),
+    empiricalAbove: pct(s.empiricalAbove),
+  });
   const where = t.source === 'static' ? msg('subspace-transition.summary.static') : msg('subspace-transition.summary.live', { backend: backend ?? msg('subspace-transition.backendUnknown') });
   return `${msg('subspace-transition.summary', { r: span(t.rValues), n: span(t.nValues), d: t.d, K: t.K, switchText })} ${memory} ${where}`;
 }
@@ -94,7 +106,8 @@ function summaryText(t: Transition, backend: string | undefined): string {
 /**
  * Chapter 4's transition figure: the precomputed fine heat map of the success probability over
  * (n, r) first, a live coarse one once the reader changes a control, and two profiles against n/r:
- * the subspace error with the derived noiseless PCA formula, and the memorized fraction above chance.
+ * the subspace error with the derived noiseless PCA formula, and against n the memorized fraction of
+ * reverse-process samples of the learned denoiser and of the empirical one, beside the chance level.
  */
 export const subspaceTransitionView = defineView('subspace-transition', (context) => {
   const { stage, readout, summary } = context;
@@ -118,7 +131,12 @@ export const subspaceTransitionView = defineView('subspace-transition', (context
   const memoryPanel = el('div', 'figure-panel');
   const memoryTitle = el('p', 'figure-panel-title', msg('subspace-transition.panel.memory'));
   const memoryHost = el('div', 'figure-plot');
-  memoryPanel.append(memoryTitle, memoryHost);
+  const memoryKeys = legend('subspace-transition-memory-legend', [
+    { label: msg('subspace-transition.legend.learned'), line: LEARNED_LINE },
+    { label: msg('subspace-transition.legend.empirical'), line: EMPIRICAL_LINE },
+    { label: msg('subspace-transition.legend.chance'), line: CHANCE_LINE },
+  ]);
+  memoryPanel.append(memoryTitle, memoryHost, memoryKeys);
   profiles.append(errorPanel, memoryPanel);
   profiles.hidden = true;
   stage.append(source, mapHost, scaleHost, profiles);
