@@ -1,0 +1,53 @@
+import type { PartialReport, ResultRecord } from '@diffusion-atlas/core';
+
+/**
+ * Partials no more often than this: the page redraws its figure for each, and a figure that
+ * changes faster is not read any better; the first one goes at once.
+ */
+export const PARTIAL_INTERVAL_MS = 150;
+
+export interface PartialStream {
+  report: PartialReport;
+  /** The run is over: nothing more is built or sent. */
+  close(): void;
+}
+
+/**
+ * The worker's side of streaming partial results: it builds one only when it will send it (the
+ * interval has passed and the page has taken the previous one), so an experiment may offer a
+ * partial at every step and pay only for those sent. `send` resolves once the page has handled
+ * the partial; until then every offer is skipped, which is how a page that is behind sheds load.
+ */
+export function partialStream(
+  send: (fraction: number, result: ResultRecord) => Promise<unknown> | unknown,
+  intervalMs: number = PARTIAL_INTERVAL_MS,
+): PartialStream {
+  let inFlight = false;
+  let closed = false;
+  let last = -Infinity;
+  return {
+    report(fraction, build) {
+      if (closed || inFlight) return;
+      const now = performance.now();
+      if (now - last < intervalMs) return;
+      last = now;
+      inFlight = true;
+      let sent: unknown;
+      try {
+        sent = send(fraction, build());
+      } catch (error) {
+        inFlight = false;
+        throw error;
+      }
+      // A page that went away must not become an unhandled rejection, nor block the stream.
+      void Promise.resolve(sent)
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight = false;
+        });
+    },
+    close() {
+      closed = true;
+    },
+  };
+}
