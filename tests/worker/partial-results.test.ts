@@ -9,6 +9,7 @@ import { cpuKernels } from '@diffusion-atlas/worker';
 /** The experiments whose figures draw partial results, each with the parameters it is checked at. */
 const STREAMING: Record<string, Record<string, unknown>> = {
   'curie-weiss': {},
+  'width-threshold': {},
 };
 
 /**
