@@ -10,6 +10,7 @@ import { cpuKernels } from '@diffusion-atlas/worker';
 const STREAMING: Record<string, Record<string, unknown>> = {
   'curie-weiss': {},
   'width-threshold': {},
+  collapse: {},
 };
 
 /**
