@@ -21,6 +21,8 @@ const STREAMING: Record<string, Streaming> = {
   'width-threshold': { params: {} },
   collapse: { params: {} },
   digits: { params: {}, running: ['samples'] },
+  'gaussian-field': { params: {} },
+  'ising-2d': { params: {}, running: ['examples'] },
 };
 
 /**
