@@ -23,6 +23,7 @@ const STREAMING: Record<string, Streaming> = {
   digits: { params: {}, running: ['samples'] },
   'gaussian-field': { params: {} },
   'ising-2d': { params: {}, running: ['examples'] },
+  speciation: { params: {} },
 };
 
 /**

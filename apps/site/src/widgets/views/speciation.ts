@@ -198,6 +198,21 @@ export const speciationView = defineView('speciation', (context) => {
   let axis: Axis = 'time';
   let current: Run | undefined;
   let ghosts: Run[] = [];
+  /** The last finished run: partial ones never become earlier curves. */
+  let finished: Run | undefined;
+
+  /** The earlier curves beside `next`: curves for other d are comparable only on the same data law. */
+  function ghostsBeside(next: Run): Run[] {
+    const previous = finished;
+    let kept = ghosts;
+    if (previous !== undefined) {
+      // a new μ̃ or σ starts afresh
+      if (previous.mu !== next.mu || previous.sigma !== next.sigma) kept = [];
+      else if (previous.d !== next.d) kept = [...kept.filter((g) => g.d !== previous.d && g.d !== next.d), previous].slice(-MAX_GHOSTS);
+      kept = kept.filter((g) => g.d !== next.d);
+    }
+    return kept;
+  }
 
   plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('speciation.placeholder'), 'speciation-figure figure-placeholder'));
 
@@ -293,15 +308,20 @@ export const speciationView = defineView('speciation', (context) => {
 
   return {
     resizes: plotHost,
+    // A partial run: Λ, t_S and the theory, with the cloning fractions measured so far (the cloning
+    // protocol knows them only at the end, the U-turn one clone time after another).
+    partial(output: OutputOf<'speciation'>, _params: ParamValues) {
+      const next = runOf(output);
+      const committed = ghosts;
+      ghosts = ghostsBeside(next);
+      current = next;
+      draw();
+      ghosts = committed;
+    },
     show(output: OutputOf<'speciation'>, _params: ParamValues) {
       const next = runOf(output);
-      const previous = current;
-      if (previous !== undefined) {
-        // Curves for other d are comparable only on the same data law; a new μ̃ or σ starts afresh.
-        if (previous.mu !== next.mu || previous.sigma !== next.sigma) ghosts = [];
-        else if (previous.d !== next.d) ghosts = [...ghosts.filter((g) => g.d !== previous.d && g.d !== next.d), previous].slice(-MAX_GHOSTS);
-        ghosts = ghosts.filter((g) => g.d !== next.d);
-      }
+      ghosts = ghostsBeside(next);
+      finished = next;
       current = next;
       draw();
       setRichText(summary, summaryText(next, pointsOf(next), output.backend));
