@@ -25,6 +25,7 @@ const STREAMING: Record<string, Streaming> = {
   'ising-2d': { params: {}, running: ['examples'] },
   speciation: { params: {} },
   'training-samples': { params: {} },
+  'training-window': { params: {} },
 };
 
 /**
