@@ -26,6 +26,7 @@ const STREAMING: Record<string, Streaming> = {
   speciation: { params: {} },
   'training-samples': { params: {} },
   'training-window': { params: {} },
+  manifold: { params: {} },
 };
 
 /**
