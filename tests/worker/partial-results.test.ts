@@ -27,6 +27,7 @@ const STREAMING: Record<string, Streaming> = {
   'training-samples': { params: {} },
   'training-window': { params: {} },
   manifold: { params: {} },
+  reproducibility: { params: {} },
 };
 
 /**
