@@ -28,6 +28,7 @@ const STREAMING: Record<string, Streaming> = {
   'training-window': { params: {} },
   manifold: { params: {} },
   reproducibility: { params: {} },
+  sphere: { params: {}, running: ['samples'] },
 };
 
 /**

@@ -264,7 +264,14 @@ export class WidgetController {
       options.onPartial = (partial) => {
         if (generation !== this.generation) return;
         this.dropPoster();
-        view.partial?.(partial, this.params);
+        try {
+          view.partial?.(partial, this.params);
+        } catch (error) {
+          // A partial figure that cannot be drawn is skipped: the finished run still comes and
+          // replaces it. Said on the console, since nothing else would show it.
+          console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
+          return;
+        }
         // What the stage shows: tests and the responsiveness figures key on it.
         this.root.dataset['frame'] = 'partial';
         this.status.note(t('status.partial', { percent: Math.round(100 * (partial.partial?.fraction ?? 0)) }));
