@@ -29,6 +29,11 @@ const STREAMING: Record<string, Streaming> = {
   manifold: { params: {} },
   reproducibility: { params: {} },
   sphere: { params: {}, running: ['samples'] },
+  // the subspace iteration's estimate so far, and everything drawn from it
+  'subspace-editing': {
+    params: {},
+    running: ['directions', 'variances', 'explainedVariance', 'baseCoordinates', 'strip', 'norms', 'normLower', 'normUpper', 'clippedFraction', 'jacobianSingularValues'],
+  },
 };
 
 /**
