@@ -33,6 +33,8 @@ interface WidgetFigures {
    */
   firstFrameMs: number;
   firstFrameKind: string;
+  /** From the same start to the first progress the run reports: the worker's start-up and queue, before the experiment's own work. */
+  firstProgressMs: number;
   /** Partial frames drawn during the first run. */
   partialFrames: number;
   /** Run again (warm): from the click to `done`. */
@@ -80,10 +82,12 @@ function figuresFor(log: readonly TimelineEntry[], widget: number, clickedAt: nu
   // A precomputed figure may be drawn before the run starts: it counts as drawn at once.
   const firstFrame = frames.find((e) => e.value === 'precomputed') ?? frames.find((e) => e.t >= firstRunning.t);
   if (firstFrame === undefined) throw new Error(`widget ${widget}: no drawn frame in the timeline`);
+  const firstProgress = own.find((e) => e.attr === 'value' && e.t >= firstRunning.t && Number(e.value) > 0) ?? firstDone;
   return {
     firstResultMs: firstDone.t - firstRunning.t,
     firstFrameMs: Math.max(0, firstFrame.t - firstRunning.t),
     firstFrameKind: firstFrame.value,
+    firstProgressMs: firstProgress.t - firstRunning.t,
     partialFrames: frames.filter((e) => e.value === 'partial' && e.t >= firstRunning.t && e.t <= firstDone.t).length,
     rerunMs: rerunDone.t - clickedAt,
     maxProgressGapMs: gap,
@@ -108,6 +112,7 @@ describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (repo
         rows.map((r) => ({
           ...r,
           firstFrameMs: Math.round(r.firstFrameMs),
+          firstProgressMs: Math.round(r.firstProgressMs),
           firstResultMs: Math.round(r.firstResultMs),
           rerunMs: Math.round(r.rerunMs),
           maxProgressGapMs: Math.round(r.maxProgressGapMs),
