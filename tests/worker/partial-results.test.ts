@@ -21,7 +21,8 @@ const STREAMING: Record<string, Streaming> = {
   'width-threshold': { params: {} },
   collapse: { params: {} },
   digits: { params: {}, running: ['samples'] },
-  'gaussian-field': { params: {} },
+  // before its first frame time, a partial shows the field at the time reached
+  'gaussian-field': { params: {}, running: ['frames', 'frameTimes', 'spectra', 'collapsedFraction'] },
   'ising-2d': { params: {}, running: ['examples'] },
   speciation: { params: {} },
   'training-samples': { params: {} },

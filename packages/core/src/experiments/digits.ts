@@ -97,8 +97,8 @@ export const digits = defineExperiment({
       }
     }
 
-    // Λ from the training set, centred, not standardized (Table 1's convention), in Float64.
-    const lambda = topCovarianceEigenvalue(training, p.n, d).value;
+    // Λ (below) waits for the backward run: its first frames come first, and Λ does not change them.
+    let lambda = Number.NaN;
     await ctx.checkpoint(0.1);
 
     const m = p.trajectories;
@@ -118,7 +118,7 @@ export const digits = defineExperiment({
     /**
      * One assembly for the final result and the partial ones, so both have the experiment's type.
      * A partial one carries the trajectories' current state (noisy digits on their way) and no
-     * nearest neighbours yet; it leaves out the training set (empty), which the page draws from
+     * nearest neighbours nor Λ yet (NaN); it leaves out the training set (empty), which the page draws from
      * only once the neighbours are known.
      */
     const assemble = (ends: Ends, copy: boolean) => ({
@@ -158,6 +158,8 @@ export const digits = defineExperiment({
       },
     });
     const test = nearestTwo(samples, m, training, p.n, d);
+    // Λ from the training set, centred, not standardized (Table 1's convention), in Float64.
+    lambda = topCovarianceEigenvalue(training, p.n, d).value;
 
     // t_C from the excess entropy: eq. 7 assumes isotropic Gaussian data and does not apply here.
     for (let i = 0; i < t.length; i++) {

@@ -120,16 +120,21 @@ export const gaussianField = defineExperiment({
     const frames: Float32Array[] = [];
     const spectra: Float64Array[] = [];
     const collapsedAt: number[] = [];
-    const snapshot = (t: number, collapsed: number): void => {
-      frameTimes.push(t);
-      frames.push(Float32Array.from(x.subarray(0, d)));
+    /** The field now (run 0) and the runs' shell power: one frame. */
+    const frameNow = (): { field: Float32Array; spectrum: Float64Array } => {
       const all: Float64Array[] = [];
       for (let r = 0; r < M; r++) {
         const s = new Float64Array(2 * d);
         fft.forward(x.subarray(r * d, (r + 1) * d), s);
         all.push(s);
       }
-      spectra.push(shellPower(all, shells));
+      return { field: Float32Array.from(x.subarray(0, d)), spectrum: shellPower(all, shells) };
+    };
+    const snapshot = (t: number, collapsed: number): void => {
+      const now = frameNow();
+      frameTimes.push(t);
+      frames.push(now.field);
+      spectra.push(now.spectrum);
       collapsedAt.push(collapsed);
     };
     if (FRAME_TIMES.some((t) => t === grid[0])) snapshot(grid[0], 0);
@@ -138,15 +143,15 @@ export const gaussianField = defineExperiment({
      * The result from the frames taken so far: the final one, or a partial one with fewer frames
      * (every array built afresh, so a partial owns its buffers) and nothing memorized yet (NaN).
      */
-    const assemble = (memorized: number) => ({
+    const assemble = (memorized: number, taken = { frameTimes, frames, spectra, collapsedAt }) => ({
       k: shells.k.slice(),
       power: shells.power.slice(),
       modeCount: shells.count.slice(),
       modeTimes: shells.power.map(modeTime),
-      frameTimes: Float64Array.from(frameTimes),
-      frames: { L, count: frames.length, values: concat(frames), layout: 'frames × L × L, row-major; field 0 of the run' },
-      spectra: { measured: concat(spectra), theory: concat(frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)))), layout: 'frames × shells, row-major' },
-      collapsedFraction: Float64Array.from(collapsedAt),
+      frameTimes: Float64Array.from(taken.frameTimes),
+      frames: { L, count: taken.frames.length, values: concat(taken.frames), layout: 'frames × L × L, row-major; field 0 of the run' },
+      spectra: { measured: concat(taken.spectra), theory: concat(taken.frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)))), layout: 'frames × shells, row-major' },
+      collapsedFraction: Float64Array.from(taken.collapsedAt),
       memorizedFraction: memorized,
       // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
       collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
@@ -186,8 +191,12 @@ export const gaussianField = defineExperiment({
         for (let i = 0; i < d; i++) row[i] += eta * (row[i] + 2 * score[i]) + noise[r * d + i];
       }
       if (FRAME_TIMES.some((f) => f === grid[k + 1])) snapshot(grid[k + 1], collapsed / M);
-      // the frames so far (none yet draws nothing: wait for the first)
-      if (frames.length > 0) offerPartial(ctx, (k + 1) / (grid.length - 1), () => assemble(Number.NaN));
+      // The frames so far; before the first one, the field as it is now, at the time reached.
+      offerPartial(ctx, (k + 1) / (grid.length - 1), () => {
+        if (frames.length > 0) return assemble(Number.NaN);
+        const now = frameNow();
+        return assemble(Number.NaN, { frameTimes: [grid[k + 1]], frames: [now.field], spectra: [now.spectrum], collapsedAt: [collapsed / M] });
+      });
       await ctx.checkpoint((k + 1) / (grid.length - 1));
     }
 

@@ -147,9 +147,9 @@ export const speciation = defineExperiment({
     const sim: Simulator =
       p.method === 'reduced' ? reducedSimulator(p.d, p.mu, p.sigma, p.seed) : fullSimulator(p.d, p.mu, p.sigma, p.seed);
 
-    // Λ first: it is cheap next to the dynamics and lets a cancelled run stop early.
-    // the number of power iterations is not known in advance: progress approaches 0.02 as they go
-    const lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress((0.02 * it) / (it + 10)));
+    // Λ at the end: the dynamics' first frames come first (a partial result has NaN for Λ and t_S
+    // until then), and Λ's own draws do not touch the dynamics' streams.
+    let lambda = { value: Number.NaN, method: 'pending' };
     await ctx.checkpoint(0.02);
 
     // Progress in units of one step of all rows; a checkpoint after every step, since a full-d step
@@ -253,6 +253,8 @@ export const speciation = defineExperiment({
       }
     }
     for (let j = 0; j < phi.length; j++) phiStdErr[j] = Math.sqrt((phi[j] * (1 - phi[j])) / N);
+    // the number of power iterations is not known in advance: progress approaches the end as they go
+    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.98 + (0.02 * it) / (it + 10)));
     await ctx.checkpoint(1);
     return assemble(false);
   },

@@ -52,8 +52,10 @@ function digitsOf(output: RunOutput): Digits {
     d,
     width: requiredNumber(r, 'width'),
     height: requiredNumber(r, 'height'),
-    Lambda: requiredNumber(r, 'Lambda'),
-    tS: requiredNumber(r, 'tS'),
+    // NaN in a partial run's result, before Λ is computed
+    Lambda: numberField(r, 'Lambda'),
+    // NaN in a partial run's result, before Λ is computed
+    tS: numberField(r, 'tS'),
     tC: nullableNumber(r, 'tC'),
     alpha: requiredNumber(r, 'alpha'),
     collapseLevel: requiredNumber(r, 'collapseLevel'),

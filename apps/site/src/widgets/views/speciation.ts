@@ -5,7 +5,7 @@ import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
+import { column, nullableNumber, numberField, recordField, requiredNumber } from '../kit/result-fields.ts';
 import { legend as legendBox, legendItem } from '../kit/legend.ts';
 import { LEVEL_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
@@ -85,10 +85,12 @@ function runOf(output: RunOutput): Run {
     curveT: column(curve, 't'),
     curvePhi: column(curve, 'phi'),
     level: requiredNumber(r, 'level'),
-    Lambda: requiredNumber(r, 'Lambda'),
+    // NaN in a partial run's result: Λ is measured after the dynamics
+    Lambda: numberField(r, 'Lambda'),
     LambdaSamples: requiredNumber(r, 'LambdaSamples'),
     LambdaTheory: requiredNumber(r, 'LambdaTheory'),
-    tS: requiredNumber(r, 'tS'),
+    // NaN in a partial run's result: Λ is measured after the dynamics
+    tS: numberField(r, 'tS'),
     tSTheory: requiredNumber(r, 'tSTheory'),
     tSCrossing: nullableNumber(r, 'tSCrossing'),
   };
@@ -302,7 +304,8 @@ export const speciationView = defineView('speciation', (context) => {
     ghostLegend.replaceChildren(
       ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', msg('speciation.legend.earlier', { ds: ghosts.map((g) => formatValue(g.d)).join(msg('list.separator')) }))]),
     );
-    setRichText(readout, readoutText(run));
+    // Λ is measured last: a partial run has none to read out yet
+    if (Number.isFinite(run.Lambda)) setRichText(readout, readoutText(run));
   }
 
 
