@@ -1,10 +1,11 @@
 import type { PartialReport, ResultRecord } from '@diffusion-atlas/core';
 
 /**
- * Partials no more often than this: the page redraws its figure for each, and a figure that
- * changes faster is not read any better; the first one goes at once.
+ * The page's quiet time between two partials, counted from when it has drawn the last one: each
+ * redraw holds its main thread (progress, scrolling and the other figures wait), and a figure
+ * that changes faster is not read any better. The first one goes at once.
  */
-export const PARTIAL_INTERVAL_MS = 150;
+export const PARTIAL_INTERVAL_MS = 250;
 
 export interface PartialStream {
   report: PartialReport;
@@ -44,6 +45,7 @@ export function partialStream(
         .catch(() => undefined)
         .finally(() => {
           inFlight = false;
+          last = performance.now();
         });
     },
     close() {
