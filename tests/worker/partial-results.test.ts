@@ -110,7 +110,7 @@ describe('partialStream (the worker side of streaming)', () => {
     expect(sent).toEqual([0.1]);
     // skipped offers are never built: offering costs nothing while the page is busy
     expect(built).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await new Promise((resolve) => setTimeout(resolve, 60));
     offer(0.3);
     expect(sent).toEqual([0.1]);
     ack();
@@ -118,7 +118,11 @@ describe('partialStream (the worker side of streaming)', () => {
     offer(0.35);
     // taken, but the page has not had its quiet interval since
     expect(sent).toEqual([0.1]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // the page took 60 ms to take it: it gets that long again, more than the 20 ms interval
+    await new Promise((resolve) => setTimeout(resolve, 35));
+    offer(0.38);
+    expect(sent).toEqual([0.1]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
     offer(0.4);
     expect(sent).toEqual([0.1, 0.4]);
     ack();

@@ -26,12 +26,13 @@ export function partialStream(
   let inFlight = false;
   let closed = false;
   let last = -Infinity;
+  // A page slow to draw gets as long again as its last drawing took, so it is never drawing more than half the time.
+  let quiet = intervalMs;
   return {
     report(fraction, build) {
       if (closed || inFlight) return;
-      const now = performance.now();
-      if (now - last < intervalMs) return;
-      last = now;
+      const sentAt = performance.now();
+      if (sentAt - last < quiet) return;
       inFlight = true;
       let sent: unknown;
       try {
@@ -46,6 +47,7 @@ export function partialStream(
         .finally(() => {
           inFlight = false;
           last = performance.now();
+          quiet = Math.max(intervalMs, last - sentAt);
         });
     },
     close() {
