@@ -36,9 +36,29 @@ export interface RunContext {
    * cancellation, which waits for the next checkpoint): the host still shows it as it happens.
    */
   progress: ProgressReport;
+  /**
+   * Offer a partial result: the run so far, as a valid value of the experiment's own result type
+   * (fewer frames, sweeps, sizes or cells done), so a figure draws it with its normal code while
+   * the run goes on. The host calls `build` only when it will take one now (it throttles, and
+   * keeps at most one on its way to the page), so offering costs little; a host that shows none
+   * (the CLI, tests) never calls it. What `build` returns may be transferred to another thread:
+   * it must own its buffers (copies, never views into arrays the run keeps writing).
+   */
+  partial: PartialReport;
   signal: AbortSignal;
   /** Real data sets, supplied by the environment (files in Node, static assets in the browser). */
   data?: DataSources;
+}
+
+/** See RunContext.partial: `fraction` is the share of the run done, as checkpoint reports it. */
+export type PartialReport = (fraction: number, build: () => ResultRecord) => void;
+
+/**
+ * Offers a partial result typed as the experiment's own: `R` is the type `run` returns, so a
+ * partial that is not a valid result of the experiment does not compile.
+ */
+export function offerPartial<R extends ResultRecord>(ctx: Pick<RunContext, 'partial'>, fraction: number, build: () => R): void {
+  ctx.partial(fraction, build);
 }
 
 /** A class of real images as rows of pixel intensities in [0, 1]. */
@@ -97,7 +117,7 @@ export function defineExperiment<P extends ParamSpecs, R extends ResultRecord, c
 /** A context for direct, in-thread runs (tests, the CLI's in-process path). */
 export function directContext(
   kernels: Kernels,
-  options: { signal?: AbortSignal; onProgress?: (f: number) => void; data?: DataSources } = {},
+  options: { signal?: AbortSignal; onProgress?: (f: number) => void; onPartial?: PartialReport; data?: DataSources } = {},
 ): RunContext {
   const signal = options.signal ?? new AbortController().signal;
   let lastYield = Date.now();
@@ -107,6 +127,11 @@ export function directContext(
     data: options.data,
     progress(fraction) {
       options.onProgress?.(Math.min(1, Math.max(0, fraction)));
+    },
+    partial(fraction, build) {
+      // Nothing to do without a listener, and a cancelled run has nothing more to show.
+      if (options.onPartial === undefined || signal.aborted) return;
+      options.onPartial(Math.min(1, Math.max(0, fraction)), build);
     },
     async checkpoint(fraction) {
       options.onProgress?.(Math.min(1, Math.max(0, fraction)));

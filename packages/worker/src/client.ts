@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { AtlasError, type AtlasErrorCode } from '@diffusion-atlas/core';
-import type { AtlasTestableClient, BackendPreference, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+import type { AtlasTestableClient, BackendPreference, BackendReport, PartialCallback, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 import { reviveError } from './wire-errors.ts';
 
 /** A spawned worker as the client needs it, whatever the runtime. */
@@ -96,7 +96,7 @@ export function createAtlasClient(spawn: () => WorkerLike, options: { backend?: 
 
   return {
     run(name, params, options = {}): Promise<RunOutput> {
-      const { key, onProgress, signal } = options;
+      const { key, onProgress, onPartial, signal } = options;
       if (signal?.aborted) return Promise.reject(new AtlasError('cancelled', 'the run was cancelled before it started'));
       if (key !== undefined) jobsByKey.get(key)?.stop('superseded', `superseded by a newer run for “${key}”`);
 
@@ -105,9 +105,11 @@ export function createAtlasClient(spawn: () => WorkerLike, options: { backend?: 
       const onAbort = (): void => job.stop('cancelled', 'the run was cancelled');
       // Progress that arrives after the caller has been answered would be a lie; drop it.
       const progress: ProgressCallback | undefined = onProgress && ((f) => (tracked.settled() ? undefined : onProgress(f)));
+      // Likewise a partial: it travels on its own port, so it may even arrive after the final result.
+      const partial: PartialCallback | undefined = onPartial && ((output): void | Promise<void> => (tracked.settled() ? undefined : onPartial(output)));
       const tracked = track(
         target,
-        () => target.api.run(jobId, name, params, progress && Comlink.proxy(progress)),
+        () => target.api.run(jobId, name, params, progress && Comlink.proxy(progress), partial && Comlink.proxy(partial)),
         () => {
           signal?.removeEventListener('abort', onAbort);
           if (key !== undefined && jobsByKey.get(key) === job) jobsByKey.delete(key);

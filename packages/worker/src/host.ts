@@ -1,9 +1,10 @@
 import * as Comlink from 'comlink';
-import { directContext, runExperiment, type DataSources, type ResultRecord } from '@diffusion-atlas/core';
-import type { BackendPreference, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+import { directContext, getExperiment, resolveParams, type DataSources, type ResultRecord } from '@diffusion-atlas/core';
+import type { BackendPreference, BackendReport, PartialCallback, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
 import { selectKernels, type KernelSelection } from './kernels/select.ts';
 import { serializeError } from './wire-errors.ts';
 import { transferablesOf } from './transferables.ts';
+import { partialStream, type PartialStream } from './partial-stream.ts';
 
 /** Progress messages cross a thread each; more often than this is noise. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -34,15 +35,31 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       : selectKernels({ preferGpu: preference !== 'cpu', allowSoftwareGpu: preference === 'gpu' }));
 
   return {
-    async run(jobId, name, params, onProgress) {
+    async run(jobId, name, params, onProgress, onPartial) {
       const controller = new AbortController();
       // Registered before the first await, so a cancel sent right after the run finds it.
       jobs.set(jobId, controller);
+      let stream: PartialStream | undefined;
       try {
         const { kernels: k } = await kernels();
-        const ctx = directContext(k, { signal: controller.signal, onProgress: onProgress && throttle(onProgress), data: options.data });
+        const experiment = getExperiment(name);
+        const resolved = resolveParams(name, params);
         const started = performance.now();
-        const { params: resolved, result } = await runExperiment(name, params, ctx);
+        // Each partial is a whole output, so the page draws it as it draws the final one.
+        stream =
+          onPartial &&
+          partialStream((fraction, result) => {
+            const output: RunOutput = { experiment: name, params: resolved as Record<string, unknown>, backend: k.backend, elapsedMs: performance.now() - started, result, partial: { fraction } };
+            return onPartial(Comlink.transfer(output, transferablesOf(result)));
+          });
+        const ctx = directContext(k, {
+          signal: controller.signal,
+          onProgress: onProgress && throttle(onProgress),
+          onPartial: stream?.report,
+          data: options.data,
+        });
+        const result = await experiment.run(resolved, ctx);
+        stream?.close();
         const output: RunOutput = {
           experiment: name,
           params: resolved as Record<string, unknown>,
@@ -54,8 +71,10 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
       } catch (error) {
         throw serializeError(error);
       } finally {
+        stream?.close();
         jobs.delete(jobId);
         releaseRemote(onProgress);
+        releaseRemote(onPartial);
       }
     },
 
@@ -95,7 +114,7 @@ function throttle(onProgress: ProgressCallback): ProgressCallback {
 }
 
 /** Frees the MessagePort behind a Comlink.proxy callback once the job is over. */
-function releaseRemote(callback: ProgressCallback | undefined): void {
+function releaseRemote(callback: ProgressCallback | PartialCallback | undefined): void {
   if (typeof callback !== 'function') return;
   const release: unknown = (callback as unknown as Record<symbol, unknown>)[Comlink.releaseProxy];
   if (typeof release === 'function') {

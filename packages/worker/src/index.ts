@@ -1,4 +1,4 @@
-export type { AtlasClient, AtlasTestableClient, BackendReport, ProgressCallback, RunOutput, WorkerApi } from './protocol.ts';
+export type { AtlasClient, AtlasTestableClient, BackendReport, PartialCallback, ProgressCallback, RunOptions, RunOutput, WorkerApi } from './protocol.ts';
 export { createAtlasClient, createBrowserClient, type WorkerLike } from './client.ts';
 export { cpuKernels } from './kernels/cpu.ts';
 export { createWasmKernels, WASM_BACKEND, type WasmKernels } from './kernels/wasm-simd.ts';

@@ -9,6 +9,12 @@ export interface RunOutput<R extends ResultRecord = ResultRecord> {
   backend: string;
   elapsedMs: number;
   result: R;
+  /**
+   * Present only on a partial result, streamed while the run goes on: the share of the run done.
+   * Its `result` is a valid result of the experiment with less of the work in it; the final
+   * result (without this field) replaces it.
+   */
+  partial?: { fraction: number };
 }
 
 export interface BackendReport {
@@ -24,6 +30,13 @@ export interface BackendReport {
 export type ProgressCallback = (fraction: number) => void;
 
 /**
+ * Receives partial results. The worker waits for the call to return before it sends the next one
+ * (at most one on its way) and skips those offered meanwhile, so a page that is behind is never
+ * queued up: a receiver that draws synchronously paces the stream by its own drawing.
+ */
+export type PartialCallback = (partial: RunOutput) => void | Promise<void>;
+
+/**
  * Which kernels a worker should use. `auto`: the GPU when it is a real one (a software WebGL
  * renderer such as SwiftShader is slower than the CPU loops); `gpu`: any verified WebGL2, software
  * included (diagnostics and tests of the GPU code path); `cpu`: never the GPU.
@@ -32,7 +45,7 @@ export type BackendPreference = 'auto' | 'gpu' | 'cpu';
 
 /** The API the worker exposes (Comlink). Small on purpose. */
 export interface WorkerApi {
-  run(jobId: number, name: string, params: unknown, onProgress?: ProgressCallback): Promise<RunOutput>;
+  run(jobId: number, name: string, params: unknown, onProgress?: ProgressCallback, onPartial?: PartialCallback): Promise<RunOutput>;
   cancel(jobId: number): void;
   backend(): Promise<BackendReport>;
   /** Choose the kernels before the first run; later calls after selection are ignored. */
@@ -41,13 +54,21 @@ export interface WorkerApi {
   crashForTest(): void;
 }
 
+export interface RunOptions {
+  key?: string;
+  onProgress?: ProgressCallback;
+  /** Partial results while the run goes on (see PartialCallback); none are made without it. */
+  onPartial?: PartialCallback;
+  signal?: AbortSignal;
+}
+
 /** The client side, shared by the site and Node. */
 export interface AtlasClient {
   /**
    * Run an experiment. With `key`, a newer request for the same key supersedes (cancels) the
    * running one, which rejects with AtlasError('superseded').
    */
-  run(name: string, params: unknown, options?: { key?: string; onProgress?: ProgressCallback; signal?: AbortSignal }): Promise<RunOutput>;
+  run(name: string, params: unknown, options?: RunOptions): Promise<RunOutput>;
   cancel(key: string): void;
   backend(): Promise<BackendReport>;
   terminate(): void;

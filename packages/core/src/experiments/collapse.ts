@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -79,6 +79,15 @@ export const collapse = defineExperiment({
     const training = sampleMixture(law, n, rng.stream(Streams.data)).x;
     const lambda = topCovarianceEigenvalue(training, n, d).value;
     const lambdaTheory = p.data === 'mixture' ? twoClassTopEigenvalue(d, p.mu, sigma) : sigma * sigma;
+    // The theory needs no run: known before it, and in every partial result.
+    const alpha = Math.log(n) / d;
+    const t = geometricGrid(p.tMax, Math.min(ENTROPY_T_MIN, p.tMax / 2), ENTROPY_POINTS - 1).reverse();
+    const theory = theoryModel(p.data, alpha, d, p.mu, sigma);
+    const excessEntropyTheory = t.map((x) => theory.f(x) / alpha);
+    const tCEntropy = largestZero(theory.f, 1e-9, 50);
+    // NaN marks an entropy point not estimated yet.
+    const excessEntropy = new Float64Array(t.length).fill(Number.NaN);
+    const excessEntropyPlain = new Float64Array(t.length).fill(Number.NaN);
     await ctx.checkpoint(0.01);
 
     // Backward run, tracking each trajectory's heaviest training point (§1.5) along the way.
@@ -88,6 +97,52 @@ export const collapse = defineExperiment({
     const tracker = nearestTracker(grid, m);
     const view = projectionRecorder(grid, Math.min(VIEW_TRAJECTORIES, m), d, p.seed);
     view.record(0, start);
+
+    /** What the run has, as a result: partial ones copy the arrays (they may be transferred away). */
+    interface Ends {
+      samples: Float32Array;
+      collapseTimes: Float64Array;
+      test: { nearest: Int32Array; ratio: Float32Array };
+      memorizedFraction: number;
+      memorizedBaseline: number;
+    }
+    const assemble = (ends: Ends, copy: boolean) => {
+      const own = (a: Float64Array): Float64Array => (copy ? a.slice() : a);
+      return {
+        tC: collapseTimeGaussian(n, d, sigma),
+        tCEntropy,
+        tCEmpirical: lastCrossing(t, excessEntropy, empiricalCollapseLevel(n)),
+        collapseLevel: empiricalCollapseLevel(n),
+        collapseTimes: { mean: mean(ends.collapseTimes), median: median(ends.collapseTimes) },
+        collapseTimesPerTrajectory: ends.collapseTimes,
+        memorizedFraction: ends.memorizedFraction,
+        memorizedBaseline: ends.memorizedBaseline,
+        memorizedBaselineTheory: memorizationBaselineTheory(d),
+        alpha,
+        t: own(t),
+        excessEntropy: own(excessEntropy),
+        excessEntropyPlain: own(excessEntropyPlain),
+        excessEntropyTheory: own(excessEntropyTheory),
+        excessEntropyTheoryModel: theory.model,
+        Lambda: lambda,
+        tS: speciationTime(lambda),
+        LambdaTheory: lambdaTheory,
+        tSTheory: speciationTime(lambdaTheory),
+        samples: ends.samples,
+        nearest: ends.test.nearest,
+        ratio: ends.test.ratio,
+        trajectories: view.result(copy),
+      };
+    };
+    // Before the samples land: no end points, no collapse times, no memorization yet.
+    const running = (): Ends => ({
+      samples: new Float32Array(0),
+      collapseTimes: new Float64Array(0),
+      test: { nearest: new Int32Array(0), ratio: new Float32Array(0) },
+      memorizedFraction: Number.NaN,
+      memorizedBaseline: Number.NaN,
+    });
+
     const score = empiricalScore(training, n, d, ctx.kernels);
     const samples = await sampleBackward({
       score,
@@ -100,7 +155,9 @@ export const collapse = defineExperiment({
         // `nearest` belongs to the state at grid[k − 1], where the score was evaluated.
         if (nearest) tracker.observe(k - 1, nearest);
         view.record(k, x);
-        await ctx.checkpoint(0.01 + (0.69 * k) / p.steps);
+        const fraction = 0.01 + (0.69 * k) / p.steps;
+        offerPartial(ctx, fraction, () => assemble(running(), true));
+        await ctx.checkpoint(fraction);
       },
     });
     const last = score.evaluate(samples, m, grid[p.steps]);
@@ -110,15 +167,16 @@ export const collapse = defineExperiment({
     const test = nearestTwo(samples, m, training, n, d);
     const fresh = sampleMixture(law, m, rng.stream(Streams.fresh)).x;
     const freshTest = nearestTwo(fresh, m, training, n, d);
+    const ends: Ends = {
+      samples,
+      collapseTimes,
+      test,
+      memorizedFraction: memorizedFraction(test.ratio),
+      memorizedBaseline: memorizedFraction(freshTest.ratio),
+    };
     await ctx.checkpoint(0.72);
 
     // Excess entropy: the empirical estimator against the theory, on a geometric grid.
-    const alpha = Math.log(n) / d;
-    const t = geometricGrid(p.tMax, Math.min(ENTROPY_T_MIN, p.tMax / 2), ENTROPY_POINTS - 1).reverse();
-    const excessEntropy = new Float64Array(t.length);
-    const excessEntropyPlain = new Float64Array(t.length);
-    const theory = theoryModel(p.data, alpha, d, p.mu, sigma);
-    const excessEntropyTheory = t.map((x) => theory.f(x) / alpha);
     for (let i = 0; i < t.length; i++) {
       const fraction = 0.72 + (0.27 * i) / t.length;
       const e = await empiricalExcessEntropy(
@@ -127,36 +185,14 @@ export const collapse = defineExperiment({
       );
       excessEntropy[i] = e.excess / alpha;
       excessEntropyPlain[i] = e.excessPlain / alpha;
+      offerPartial(ctx, 0.72 + (0.27 * (i + 1)) / t.length, () =>
+        assemble({ ...ends, samples: ends.samples.slice(), collapseTimes: ends.collapseTimes.slice(), test: { nearest: test.nearest.slice(), ratio: test.ratio.slice() } }, true),
+      );
       await ctx.checkpoint(0.72 + (0.27 * (i + 1)) / t.length);
     }
 
-    const tC = collapseTimeGaussian(n, d, sigma);
     await ctx.checkpoint(1);
-    return {
-      tC,
-      tCEntropy: largestZero(theory.f, 1e-9, 50),
-      tCEmpirical: lastCrossing(t, excessEntropy, empiricalCollapseLevel(n)),
-      collapseLevel: empiricalCollapseLevel(n),
-      collapseTimes: { mean: mean(collapseTimes), median: median(collapseTimes) },
-      collapseTimesPerTrajectory: collapseTimes,
-      memorizedFraction: memorizedFraction(test.ratio),
-      memorizedBaseline: memorizedFraction(freshTest.ratio),
-      memorizedBaselineTheory: memorizationBaselineTheory(d),
-      alpha,
-      t,
-      excessEntropy,
-      excessEntropyPlain,
-      excessEntropyTheory,
-      excessEntropyTheoryModel: theory.model,
-      Lambda: lambda,
-      tS: speciationTime(lambda),
-      LambdaTheory: lambdaTheory,
-      tSTheory: speciationTime(lambdaTheory),
-      samples,
-      nearest: test.nearest,
-      ratio: test.ratio,
-      trajectories: view.result(),
-    };
+    return assemble(ends, false);
   },
   tables(r) {
     return {
@@ -254,8 +290,8 @@ function projectionRecorder(grid: Float64Array, count: number, d: number, seed: 
   const frames = frameSteps.length;
   const frameOf = new Map(frameSteps.map((k, f) => [k, f]));
   const t = Float64Array.from(frameSteps, (k) => grid[k]);
-  const alongMean = new Float32Array(count * frames);
-  const alongRandom = new Float32Array(count * frames);
+  const alongMean = new Float32Array(count * frames).fill(Number.NaN);
+  const alongRandom = new Float32Array(count * frames).fill(Number.NaN);
   const e = new Float64Array(d);
   if (d > 1) {
     let avg = 0;
@@ -280,8 +316,10 @@ function projectionRecorder(grid: Float64Array, count: number, d: number, seed: 
         alongRandom[i * frames + f] = b;
       }
     },
-    result() {
-      return { count, frames, t, alongMean, alongRandom, axes: PROJECTION_AXES };
+    /** Frames not recorded yet are NaN; `copy` for a partial result, which may be transferred away. */
+    result(copy = false) {
+      if (!copy) return { count, frames, t, alongMean, alongRandom, axes: PROJECTION_AXES };
+      return { count, frames, t: t.slice(), alongMean: alongMean.slice(), alongRandom: alongRandom.slice(), axes: PROJECTION_AXES };
     },
   };
 }

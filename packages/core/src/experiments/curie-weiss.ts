@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
 import { geometricGrid } from '../time-grid.ts';
@@ -10,7 +10,7 @@ import {
   sampleCurieWeiss,
   speciationTimeOf,
 } from '../physics/curie-weiss.ts';
-import { weightSweep } from '../physics/curie-weiss-field-fit.ts';
+import { weightSweep, type WeightSweep } from '../physics/curie-weiss-field-fit.ts';
 
 /** The backward run stops here: the exact score of ±1 spins is singular at t = 0. */
 const T_MIN = 0.01;
@@ -129,6 +129,29 @@ export const curieWeiss = defineExperiment({
     };
     record(0);
     let frame = 1;
+    const levels = levelProbabilities(N, beta, h);
+    const levelM = Float64Array.from(levels, (_, k) => levelMagnetization(N, k));
+    const curve = betaCurve(N, h);
+    // Final and partial results are assembled by one function, so a partial is a result of this
+    // experiment's own type: the partial one has the magnetization frames done so far, no end
+    // points yet (empty), and the sweep not yet run (empty).
+    const assemble = (ends: { finalM: Float64Array; plusFraction: number }, frames: number, sweep: WeightSweep) => ({
+      lambda: moments.lambda,
+      tS: speciationTimeOf(moments.lambda),
+      meanM: moments.meanM,
+      meanM2: moments.meanM2,
+      plusFraction: ends.plusFraction,
+      plusFractionStdErr: Math.sqrt((ends.plusFraction * (1 - ends.plusFraction)) / M),
+      plusWeightTheory: moments.plusWeight,
+      // The exact score learns from the model itself, whose + fraction is the exact weight.
+      trainingPlusFraction: n > 0 ? trainingPlus / n : moments.plusWeight,
+      score: n > 0 ? 'empirical' : 'exact',
+      finalM: ends.finalM,
+      levels: { m: levelM.slice(), p: levels.slice() },
+      trajectories: { t: frameTimes.slice(0, frames), count: shown, m: magnetization.slice(0, frames * shown), layout: 'frames × count, row-major: m(t) = Σ_i x_i / N' },
+      betaCurve: { beta: curve.beta.slice(), lambda: curve.lambda.slice(), tS: curve.tS.slice(), meanM2: curve.meanM2.slice() },
+      weightSweep: sweep,
+    });
 
     const noise = new Float64Array(M * N);
     const d = new Float64Array(N);
@@ -148,6 +171,7 @@ export const curieWeiss = defineExperiment({
         }
       }
       if (frameSteps[frame] === k + 1) record(frame++);
+      offerPartial(ctx, (k + 1) / p.steps, () => assemble({ finalM: new Float64Array(0), plusFraction: Number.NaN }, frame, emptySweep()));
       await ctx.checkpoint((k + 1) / p.steps);
     }
 
@@ -162,25 +186,7 @@ export const curieWeiss = defineExperiment({
     }
     const plusFraction = plus / M;
 
-    const levels = levelProbabilities(N, beta, h);
-    const levelM = Float64Array.from(levels, (_, k) => levelMagnetization(N, k));
-    return {
-      lambda: moments.lambda,
-      tS: speciationTimeOf(moments.lambda),
-      meanM: moments.meanM,
-      meanM2: moments.meanM2,
-      plusFraction,
-      plusFractionStdErr: Math.sqrt((plusFraction * (1 - plusFraction)) / M),
-      plusWeightTheory: moments.plusWeight,
-      // The exact score learns from the model itself, whose + fraction is the exact weight.
-      trainingPlusFraction: n > 0 ? trainingPlus / n : moments.plusWeight,
-      score: n > 0 ? 'empirical' : 'exact',
-      finalM,
-      levels: { m: levelM, p: levels },
-      trajectories: { t: frameTimes, count: shown, m: magnetization, layout: 'frames × count, row-major: m(t) = Σ_i x_i / N' },
-      betaCurve: betaCurve(N, h),
-      weightSweep: weightSweep(N, beta, h, SWEEP_RATIOS, sweepReplicates(N), p.seed, STREAM_SWEEP),
-    };
+    return assemble({ finalM, plusFraction }, frame, weightSweep(N, beta, h, SWEEP_RATIOS, sweepReplicates(N), p.seed, STREAM_SWEEP));
   },
   tables(r) {
     return {
@@ -239,6 +245,12 @@ function empiricalDenoiser(training: Int8Array, n: number, N: number): Denoiser 
     }
     for (let i = 0; i < N; i++) out[i] /= z;
   };
+}
+
+/** The weight sweep before it has run: no sizes, no errors. */
+function emptySweep(): WeightSweep {
+  const none = (): Float64Array => new Float64Array(0);
+  return { ratio: none(), n: none(), fittedError: none(), fittedTheory: none(), countError: none(), countTheory: none(), replicates: 0 };
 }
 
 function mean(x: Float64Array, start: number, count: number): number {

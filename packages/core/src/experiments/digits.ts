@@ -1,4 +1,4 @@
-import { defineExperiment, type ImageSet } from '../experiment.ts';
+import { defineExperiment, offerPartial, type ImageSet } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -97,14 +97,53 @@ export const digits = defineExperiment({
       }
     }
 
-    // Λ from the training set, centred, not standardized (Table 1's convention), in Float64.
-    const lambda = topCovarianceEigenvalue(training, p.n, d).value;
+    // Λ (below) waits for the backward run: its first frames come first, and Λ does not change them.
+    let lambda = Number.NaN;
     await ctx.checkpoint(0.1);
 
     const m = p.trajectories;
     const start = new Float32Array(m * d);
     for (let i = 0; i < start.length; i++) start[i] = normalAt(p.seed, Streams.init, i);
     const grid = geometricGrid(DIGITS_T_MAX, DIGITS_T_MIN, p.steps);
+    const alpha = Math.log(p.n) / d;
+    const t = geometricGrid(DIGITS_T_MAX, 0.01, ENTROPY_POINTS - 1).reverse();
+    // NaN marks an entropy point not estimated yet.
+    const excessEntropy = new Float64Array(t.length).fill(Number.NaN);
+    const level = empiricalCollapseLevel(p.n);
+    interface Ends {
+      samples: Float32Array;
+      test: { nearest: Int32Array; ratio: Float32Array };
+      training: Float32Array;
+    }
+    /**
+     * One assembly for the final result and the partial ones, so both have the experiment's type.
+     * A partial one carries the trajectories' current state (noisy digits on their way) and no
+     * nearest neighbours nor Λ yet (NaN); it leaves out the training set (empty), which the page draws from
+     * only once the neighbours are known.
+     */
+    const assemble = (ends: Ends, copy: boolean) => ({
+      Lambda: lambda,
+      tS: speciationTime(lambda),
+      tC: lastCrossing(t, excessEntropy, level),
+      collapseLevel: level,
+      alpha,
+      t: copy ? t.slice() : t,
+      excessEntropy: copy ? excessEntropy.slice() : excessEntropy,
+      probes: DIGITS_PROBES,
+      samples: ends.samples,
+      nearest: ends.test.nearest,
+      ratio: ends.test.ratio,
+      memorizedFraction: ends.test.ratio.length > 0 ? memorizedFraction(ends.test.ratio) : Number.NaN,
+      training: ends.training,
+      trainingLabels: copy ? labels.slice() : labels,
+      classes: [a, b],
+      d,
+      width: sets[0].width,
+      height: sets[0].height,
+      layout: `${SIDE}×${SIDE} as shipped, not zero-padded to 32×32 (the paper pads; padding adds zero-variance pixels, so Λ is unchanged and only d enters α)`,
+      pixelScale: '[0, 1]',
+    });
+    const noNeighbours = (): Ends['test'] => ({ nearest: new Int32Array(0), ratio: new Float32Array(0) });
     const samples = await sampleBackward({
       score: empiricalScore(training, p.n, d, ctx.kernels),
       start,
@@ -112,14 +151,17 @@ export const digits = defineExperiment({
       grid,
       sampler: 'sde',
       seed: p.seed,
-      onStep: (k) => ctx.checkpoint(0.1 + (0.6 * k) / p.steps),
+      onStep: (k, x) => {
+        const fraction = 0.1 + (0.6 * k) / p.steps;
+        offerPartial(ctx, fraction, () => assemble({ samples: x.slice(), test: noNeighbours(), training: new Float32Array(0) }, true));
+        return ctx.checkpoint(fraction);
+      },
     });
     const test = nearestTwo(samples, m, training, p.n, d);
+    // Λ from the training set, centred, not standardized (Table 1's convention), in Float64.
+    lambda = topCovarianceEigenvalue(training, p.n, d).value;
 
     // t_C from the excess entropy: eq. 7 assumes isotropic Gaussian data and does not apply here.
-    const alpha = Math.log(p.n) / d;
-    const t = geometricGrid(DIGITS_T_MAX, 0.01, ENTROPY_POINTS - 1).reverse();
-    const excessEntropy = new Float64Array(t.length);
     for (let i = 0; i < t.length; i++) {
       const fraction = 0.7 + (0.3 * i) / t.length;
       const e = await empiricalExcessEntropy(
@@ -127,31 +169,12 @@ export const digits = defineExperiment({
         () => ctx.checkpoint(fraction),
       );
       excessEntropy[i] = e.excess / alpha;
+      offerPartial(ctx, 0.7 + (0.3 * (i + 1)) / t.length, () =>
+        assemble({ samples: samples.slice(), test: { nearest: test.nearest.slice(), ratio: test.ratio.slice() }, training: training.slice() }, true),
+      );
       await ctx.checkpoint(0.7 + (0.3 * (i + 1)) / t.length);
     }
-    const level = empiricalCollapseLevel(p.n);
-    return {
-      Lambda: lambda,
-      tS: speciationTime(lambda),
-      tC: lastCrossing(t, excessEntropy, level),
-      collapseLevel: level,
-      alpha,
-      t,
-      excessEntropy,
-      probes: DIGITS_PROBES,
-      samples,
-      nearest: test.nearest,
-      ratio: test.ratio,
-      memorizedFraction: memorizedFraction(test.ratio),
-      training,
-      trainingLabels: labels,
-      classes: [a, b],
-      d,
-      width: sets[0].width,
-      height: sets[0].height,
-      layout: `${SIDE}×${SIDE} as shipped, not zero-padded to 32×32 (the paper pads; padding adds zero-variance pixels, so Λ is unchanged and only d enters α)`,
-      pixelScale: '[0, 1]',
-    };
+    return assemble({ samples, test, training }, false);
   },
   tables(r) {
     return {

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
@@ -120,19 +120,52 @@ export const gaussianField = defineExperiment({
     const frames: Float32Array[] = [];
     const spectra: Float64Array[] = [];
     const collapsedAt: number[] = [];
-    const snapshot = (t: number, collapsed: number): void => {
-      frameTimes.push(t);
-      frames.push(Float32Array.from(x.subarray(0, d)));
+    /** The field now (run 0) and the runs' shell power: one frame. */
+    const frameNow = (): { field: Float32Array; spectrum: Float64Array } => {
       const all: Float64Array[] = [];
       for (let r = 0; r < M; r++) {
         const s = new Float64Array(2 * d);
         fft.forward(x.subarray(r * d, (r + 1) * d), s);
         all.push(s);
       }
-      spectra.push(shellPower(all, shells));
+      return { field: Float32Array.from(x.subarray(0, d)), spectrum: shellPower(all, shells) };
+    };
+    const snapshot = (t: number, collapsed: number): void => {
+      const now = frameNow();
+      frameTimes.push(t);
+      frames.push(now.field);
+      spectra.push(now.spectrum);
       collapsedAt.push(collapsed);
     };
     if (FRAME_TIMES.some((t) => t === grid[0])) snapshot(grid[0], 0);
+    const nForTables = p.n > 0 ? p.n : COLLAPSE_DEFAULT_N;
+    /**
+     * The result from the frames taken so far: the final one, or a partial one with fewer frames
+     * (every array built afresh, so a partial owns its buffers) and nothing memorized yet (NaN).
+     */
+    const assemble = (memorized: number, taken = { frameTimes, frames, spectra, collapsedAt }) => ({
+      k: shells.k.slice(),
+      power: shells.power.slice(),
+      modeCount: shells.count.slice(),
+      modeTimes: shells.power.map(modeTime),
+      frameTimes: Float64Array.from(taken.frameTimes),
+      frames: { L, count: taken.frames.length, values: concat(taken.frames), layout: 'frames × L × L, row-major; field 0 of the run' },
+      spectra: { measured: concat(taken.spectra), theory: concat(taken.frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)))), layout: 'frames × shells, row-major' },
+      collapsedFraction: Float64Array.from(taken.collapsedAt),
+      memorizedFraction: memorized,
+      // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
+      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
+      collapseVsN: {
+        n: Float64Array.from(COLLAPSE_N),
+        tC: Float64Array.from(COLLAPSE_N, (n) => gaussianCollapseTime(power, n)),
+      },
+      collapseVsL: {
+        n: nForTables,
+        L: Float64Array.from(COLLAPSE_L),
+        tC: Float64Array.from(COLLAPSE_L, (side) => gaussianCollapseTime(powerSpectrum(side, p.slope), nForTables)),
+      },
+      score: p.n > 0 ? 'empirical' : 'exact',
+    });
 
     for (let k = 0; k < grid.length - 1; k++) {
       const t = grid[k];
@@ -158,40 +191,22 @@ export const gaussianField = defineExperiment({
         for (let i = 0; i < d; i++) row[i] += eta * (row[i] + 2 * score[i]) + noise[r * d + i];
       }
       if (FRAME_TIMES.some((f) => f === grid[k + 1])) snapshot(grid[k + 1], collapsed / M);
+      // The frames so far; before the first one, the field as it is now, at the time reached.
+      offerPartial(ctx, (k + 1) / (grid.length - 1), () => {
+        if (frames.length > 0) return assemble(Number.NaN);
+        const now = frameNow();
+        return assemble(Number.NaN, { frameTimes: [grid[k + 1]], frames: [now.field], spectra: [now.spectrum], collapsedAt: [collapsed / M] });
+      });
       await ctx.checkpoint((k + 1) / (grid.length - 1));
     }
 
-    const theory = frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)));
     // The exact score has no training fields to copy: nothing is memorized.
     let memorized = 0;
     if (p.n > 0) {
       const near = nearestTwo(Float32Array.from(x), M, training, p.n, d);
       memorized = memorizedFraction(near.ratio);
     }
-    const nForTables = p.n > 0 ? p.n : COLLAPSE_DEFAULT_N;
-    return {
-      k: shells.k,
-      power: shells.power,
-      modeCount: shells.count,
-      modeTimes: shells.power.map(modeTime),
-      frameTimes: Float64Array.from(frameTimes),
-      frames: { L, count: frames.length, values: concat(frames), layout: 'frames × L × L, row-major; field 0 of the run' },
-      spectra: { measured: concat(spectra), theory: concat(theory), layout: 'frames × shells, row-major' },
-      collapsedFraction: Float64Array.from(collapsedAt),
-      memorizedFraction: memorized,
-      // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
-      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
-      collapseVsN: {
-        n: Float64Array.from(COLLAPSE_N),
-        tC: Float64Array.from(COLLAPSE_N, (n) => gaussianCollapseTime(power, n)),
-      },
-      collapseVsL: {
-        n: nForTables,
-        L: Float64Array.from(COLLAPSE_L),
-        tC: Float64Array.from(COLLAPSE_L, (side) => gaussianCollapseTime(powerSpectrum(side, p.slope), nForTables)),
-      },
-      score: p.n > 0 ? 'empirical' : 'exact',
-    };
+    return assemble(memorized);
   },
   tables(r) {
     const J = r.k.length;

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
 import { geometricGridWithMaxStep } from '../time-grid.ts';
@@ -129,6 +129,24 @@ export const ising2d = defineExperiment({
       collapsed.push(c);
     };
     record(grid[0], 0);
+    /**
+     * The result from the run so far: the final one, or a partial one with the magnetization
+     * frames taken so far, the first run's current sign pattern as its example, and no generated
+     * configurations yet (empty statistics, NaN memorized).
+     */
+    const assemble = (generated: { energy: Float64Array; magnetization: Float64Array; spins: Int8Array; memorized: number }) => ({
+      lambda,
+      tS,
+      criticalBeta: CRITICAL_BETA,
+      spontaneousMagnetization: spontaneousMagnetization(p.beta),
+      onsagerEnergy: onsagerEnergy(p.beta),
+      meanClusterSize: chain.meanClusterSize,
+      data: { energy: chain.energy.slice(), magnetization: chain.magnetization.slice() },
+      generatedStats: { energy: generated.energy, magnetization: generated.magnetization },
+      memorizedFraction: generated.memorized,
+      trajectories: { t: Float64Array.from(frameTimes), count: shown, m: Float64Array.from(magnetization), collapsed: Float64Array.from(collapsed) },
+      examples: { L, data: Float64Array.from(chain.configurations.subarray(0, d)), generated: Float64Array.from(generated.spins.subarray(0, d)) },
+    });
     for (let k = 0; k < grid.length - 1; k++) {
       const t = grid[k];
       const eta = t - grid[k + 1];
@@ -152,6 +170,10 @@ export const ising2d = defineExperiment({
         for (let i = 0; i < d; i++) row[i] += eta * (row[i] + 2 * score[i]) + noise[r * d + i];
       }
       if ((k + 1) % every === 0 || k + 1 === grid.length - 1) record(grid[k + 1], c / M);
+      offerPartial(ctx, 0.1 + (0.9 * (k + 1)) / (grid.length - 1), () =>
+        // the first run's sign pattern now: what it would be if the run stopped here
+        assemble({ energy: new Float64Array(0), magnetization: new Float64Array(0), spins: Int8Array.from(x.subarray(0, d), (v) => (v >= 0 ? 1 : -1)), memorized: Number.NaN }),
+      );
       await ctx.checkpoint(0.1 + (0.9 * (k + 1)) / (grid.length - 1));
     }
 
@@ -169,19 +191,7 @@ export const ising2d = defineExperiment({
       energy[r] = isingEnergy(spins.subarray(r * d, (r + 1) * d), L);
     }
     const near = nearestTwo(Float32Array.from(spins), M, training, n, d);
-    return {
-      lambda,
-      tS,
-      criticalBeta: CRITICAL_BETA,
-      spontaneousMagnetization: spontaneousMagnetization(p.beta),
-      onsagerEnergy: onsagerEnergy(p.beta),
-      meanClusterSize: chain.meanClusterSize,
-      data: { energy: chain.energy, magnetization: chain.magnetization },
-      generatedStats: { energy, magnetization: genM },
-      memorizedFraction: memorizedFraction(near.ratio),
-      trajectories: { t: Float64Array.from(frameTimes), count: shown, m: Float64Array.from(magnetization), collapsed: Float64Array.from(collapsed) },
-      examples: { L, data: Float64Array.from(chain.configurations.subarray(0, d)), generated: Float64Array.from(spins.subarray(0, d)) },
-    };
+    return assemble({ energy, magnetization: genM, spins, memorized: memorizedFraction(near.ratio) });
   },
   tables(r) {
     return {

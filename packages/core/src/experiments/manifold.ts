@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { delta, noiseForward } from '../forward.ts';
@@ -123,15 +123,57 @@ export const manifold = defineExperiment({
     for (let i = 0; i < x.length; i++) x[i] = normalAt(p.seed, Streams.init, i);
 
     const t = grid.slice(0, L);
-    const scoreNorm = new Float64Array(L);
+    // NaN marks what the run has not reached yet, which a partial result leaves out.
+    const scoreNorm = new Float64Array(L).fill(Number.NaN);
     // The score's component along the angular direction of the data plane, Q(−y₁, y₀)/ρ: the tangent
     // of the circle (for the three-lobed curve, the direction of increasing φ only approximately).
-    const scoreNormTangential = new Float64Array(L);
+    const scoreNormTangential = new Float64Array(L).fill(Number.NaN);
     const zMean = chiMean(D);
     const scoreNormTheory = Float64Array.from(t, (s) => zMean / Math.sqrt(delta(s)));
-    const samples = new Float32Array(epsilon.length * m * 2);
-    const offPlane = new Float32Array(epsilon.length * m);
-    const denoised = new Float32Array(epsilon.length * m * 2);
+    const samples = new Float32Array(epsilon.length * m * 2).fill(Number.NaN);
+    const offPlane = new Float32Array(epsilon.length * m).fill(Number.NaN);
+    const denoised = new Float32Array(epsilon.length * m * 2).fill(Number.NaN);
+    const w1 = new Float64Array(epsilon.length).fill(Number.NaN);
+    const w1Denoised = new Float64Array(epsilon.length).fill(Number.NaN);
+    const w1Forward = new Float64Array(epsilon.length).fill(Number.NaN);
+    const w1Curve = new Float64Array(epsilon.length).fill(Number.NaN);
+    const w1CurveDenoised = new Float64Array(epsilon.length).fill(Number.NaN);
+    const floors = { w1Floor: Number.NaN, w1CurveFloor: Number.NaN, memorized: Number.NaN };
+    /**
+     * The final result, or (`copy`) a partial one: the score norms of the steps taken, the samples
+     * of the stops reached and the distances measured so far, NaN for the rest.
+     */
+    const assemble = (copy: boolean) => {
+      const own = (a: Float64Array): Float64Array => (copy ? a.slice() : a);
+      const own32 = (a: Float32Array): Float32Array => (copy ? a.slice() : a);
+      return {
+        D,
+        epsilon: own(epsilon),
+        w1: own(w1),
+        w1Bound: Float64Array.from(epsilon, (e) => earlyStoppingBound(e, meanNorm, D)),
+        w1BoundLeading: Float64Array.from(epsilon, (e) => Math.sqrt(2 * e * D)),
+        w1Denoised: own(w1Denoised),
+        w1Forward: own(w1Forward),
+        w1Floor: floors.w1Floor,
+        meanNorm,
+        t: own(t),
+        scoreNorm: own(scoreNorm),
+        scoreNormTheory: own(scoreNormTheory),
+        scoreNormTangential: own(scoreNormTangential),
+        score: p.score,
+        w1Curve: own(w1Curve),
+        w1CurveDenoised: own(w1CurveDenoised),
+        w1CurveFloor: floors.w1CurveFloor,
+        curveReferencePoints: CURVE_REFERENCE_POINTS,
+        samples: own32(samples),
+        offPlane: own32(offPlane),
+        denoised: own32(denoised),
+        training: Float32Array.from(trainingPlanar),
+        curve: Float32Array.from(curve),
+        memorizedFraction: floors.memorized,
+        tMax: MANIFOLD_T_MAX,
+      };
+    };
     const snapshots: Float32Array[] = [];
     const denoisedFull: Float32Array[] = [];
     let stop = epsilon.length - 1;
@@ -168,6 +210,7 @@ export const manifold = defineExperiment({
         denoisedFull[stop] = mean;
         stop--;
       }
+      offerPartial(ctx, (0.7 * (k + 1)) / L, () => assemble(true));
       await ctx.checkpoint((0.7 * (k + 1)) / L);
     }
 
@@ -180,15 +223,13 @@ export const manifold = defineExperiment({
     }
     const tick = (): Promise<void> => ctx.checkpoint(0.7);
     const w1Floor = await w1Exact(resampled, m, training, n, D, tick);
+    floors.w1Floor = w1Floor;
 
     // W₁ to the training measure, by exact transport, of: the backward output; its denoised
     // version; and the same m resampled points noised exactly by the forward process, i.e. what a
     // perfect sampler stopped at ε would give. By the triangle inequality through the resampled
     // points, w1Forward ≤ (1 − e^{−ε}) mean|a| + √Δ_ε mean|z| + w1Floor, which is the bound up to
     // the fluctuation of mean|z| around E|z| < √D.
-    const w1 = new Float64Array(epsilon.length);
-    const w1Denoised = new Float64Array(epsilon.length);
-    const w1Forward = new Float64Array(epsilon.length);
     for (let e = 0; e < epsilon.length; e++) {
       // three transports per ε; each checkpoints itself only after 50 ms of work, so short ones
       // add up between them: a checkpoint after each, at a fraction from one formula (no rounding step back)
@@ -199,6 +240,7 @@ export const manifold = defineExperiment({
       w1Denoised[e] = await w1Exact(denoisedFull[e], m, training, n, D, tickAt(1));
       await ctx.checkpoint(at(2));
       w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickAt(2));
+      offerPartial(ctx, at(3), () => assemble(true));
       await ctx.checkpoint(at(3));
     }
     // W₁ to the curve's law itself (not to the training points): what generalization is measured by.
@@ -215,8 +257,7 @@ export const manifold = defineExperiment({
     let curveLevel = 0.98;
     const tickCurve = (): Promise<void> => ctx.checkpoint(curveLevel);
     const w1CurveFloor = await w1Exact(exact, m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
-    const w1Curve = new Float64Array(epsilon.length);
-    const w1CurveDenoised = new Float64Array(epsilon.length);
+    floors.w1CurveFloor = w1CurveFloor;
     for (let e = 0; e < epsilon.length; e++) {
       w1Curve[e] = await w1Exact(snapshots[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
       w1CurveDenoised[e] = await w1Exact(denoisedFull[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
@@ -225,35 +266,9 @@ export const manifold = defineExperiment({
     }
     const last = denoisedFull[0];
     const test = nearestTwo(last, m, training, n, D);
+    floors.memorized = memorizedFraction(test.ratio);
     await ctx.checkpoint(1);
-
-    return {
-      D,
-      epsilon,
-      w1,
-      w1Bound: Float64Array.from(epsilon, (e) => earlyStoppingBound(e, meanNorm, D)),
-      w1BoundLeading: Float64Array.from(epsilon, (e) => Math.sqrt(2 * e * D)),
-      w1Denoised,
-      w1Forward,
-      w1Floor,
-      meanNorm,
-      t,
-      scoreNorm,
-      scoreNormTheory,
-      scoreNormTangential,
-      score: p.score,
-      w1Curve,
-      w1CurveDenoised,
-      w1CurveFloor,
-      curveReferencePoints: CURVE_REFERENCE_POINTS,
-      samples,
-      offPlane,
-      denoised,
-      training: Float32Array.from(trainingPlanar),
-      curve: Float32Array.from(curve),
-      memorizedFraction: memorizedFraction(test.ratio),
-      tMax: MANIFOLD_T_MAX,
-    };
+    return assemble(false);
   },
   tables(r) {
     return {

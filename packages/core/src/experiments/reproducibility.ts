@@ -1,4 +1,4 @@
-import { defineExperiment, type RunContext } from '../experiment.ts';
+import { defineExperiment, offerPartial, type RunContext } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { ascending } from '../constraints.ts';
 import { param } from '../params.ts';
@@ -36,6 +36,17 @@ const START_STREAM = 36;
 const PER_N_UNITS = 8e7;
 /** Queries per empirical-denoiser call at the last step: bounds the time between checkpoints. */
 const QUERY_CHUNK = 200;
+
+/** What each field of the result means (it travels with the numbers). */
+const MEANING = {
+  reproducibilityLearnedDisjoint: 'fraction of shared noises where the low-rank denoisers trained on the disjoint sets A and B give samples within agreementDistance',
+  reproducibilityEmpiricalDisjoint: 'the same for the exact empirical denoisers of A and of B',
+  reproducibilityLearnedEmpirical: 'the same for the low-rank denoiser and the empirical denoiser of one set A',
+  memorizedFraction: 'ratio test (k = 1/3) of each model’s samples against its own training set A; with a single training point the empirical model counts as memorizing and the learned one does not',
+  nearestDistanceEmpirical: 'largest distance from an empirical-denoiser sample to its nearest training point',
+  meanSquaredDistanceLearned: 'mean over noises of |x_A − x_B|² for the two learned models; for K = 1 it equals e^{−2 t_min} ‖P_A − P_B‖_F² (projectorDistanceSquaredLearned) in expectation',
+  sampler: 'Heun on the probability-flow ODE over a geometric grid T → t_min, then x̂_0 of each model at t_min',
+};
 
 /**
  * Consistent model reproducibility (Zhang et al., arXiv 2310.05264) on the mixture of low-rank
@@ -148,16 +159,42 @@ export const reproducibility = defineExperiment({
     const threshold = p.closeness * Math.sqrt(r);
 
     const columns = nValues.length;
+    // NaN marks a size not run yet, which a partial result leaves out.
+    const column = (): Float64Array => new Float64Array(columns).fill(Number.NaN);
     const out = {
-      learnedDisjoint: new Float64Array(columns),
-      empiricalDisjoint: new Float64Array(columns),
-      learnedEmpirical: new Float64Array(columns),
-      memorizedLearned: new Float64Array(columns),
-      memorizedEmpirical: new Float64Array(columns),
-      nearestDistanceEmpirical: new Float64Array(columns),
-      squaredDistanceLearned: new Float64Array(columns),
-      projectorDistanceSquared: new Float64Array(columns),
-      subspaceErrorA: new Float64Array(columns),
+      learnedDisjoint: column(),
+      empiricalDisjoint: column(),
+      learnedEmpirical: column(),
+      memorizedLearned: column(),
+      memorizedEmpirical: column(),
+      nearestDistanceEmpirical: column(),
+      squaredDistanceLearned: column(),
+      projectorDistanceSquared: column(),
+      subspaceErrorA: column(),
+    };
+    /** The final result, or (`copy`) a partial one with the sizes run so far. */
+    const assemble = (copy: boolean) => {
+      const own = (a: Float64Array): Float64Array => (copy ? a.slice() : a);
+      return {
+        d,
+        K,
+        r,
+        noise: p.noise,
+        nValues: Float64Array.from(nValues),
+        noises: m,
+        closeness: p.closeness,
+        agreementDistance: threshold,
+        reproducibilityLearnedDisjoint: own(out.learnedDisjoint),
+        reproducibilityEmpiricalDisjoint: own(out.empiricalDisjoint),
+        reproducibilityLearnedEmpirical: own(out.learnedEmpirical),
+        memorizedFractionLearned: own(out.memorizedLearned),
+        memorizedFractionEmpirical: own(out.memorizedEmpirical),
+        nearestDistanceEmpirical: own(out.nearestDistanceEmpirical),
+        meanSquaredDistanceLearned: own(out.squaredDistanceLearned),
+        projectorDistanceSquaredLearned: own(out.projectorDistanceSquared),
+        subspaceErrorLearned: own(out.subspaceErrorA),
+        meaning: MEANING,
+      };
     };
     for (let j = 0; j < columns; j++) {
       const n = nValues[j];
@@ -186,37 +223,11 @@ export const reproducibility = defineExperiment({
       out.memorizedEmpirical[j] = count > 1 ? memorizedFraction(nearA.ratio) : 1;
       out.nearestDistanceEmpirical[j] = largestDistanceToNearest(samplesEA, setA, nearA.nearest, m, d);
       out.memorizedLearned[j] = count > 1 ? memorizedFraction(nearestTwo(samplesLA, m, setA, count, d).ratio) : 0;
+      if (j < columns - 1) offerPartial(ctx, at(1), () => assemble(true));
       await ctx.checkpoint(at(1));
     }
 
-    return {
-      d,
-      K,
-      r,
-      noise: p.noise,
-      nValues: Float64Array.from(nValues),
-      noises: m,
-      closeness: p.closeness,
-      agreementDistance: threshold,
-      reproducibilityLearnedDisjoint: out.learnedDisjoint,
-      reproducibilityEmpiricalDisjoint: out.empiricalDisjoint,
-      reproducibilityLearnedEmpirical: out.learnedEmpirical,
-      memorizedFractionLearned: out.memorizedLearned,
-      memorizedFractionEmpirical: out.memorizedEmpirical,
-      nearestDistanceEmpirical: out.nearestDistanceEmpirical,
-      meanSquaredDistanceLearned: out.squaredDistanceLearned,
-      projectorDistanceSquaredLearned: out.projectorDistanceSquared,
-      subspaceErrorLearned: out.subspaceErrorA,
-      meaning: {
-        reproducibilityLearnedDisjoint: 'fraction of shared noises where the low-rank denoisers trained on the disjoint sets A and B give samples within agreementDistance',
-        reproducibilityEmpiricalDisjoint: 'the same for the exact empirical denoisers of A and of B',
-        reproducibilityLearnedEmpirical: 'the same for the low-rank denoiser and the empirical denoiser of one set A',
-        memorizedFraction: 'ratio test (k = 1/3) of each model’s samples against its own training set A; with a single training point the empirical model counts as memorizing and the learned one does not',
-        nearestDistanceEmpirical: 'largest distance from an empirical-denoiser sample to its nearest training point',
-        meanSquaredDistanceLearned: 'mean over noises of |x_A − x_B|² for the two learned models; for K = 1 it equals e^{−2 t_min} ‖P_A − P_B‖_F² (projectorDistanceSquaredLearned) in expectation',
-        sampler: 'Heun on the probability-flow ODE over a geometric grid T → t_min, then x̂_0 of each model at t_min',
-      },
-    };
+    return assemble(false);
   },
   tables(res) {
     return {

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt, uniformAt } from '../random.ts';
@@ -147,9 +147,9 @@ export const speciation = defineExperiment({
     const sim: Simulator =
       p.method === 'reduced' ? reducedSimulator(p.d, p.mu, p.sigma, p.seed) : fullSimulator(p.d, p.mu, p.sigma, p.seed);
 
-    // Λ first: it is cheap next to the dynamics and lets a cancelled run stop early.
-    // the number of power iterations is not known in advance: progress approaches 0.02 as they go
-    const lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress((0.02 * it) / (it + 10)));
+    // Λ at the end: the dynamics' first frames come first (a partial result has NaN for Λ and t_S
+    // until then), and Λ's own draws do not touch the dynamics' streams.
+    let lambda = { value: Number.NaN, method: 'pending' };
     await ctx.checkpoint(0.02);
 
     // Progress in units of one step of all rows; a checkpoint after every step, since a full-d step
@@ -162,9 +162,43 @@ export const speciation = defineExperiment({
       await ctx.checkpoint(0.02 + (0.96 * done) / totalSteps);
     };
 
-    const phi = new Float64Array(cloneTimes.length);
-    const phiStdErr = new Float64Array(cloneTimes.length);
+    // NaN marks a clone time whose fraction is not known yet (a partial result's).
+    const phi = new Float64Array(cloneTimes.length).fill(Number.NaN);
+    const phiStdErr = new Float64Array(cloneTimes.length).fill(Number.NaN);
     const view = viewRecorder(grid, Math.min(VIEW_TRAJECTORIES, N));
+    // The theory needs no run: in every partial result too.
+    const t = Float64Array.from(cloneTimes);
+    const phiTheory = t.map((x) => cloningTheory(x, p.d, p.mu, p.sigma));
+    const curveT = new Float64Array(THEORY_POINTS);
+    const curvePhi = new Float64Array(THEORY_POINTS);
+    for (let i = 0; i < THEORY_POINTS; i++) {
+      curveT[i] = (p.tMax * i) / (THEORY_POINTS - 1);
+      curvePhi[i] = cloningTheory(curveT[i], p.d, p.mu, p.sigma);
+    }
+    const lambdaTheory = twoClassTopEigenvalue(p.d, p.mu, p.sigma);
+    /** The final result, or (`copy`) a partial one: the trajectories and cloning fractions so far, the rest NaN. */
+    const assemble = (copy: boolean) => {
+      const own = (a: Float64Array): Float64Array => (copy ? a.slice() : a);
+      return {
+        t: own(t),
+        phi: own(phi),
+        phiStdErr: own(phiStdErr),
+        phiTheory: own(phiTheory),
+        level: SPECIATION_LEVEL,
+        Lambda: lambda.value,
+        LambdaSamples: LAMBDA_SAMPLES,
+        LambdaMethod: lambda.method,
+        tS: speciationTime(lambda.value),
+        tSCrossing: lastCrossing(t, phi, SPECIATION_LEVEL),
+        LambdaTheory: lambdaTheory,
+        tSTheory: speciationTime(lambdaTheory),
+        meanNorm: p.mu * Math.sqrt(p.d),
+        steps: grid.length - 1,
+        theoryCurve: { t: own(curveT), phi: own(curvePhi) },
+        trajectories: view.result(copy),
+      };
+    };
+    const partial = (): void => offerPartial(ctx, 0.02 + (0.96 * done) / totalSteps, () => assemble(true));
 
     if (p.protocol === 'cloning') {
       // The root itself is one clone; the other is a branch with its own noise stream, run to the
@@ -178,12 +212,14 @@ export const speciation = defineExperiment({
           const branch = sim.copy(root);
           for (let kb = k; kb < grid.length - 1; kb++) {
             sim.step(branch, grid[kb], grid[kb + 1], BRANCH_STREAM + j, kb);
+            partial();
             await progress(1);
           }
           branchClass[j] = sim.classes(branch);
         }
         sim.step(root, grid[k], grid[k + 1], Streams.steps, k);
         view.record(k + 1, sim, root);
+        partial();
         await progress(1);
       }
       const rootClass = sim.classes(root);
@@ -203,6 +239,8 @@ export const speciation = defineExperiment({
         let plus = 0;
         for (let i = 0; i < N; i++) if (cls[i] === 1) plus++;
         phi[j] = plus / N;
+        phiStdErr[j] = Math.sqrt((phi[j] * (1 - phi[j])) / N);
+        partial();
       }
       // The U-turn has no root trajectories; the view shows a few plain backward runs instead.
       const shown = sim.start(view.count, VIEW_STREAM);
@@ -210,39 +248,15 @@ export const speciation = defineExperiment({
       for (let k = 0; k < grid.length - 1; k++) {
         sim.step(shown, grid[k], grid[k + 1], VIEW_STREAM + 1, k);
         view.record(k + 1, sim, shown);
+        partial();
         await progress(0.05);
       }
     }
     for (let j = 0; j < phi.length; j++) phiStdErr[j] = Math.sqrt((phi[j] * (1 - phi[j])) / N);
-
-    const t = Float64Array.from(cloneTimes);
-    const phiTheory = t.map((x) => cloningTheory(x, p.d, p.mu, p.sigma));
-    const curveT = new Float64Array(THEORY_POINTS);
-    const curvePhi = new Float64Array(THEORY_POINTS);
-    for (let i = 0; i < THEORY_POINTS; i++) {
-      curveT[i] = (p.tMax * i) / (THEORY_POINTS - 1);
-      curvePhi[i] = cloningTheory(curveT[i], p.d, p.mu, p.sigma);
-    }
-    const lambdaTheory = twoClassTopEigenvalue(p.d, p.mu, p.sigma);
+    // the number of power iterations is not known in advance: progress approaches the end as they go
+    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.98 + (0.02 * it) / (it + 10)));
     await ctx.checkpoint(1);
-    return {
-      t,
-      phi,
-      phiStdErr,
-      phiTheory,
-      level: SPECIATION_LEVEL,
-      Lambda: lambda.value,
-      LambdaSamples: LAMBDA_SAMPLES,
-      LambdaMethod: lambda.method,
-      tS: speciationTime(lambda.value),
-      tSCrossing: lastCrossing(t, phi, SPECIATION_LEVEL),
-      LambdaTheory: lambdaTheory,
-      tSTheory: speciationTime(lambdaTheory),
-      meanNorm: p.mu * Math.sqrt(p.d),
-      steps: grid.length - 1,
-      theoryCurve: { t: curveT, phi: curvePhi },
-      trajectories: view.result(),
-    };
+    return assemble(false);
   },
   tables(r) {
     return {
@@ -461,8 +475,9 @@ function viewRecorder(grid: Float64Array, count: number) {
   frameSteps.push(L);
   const frames = frameSteps.length;
   const t = Float64Array.from(frameSteps, (k) => grid[k]);
-  const alongMean = new Float32Array(count * frames);
-  const alongRandom = new Float32Array(count * frames);
+  // NaN marks a frame not recorded yet (a partial result's)
+  const alongMean = new Float32Array(count * frames).fill(Number.NaN);
+  const alongRandom = new Float32Array(count * frames).fill(Number.NaN);
   const frameOf = new Map(frameSteps.map((k, f) => [k, f]));
   return {
     count,
@@ -475,8 +490,10 @@ function viewRecorder(grid: Float64Array, count: number) {
         alongRandom[i * frames + f] = b;
       }
     },
-    result() {
-      return { count, frames, t, alongMean, alongRandom, axes: PROJECTION_AXES };
+    /** `copy` for a partial result, which may be transferred away while recording goes on. */
+    result(copy = false) {
+      if (!copy) return { count, frames, t, alongMean, alongRandom, axes: PROJECTION_AXES };
+      return { count, frames, t: t.slice(), alongMean: alongMean.slice(), alongRandom: alongRandom.slice(), axes: PROJECTION_AXES };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams } from '../random.ts';
@@ -51,6 +51,10 @@ const HELD_OUT_S_MAX = 1;
 const HELD_OUT_POINTS = 16;
 const STREAM_BACKWARD = 21;
 const STREAM_FORWARD = 22;
+
+/** What the held-out likelihood means (it travels with the numbers). */
+const HELD_OUT_MEANING =
+  'mean log-density (per unit area of the unit sphere) of held-out epicentres under P_{s_min} = (1/n) Σ_μ p_{s_min}(· | a_μ), the law of the exact-score reversal stopped at s_min: a heat-kernel density estimate; held-out = events not used for training and at least the training separation away from every training epicentre';
 
 export const sphere = defineExperiment({
   name: 'sphere',
@@ -154,6 +158,41 @@ export const sphere = defineExperiment({
     };
     keepFrame(0, start, grid[0]);
     let frame = 1;
+    const trainingLatLon = (): { lat: Float64Array; lon: Float64Array } => ({
+      lat: Float64Array.from(chosen, (j) => quakes.lat[j]),
+      lon: Float64Array.from(chosen, (j) => quakes.lon[j]),
+    });
+    const none = (): Float64Array => new Float64Array(0);
+    /**
+     * A partial result while the walkers go back: the frames kept so far, the walkers where they
+     * are now as the samples, the forward check (done before), and nothing of what needs the end
+     * points or the held-out events yet (empty curves and profiles, NaN fractions).
+     */
+    const streaming = (x: Float64Array) => ({
+      samples: unitToLatLon(x, p.walkers),
+      forward: unitToLatLon(forward.x, p.walkers),
+      data: trainingLatLon(),
+      frames: { lat: frameLat.slice(0, frame * p.walkers), lon: frameLon.slice(0, frame * p.walkers), s: frameTimes.slice(0, frame) },
+      maxNormError: forward.maxNormError,
+      meanCos: cos.mean,
+      meanCosStdErr: cos.stdErr,
+      meanCosTheory: meanCosineTheory(p.s),
+      memorizedFraction: Number.NaN,
+      memorizedBaseline: Number.NaN,
+      nearest: new Int32Array(0),
+      ratio: new Float32Array(0),
+      sMin: SPHERE_S_MIN,
+      minSeparationDeg: SPHERE_MIN_SEPARATION_DEG,
+      seriesMinS: HEAT_KERNEL_SERIES_MIN_S,
+      kernel: [],
+      earthquakesTotal: quakes.count,
+      sMinGrid: none(),
+      heldOutLogLikelihood: none(),
+      trainingLogLikelihood: none(),
+      heldOutCount: 0,
+      uniformLogLikelihood: -Math.log(4 * Math.PI),
+      heldOutMeaning: HELD_OUT_MEANING,
+    });
     const backward = await geodesicWalkBackward({
       data,
       n: p.n,
@@ -165,6 +204,7 @@ export const sphere = defineExperiment({
       tableSize: TABLE_SIZE,
       onStep: async (k, x, s) => {
         if (k % frameEvery === 0 || k === p.steps) keepFrame(frame++, x, s);
+        offerPartial(ctx, 0.1 + (0.85 * k) / p.steps, () => streaming(x));
         await ctx.checkpoint(0.1 + (0.85 * k) / p.steps);
       },
     });
@@ -197,7 +237,7 @@ export const sphere = defineExperiment({
     return {
       samples: unitToLatLon(backward.x, p.walkers),
       forward: unitToLatLon(forward.x, p.walkers),
-      data: { lat: Float64Array.from(chosen, (j) => quakes.lat[j]), lon: Float64Array.from(chosen, (j) => quakes.lon[j]) },
+      data: trainingLatLon(),
       frames: { lat: frameLat, lon: frameLon, s: frameTimes },
       maxNormError: Math.max(forward.maxNormError, backward.maxNormError),
       meanCos: cos.mean,
@@ -217,8 +257,7 @@ export const sphere = defineExperiment({
       trainingLogLikelihood,
       heldOutCount: evaluation.length,
       uniformLogLikelihood: -Math.log(4 * Math.PI),
-      heldOutMeaning:
-        'mean log-density (per unit area of the unit sphere) of held-out epicentres under P_{s_min} = (1/n) Σ_μ p_{s_min}(· | a_μ), the law of the exact-score reversal stopped at s_min: a heat-kernel density estimate; held-out = events not used for training and at least the training separation away from every training epicentre',
+      heldOutMeaning: HELD_OUT_MEANING,
     };
   },
   tables(r) {

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -87,49 +87,179 @@ export const subspaceEditing = defineExperiment({
     const others = new Float32Array((set.count - 1) * dim);
     others.set(set.images.subarray(0, baseIndex * dim), 0);
     others.set(set.images.subarray((baseIndex + 1) * dim), baseIndex * dim);
+    // The noised digit x_t, known before any direction is.
+    const a = Math.exp(-p.t);
+    const sd = Math.sqrt(delta(p.t));
+    const z = Float64Array.from({ length: dim }, (_, l) => normalAt(p.seed, NOISE_STREAM, l));
+    const noised = Float64Array.from(base, (v, l) => a * v + sd * z[l]);
+    const classNorms = Float64Array.from({ length: set.count }, (_, i) => norm(set.images.subarray(i * dim, (i + 1) * dim))).sort();
+    let totalVariance = Number.NaN;
+
+    interface Directions {
+      basis: Float64Array;
+      /** The class's variance along each direction, before the sign is fixed (it does not change it). */
+      variances: (directions: Float32Array) => Float64Array;
+      mean: Float64Array;
+      pcaIterations: number;
+      pcaConverged: boolean;
+      jacobianSingularValues: Float64Array;
+      jacobianIterations: number;
+      band: { bandT: Float64Array; bandEffectiveDigits: Float64Array; bandJacobianTrace: Float64Array };
+    }
+    /**
+     * The edits from a set of directions: the final ones, or (in a partial result) the subspace
+     * iteration's estimate so far, with the Jacobian band not computed yet (NaN).
+     */
+    const assemble = (found: Directions) => {
+      const { basis, mean } = found;
+      if (Number.isNaN(totalVariance)) totalVariance = classTotalVariance(others, set.count - 1, dim, mean);
+      // Eigenvectors have no sign; fix it so that +s adds ink overall, the same on every run.
+      const directions = new Float32Array(EDIT_DIRECTIONS * dim);
+      for (let k = 0; k < EDIT_DIRECTIONS; k++) {
+        let sum = 0;
+        for (let l = 0; l < dim; l++) sum += basis[k * dim + l];
+        const sign = sum < 0 ? -1 : 1;
+        for (let l = 0; l < dim; l++) directions[k * dim + l] = sign * basis[k * dim + l];
+      }
+      const variances = found.variances(directions);
+      const explainedVariance = variances.map((v) => v / totalVariance);
+      const baseCoordinates = new Float64Array(EDIT_DIRECTIONS);
+      for (let k = 0; k < EDIT_DIRECTIONS; k++) {
+        let s = 0;
+        for (let l = 0; l < dim; l++) s += (base[l] - mean[l]) * directions[k * dim + l];
+        baseCoordinates[k] = s / Math.sqrt(variances[k]);
+      }
+
+      const j = p.direction - 1;
+      const sigma = Math.sqrt(variances[j]);
+      const baseNorm = norm(base);
+      const strengths = new Float64Array(STRIP_FRAMES);
+      const strip = new Float32Array(STRIP_FRAMES * dim);
+      const norms = new Float64Array(STRIP_FRAMES);
+      const normLower = new Float64Array(STRIP_FRAMES);
+      const normUpper = new Float64Array(STRIP_FRAMES);
+      const clippedFraction = new Float64Array(STRIP_FRAMES);
+      for (let f = 0; f < STRIP_FRAMES; f++) {
+        const s = p.strength * ((2 * f) / (STRIP_FRAMES - 1) - 1);
+        strengths[f] = s;
+        const step = s * sigma;
+        let clipped = 0;
+        for (let l = 0; l < dim; l++) {
+          const v = base[l] + step * directions[j * dim + l];
+          // Clipping to the pixel range [0, 1] is a projection onto a convex set that contains the
+          // base digit, hence non-expansive: the edit moves the image by at most |s|σ_j.
+          const c = Math.min(1, Math.max(0, v));
+          if (c !== v) clipped++;
+          strip[f * dim + l] = c;
+        }
+        norms[f] = norm(strip.subarray(f * dim, (f + 1) * dim));
+        normLower[f] = Math.max(0, baseNorm - Math.abs(step));
+        normUpper[f] = baseNorm + Math.abs(step);
+        clippedFraction[f] = clipped / dim;
+      }
+      return {
+        digit: p.digit,
+        direction: p.direction,
+        width: set.width,
+        height: set.height,
+        count: set.count,
+        baseIndex,
+        base: base.slice(),
+        mean: Float32Array.from(mean),
+        directions,
+        variances,
+        explainedVariance,
+        baseCoordinates,
+        strengths,
+        strip,
+        norms,
+        normLower,
+        normUpper,
+        baseNorm,
+        clippedFraction,
+        classNormRange: [quantile(classNorms, 0.01), quantile(classNorms, 0.99)],
+        pcaIterations: found.pcaIterations,
+        pcaConverged: found.pcaConverged,
+        layout: `${set.width}×${set.height} as shipped, pixels in [0, 1]; directions: ${EDIT_DIRECTIONS} × ${dim} unit vectors, largest variance first; strip: ${STRIP_FRAMES} × ${dim}, strengths from −s to +s in units of the class standard deviation along the direction`,
+        normBound: '|‖edit‖ − ‖base‖| ≤ |s|·σ_j: the step has length |s|σ_j and clipping to [0, 1] cannot lengthen it',
+        method: p.method,
+        methodMeaning:
+          p.method === 'pca'
+            ? 'centred PCA of the class (block subspace iteration, Float64), without the base digit; for a Gaussian model of the class these are also the top singular vectors of the denoiser’s Jacobian at every noise level'
+            : 'top singular vectors of the Jacobian of the exact empirical denoiser of the class (without the base digit) at x_t = e^{−t}x_0 + √Δ_t z: (e^{−t}/Δ_t)·Cov_w, Cov_w the softmax-weighted covariance of the training digits; variances are the class variances along them',
+        t: p.t,
+        noised: Float32Array.from(noised),
+        jacobianSingularValues: found.jacobianSingularValues,
+        jacobianIterations: found.jacobianIterations,
+        bandT: found.band.bandT,
+        bandEffectiveDigits: found.band.bandEffectiveDigits,
+        bandJacobianTrace: found.band.bandJacobianTrace,
+      };
+    };
+    const bandT = geometricGrid(BAND_T_MAX, BAND_T_MIN, BAND_TIMES - 1).reverse();
+    const noBand = (): Directions['band'] => ({ bandT: bandT.slice(), bandEffectiveDigits: new Float64Array(BAND_TIMES).fill(Number.NaN), bandJacobianTrace: new Float64Array(BAND_TIMES).fill(Number.NaN) });
+    const progressAt = (it: number): number => 0.1 + 0.7 * Math.min(1, it / 20);
+
     const pca = await topPrincipalDirections(others, set.count - 1, dim, EDIT_DIRECTIONS, {
       centred: true,
       // Residuals of 10⁻⁴ λ_1 leave direction errors far below what a 28 × 28 image can show.
       tolerance: 1e-4,
       // ~10 iterations at MNIST's spectrum; progress is shown as if 20.
-      onIteration: (it) => ctx.checkpoint(0.1 + 0.7 * Math.min(1, it / 20)),
-      onProgress: (done) => ctx.progress(0.1 + 0.7 * Math.min(1, done / 20)),
+      onIteration: (it) => ctx.checkpoint(progressAt(it)),
+      onProgress: (done) => ctx.progress(progressAt(done)),
+      // For method pca, the iteration's estimate so far is a coarser version of the figure.
+      onEstimate: (estimate) => {
+        if (p.method !== 'pca') return;
+        offerPartial(ctx, progressAt(estimate.iteration), () =>
+          assemble({
+            basis: estimate.basis,
+            variances: () => estimate.values.slice(),
+            mean: estimate.mean,
+            pcaIterations: estimate.iteration,
+            pcaConverged: false,
+            jacobianSingularValues: new Float64Array(0),
+            jacobianIterations: 0,
+            band: noBand(),
+          }),
+        );
+      },
     });
     await ctx.checkpoint(0.8);
 
-    // The noised digit x_t and, for method jacobian, the Jacobian's top singular vectors there.
-    const a = Math.exp(-p.t);
-    const sd = Math.sqrt(delta(p.t));
-    const z = Float64Array.from({ length: dim }, (_, l) => normalAt(p.seed, NOISE_STREAM, l));
-    const noised = Float64Array.from(base, (v, l) => a * v + sd * z[l]);
+    // For method jacobian, the Jacobian's top singular vectors at x_t.
     let basis = pca.basis;
     let jacobianSingularValues = new Float64Array(0);
     let jacobianIterations = 0;
+    // The class's variance along each direction: for pca the eigenvalues themselves; for jacobian
+    // the same quadratic form, so that strengths are in the class's standard deviations either way.
+    const variancesAlong = (directions: Float32Array): Float64Array =>
+      p.method === 'pca' ? Float64Array.from(pca.values) : classVariancesAlong(others, set.count - 1, dim, pca.mean, directions, EDIT_DIRECTIONS);
     if (p.method === 'jacobian') {
       const factor = empiricalJacobianFactor(others, set.count - 1, dim, noised, p.t);
       const top = await topPrincipalDirections(factor.rows, factor.count, dim, EDIT_DIRECTIONS, {
         centred: false,
         tolerance: 1e-4,
         onIteration: () => ctx.checkpoint(0.8),
+        onEstimate: (estimate) =>
+          offerPartial(ctx, 0.8, () =>
+            assemble({
+              basis: estimate.basis,
+              variances: variancesAlong,
+              mean: pca.mean,
+              pcaIterations: pca.iterations,
+              pcaConverged: pca.converged,
+              jacobianSingularValues: Float64Array.from(estimate.values, (v) => factor.scale * v),
+              jacobianIterations: estimate.iteration,
+              band: noBand(),
+            }),
+          ),
       });
       basis = top.basis;
       jacobianSingularValues = Float64Array.from(top.values, (v) => factor.scale * v);
       jacobianIterations = top.iterations;
     }
-    // Eigenvectors have no sign; fix it so that +s adds ink overall, the same on every run.
-    const directions = new Float32Array(EDIT_DIRECTIONS * dim);
-    for (let k = 0; k < EDIT_DIRECTIONS; k++) {
-      let sum = 0;
-      for (let l = 0; l < dim; l++) sum += basis[k * dim + l];
-      const sign = sum < 0 ? -1 : 1;
-      for (let l = 0; l < dim; l++) directions[k * dim + l] = sign * basis[k * dim + l];
-    }
-    // The class's variance along each direction: for pca the eigenvalues themselves; for jacobian
-    // the same quadratic form, so that strengths are in the class's standard deviations either way.
-    const variances = p.method === 'pca' ? Float64Array.from(pca.values) : classVariancesAlong(others, set.count - 1, dim, pca.mean, directions, EDIT_DIRECTIONS);
     // The Jacobian's band in t: how many training digits carry the softmax (1/Σw², which bounds
     // its rank by about that number minus one) and its trace (e^{−t}/Δ_t) Σ_μ w_μ |a_μ − D|².
-    const bandT = geometricGrid(BAND_T_MAX, BAND_T_MIN, BAND_TIMES - 1).reverse();
     const bandEffectiveDigits = new Float64Array(BAND_TIMES);
     const bandJacobianTrace = new Float64Array(BAND_TIMES);
     for (let i = 0; i < BAND_TIMES; i++) {
@@ -154,82 +284,17 @@ export const subspaceEditing = defineExperiment({
       bandEffectiveDigits[i] = 1 / w2;
       bandJacobianTrace[i] = (ab / (sb * sb)) * trace;
     }
-    const totalVariance = classTotalVariance(others, set.count - 1, dim, pca.mean);
-    const explainedVariance = variances.map((v) => v / totalVariance);
-    const baseCoordinates = new Float64Array(EDIT_DIRECTIONS);
-    for (let k = 0; k < EDIT_DIRECTIONS; k++) {
-      let s = 0;
-      for (let l = 0; l < dim; l++) s += (base[l] - pca.mean[l]) * directions[k * dim + l];
-      baseCoordinates[k] = s / Math.sqrt(variances[k]);
-    }
-
-    const j = p.direction - 1;
-    const sigma = Math.sqrt(variances[j]);
-    const baseNorm = norm(base);
-    const strengths = new Float64Array(STRIP_FRAMES);
-    const strip = new Float32Array(STRIP_FRAMES * dim);
-    const norms = new Float64Array(STRIP_FRAMES);
-    const normLower = new Float64Array(STRIP_FRAMES);
-    const normUpper = new Float64Array(STRIP_FRAMES);
-    const clippedFraction = new Float64Array(STRIP_FRAMES);
-    for (let f = 0; f < STRIP_FRAMES; f++) {
-      const s = p.strength * ((2 * f) / (STRIP_FRAMES - 1) - 1);
-      strengths[f] = s;
-      const step = s * sigma;
-      let clipped = 0;
-      for (let l = 0; l < dim; l++) {
-        const v = base[l] + step * directions[j * dim + l];
-        // Clipping to the pixel range [0, 1] is a projection onto a convex set that contains the
-        // base digit, hence non-expansive: the edit moves the image by at most |s|σ_j.
-        const c = Math.min(1, Math.max(0, v));
-        if (c !== v) clipped++;
-        strip[f * dim + l] = c;
-      }
-      norms[f] = norm(strip.subarray(f * dim, (f + 1) * dim));
-      normLower[f] = Math.max(0, baseNorm - Math.abs(step));
-      normUpper[f] = baseNorm + Math.abs(step);
-      clippedFraction[f] = clipped / dim;
-    }
-    const classNorms = Float64Array.from({ length: set.count }, (_, i) => norm(set.images.subarray(i * dim, (i + 1) * dim))).sort();
     await ctx.checkpoint(1);
-    return {
-      digit: p.digit,
-      direction: p.direction,
-      width: set.width,
-      height: set.height,
-      count: set.count,
-      baseIndex,
-      base,
-      mean: Float32Array.from(pca.mean),
-      directions,
-      variances,
-      explainedVariance,
-      baseCoordinates,
-      strengths,
-      strip,
-      norms,
-      normLower,
-      normUpper,
-      baseNorm,
-      clippedFraction,
-      classNormRange: [quantile(classNorms, 0.01), quantile(classNorms, 0.99)],
+    return assemble({
+      basis,
+      variances: variancesAlong,
+      mean: pca.mean,
       pcaIterations: pca.iterations,
       pcaConverged: pca.converged,
-      layout: `${set.width}×${set.height} as shipped, pixels in [0, 1]; directions: ${EDIT_DIRECTIONS} × ${dim} unit vectors, largest variance first; strip: ${STRIP_FRAMES} × ${dim}, strengths from −s to +s in units of the class standard deviation along the direction`,
-      normBound: '|‖edit‖ − ‖base‖| ≤ |s|·σ_j: the step has length |s|σ_j and clipping to [0, 1] cannot lengthen it',
-      method: p.method,
-      methodMeaning:
-        p.method === 'pca'
-          ? 'centred PCA of the class (block subspace iteration, Float64), without the base digit; for a Gaussian model of the class these are also the top singular vectors of the denoiser’s Jacobian at every noise level'
-          : 'top singular vectors of the Jacobian of the exact empirical denoiser of the class (without the base digit) at x_t = e^{−t}x_0 + √Δ_t z: (e^{−t}/Δ_t)·Cov_w, Cov_w the softmax-weighted covariance of the training digits; variances are the class variances along them',
-      t: p.t,
-      noised: Float32Array.from(noised),
       jacobianSingularValues,
       jacobianIterations,
-      bandT,
-      bandEffectiveDigits,
-      bandJacobianTrace,
-    };
+      band: { bandT, bandEffectiveDigits, bandJacobianTrace },
+    });
   },
   tables(res) {
     const k = Float64Array.from({ length: EDIT_DIRECTIONS }, (_, i) => i + 1);

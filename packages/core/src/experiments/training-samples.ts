@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
 import { rfConstants } from '../rf/constants.ts';
@@ -129,6 +129,31 @@ export const trainingSamples = defineExperiment({
     // per training-set size: the matrices, the flow, one sampler run per curve point, the samples
     const stages = p.psiN.length * (3 + CURVE_TAUS.length);
     let stage = 0;
+    const assemble = (done: TrainingSamplesRun[]): TrainingSamplesResult => ({
+      d: p.d,
+      p: width,
+      t: p.t,
+      tau: p.tau,
+      memorizedBaselineTheory: memorizationBaselineTheory(p.d),
+      runs: done,
+    });
+    /**
+     * A partial result: the sizes done so far and the one under way, whose memorized curve has
+     * the training times sampled so far (NaN for the rest) and whose samples are still to come
+     * (empty, NaN fraction). Every array is a copy: a partial may be transferred away.
+     */
+    const offer = (current: TrainingSamplesRun | undefined): void =>
+      offerPartial(ctx, stage / stages, () =>
+        assemble([...runs, ...(current === undefined ? [] : [current])].map((run) => ({
+          ...run,
+          training: run.training.slice(),
+          curveTau: run.curveTau.slice(),
+          memorizedCurve: run.memorizedCurve.slice(),
+          samples: run.samples.slice(),
+          nearest: run.nearest.slice(),
+          ratio: run.ratio.slice(),
+        }))),
+      );
     for (const requested of p.psiN) {
       const n = Math.round(requested * p.d);
       const within = (): ProgressReport | undefined => progressPart(ctx.progress, stage / stages, (stage + 1) / stages);
@@ -138,11 +163,31 @@ export const trainingSamples = defineExperiment({
       await ctx.checkpoint(++stage / stages);
       const training = Float32Array.from(problem.data);
       const model = (tau: number): RandomFeaturesScore => ({ d: p.d, p: width, weights: problem.weights, readout: readoutAt(flow, tau), activation: 'tanh' });
-      const memorizedCurve = new Float64Array(CURVE_TAUS.length);
+      const memorizedCurve = new Float64Array(CURVE_TAUS.length).fill(Number.NaN);
+      const lossesNow = lossesAt(flow, p.tau);
+      const underWay = (): TrainingSamplesRun => ({
+        psiN: n / p.d,
+        n,
+        training,
+        curveTau,
+        memorizedCurve,
+        samples: new Float32Array(0),
+        nearest: new Int32Array(0),
+        ratio: new Float32Array(0),
+        memorizedFraction: Number.NaN,
+        trainLoss: lossesNow.trainLoss,
+        testLoss: lossesNow.testLoss,
+        generalizationGap: lossesNow.generalizationGap,
+        tauMem: memorizationTime(flow, 0.5).tau,
+        tauMemTheory: tauMemTheory(psiP, n / p.d, c),
+      });
+      offer(underWay());
       for (let i = 0; i < CURVE_TAUS.length; i++) {
         const out = sampleAtFixedTime(model(CURVE_TAUS[i]), { t: p.t, m: CURVE_SAMPLES, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });
         memorizedCurve[i] = memorizedFraction(nearestTwo(Float32Array.from(out), CURVE_SAMPLES, training, n, p.d).ratio);
-        await ctx.checkpoint(++stage / stages);
+        ++stage;
+        offer(underWay());
+        await ctx.checkpoint(stage / stages);
       }
       const generated = sampleAtFixedTime(model(p.tau), { t: p.t, m: p.samples, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });
       await ctx.checkpoint(++stage / stages);
@@ -165,16 +210,10 @@ export const trainingSamples = defineExperiment({
         tauMem: memorizationTime(flow, 0.5).tau,
         tauMemTheory: tauMemTheory(psiP, n / p.d, c),
       });
+      offer(undefined);
     }
     await ctx.checkpoint(1);
-    return {
-      d: p.d,
-      p: width,
-      t: p.t,
-      tau: p.tau,
-      memorizedBaselineTheory: memorizationBaselineTheory(p.d),
-      runs,
-    };
+    return assemble(runs);
   },
   tables(r) {
     const curve: { psiN: number[]; tau: number[]; memorizedFraction: number[] } = { psiN: [], tau: [], memorizedFraction: [] };

@@ -1,4 +1,4 @@
-import { defineExperiment } from '../experiment.ts';
+import { defineExperiment, offerPartial } from '../experiment.ts';
 import { param } from '../params.ts';
 import { ascending } from '../constraints.ts';
 import { realFeatureMemoryProblem, trainingSetProblem } from '../rf/size-rules.ts';
@@ -134,6 +134,19 @@ export const trainingWindow = defineExperiment({
     const psiP = width / p.d;
     const count = p.psiN.length;
     const runs: TrainingWindowRun[] = [];
+    const assemble = (done: TrainingWindowRun[]): TrainingWindowResult => {
+      const ns = done.map((x) => x.n);
+      const finite = done.every((x) => Number.isFinite(x.tauMem));
+      return {
+        constants: { mu1: c.mu1, sigmaNorm2: c.sigmaNorm2, b: c.b, v2: c.v2, s2: c.s2 },
+        runs: done,
+        slopes: {
+          tauGen: logLogSlope(ns, done.map((x) => x.tauGen)),
+          tauMem: finite ? logLogSlope(ns, done.map((x) => x.tauMem)) : Number.NaN,
+          tauMemTheory: logLogSlope(ns, done.map((x) => x.tauMemTheory)),
+        },
+      };
+    };
     for (let r = 0; r < count; r++) {
       const n = Math.round(p.psiN[r] * p.d);
       const psiN = n / p.d;
@@ -177,19 +190,26 @@ export const trainingWindow = defineExperiment({
         eigenvalues: flow.eigenvalues,
         rho1Edges: rho1Edges(psiP, psiN, c),
       });
+      // The sizes done so far (copies: a partial may be transferred away), their slopes over those sizes.
+      if (r < count - 1) {
+        offerPartial(ctx, (r + 1) / count, () =>
+          assemble(
+            runs.map((run) => ({
+              ...run,
+              tau: run.tau.slice(),
+              trainLoss: run.trainLoss.slice(),
+              testLoss: run.testLoss.slice(),
+              scoreError: run.scoreError.slice(),
+              generalizationGap: run.generalizationGap.slice(),
+              eigenvalues: run.eigenvalues.slice(),
+              rho1Edges: [...run.rho1Edges],
+            })),
+          ),
+        );
+      }
     }
     await ctx.checkpoint(1);
-    const ns = runs.map((x) => x.n);
-    const finite = runs.every((x) => Number.isFinite(x.tauMem));
-    return {
-      constants: { mu1: c.mu1, sigmaNorm2: c.sigmaNorm2, b: c.b, v2: c.v2, s2: c.s2 },
-      runs,
-      slopes: {
-        tauGen: logLogSlope(ns, runs.map((x) => x.tauGen)),
-        tauMem: finite ? logLogSlope(ns, runs.map((x) => x.tauMem)) : Number.NaN,
-        tauMemTheory: logLogSlope(ns, runs.map((x) => x.tauMemTheory)),
-      },
-    };
+    return assemble(runs);
   },
   tables(r) {
     const curveColumns = ['psiN', 'tau', 'trainLoss', 'testLoss', 'scoreError', 'generalizationGap'] as const;

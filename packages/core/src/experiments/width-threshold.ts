@@ -1,4 +1,4 @@
-import { defineExperiment, type RunContext } from '../experiment.ts';
+import { defineExperiment, offerPartial, type RunContext } from '../experiment.ts';
 import { param } from '../params.ts';
 import { rfConstants } from '../rf/constants.ts';
 import { RF_LIMITS, gaussianEquivalentProblem } from '../rf/feature-matrices.ts';
@@ -41,18 +41,33 @@ export type WidthThresholdResult = {
  * value(ψ_p[i], ψ_n[j]) = grid[i·psiNValues.length + j]. Exported for build scripts that precompute
  * fine grids; the experiment below is the same call on coarse lists.
  */
-export async function widthThresholdGrid(o: WidthThresholdGridOptions, ctx?: Pick<RunContext, 'checkpoint' | 'progress'>): Promise<WidthThresholdResult> {
+export async function widthThresholdGrid(
+  o: WidthThresholdGridOptions,
+  ctx?: Pick<RunContext, 'checkpoint' | 'progress'> & Partial<Pick<RunContext, 'partial'>>,
+): Promise<WidthThresholdResult> {
   const t = o.t ?? WIDTH_THRESHOLD_T;
   const snapshots = o.snapshots ?? WIDTH_THRESHOLD_SNAPSHOTS;
   const c = rfConstants(t);
   const rows = o.psiPValues.length;
   const cols = o.psiNValues.length;
   const cells = rows * cols;
-  const generalizationGap = new Float64Array(cells);
-  const trainLoss = new Float64Array(cells);
-  const testLoss = new Float64Array(cells);
-  const scoreError = new Float64Array(cells);
-  const atSnapshots = snapshots.map(() => new Float64Array(cells));
+  // NaN marks a cell not computed yet, which a partial result leaves blank.
+  const generalizationGap = new Float64Array(cells).fill(Number.NaN);
+  const trainLoss = new Float64Array(cells).fill(Number.NaN);
+  const testLoss = new Float64Array(cells).fill(Number.NaN);
+  const scoreError = new Float64Array(cells).fill(Number.NaN);
+  const atSnapshots = snapshots.map(() => new Float64Array(cells).fill(Number.NaN));
+  const assemble = (copy: (a: Float64Array) => Float64Array): WidthThresholdResult => ({
+    d: o.d,
+    t,
+    psiPValues: [...o.psiPValues],
+    psiNValues: [...o.psiNValues],
+    generalizationGap: copy(generalizationGap),
+    trainLoss: copy(trainLoss),
+    testLoss: copy(testLoss),
+    scoreError: copy(scoreError),
+    snapshots: snapshots.map((tau, k) => ({ tau, generalizationGap: copy(atSnapshots[k]) })),
+  });
   for (let i = 0; i < rows; i++) {
     const p = Math.round(o.psiPValues[i] * o.d);
     for (let j = 0; j < cols; j++) {
@@ -67,20 +82,12 @@ export async function widthThresholdGrid(o: WidthThresholdGridOptions, ctx?: Pic
       snapshots.forEach((tau, k) => {
         atSnapshots[k][cell] = lossesAt(flow, tau).generalizationGap;
       });
+      // The cells done so far, the rest NaN; copies, since a partial may be transferred away.
+      if (ctx?.partial) offerPartial({ partial: ctx.partial }, (cell + 1) / cells, () => assemble((a) => a.slice()));
       await ctx?.checkpoint((cell + 1) / cells);
     }
   }
-  return {
-    d: o.d,
-    t,
-    psiPValues: [...o.psiPValues],
-    psiNValues: [...o.psiNValues],
-    generalizationGap,
-    trainLoss,
-    testLoss,
-    scoreError,
-    snapshots: snapshots.map((tau, k) => ({ tau, generalizationGap: atSnapshots[k] })),
-  };
+  return assemble((a) => a);
 }
 
 export const widthThreshold = defineExperiment({

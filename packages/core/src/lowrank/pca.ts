@@ -126,6 +126,12 @@ export interface SubspaceIterationOptions {
    * the third): an iteration on thousands of images is long enough to need progress of its own.
    */
   onProgress?: (iterations: number) => void;
+  /**
+   * Called after every iteration with its Rayleigh–Ritz estimate of the top k directions (rows,
+   * largest first) and their variances: what a caller may show while the iteration converges.
+   * The arrays are the caller's to keep.
+   */
+  onEstimate?: (estimate: { basis: Float64Array; values: Float64Array; mean: Float64Array; iteration: number }) => void;
 }
 
 /** Rows between two progress reports inside an iteration's passes over the data. */
@@ -236,6 +242,7 @@ export async function topPrincipalDirections(
       }
       worst = Math.max(worst, Math.sqrt(r2));
     }
+    options.onEstimate?.({ basis: ritzQ.slice(0, k * dim), values: theta.slice(0, k), mean: mean.slice(), iteration: it });
     if (worst <= tolerance * Math.abs(theta[0]) || it === maxIterations) {
       return {
         basis: ritzQ.slice(0, k * dim),

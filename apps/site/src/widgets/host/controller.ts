@@ -1,5 +1,5 @@
 import type { AnyExperiment, ParamNotice } from '@diffusion-atlas/core';
-import type { RunOutput } from '@diffusion-atlas/worker';
+import type { RunOptions, RunOutput } from '@diffusion-atlas/worker';
 import { t, tOptional } from '../../i18n/messages.ts';
 import { formatDuration } from '../kit/format.ts';
 import type { WidgetView } from '../kit/view.ts';
@@ -163,6 +163,7 @@ export class WidgetController {
   /** The view drew the current state from precomputed data before any run: that live figure replaces the poster. */
   viewReady(): void {
     this.dropPoster();
+    this.root.dataset['frame'] = 'precomputed';
   }
 
   /**
@@ -251,19 +252,40 @@ export class WidgetController {
     if (seconds === null) delete this.root.dataset['estimate'];
     else this.root.dataset['estimate'] = String(seconds);
     this.status.set('running', seconds === null ? t('status.computing') : t('status.computingAbout', { seconds }));
+    const options: RunOptions = {
+      key: this.key,
+      onProgress: (fraction) => {
+        if (generation === this.generation) this.status.progress(fraction);
+      },
+    };
+    // Only a view that draws partial results asks for them: the worker builds none otherwise.
+    const { view } = this;
+    if (view.partial !== undefined) {
+      options.onPartial = (partial) => {
+        if (generation !== this.generation) return;
+        this.dropPoster();
+        try {
+          view.partial?.(partial, this.params);
+        } catch (error) {
+          // A partial figure that cannot be drawn is skipped: the finished run still comes and
+          // replaces it. Said on the console, since nothing else would show it.
+          console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
+          return;
+        }
+        // What the stage shows: tests and the responsiveness figures key on it.
+        this.root.dataset['frame'] = 'partial';
+        this.status.note(t('status.partial', { percent: Math.round(100 * (partial.partial?.fraction ?? 0)) }));
+      };
+    }
     try {
-      const output = await this.client.run(this.experiment.name, this.params, {
-        key: this.key,
-        onProgress: (fraction) => {
-          if (generation === this.generation) this.status.progress(fraction);
-        },
-      });
+      const output = await this.client.run(this.experiment.name, this.params, options);
       if (generation !== this.generation) return;
       this.status.setBackend(output.backend);
       // Unhide the stage first: views size their figure from it.
       this.dropPoster();
       this.lastOutput = output;
       this.view.show(output, this.params);
+      this.root.dataset['frame'] = 'final';
       this.status.set('done', t('status.done', { duration: formatDuration(output.elapsedMs) }));
     } catch (caught) {
       if (generation !== this.generation) return;

@@ -1,4 +1,5 @@
 import { t } from '../../i18n/messages.ts';
+import { atlasClient } from './client.ts';
 import { mountWidget } from './mount.ts';
 import { clearQueryParams, linkedFigure } from './url-state.ts';
 
@@ -41,4 +42,16 @@ export function mountAllWidgets(): void {
   const roots = [...document.querySelectorAll<HTMLElement>('[data-widget]')];
   checkLinkedFigure(roots);
   for (const root of roots) void mountWidget(root);
+  if (roots.length > 0) warmWorker();
+}
+
+/**
+ * Start the page's worker and its kernel check once the page is idle, before any figure asks:
+ * a figure further down then starts on a warm worker, and its first frame comes that much sooner.
+ * A failure here is the first run's to report, so it is ignored.
+ */
+function warmWorker(): void {
+  const warm = (): void => void atlasClient().backend().catch(() => undefined);
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 1000 });
+  else setTimeout(warm, 0);
 }

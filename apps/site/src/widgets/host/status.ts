@@ -6,6 +6,8 @@ export type WidgetStatus = 'idle' | 'running' | 'done' | 'error';
 export interface StatusBar {
   set(status: WidgetStatus, text: string): void;
   progress(fraction: number): void;
+  /** Change the line of text only: the state and the progress bar stay as they are. */
+  note(text: string): void;
   setBackend(backend: string): void;
 }
 
@@ -57,6 +59,9 @@ export function renderStatusBar(root: HTMLElement, host: HTMLElement, onStop: ()
     },
     progress(fraction) {
       bar.value = Math.min(1, Math.max(0, fraction));
+    },
+    note(message) {
+      text.textContent = message;
     },
     setBackend(name) {
       root.dataset['backend'] = name;

@@ -33,6 +33,11 @@ export interface ViewContext {
 export interface WidgetView {
   /** Draw a finished run. */
   show(output: RunOutput, params: ParamValues): void;
+  /**
+   * Draw a partial result of the run on its way (`output.partial` says how much is done); the
+   * finished run's `show` replaces it. Only views that have it are sent partials.
+   */
+  partial?(output: RunOutput, params: ParamValues): void;
   /** A run for new parameters is on its way: the old picture stays, marked stale. */
   pending(): void;
   /** No run is coming (stopped, or failed with the given reason shown elsewhere); unmark the picture. */
@@ -72,6 +77,12 @@ function isOutputOf<N extends string>(name: N, output: RunOutput): output is Out
 export interface ViewParts<N extends string> {
   /** A finished run: keep what the figure needs, draw it, and write the summary. */
   show(output: OutputOf<N>, params: ParamValues): void;
+  /**
+   * A partial result of the run on its way: draw it with the same code as a finished one, on the
+   * same scales where the figure allows, so the final result replaces it without a jump; leave the
+   * summary (the live region) for the finished run. A view without it is sent no partials.
+   */
+  partial?(output: OutputOf<N>, params: ParamValues): void;
   /** Draw again from what the view holds (new theme colours, new width); nothing before there is anything. */
   redraw(): void;
   /** Extra work when a run is on its way (pause an animation); the stage is marked stale by the kit. */
@@ -114,7 +125,7 @@ export function defineView<N extends string>(name: N, build: (context: ViewConte
     const view: WidgetView = {
       show(output, params) {
         if (!isOutputOf(name, output)) throw new AtlasError('internal', `the ${name} view was handed a run of ${output.experiment}`);
-        stage.classList.remove('is-stale');
+        stage.classList.remove('is-stale', 'is-partial');
         parts.show(output, params);
       },
       pending() {
@@ -122,14 +133,22 @@ export function defineView<N extends string>(name: N, build: (context: ViewConte
         parts.pending?.();
       },
       settled(note) {
-        stage.classList.remove('is-stale');
+        stage.classList.remove('is-stale', 'is-partial');
         parts.settled?.(note);
       },
       restyle() {
         parts.redraw();
       },
     };
-    const { figure, togglePlay } = parts;
+    const { figure, togglePlay, partial } = parts;
+    if (partial !== undefined) {
+      view.partial = (output, params) => {
+        if (!isOutputOf(name, output)) throw new AtlasError('internal', `the ${name} view was handed a run of ${output.experiment}`);
+        stage.classList.remove('is-stale');
+        stage.classList.add('is-partial');
+        partial(output, params);
+      };
+    }
     if (figure !== undefined) view.figure = () => figure();
     if (togglePlay !== undefined) view.togglePlay = () => togglePlay();
     return view;

@@ -9,7 +9,7 @@ import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
-import { column, nullableNumber, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
+import { column, nullableNumber, numberField, recordField, requiredNumber, textField } from '../kit/result-fields.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
 import { numbersTable } from '../kit/numbers-table.ts';
 import { setRichText } from '../kit/rich-text.ts';
@@ -63,6 +63,7 @@ function collapseOf(output: RunOutput): Collapse {
   const p = output.params;
   const tr = recordField(r, 'trajectories');
   const times = recordField(r, 'collapseTimes');
+  // NaN (a partial run's, not yet computed) is allowed where the run's end decides the value
   return {
     n: num(p, 'n'),
     d: num(p, 'd'),
@@ -74,11 +75,11 @@ function collapseOf(output: RunOutput): Collapse {
     tCEntropy: nullableNumber(r, 'tCEntropy'),
     tCEmpirical: nullableNumber(r, 'tCEmpirical'),
     collapseLevel: requiredNumber(r, 'collapseLevel'),
-    collapseMean: requiredNumber(times, 'mean'),
-    collapseMedian: requiredNumber(times, 'median'),
+    collapseMean: numberField(times, 'mean'),
+    collapseMedian: numberField(times, 'median'),
     collapseTimes: column(r, 'collapseTimesPerTrajectory'),
-    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
-    memorizedBaseline: requiredNumber(r, 'memorizedBaseline'),
+    memorizedFraction: numberField(r, 'memorizedFraction'),
+    memorizedBaseline: numberField(r, 'memorizedBaseline'),
     alpha: requiredNumber(r, 'alpha'),
     t: column(r, 't'),
     excessEntropy: column(r, 'excessEntropy'),
@@ -150,7 +151,12 @@ interface TrajectoryRow {
 
 /** Class of a trajectory: the sign of its last projection on m̂, which the colour follows in both panels. */
 function classOf(tr: Trajectories, i: number): number {
-  return (tr.alongMean[i * tr.frames + tr.frames - 1] ?? 0) >= 0 ? 1 : -1;
+  // the last frame recorded: a partial run has NaN for the frames still to come
+  for (let f = tr.frames - 1; f >= 0; f--) {
+    const y = tr.alongMean[i * tr.frames + f] ?? Number.NaN;
+    if (Number.isFinite(y)) return y >= 0 ? 1 : -1;
+  }
+  return 1;
 }
 
 function timeMarks(c: Collapse, top: boolean): Plot.Markish[] {
@@ -225,6 +231,8 @@ export const collapseView = defineView('collapse', (context) => {
   mean.host.append(placeholderFigure(widthOf(mean.host, 320, 520), 220, waiting, 'collapse-figure figure-placeholder'));
 
   let current: Collapse | undefined;
+  /** A partial run: trajectories and entropy points so far; the memorization and the numbers wait for its end. */
+  let partial = false;
 
   function panel(title: string): { figure: HTMLElement; host: HTMLElement } {
     const figure = el('section', 'figure-panel');
@@ -337,7 +345,10 @@ export const collapseView = defineView('collapse', (context) => {
     drawTrajectories(c, mean.host, 'mean');
     drawTrajectories(c, random.host, 'random');
     drawEntropy(c);
-    drawMemorized(c);
+    if (partial && !Number.isFinite(c.memorizedFraction)) {
+      memo.host.replaceChildren(placeholderFigure(widthOf(memo.host, 320, 520, 220), 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
+    } else drawMemorized(c);
+    if (partial) return;
     setRichText(readout, readoutText(c));
     numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
   }
@@ -345,8 +356,14 @@ export const collapseView = defineView('collapse', (context) => {
 
   return {
     resizes: panels,
+    partial(output: OutputOf<'collapse'>, _params: ParamValues) {
+      current = collapseOf(output);
+      partial = true;
+      draw();
+    },
     show(output: OutputOf<'collapse'>, _params: ParamValues) {
       current = collapseOf(output);
+      partial = false;
       draw();
       setRichText(summary, summaryText(current, output.backend));
     },

@@ -166,20 +166,34 @@ export const curieWeissView = defineView('curie-weiss', (context) => {
   stage.append(top, grid);
   let result: Result | undefined;
   let betaNow = Number.NaN;
+  /** A partial run: its trajectories so far and its β curve are drawn; the end points and the sweep wait for the run's end. */
+  let partial = false;
 
   function draw(): void {
     if (result === undefined) return;
     const r = result;
     top.replaceChildren(trajectoriesFigure(r, widthOf(stage, 680, 900)));
-    histogram.plot.replaceChildren(histogramFigure(r, widthOf(histogram.plot, 300, 460)));
     transition.plot.replaceChildren(transitionFigure(r, betaNow, widthOf(transition.plot, 300, 460)));
+    if (partial) {
+      histogram.plot.replaceChildren(placeholder(msg('figure.partialPending')));
+      weight.plot.replaceChildren(placeholder(msg('figure.partialPending')));
+      return;
+    }
+    histogram.plot.replaceChildren(histogramFigure(r, widthOf(histogram.plot, 300, 460)));
     weight.plot.replaceChildren(weightFigure(r, widthOf(weight.plot, 300, 460)));
   }
 
   return {
+    partial(output, params) {
+      result = output.result;
+      betaNow = paramNumber(params, 'beta', Number.NaN);
+      partial = true;
+      draw();
+    },
     show(output, params) {
       result = output.result;
       betaNow = paramNumber(params, 'beta', Number.NaN);
+      partial = false;
       draw();
       const r = output.result;
       const s = r.weightSweep;

@@ -5,7 +5,7 @@ import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { column, nullableNumber, numbers, requiredNumber } from '../kit/result-fields.ts';
+import { column, nullableNumber, numberField, numbers, requiredNumber } from '../kit/result-fields.ts';
 import { legendItem, strokeLegendItem } from '../kit/legend.ts';
 import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { logTickLabel, logTicks } from '../kit/log-scale.ts';
@@ -52,8 +52,10 @@ function digitsOf(output: RunOutput): Digits {
     d,
     width: requiredNumber(r, 'width'),
     height: requiredNumber(r, 'height'),
-    Lambda: requiredNumber(r, 'Lambda'),
-    tS: requiredNumber(r, 'tS'),
+    // NaN in a partial run's result, before Λ is computed
+    Lambda: numberField(r, 'Lambda'),
+    // NaN in a partial run's result, before Λ is computed
+    tS: numberField(r, 'tS'),
     tC: nullableNumber(r, 'tC'),
     alpha: requiredNumber(r, 'alpha'),
     collapseLevel: requiredNumber(r, 'collapseLevel'),
@@ -65,7 +67,8 @@ function digitsOf(output: RunOutput): Digits {
     trainingLabels: labels,
     nearest: column(r, 'nearest'),
     ratio: column(r, 'ratio'),
-    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
+    // NaN in a partial run's result, before the neighbours are known
+    memorizedFraction: numberField(r, 'memorizedFraction'),
     count: Math.round(samples.length / d),
   };
 }
@@ -101,6 +104,8 @@ function galleryFigure(g: Digits, width: number, images: GalleryImages): SVGSVGE
   const pairHeight = PAIR_PAD + cell + 4 + 2 * CAPTION_LINE + PAIR_PAD;
   const height = Math.ceil(rows * pairHeight + (rows - 1) * PAIR_GAP + 1);
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'digits-gallery-figure' });
+  // A partial run's digits are on their way: no nearest training digit yet, so that slot stays empty.
+  const paired = g.nearest.length > 0;
   for (let i = 0; i < g.count; i++) {
     const ratio = g.ratio[i] ?? Number.NaN;
     const index = g.nearest[i] ?? 0;
@@ -115,10 +120,12 @@ function galleryFigure(g: Digits, width: number, images: GalleryImages): SVGSVGE
     const left = x + PAIR_PAD;
     const right = left + cell + DIGIT_GAP;
     for (const at of [left, right]) pair.append(svgEl('rect', { x: at, y: top, width: cell, height: cell, rx: 2, fill: 'var(--bg-soft)' }));
-    pair.append(
-      inkImage({ href: images.samples[i] ?? '', x: left, y: top, size: cell, className: 'digits-sample' }),
-      inkImage({ href: images.nearest[i] ?? '', x: right, y: top, size: cell, className: 'digits-nearest' }),
-    );
+    pair.append(inkImage({ href: images.samples[i] ?? '', x: left, y: top, size: cell, className: 'digits-sample' }));
+    if (!paired) {
+      svg.append(pair);
+      continue;
+    }
+    pair.append(inkImage({ href: images.nearest[i] ?? '', x: right, y: top, size: cell, className: 'digits-nearest' }));
     const caption = svgEl('text', { x: left, y: top + cell + 4, fill: 'var(--fg-soft)', 'font-size': 11, class: 'digits-caption' });
     const lines = [`r = ${formatValue(ratio, 2)}`, `#${index} (${g.trainingLabels[index] ?? '?'})`];
     lines.forEach((line, k) => {
@@ -142,7 +149,7 @@ function galleryImages(g: Digits): GalleryImages {
   const size = g.width * g.height;
   return {
     samples: Array.from({ length: g.count }, (_, i) => inkPng(g.samples, i * size, g.width, g.height)),
-    nearest: Array.from({ length: g.count }, (_, i) => inkPng(g.training, (g.nearest[i] ?? 0) * size, g.width, g.height)),
+    nearest: g.nearest.length === 0 ? [] : Array.from({ length: g.count }, (_, i) => inkPng(g.training, (g.nearest[i] ?? 0) * size, g.width, g.height)),
   };
 }
 
@@ -223,6 +230,8 @@ export const digitsView = defineView('digits', (context) => {
 
   let current: Digits | undefined;
   let images: GalleryImages = { samples: [], nearest: [] };
+  /** A partial run: its digits on their way and its entropy points so far; the readout waits for its end. */
+  let partial = false;
 
   function drawGallery(g: Digits, images: GalleryImages): void {
     const copies = memorizedCount(g);
@@ -275,13 +284,20 @@ export const digitsView = defineView('digits', (context) => {
     if (g === undefined) return;
     drawGallery(g, images);
     drawEntropy(g);
-    setRichText(readout, readoutText(g));
+    if (!partial) setRichText(readout, readoutText(g));
   }
 
 
   return {
+    partial(output: OutputOf<'digits'>, _params: ParamValues) {
+      current = digitsOf(output);
+      images = galleryImages(current);
+      partial = true;
+      draw();
+    },
     show(output: OutputOf<'digits'>, _params: ParamValues) {
       current = digitsOf(output);
+      partial = false;
       images = galleryImages(current);
       draw();
       fillPageTable(current);

@@ -170,6 +170,12 @@ export const gaussianFieldView = defineView('gaussian-field', (context) => {
   }
 
   return {
+    // A partial run has the frames taken so far: the same figure with fewer of them.
+    partial(output, params) {
+      result = output.result;
+      nNow = paramNumber(params, 'n', 0);
+      draw();
+    },
     show(output, params) {
       result = output.result;
       nNow = paramNumber(params, 'n', 0);

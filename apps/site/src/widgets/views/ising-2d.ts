@@ -118,6 +118,11 @@ export const ising2dView = defineView('ising-2d', (context) => {
   }
 
   return {
+    // A partial run: the magnetization so far and the first run's current sign pattern; no generated statistics yet.
+    partial(output) {
+      result = output.result;
+      draw();
+    },
     show(output) {
       result = output.result;
       draw();

@@ -134,6 +134,11 @@ export const reproducibilityView = defineView('reproducibility', (context) => {
   }
 
   return {
+    // A partial run: the sizes n run so far, the others NaN (not drawn).
+    partial(output: OutputOf<'reproducibility'>) {
+      result = output.result;
+      draw();
+    },
     show(output: OutputOf<'reproducibility'>) {
       result = output.result;
       draw();

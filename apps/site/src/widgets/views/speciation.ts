@@ -5,7 +5,7 @@ import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
 import { formatValue } from '../kit/format.ts';
 import { placeholderFigure } from '../kit/placeholder-figure.ts';
-import { column, nullableNumber, recordField, requiredNumber } from '../kit/result-fields.ts';
+import { column, nullableNumber, numberField, recordField, requiredNumber } from '../kit/result-fields.ts';
 import { legend as legendBox, legendItem } from '../kit/legend.ts';
 import { LEVEL_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
 import { plot, PLOT_STYLE } from '../kit/plot-style.ts';
@@ -85,10 +85,12 @@ function runOf(output: RunOutput): Run {
     curveT: column(curve, 't'),
     curvePhi: column(curve, 'phi'),
     level: requiredNumber(r, 'level'),
-    Lambda: requiredNumber(r, 'Lambda'),
+    // NaN in a partial run's result: Λ is measured after the dynamics
+    Lambda: numberField(r, 'Lambda'),
     LambdaSamples: requiredNumber(r, 'LambdaSamples'),
     LambdaTheory: requiredNumber(r, 'LambdaTheory'),
-    tS: requiredNumber(r, 'tS'),
+    // NaN in a partial run's result: Λ is measured after the dynamics
+    tS: numberField(r, 'tS'),
     tSTheory: requiredNumber(r, 'tSTheory'),
     tSCrossing: nullableNumber(r, 'tSCrossing'),
   };
@@ -198,6 +200,21 @@ export const speciationView = defineView('speciation', (context) => {
   let axis: Axis = 'time';
   let current: Run | undefined;
   let ghosts: Run[] = [];
+  /** The last finished run: partial ones never become earlier curves. */
+  let finished: Run | undefined;
+
+  /** The earlier curves beside `next`: curves for other d are comparable only on the same data law. */
+  function ghostsBeside(next: Run): Run[] {
+    const previous = finished;
+    let kept = ghosts;
+    if (previous !== undefined) {
+      // a new μ̃ or σ starts afresh
+      if (previous.mu !== next.mu || previous.sigma !== next.sigma) kept = [];
+      else if (previous.d !== next.d) kept = [...kept.filter((g) => g.d !== previous.d && g.d !== next.d), previous].slice(-MAX_GHOSTS);
+      kept = kept.filter((g) => g.d !== next.d);
+    }
+    return kept;
+  }
 
   plotHost.append(placeholderFigure(widthOf(plotHost, 600, MAX_WIDTH), 300, msg('speciation.placeholder'), 'speciation-figure figure-placeholder'));
 
@@ -287,21 +304,27 @@ export const speciationView = defineView('speciation', (context) => {
     ghostLegend.replaceChildren(
       ...(ghosts.length === 0 ? [] : [legendItem('faint', 'var(--data)', msg('speciation.legend.earlier', { ds: ghosts.map((g) => formatValue(g.d)).join(msg('list.separator')) }))]),
     );
-    setRichText(readout, readoutText(run));
+    // Λ is measured last: a partial run has none to read out yet
+    if (Number.isFinite(run.Lambda)) setRichText(readout, readoutText(run));
   }
 
 
   return {
     resizes: plotHost,
+    // A partial run: Λ, t_S and the theory, with the cloning fractions measured so far (the cloning
+    // protocol knows them only at the end, the U-turn one clone time after another).
+    partial(output: OutputOf<'speciation'>, _params: ParamValues) {
+      const next = runOf(output);
+      const committed = ghosts;
+      ghosts = ghostsBeside(next);
+      current = next;
+      draw();
+      ghosts = committed;
+    },
     show(output: OutputOf<'speciation'>, _params: ParamValues) {
       const next = runOf(output);
-      const previous = current;
-      if (previous !== undefined) {
-        // Curves for other d are comparable only on the same data law; a new μ̃ or σ starts afresh.
-        if (previous.mu !== next.mu || previous.sigma !== next.sigma) ghosts = [];
-        else if (previous.d !== next.d) ghosts = [...ghosts.filter((g) => g.d !== previous.d && g.d !== next.d), previous].slice(-MAX_GHOSTS);
-        ghosts = ghosts.filter((g) => g.d !== next.d);
-      }
+      ghosts = ghostsBeside(next);
+      finished = next;
       current = next;
       draw();
       setRichText(summary, summaryText(next, pointsOf(next), output.backend));

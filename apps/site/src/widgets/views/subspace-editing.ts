@@ -368,6 +368,11 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
   stage.append(stripHost, keys, side);
 
   let edit: Edit | undefined;
+  /**
+   * A partial run: the edits along the subspace iteration's current estimate of the directions
+   * (they sharpen as it converges); the Jacobian's band and the readout wait for the run's end.
+   */
+  let partial = false;
 
   function draw(): void {
     const e = edit;
@@ -376,14 +381,24 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     side.hidden = false;
     varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
     normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+    if (partial) {
+      bandHost.replaceChildren(placeholderFigure(300, 160, msg('figure.partialPending'), 'subspace-editing-placeholder'));
+      return;
+    }
     bandHost.replaceChildren(bandChart(e, widthOf(bandHost, 300, 380, 220)));
     readout.textContent = readoutText(e);
   }
 
 
   return {
+    partial(output: OutputOf<'subspace-editing'>, _params: ParamValues) {
+      edit = read(output.result);
+      partial = true;
+      draw();
+    },
     show(output: OutputOf<'subspace-editing'>, _params: ParamValues) {
       edit = read(output.result);
+      partial = false;
       draw();
       summary.textContent = summaryText(edit);
     },

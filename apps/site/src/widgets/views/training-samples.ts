@@ -61,7 +61,10 @@ function stateOf(output: RunOutput): State {
       reach = Math.max(reach, Math.abs(run.training[i * r.d] ?? 0), Math.abs(run.training[i * r.d + 1] ?? 0));
     }
   }
-  return { r, colours: seriesColours(r.runs.length), extent: Math.max(3, Math.ceil(reach * 1.15 * 2) / 2) };
+  // One colour per requested size, so a partial run's sizes keep the colours the final run gives them.
+  const requested = output.params['psiN'];
+  const sizes = Array.isArray(requested) ? Math.max(requested.length, r.runs.length) : r.runs.length;
+  return { r, colours: seriesColours(sizes), extent: Math.max(3, Math.ceil(reach * 1.15 * 2) / 2) };
 }
 
 /** Where the chosen τ sits against this n's τ_mem, in words. */
@@ -225,6 +228,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
   stage.append(keys, curve.element, grid, scatterKeys, numbers.element);
 
   let state: State | undefined;
+  /** A partial run: the sizes done so far and the one under way. */
+  let partial = false;
 
   function draw(): void {
     const s = state;
@@ -249,11 +254,15 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       // The series colour goes on a key mark, not on the text: coloured text would miss the contrast bar.
-      setRichText(panel.title, msg('training-samples.panel.samples', { n: run.n, fraction: formatPercent(run.memorizedFraction), tau: formatTime(s.r.tau) }));
+      // a partial run's samples of this size may still be to come (NaN fraction)
+      const fraction = Number.isFinite(run.memorizedFraction) ? formatPercent(run.memorizedFraction) : msg('figure.pendingValue');
+      setRichText(panel.title, msg('training-samples.panel.samples', { n: run.n, fraction, tau: formatTime(s.r.tau) }));
       panel.title.prepend(swatch('line', s.colours[i] ?? 'currentColor'));
       panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
     });
     setRichText(readout, readoutText(s));
+    // each row needs its size's samples: the table waits for the whole run
+    if (partial) return;
     numbers.set(
       [
         msg('training-samples.numbers.n'),
@@ -270,8 +279,14 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
 
   return {
     resizes: curve.plot,
+    partial(output: OutputOf<'training-samples'>, _params: ParamValues) {
+      state = stateOf(output);
+      partial = true;
+      draw();
+    },
     show(output: OutputOf<'training-samples'>, _params: ParamValues) {
       state = stateOf(output);
+      partial = false;
       draw();
       setRichText(summary, summaryText(state, output.backend));
     },

@@ -118,14 +118,18 @@ function cellsOf(g: Grid): Cell[] {
 
 function colourDomain(grids: readonly Grid[]): [number, number] {
   let hi = 0;
-  for (const g of grids) for (let k = 0; k < g.gap.length; k++) hi = Math.max(hi, g.gap[k] ?? 0);
+  // cells of a partial grid not computed yet are NaN, which Math.max would spread
+  for (const g of grids) for (let k = 0; k < g.gap.length; k++) if (Number.isFinite(g.gap[k])) hi = Math.max(hi, g.gap[k] ?? 0);
   if (!(hi > 0)) hi = 1;
   return [hi * DYNAMIC_RANGE, hi];
 }
 
-function heatmap(g: Grid, domain: [number, number], width: number, className: string, showYLabel: boolean): SVGSVGElement | HTMLElement {
-  const cells = cellsOf(g);
-  const { xLo, xHi, yLo, yHi, diagonalLo: a, diagonalHi: b, diagonal } = cellMapFrame(cells);
+function heatmap(g: Grid, domain: [number, number], width: number, className: string, showYLabel: boolean, partial = false): SVGSVGElement | HTMLElement {
+  // A partial grid's cells not computed yet (NaN) stay blank rather than take the scale's bottom colour.
+  const all = cellsOf(g);
+  const cells = partial ? all.filter((c) => Number.isFinite(c.gap)) : all;
+  // the frame from every cell, so a partial map has the final map's axes
+  const { xLo, xHi, yLo, yHi, diagonalLo: a, diagonalHi: b, diagonal } = cellMapFrame(all);
   const clampGap = (gap: number): number => Math.min(domain[1], Math.max(domain[0], Number.isFinite(gap) ? gap : domain[0]));
   const ticksFor = (values: readonly number[], lo: number, hi: number): number[] => {
     const unique = [...new Set(values)];
@@ -283,6 +287,8 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
   stage.append(scale, grid, fine.element, numbers.element);
 
   let result: WidthThresholdResult | undefined;
+  /** The result is a partial one: the cells done so far, the others NaN. */
+  let partial = false;
   let fineGrid: FineGrid | undefined;
   const panels: Panel[] = [];
 
@@ -303,13 +309,15 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420, MIN_MAP_WIDTH), 'width-threshold-live-map', true));
+      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420, MIN_MAP_WIDTH), 'width-threshold-live-map', true, partial));
     });
     if (fineGrid !== undefined) {
       fine.element.hidden = false;
       setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
       fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460, MIN_MAP_WIDTH), 'width-threshold-fine-map', true));
     }
+    // the means over each side need every cell: they wait for the whole grid
+    if (partial) return;
     setRichText(readout, readoutText(r));
     numbers.set([msg('width-threshold.numbers.grid'), msg('width-threshold.numbers.below'), msg('width-threshold.numbers.above'), msg('width-threshold.numbers.ratio')], numbersRows(r));
   }
@@ -317,8 +325,15 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
 
   return {
     resizes: grid,
+    partial(output: OutputOf<'width-threshold'>, _params: ParamValues) {
+      result = readResult(output.result);
+      partial = true;
+      fineGrid ??= parseFine(context.staticData?.(FINE_GRID_URL));
+      draw();
+    },
     show(output: OutputOf<'width-threshold'>, _params: ParamValues) {
       result = readResult(output.result);
+      partial = false;
       // a build-time poster is handed the file (there is nothing to fetch from): drawn at once
       fineGrid ??= parseFine(context.staticData?.(FINE_GRID_URL));
       draw();

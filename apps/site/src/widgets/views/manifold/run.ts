@@ -2,7 +2,7 @@ import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
-import { column, requiredNumber } from '../../kit/result-fields.ts';
+import { column, numberField, requiredNumber } from '../../kit/result-fields.ts';
 
 
 /*
@@ -55,6 +55,7 @@ export function runOf(output: RunOutput): Run {
   let noisy = 0;
   for (const v of samples) if (Number.isFinite(v)) noisy = Math.max(noisy, Math.abs(v));
   const extent = Math.min(Math.max(reach * 1.25, Math.min(noisy, 3 * reach)), 4);
+  // NaN (allowed below) is what a partial run has not measured yet.
   return {
     D: requiredNumber(r, 'D'),
     // The result carries no shape; the parameters it ran with do.
@@ -67,7 +68,7 @@ export function runOf(output: RunOutput): Run {
     w1BoundLeading: column(r, 'w1BoundLeading'),
     w1Denoised: column(r, 'w1Denoised'),
     w1Forward: column(r, 'w1Forward'),
-    w1Floor: requiredNumber(r, 'w1Floor'),
+    w1Floor: numberField(r, 'w1Floor'),
     meanNorm: requiredNumber(r, 'meanNorm'),
     t: column(r, 't'),
     scoreNorm: column(r, 'scoreNorm'),
@@ -76,13 +77,13 @@ export function runOf(output: RunOutput): Run {
     population: output.params['score'] === 'population',
     w1Curve: column(r, 'w1Curve'),
     w1CurveDenoised: column(r, 'w1CurveDenoised'),
-    w1CurveFloor: requiredNumber(r, 'w1CurveFloor'),
+    w1CurveFloor: numberField(r, 'w1CurveFloor'),
     samples,
     offPlane: column(r, 'offPlane'),
     denoised: column(r, 'denoised'),
     training,
     curve: column(r, 'curve'),
-    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
+    memorizedFraction: numberField(r, 'memorizedFraction'),
     extent: Math.ceil(extent * 2) / 2,
   };
 }

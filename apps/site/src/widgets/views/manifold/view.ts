@@ -277,6 +277,11 @@ export const manifoldView = defineView('manifold', (context) => {
 
 
   return {
+    // A partial run: the score's norm over the steps taken so far. The samples and distances are
+    // played over ε once the run has reached every ε and measured them, so they wait for its end.
+    partial(output: OutputOf<'manifold'>, _params: ParamValues) {
+      drawScore(runOf(output));
+    },
     show(output: OutputOf<'manifold'>, _params: ParamValues) {
       run = runOf(output);
       samplePanel.note.hidden = false;

@@ -12,7 +12,7 @@ import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
 import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../../kit/plot-style.ts';
 import { setRichText } from '../../kit/rich-text.ts';
-import { column, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
+import { column, numberField, recordField, recordList, requiredNumber } from '../../kit/result-fields.ts';
 import { createGlobe, type GlobeCentre } from './globe.ts';
 import { likelihoodChart, likelihoodSeries, readLikelihood, type Likelihood } from './likelihood.ts';
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
@@ -87,8 +87,10 @@ function runOf(output: RunOutput): Run {
     frameLon: column(frames, 'lon'),
     frameS: column(frames, 's'),
     memorized,
-    memorizedFraction: requiredNumber(r, 'memorizedFraction'),
-    memorizedBaseline: requiredNumber(r, 'memorizedBaseline'),
+    // NaN in a partial run's result, before the walkers have arrived
+    memorizedFraction: numberField(r, 'memorizedFraction'),
+    // NaN in a partial run's result, before the walkers have arrived
+    memorizedBaseline: numberField(r, 'memorizedBaseline'),
     meanCos: requiredNumber(r, 'meanCos'),
     meanCosStdErr: requiredNumber(r, 'meanCosStdErr'),
     meanCosTheory: requiredNumber(r, 'meanCosTheory'),
@@ -133,6 +135,8 @@ export const sphereView = defineView('sphere', (context) => {
   stage.classList.add('figure-stage', 'sphere-stage');
 
   let run: Run | undefined;
+  /** A partial run on its way, drawn on the globe until the finished run replaces it. */
+  let streaming: Run | undefined;
   let frameIndex = 0;
 
   const globe = createGlobe({
@@ -205,10 +209,11 @@ export const sphereView = defineView('sphere', (context) => {
   memPanel.plot.append(placeholderFigure(280, 120, msg('sphere.placeholder'), 'figure-placeholder'));
 
   function globeMarks(): Plot.Markish[] {
-    const r = run;
+    // While a run streams, its walkers where they are now (the last frame kept); none is a copy yet.
+    const r = streaming ?? run;
     if (r === undefined) return [];
-    const base = frameIndex * r.walkers;
-    const novel = range(r.walkers).filter((i) => r.memorized[i] === 0);
+    const base = (streaming === undefined ? frameIndex : streaming.frameS.length - 1) * r.walkers;
+    const novel = range(r.walkers).filter((i) => r.memorized[i] !== 1);
     const copies = range(r.walkers).filter((i) => r.memorized[i] === 1);
     const lon = (i: number): number => at(r.frameLon, base + i);
     const lat = (i: number): number => at(r.frameLat, base + i);
@@ -364,7 +369,15 @@ export const sphereView = defineView('sphere', (context) => {
 
 
   return {
+    // A partial run: the walkers on their way back on the globe, and the forward check (done before
+    // they start); the memorization, the kernel and the likelihood wait for the run's end.
+    partial(output: OutputOf<'sphere'>, _params: ParamValues) {
+      streaming = runOf(output);
+      globe.draw();
+      drawForwardCheck(streaming);
+    },
     show(output: OutputOf<'sphere'>, _params: ParamValues) {
+      streaming = undefined;
       run = runOf(output);
       drawMemorization(run);
       drawForwardCheck(run);

@@ -69,7 +69,8 @@ export function stateOf(output: RunOutput): State {
   const t = paramNumber(params, 't');
   return {
     r,
-    colours: seriesColours(r.runs.length),
+    // one colour per requested size, so a partial run's sizes keep the colours of the final run
+    colours: seriesColours(Math.max(r.runs.length, Array.isArray(params['psiN']) ? params['psiN'].length : 0)),
     d,
     p,
     psiP,

@@ -343,6 +343,11 @@ export const trainingWindowView = defineView('training-window', (context) => {
 
   return {
     resizes: curves.plot,
+    // A partial run: the sizes done so far, drawn as the final run draws them.
+    partial(output: OutputOf<'training-window'>, _params: ParamValues) {
+      state = stateOf(output);
+      draw();
+    },
     show(output: OutputOf<'training-window'>, _params: ParamValues) {
       state = stateOf(output);
       draw();

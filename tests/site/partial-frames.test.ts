@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+
+/*
+ * Figures that draw while they compute: the worker streams partial results, the figure draws each
+ * one (its root's data-frame says "partial" and its status says how far the run is), and the
+ * finished run replaces them (data-frame "final", status done). Recorded from the page itself,
+ * before any page script runs, so no change is missed.
+ */
+
+interface FrameEntry {
+  frame: string | null;
+  status: string | null;
+  text: string;
+  svgs: number;
+}
+
+function recordFrames(selector: string): void {
+  const log: FrameEntry[] = [];
+  Object.assign(window, { __atlasFrames: log });
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const root = record.target as Element;
+      if (!root.matches(selector) || record.attributeName !== 'data-frame') continue;
+      log.push({
+        frame: root.getAttribute('data-frame'),
+        status: root.getAttribute('data-status'),
+        text: root.querySelector('[data-status-text]')?.textContent ?? '',
+        svgs: root.querySelectorAll('.figure-stage svg').length,
+      });
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
+}
+
+/** Figures checked: slow enough at their defaults to stream before they finish. */
+const CASES = [
+  { page: '/chapters/speciation-and-collapse/', experiment: 'collapse' },
+  { page: '/chapters/training-time/', experiment: 'training-samples' },
+] as const;
+
+describe.skipIf(skipE2E)('figures draw partial results before the final one', () => {
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const { page: path, experiment } of CASES) {
+    it(`${experiment}: partial frames while it runs, then the final one`, async () => {
+      const { page, problems } = await openPage(browser, { reducedMotion: true });
+      try {
+        const selector = `[data-widget][data-experiment="${experiment}"]`;
+        await page.addInitScript(recordFrames, selector);
+        await page.goto(`${server.url}${path}`);
+        expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
+        const log = await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames);
+        const frames = log.map((e) => e.frame);
+        const firstFinal = frames.indexOf('final');
+        expect(frames.indexOf('partial')).toBeGreaterThanOrEqual(0);
+        expect(firstFinal).toBeGreaterThan(frames.indexOf('partial'));
+        // nothing partial after the final result: a late partial is dropped
+        expect(frames.slice(firstFinal).every((f) => f === 'final')).toBe(true);
+        for (const partial of log.filter((e) => e.frame === 'partial')) {
+          // a partial frame is drawn while the run goes on, and says so
+          expect(partial.status).toBe('running');
+          expect(partial.text).toMatch(/Drawing as it computes: \d+% done/);
+          expect(partial.svgs).toBeGreaterThan(0);
+        }
+        expect(log[firstFinal]?.status).not.toBe('error');
+        expect(problems).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 180_000);
+  }
+
+  it('Stop during a partial frame stops the run and keeps the partial figure', async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    try {
+      const selector = '[data-widget][data-experiment="training-samples"]';
+      await page.addInitScript(recordFrames, selector);
+      await page.goto(`${server.url}/chapters/training-time/`);
+      await page.locator(selector).scrollIntoViewIfNeeded();
+      await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
+      await page.locator(`${selector} [data-stop]`).click();
+      expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
+      // no final frame and no more partial ones arrive after Stop
+      await page.waitForTimeout(1500);
+      const frames = (await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames)).map((e) => e.frame);
+      expect(frames).not.toContain('final');
+      const countAtStop = frames.length;
+      await page.waitForTimeout(500);
+      expect((await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames)).length).toBe(countAtStop);
+      expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
+      expect(await page.locator(`${selector} .figure-stage svg`).count()).toBeGreaterThan(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 180_000);
+});
