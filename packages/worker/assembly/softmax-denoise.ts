@@ -245,11 +245,48 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
 /**
  * ...or, however many, when the row's error bound E exceeds this. E is a worst case (every
  * rounding of the float32 chains in the same direction); the errors measured on the backward
- * run's states are two or more orders of magnitude below it, so at E ≤ 1e-3 the weights' relative
- * errors stay near 1e-6.
+ * run's states are two or more orders of magnitude below it.
  */
 // @ts-ignore: decorator
-@inline const E_MAX: f64 = 1e-3;
+@inline const E_MAX: f64 = 1e-2;
+/** ...or when the float32 logits of the maximum's near-ties, recomputed anyway, are off by more than this. */
+// @ts-ignore: decorator
+@inline const SEEN_MAX: f64 = 2e-5;
+
+// the maximum and first argmax of the last `recompute`
+let recomputedTop: f64 = -Infinity;
+let recomputedArg: i32 = 0;
+
+/**
+ * Exact logits lw − s²/(2Δ)·|q/s − c|² for the centres whose float32 logit in Lr is ≥ cut, in index
+ * order: their indices to cidx, logits (float64) to clog; their maximum and first argmax (strict >,
+ * as the reference keeps the first of tied centres) to recomputedTop and recomputedArg. Returns
+ * how many.
+ */
+function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, outRow: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+  let top: f64 = -Infinity;
+  let arg = 0;
+  let cands = 0;
+  for (let mu = 0; mu < n; mu += 4) {
+    let mask = i32x4.bitmask(f32x4.ge(v128.load(Lr + (<usize>mu << 2)), cut));
+    while (mask != 0) {
+      const c = mu + <i32>ctz(mask);
+      mask &= mask - 1;
+      if (c >= n) break;
+      const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca + <usize>c * outRow, dp);
+      store<i32>(cidx + (<usize>cands << 2), c);
+      store<f64>(clog + (<usize>cands << 3), l);
+      cands++;
+      if (l > top) {
+        top = l;
+        arg = c;
+      }
+    }
+  }
+  recomputedTop = top;
+  recomputedArg = arg;
+  return cands;
+}
 
 /**
  * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (SoA,
@@ -267,8 +304,9 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
  * of the row's maximum is a candidate; when few are (the usual case below t ≈ 0.5), or when E > E_MAX
  * (small Δ, large |c|²), their distances are recomputed by direct differences (q/s − c)² with
  * float64 sums and the softmax runs on those exact logits. Otherwise (a mixing softmax, where s²/Δ
- * and so E are small) the float32 logits stand, except that the maximum's near-ties are recomputed
- * to pick the first nearest centre as the float64 reference does.
+ * and so E are small) the maximum's near-ties are recomputed (to pick the first nearest centre as
+ * the float64 reference does, and to measure the float32 logits' actual error on the row): if that
+ * error exceeds SEEN_MAX all candidates are recomputed after all, else the float32 logits stand.
  */
 export function denoise(
   q: usize, rows: i32, d: i32, n: i32, nP: i32, dp: i32,
@@ -360,33 +398,33 @@ export function denoise(
       const tv = f32x4.splat(<f32>(<f64>best + <f64>FLOOR - 2 * E - slack));
       let count = 0;
       for (let mu = 0; mu < nP; mu += 4) count += <i32>popcnt(i32x4.bitmask(f32x4.ge(v128.load(Lr + (<usize>mu << 2)), tv)));
-      const exact = count <= exactLimit(n) || E > E_MAX;
-      // the threshold for exact recomputation: all candidates, or only the maximum's near-ties
-      const cut = exact ? tv : f32x4.splat(<f32>(<f64>best - 2 * E - slack));
-      // q/s, zero padded, for the direct form
+      let exact = count <= exactLimit(n) || E > E_MAX;
+      // q/s, zero padded, for the direct form; |q/s|²·s²/(2Δ) is what the inner-product form omits
       const src = q + <usize>(s0 + r) * qRow;
-      for (let k = 0; k < d; k++) store<f32>(qsRow + (<usize>k << 2), <f32>(<f64>load<f32>(src + (<usize>k << 2)) * invS));
+      let qs2: f64 = 0;
+      for (let k = 0; k < d; k++) {
+        const v = <f32>(<f64>load<f32>(src + (<usize>k << 2)) * invS);
+        store<f32>(qsRow + (<usize>k << 2), v);
+        qs2 += <f64>v * <f64>v;
+      }
       for (let k = d; k < dp; k++) store<f32>(qsRow + (<usize>k << 2), 0);
-      let top: f64 = -Infinity;
-      let arg = 0;
-      let cands = 0;
-      for (let mu = 0; mu < n; mu += 4) {
-        let mask = i32x4.bitmask(f32x4.ge(v128.load(Lr + (<usize>mu << 2)), cut));
-        while (mask != 0) {
-          const c = mu + <i32>ctz(mask);
-          mask &= mask - 1;
-          if (c >= n) break;
-          const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca + <usize>c * outRow, dp);
-          store<i32>(cidx + (<usize>cands << 2), c);
-          store<f64>(clog + (<usize>cands << 3), l);
-          cands++;
-          // strict >: the first of tied centres, as the reference keeps
-          if (l > top) {
-            top = l;
-            arg = c;
-          }
+      // exact logits for all candidates, or only for the maximum's near-ties
+      let cands = recompute(exact ? tv : f32x4.splat(<f32>(<f64>best - 2 * E - slack)), Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
+      if (!exact) {
+        // the near-ties' exact logits measure the float32 logits' actual error on this row
+        const offset = coef * qs2;
+        let seen: f64 = 0;
+        for (let c = 0; c < cands; c++) {
+          const approx = <f64>load<f32>(Lr + (<usize>load<i32>(cidx + (<usize>c << 2)) << 2));
+          seen = max(seen, abs(approx - (load<f64>(clog + (<usize>c << 3)) + offset)));
+        }
+        if (seen > SEEN_MAX) {
+          exact = true;
+          cands = recompute(tv, Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
         }
       }
+      const top = recomputedTop;
+      const arg = recomputedArg;
       store<i32>(nearest + (<usize>(s0 + r) << 2), arg);
       let z: f64 = 0;
       if (exact) {
