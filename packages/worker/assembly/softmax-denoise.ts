@@ -462,7 +462,9 @@ export function denoise(
     }
     if (phases < 3) continue;
 
-    // 3. per tile, the union of its rows' surviving centres and their weights, packed
+    // 3. per tile, the union of its rows' surviving centres (as byte offsets into ca) and their
+    // weights, packed one survivor per WPS floats
+    const lanes = i32x4(0, <i32>outRow, 2 * <i32>outRow, 3 * <i32>outRow);
     for (let t = 0; t < tiles; t++) {
       const Lt = L + <usize>(t * TR) * rowBytes;
       const idxT = idx + (<usize>(t * nP) << 2);
@@ -470,15 +472,49 @@ export function denoise(
       let count = 0;
       for (let mu = 0; mu < nP; mu += 4) {
         const p = Lt + (<usize>mu << 2);
-        let any = v128.load(p);
-        for (let i = 1; i < TR; i++) any = v128.or(any, v128.load(p + <usize>i * rowBytes));
+        const v0 = v128.load(p);
+        const v1 = v128.load(p + rowBytes);
+        const v2 = v128.load(p + 2 * rowBytes);
+        let any = v128.or(v128.or(v0, v1), v2);
+        let v3 = zero, v4 = zero, v5 = zero;
+        if (ASC_FEATURE_RELAXED_SIMD) {
+          v3 = v128.load(p + 3 * rowBytes);
+          v4 = v128.load(p + 4 * rowBytes);
+          v5 = v128.load(p + 5 * rowBytes);
+          any = v128.or(any, v128.or(v128.or(v3, v4), v5));
+        }
         let mask = i32x4.bitmask(i32x4.ne(any, zero));
+        if (mask == 0) continue;
+        const wp = WpT + (<usize>(count * WPS) << 2);
+        if (mask == 15) {
+          // all four survive (a mixing softmax): transpose the rows' four weights into four records
+          v128.store(idxT + (<usize>count << 2), i32x4.add(i32x4.splat(mu * <i32>outRow), lanes));
+          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+          const step = <usize>WPS << 2;
+          v128.store(wp, i64x2.shuffle(t0, t1, 0, 2));
+          v128.store(wp + step, i64x2.shuffle(t0, t1, 1, 3));
+          v128.store(wp + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+          v128.store(wp + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+          if (ASC_FEATURE_RELAXED_SIMD) {
+            const u0 = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+            const u1 = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+            v128.store64_lane(wp, u0, 0, 16);
+            v128.store64_lane(wp + step, u0, 1, 16);
+            v128.store64_lane(wp + 2 * step, u1, 0, 16);
+            v128.store64_lane(wp + 3 * step, u1, 1, 16);
+          }
+          count += 4;
+          continue;
+        }
         while (mask != 0) {
           const j = <i32>ctz(mask);
           mask &= mask - 1;
-          store<i32>(idxT + (<usize>count << 2), mu + j);
-          const wp = WpT + (<usize>(count * WPS) << 2);
-          for (let i = 0; i < TR; i++) store<f32>(wp + (<usize>i << 2), load<f32>(p + <usize>i * rowBytes + (<usize>j << 2)));
+          store<i32>(idxT + (<usize>count << 2), (mu + j) * <i32>outRow);
+          const w = WpT + (<usize>(count * WPS) << 2);
+          for (let i = 0; i < TR; i++) store<f32>(w + (<usize>i << 2), load<f32>(p + <usize>i * rowBytes + (<usize>j << 2)));
           count++;
         }
       }
@@ -505,7 +541,8 @@ export function denoise(
 
 /**
  * One tile of the weighted sum: TR rows × TC coordinates, Σ_j w[j][i]·a[idx[j]][k] over the tile's
- * survivors (ak: the centres' rows at the tile's first coordinate, stride outRow), times 1/Z.
+ * survivors (ak: the centres' rows at the tile's first coordinate; idx: byte offsets of their rows),
+ * times 1/Z.
  */
 // @ts-ignore: decorator
 @inline function sumTile(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
@@ -514,7 +551,7 @@ export function denoise(
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
     let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
     for (let j = 0; j < count; j++) {
-      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2)) * outRow;
+      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2));
       const a0 = v128.load(ap);
       const a1 = v128.load(ap, 16);
       const wp = WpT + (<usize>j << 5);
@@ -560,7 +597,7 @@ export function denoise(
     let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b22 = f32x4.splat(0);
     for (let j = 0; j < count; j++) {
-      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2)) * outRow;
+      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2));
       const a0 = v128.load(ap);
       const a1 = v128.load(ap, 16);
       const a2 = v128.load(ap, 32);
@@ -599,7 +636,7 @@ export function denoise(
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
   let b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
   for (let j = 0; j < count; j++) {
-    const a0 = v128.load(ak + <usize>load<i32>(idxT + (<usize>j << 2)) * outRow);
+    const a0 = v128.load(ak + <usize>load<i32>(idxT + (<usize>j << 2)));
     const wp = WpT + (<usize>(j * WPS) << 2);
     b0 = madd(v128.load32_splat(wp), a0, b0);
     b1 = madd(v128.load32_splat(wp, 4), a0, b1);
