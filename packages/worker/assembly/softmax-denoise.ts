@@ -83,38 +83,39 @@ const EXP_TABLE = memory.data<f32>([
 }
 
 /**
- * Σₖ x_k·c_k over k in [k0, k1) for 6 query rows (xb, stride qRow) × 8 centres (two
- * coordinate-major groups of four at cg and cg + 16·d), added into the tile's logits at Lt.
+ * Σₖ x_k·c_k over k in [k0, k1) for 6 query rows × 8 centres, added into the tile's logits at Lt
+ * (row stride rowBytes). Both operands are packed so that one step of k reads one contiguous run
+ * each, at immediate offsets: the tile's queries as xt[k][6], its centres as cg[k][8].
  */
 // @ts-ignore: decorator
-@inline function tile6x8(xb: usize, qRow: usize, cg: usize, d: i32, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
-  const c1g = cg + (<usize>d << 4);
+@inline function tile6x8(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
   let a40 = f32x4.splat(0), a41 = f32x4.splat(0), a50 = f32x4.splat(0), a51 = f32x4.splat(0);
-  for (let k = k0; k < k1; k++) {
-    const ko = <usize>k << 4;
-    const c0 = v128.load(cg + ko);
-    const c1 = v128.load(c1g + ko);
-    const qp = xb + (<usize>k << 2);
+  let qp = xt + <usize>k0 * 24;
+  const end = cg + (<usize>k1 << 5);
+  for (let cp = cg + (<usize>k0 << 5); cp < end; cp += 32) {
+    const c0 = v128.load(cp);
+    const c1 = v128.load(cp, 16);
     let x = v128.load32_splat(qp);
     a00 = madd(x, c0, a00);
     a01 = madd(x, c1, a01);
-    x = v128.load32_splat(qp + qRow);
+    x = v128.load32_splat(qp, 4);
     a10 = madd(x, c0, a10);
     a11 = madd(x, c1, a11);
-    x = v128.load32_splat(qp + 2 * qRow);
+    x = v128.load32_splat(qp, 8);
     a20 = madd(x, c0, a20);
     a21 = madd(x, c1, a21);
-    x = v128.load32_splat(qp + 3 * qRow);
+    x = v128.load32_splat(qp, 12);
     a30 = madd(x, c0, a30);
     a31 = madd(x, c1, a31);
-    x = v128.load32_splat(qp + 4 * qRow);
+    x = v128.load32_splat(qp, 16);
     a40 = madd(x, c0, a40);
     a41 = madd(x, c1, a41);
-    x = v128.load32_splat(qp + 5 * qRow);
+    x = v128.load32_splat(qp, 20);
     a50 = madd(x, c0, a50);
     a51 = madd(x, c1, a51);
+    qp += 24;
   }
   const first = k0 == 0;
   fold(Lt, a00, first);
@@ -131,32 +132,31 @@ const EXP_TABLE = memory.data<f32>([
   fold(Lt + 5 * rowBytes + 16, a51, first);
 }
 
-/** The same for 3 rows × 12 centres (three groups of four), for the build without fused multiply-add. */
+/** The same for 3 rows × 12 centres (xt[k][3], cg[k][12]), for the build without fused multiply-add. */
 // @ts-ignore: decorator
-@inline function tile3x12(xb: usize, qRow: usize, cg: usize, d: i32, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
-  const c1g = cg + (<usize>d << 4);
-  const c2g = c1g + (<usize>d << 4);
+@inline function tile3x12(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0);
   let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a22 = f32x4.splat(0);
-  for (let k = k0; k < k1; k++) {
-    const ko = <usize>k << 4;
-    const c0 = v128.load(cg + ko);
-    const c1 = v128.load(c1g + ko);
-    const c2 = v128.load(c2g + ko);
-    const qp = xb + (<usize>k << 2);
+  let qp = xt + <usize>k0 * 12;
+  const end = cg + <usize>k1 * 48;
+  for (let cp = cg + <usize>k0 * 48; cp < end; cp += 48) {
+    const c0 = v128.load(cp);
+    const c1 = v128.load(cp, 16);
+    const c2 = v128.load(cp, 32);
     let x = v128.load32_splat(qp);
     a00 = madd(x, c0, a00);
     a01 = madd(x, c1, a01);
     a02 = madd(x, c2, a02);
-    x = v128.load32_splat(qp + qRow);
+    x = v128.load32_splat(qp, 4);
     a10 = madd(x, c0, a10);
     a11 = madd(x, c1, a11);
     a12 = madd(x, c2, a12);
-    x = v128.load32_splat(qp + 2 * qRow);
+    x = v128.load32_splat(qp, 8);
     a20 = madd(x, c0, a20);
     a21 = madd(x, c1, a21);
     a22 = madd(x, c2, a22);
+    qp += 12;
   }
   const first = k0 == 0;
   fold(Lt, a00, first);
@@ -173,24 +173,25 @@ const EXP_TABLE = memory.data<f32>([
 /**
  * Phase 1 for a slab of `tiles` × TR rows: logits in the inner-product form, float32,
  * L[r][μ] = x_r·c_μ − bh_μ with x_r = (s/Δ)·q_r and bh_μ = (s²/Δ)|c_μ|²/2 − lw_μ (the |q_r|²/(2Δ) of
- * the squared distance is the same for every centre of a row and cancels in the softmax). Centres
- * are the outer loop, so each tile's worth of centres is read from memory once per slab (at
- * d = 784 the centres outgrow L2). The epilogue subtracts bh while the tile is in L1 and keeps each
- * row's running maximum (four lanes, in M).
+ * the squared distance is the same for every centre of a row and cancels in the softmax). xs holds
+ * the slab's queries tile by tile (xs[t][k][TR]), ct the centres tile by tile (ct[g][k][TC]).
+ * Centres are the outer loop, so each tile's worth of centres is read from memory once per slab
+ * (at d = 784 the centres outgrow L2). The epilogue subtracts bh while the tile is in L1 and keeps
+ * each row's running maximum (four lanes, in M).
  */
 function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize, L: usize, M: usize): void {
   const rowBytes = <usize>nP << 2;
-  const qRow = <usize>d << 2;
+  const tileBytes = <usize>(d * TR) << 2;
   for (let r = 0; r < tiles * TR; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
   for (let g = 0; g < nP; g += TC) {
-    const cg = ct + <usize>g * qRow;
+    const cg = ct + <usize>g * (<usize>d << 2);
     for (let t = 0; t < tiles; t++) {
-      const xb = xs + <usize>(t * TR) * qRow;
+      const xt = xs + <usize>t * tileBytes;
       const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
       for (let k0 = 0; k0 < d; k0 += KC) {
         const k1 = min(d, k0 + KC);
-        if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xb, qRow, cg, d, k0, k1, Lt, rowBytes);
-        else tile3x12(xb, qRow, cg, d, k0, k1, Lt, rowBytes);
+        if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, Lt, rowBytes);
+        else tile3x12(xt, cg, k0, k1, Lt, rowBytes);
       }
       const bg = bh + (<usize>g << 2);
       for (let i = 0; i < TR; i++) {
@@ -289,8 +290,8 @@ function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, outRow
 }
 
 /**
- * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (SoA,
- * coordinate-major groups of four: ct[g][k][j]), ca (n × dp float32, rows padded to dp, a
+ * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (in groups
+ * of TC = centreBlock(), coordinate-major inside a group: ct[g][k][j]), ca (n × dp float32, rows padded to dp, a
  * multiple of 4) and hn (nP float64: |c|²/2; padding centres hold +∞). nP: n padded to a multiple
  * of the tile's centres (centreBlock). lw: n float32 log weights or 0. s and variance of the
  * step. Results: out (rows rounded up to a multiple of 6, × dp float32), nearest (rows int32). scratch: scratchBytes(d, nP, dp)
@@ -363,20 +364,21 @@ export function denoise(
   for (let s0 = 0; s0 < rows; s0 += SLAB) {
     const live = min(SLAB, rows - s0);
     const tiles = (live + TR - 1) / TR;
-    // x = (s/Δ)·q, rows past `live` zero; each row's error bound E
+    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR]), rows past `live` zero; each row's error bound E
     for (let r = 0; r < tiles * TR; r++) {
-      const dst = xs + <usize>r * qRow;
+      const dst = xs + <usize>((r / TR) * d * TR + r % TR) * 4;
+      const stride = <usize>TR << 2;
       if (r < live) {
         const src = q + <usize>(s0 + r) * qRow;
         let norm2: f64 = 0;
         for (let k = 0; k < d; k++) {
           const x = <f32>(<f64>load<f32>(src + (<usize>k << 2)) * alpha);
-          store<f32>(dst + (<usize>k << 2), x);
+          store<f32>(dst + <usize>k * stride, x);
           norm2 += <f64>x * <f64>x;
         }
         store<f64>(errs + (<usize>r << 3), errGain * Math.sqrt(norm2) + errBase);
       } else {
-        memory.fill(dst, 0, qRow);
+        for (let k = 0; k < d; k++) store<f32>(dst + <usize>k * stride, 0);
       }
     }
 
@@ -851,7 +853,7 @@ export function maddProbe(rounds: i32, seed: f32): f32 {
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
-/** Centres per distance tile: the host pads n to a multiple of this. */
+/** Centres per distance tile: the host pads n to a multiple of this and groups ct by it (d ≠ 2). */
 export function centreBlock(): i32 {
   return TC;
 }

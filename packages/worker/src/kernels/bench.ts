@@ -191,7 +191,7 @@ export async function wasmPeakGflopsThreads(variant: WasmVariant, threads: numbe
 }
 
 export interface PhaseBreakdown {
-  /** Seconds per backward run, one thread, for the kernel calls alone: the inner products (with their epilogue)... */
+  /** CPU seconds per backward run, one thread, for the kernel calls alone: the inner products (with their epilogue)... */
   distanceS: number;
   /** ...the row pass (maximum, candidates, exact recomputation, exp, normaliser)... */
   softmaxS: number;
@@ -206,8 +206,9 @@ export interface PhaseBreakdown {
 /**
  * Times the kernel's phases on one thread over the calls of one backward run of `config`: the
  * run's states are recorded once, then replayed through one kernel instance stopping after each
- * phase in turn (the best of `repeats` replays of each), so the phases' times are differences of
- * whole-run times with the same inputs. d ≠ 2 only (d = 2 is one fused pass).
+ * phase in turn (the least CPU time of `repeats` replays of each: CPU time, so that other work on
+ * a shared machine does not count), so the phases' times are differences of whole-run times with
+ * the same inputs. d ≠ 2 only (d = 2 is one fused pass).
  */
 export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, repeats = 3): Promise<PhaseBreakdown> {
   const problem = benchProblem(config);
@@ -231,9 +232,10 @@ export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, 
     let best = Infinity;
     for (let r = 0; r < repeats; r++) {
       let madds = 0;
-      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (const c of calls) madds += denoiser.run({ queries: c.queries, row0: 0, rows: m, scale: c.scale, variance: c.variance, logWeights: undefined, mean, nearest }, phases);
-      best = Math.min(best, (performance.now() - t0) / 1000);
+      const used = process.cpuUsage(c0);
+      best = Math.min(best, (used.user + used.system) / 1e6);
       if (phases === 3) sumMadds = madds;
     }
     return best;

@@ -146,7 +146,7 @@ export class WasmDenoiser {
     this.#exports = instance.exports as unknown as KernelExports;
   }
 
-  /** Lays out n × d centres: coordinate-major groups of four for distances, padded rows for sums. */
+  /** Lays out n × d centres: coordinate-major groups (of the distance tile's width) for distances, padded rows for sums. */
   setCentres(centres: Float32Array, n: number, d: number, token: unknown, rowsCap = ROW_BLOCK): void {
     const layout = this.#reserve(n, d, rowsCap);
     const f = this.#f32;
@@ -157,16 +157,18 @@ export class WasmDenoiser {
     const hn = layout.hn >> 3;
     // |c|²/2 in float64; padding centres can never win nor weigh
     this.#f64.fill(Infinity, hn, hn + layout.nP);
+    // coordinate-major groups: of four for d = 2, of the distance tile's width otherwise
+    const width = d === 2 ? 4 : this.#exports.centreBlock();
     for (let mu = 0; mu < n; mu++) {
-      const g = mu >> 2;
-      const j = mu & 3;
+      const g = Math.floor(mu / width);
+      const j = mu - g * width;
       const src = mu * d;
-      const soa = ct + g * d * 4 + j;
+      const soa = ct + g * d * width + j;
       const aos = ca + mu * layout.dp;
       let norm2 = 0;
       for (let k = 0; k < d; k++) {
         const v = centres[src + k];
-        f[soa + 4 * k] = v;
+        f[soa + width * k] = v;
         f[aos + k] = v;
         norm2 += v * v;
       }
