@@ -185,14 +185,19 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
   for (let r = 0; r < tiles * TR; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
   for (let g = 0; g < nP; g += TC) {
     const cg = ct + <usize>g * (<usize>d << 2);
-    for (let t = 0; t < tiles; t++) {
-      const xt = xs + <usize>t * tileBytes;
-      const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
-      for (let k0 = 0; k0 < d; k0 += KC) {
-        const k1 = min(d, k0 + KC);
+    // chunks of coordinates outer, tiles inner: a chunk of these centres and of every tile's
+    // queries stay in L1 together (at d = 784 a whole tile of each would not)
+    for (let k0 = 0; k0 < d; k0 += KC) {
+      const k1 = min(d, k0 + KC);
+      for (let t = 0; t < tiles; t++) {
+        const xt = xs + <usize>t * tileBytes;
+        const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
         if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, Lt, rowBytes);
         else tile3x12(xt, cg, k0, k1, Lt, rowBytes);
       }
+    }
+    for (let t = 0; t < tiles; t++) {
+      const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
       const bg = bh + (<usize>g << 2);
       for (let i = 0; i < TR; i++) {
         const p = Lt + <usize>i * rowBytes;
