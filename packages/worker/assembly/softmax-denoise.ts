@@ -263,6 +263,24 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
 let recomputedTop: f64 = -Infinity;
 let recomputedArg: i32 = 0;
 
+/** The same for the `count` centres already listed in cidx (in index order). */
+function recomputeListed(count: i32, qsRow: usize, ca: usize, outRow: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+  let top: f64 = -Infinity;
+  let arg = 0;
+  for (let j = 0; j < count; j++) {
+    const c = load<i32>(cidx + (<usize>j << 2));
+    const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca + <usize>c * outRow, dp);
+    store<f64>(clog + (<usize>j << 3), l);
+    if (l > top) {
+      top = l;
+      arg = c;
+    }
+  }
+  recomputedTop = top;
+  recomputedArg = arg;
+  return count;
+}
+
 /**
  * Exact logits lw − s²/(2Δ)·|q/s − c|² for the centres whose float32 logit in Lr is ≥ cut, in index
  * order: their indices to cidx, logits (float64) to clog; their maximum and first argmax (strict >,
@@ -403,8 +421,23 @@ export function denoise(
       const E = load<f64>(errs + (<usize>r << 3));
       const slack = 4 * U32 * (abs(<f64>best) + 87);
       const tv = f32x4.splat(<f32>(<f64>best + <f64>FLOOR - 2 * E - slack));
+      // one pass: how many candidates, and which centres tie the maximum within the error
+      const nearTie = f32x4.splat(<f32>(<f64>best - 2 * E - slack));
       let count = 0;
-      for (let mu = 0; mu < nP; mu += 4) count += <i32>popcnt(i32x4.bitmask(f32x4.ge(v128.load(Lr + (<usize>mu << 2)), tv)));
+      let ties = 0;
+      for (let mu = 0; mu < nP; mu += 4) {
+        const v = v128.load(Lr + (<usize>mu << 2));
+        count += <i32>popcnt(i32x4.bitmask(f32x4.ge(v, tv)));
+        let mask = i32x4.bitmask(f32x4.ge(v, nearTie));
+        while (mask != 0) {
+          const c = mu + <i32>ctz(mask);
+          mask &= mask - 1;
+          if (c < n) {
+            store<i32>(cidx + (<usize>ties << 2), c);
+            ties++;
+          }
+        }
+      }
       let exact = count <= exactLimit(n) || E > E_MAX;
       // q/s, zero padded, for the direct form; |q/s|²·s²/(2Δ) is what the inner-product form omits
       const src = q + <usize>(s0 + r) * qRow;
@@ -416,7 +449,7 @@ export function denoise(
       }
       for (let k = d; k < dp; k++) store<f32>(qsRow + (<usize>k << 2), 0);
       // exact logits for all candidates, or only for the maximum's near-ties
-      let cands = recompute(exact ? tv : f32x4.splat(<f32>(<f64>best - 2 * E - slack)), Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
+      let cands = exact ? recompute(tv, Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog) : recomputeListed(ties, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
       if (!exact) {
         // the near-ties' exact logits measure the float32 logits' actual error on this row
         const offset = coef * qs2;
@@ -455,12 +488,18 @@ export function denoise(
       } else {
         const bv = f32x4.splat(best);
         let z0 = f64x2.splat(0), z1 = f64x2.splat(0);
-        for (let mu = 0; mu < nP; mu += 4) {
-          const p = Lr + (<usize>mu << 2);
-          const w = weights(v128.load(p), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
-          v128.store(p, w);
-          z0 = f64x2.add(z0, f64x2.promote_low_f32x4(w));
-          z1 = f64x2.add(z1, f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1)));
+        // float32 sums of eight weights per lane (≤ 8 ulp), added in float64
+        for (let mu0 = 0; mu0 < nP; mu0 += 32) {
+          const mu1 = min(nP, mu0 + 32);
+          let zf = zero;
+          for (let mu = mu0; mu < mu1; mu += 4) {
+            const p = Lr + (<usize>mu << 2);
+            const w = weights(v128.load(p), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+            v128.store(p, w);
+            zf = f32x4.add(zf, w);
+          }
+          z0 = f64x2.add(z0, f64x2.promote_low_f32x4(zf));
+          z1 = f64x2.add(z1, f64x2.promote_low_f32x4(i32x4.shuffle(zf, zf, 2, 3, 0, 1)));
         }
         const zs = f64x2.add(z0, z1);
         z = f64x2.extract_lane(zs, 0) + f64x2.extract_lane(zs, 1);

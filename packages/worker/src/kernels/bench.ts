@@ -131,10 +131,16 @@ export async function runBench(config: BenchConfig, kernels: Kernels, options: R
  * `tries` runs of the build's multiply-add probe (twelve independent f32x4 chains, operands in
  * registers loaded from memory, no memory traffic in the loop).
  */
-export function wasmPeakGflops(variant: WasmVariant, tries = 3, rounds = 20_000_000): number {
+export function wasmPeakGflops(variant: WasmVariant, tries = 3, rounds = 20_000_000, clock?: () => number): number {
   let best = 0;
-  for (let i = 0; i < tries; i++) best = Math.max(best, (rounds * MADD_PROBE_FLOPS_PER_ROUND) / timeMaddProbe(variant, rounds) / 1e9);
+  for (let i = 0; i < tries; i++) best = Math.max(best, (rounds * MADD_PROBE_FLOPS_PER_ROUND) / timeMaddProbe(variant, rounds, clock) / 1e9);
   return best;
+}
+
+/** Process CPU time in seconds (user + system): for single-threaded figures on a machine shared with other work. */
+export function cpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
 }
 
 /** A pool-less thread running the probe: loads the module, waits for the start flag, reports its seconds. */

@@ -30,13 +30,16 @@ interface KernelExports {
 /** Floating-point operations per round of the build's `maddProbe`: 12 f32x4 multiply-adds. */
 export const MADD_PROBE_FLOPS_PER_ROUND = 96;
 
-/** Runs `maddProbe` for `rounds` rounds on a fresh instance of `variant`; returns its seconds. */
-export function timeMaddProbe(variant: WasmVariant, rounds: number): number {
+/**
+ * Runs `maddProbe` for `rounds` rounds on a fresh instance of `variant`; returns its seconds by
+ * `clock` (seconds; wall time by default).
+ */
+export function timeMaddProbe(variant: WasmVariant, rounds: number, clock: () => number = () => performance.now() / 1000): number {
   const probe = (new WebAssembly.Instance(wasmModule(variant), {}).exports as unknown as KernelExports).maddProbe;
   probe(1000, 1e-3);
-  const t0 = performance.now();
+  const t0 = clock();
   const sink = probe(rounds, 1e-3);
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = clock() - t0;
   if (!Number.isFinite(sink)) throw new Error('maddProbe returned a non-finite value');
   return seconds;
 }
