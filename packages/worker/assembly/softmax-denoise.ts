@@ -216,29 +216,32 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
 }
 
 /**
- * Squared distance |qs − a|² of one row (dp float32, zero padded, qs = q/s) to one centre (a row
- * of ca): direct differences, float32 over 64 coordinates, float64 across them. No cancellation.
+ * Squared distance |qs − c_μ|² of one row (dp float32, zero padded, qs = q/s) to centre μ of ca
+ * (blocks of TC coordinates: ca[kb][μ][TC]): direct differences, float32 over about 64
+ * coordinates, float64 across them. No cancellation.
  */
 // @ts-ignore: decorator
-@inline function exactDist(qs: usize, a: usize, dp: i32): f64 {
+@inline function exactDist(qs: usize, ca: usize, mu: i32, n: i32, dp: i32): f64 {
+  const blockBytes = <usize>(n * TC) << 2;
+  const per = 64 / TC;
+  let a = ca + (<usize>(mu * TC) << 2);
   let total: f64 = 0;
-  for (let k0 = 0; k0 < dp; k0 += 64) {
-    const k1 = min(dp, k0 + 64);
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
-    let k = k0;
-    for (; k + 8 <= k1; k += 8) {
+  for (let k0 = 0; k0 < dp; k0 += per * TC) {
+    const k1 = min(dp, k0 + per * TC);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0);
+    for (let k = k0; k < k1; k += TC) {
       const o = <usize>k << 2;
-      const t0 = f32x4.sub(v128.load(qs + o), v128.load(a + o));
-      const t1 = f32x4.sub(v128.load(qs + o, 16), v128.load(a + o, 16));
+      const t0 = f32x4.sub(v128.load(qs + o), v128.load(a));
+      const t1 = f32x4.sub(v128.load(qs + o, 16), v128.load(a, 16));
       s0 = madd(t0, t0, s0);
       s1 = madd(t1, t1, s1);
+      if (!ASC_FEATURE_RELAXED_SIMD) {
+        const t2 = f32x4.sub(v128.load(qs + o, 32), v128.load(a, 32));
+        s2 = madd(t2, t2, s2);
+      }
+      a += blockBytes;
     }
-    if (k < k1) {
-      const o = <usize>k << 2;
-      const t0 = f32x4.sub(v128.load(qs + o), v128.load(a + o));
-      s0 = madd(t0, t0, s0);
-    }
-    total += sum4(s0) + sum4(s1);
+    total += sum4(s0) + sum4(s1) + sum4(s2);
   }
   return total;
 }
@@ -264,12 +267,12 @@ let recomputedTop: f64 = -Infinity;
 let recomputedArg: i32 = 0;
 
 /** The same for the `count` centres already listed in cidx (in index order). */
-function recomputeListed(count: i32, qsRow: usize, ca: usize, outRow: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+function recomputeListed(count: i32, n: i32, qsRow: usize, ca: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
   let top: f64 = -Infinity;
   let arg = 0;
   for (let j = 0; j < count; j++) {
     const c = load<i32>(cidx + (<usize>j << 2));
-    const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca + <usize>c * outRow, dp);
+    const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca, c, n, dp);
     store<f64>(clog + (<usize>j << 3), l);
     if (l > top) {
       top = l;
@@ -287,7 +290,7 @@ function recomputeListed(count: i32, qsRow: usize, ca: usize, outRow: usize, dp:
  * as the reference keeps the first of tied centres) to recomputedTop and recomputedArg. Returns
  * how many.
  */
-function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, outRow: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
   let top: f64 = -Infinity;
   let arg = 0;
   let cands = 0;
@@ -297,7 +300,7 @@ function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, outRow
       const c = mu + <i32>ctz(mask);
       mask &= mask - 1;
       if (c >= n) break;
-      const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca + <usize>c * outRow, dp);
+      const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca, c, n, dp);
       store<i32>(cidx + (<usize>cands << 2), c);
       store<f64>(clog + (<usize>cands << 3), l);
       cands++;
@@ -314,8 +317,8 @@ function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, outRow
 
 /**
  * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (in groups
- * of TC = centreBlock(), coordinate-major inside a group: ct[g][k][j]), ca (n × dp float32, rows padded to dp, a
- * multiple of 4) and hn (nP float64: |c|²/2; padding centres hold +∞). nP: n padded to a multiple
+ * of TC = centreBlock(), coordinate-major inside a group: ct[g][k][j]), ca (n × dp float32 in blocks of TC
+ * coordinates, ca[kb][μ][TC], dp = d padded to a multiple of TC) and hn (nP float64: |c|²/2; padding centres hold +∞). nP: n padded to a multiple
  * of the tile's centres (centreBlock). lw: n float32 log weights or 0. s and variance of the
  * step. Results: out (rows rounded up to a multiple of 6, × dp float32), nearest (rows int32). scratch: scratchBytes(d, nP, dp)
  * bytes, 16-aligned. `phases` (for the benchmark's breakdown; the sampler passes 3): 1 stops after
@@ -449,7 +452,7 @@ export function denoise(
       }
       for (let k = d; k < dp; k++) store<f32>(qsRow + (<usize>k << 2), 0);
       // exact logits for all candidates, or only for the maximum's near-ties
-      let cands = exact ? recompute(tv, Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog) : recomputeListed(ties, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
+      let cands = exact ? recompute(tv, Lr, n, qsRow, ca, dp, lw, coef, cidx, clog) : recomputeListed(ties, n, qsRow, ca, dp, lw, coef, cidx, clog);
       if (!exact) {
         // the near-ties' exact logits measure the float32 logits' actual error on this row
         const offset = coef * qs2;
@@ -460,7 +463,7 @@ export function denoise(
         }
         if (seen > SEEN_MAX) {
           exact = true;
-          cands = recompute(tv, Lr, n, qsRow, ca, outRow, dp, lw, coef, cidx, clog);
+          cands = recompute(tv, Lr, n, qsRow, ca, dp, lw, coef, cidx, clog);
         }
       }
       const top = recomputedTop;
@@ -508,9 +511,10 @@ export function denoise(
     }
     if (phases < 3) continue;
 
-    // 3. per tile, the union of its rows' surviving centres (as byte offsets into ca) and their
-    // weights, packed one survivor per WPS floats
-    const lanes = i32x4(0, <i32>outRow, 2 * <i32>outRow, 3 * <i32>outRow);
+    // 3. per tile, the union of its rows' surviving centres (as byte offsets into a block of ca)
+    // and their weights, packed one survivor per WPS floats
+    const cRow = TC << 2;
+    const lanes = i32x4(0, cRow, 2 * cRow, 3 * cRow);
     for (let t = 0; t < tiles; t++) {
       const Lt = L + <usize>(t * TR) * rowBytes;
       const idxT = idx + (<usize>(t * nP) << 2);
@@ -534,7 +538,7 @@ export function denoise(
         const wp = WpT + (<usize>(count * WPS) << 2);
         if (mask == 15) {
           // all four survive (a mixing softmax): transpose the rows' four weights into four records
-          v128.store(idxT + (<usize>count << 2), i32x4.add(i32x4.splat(mu * <i32>outRow), lanes));
+          v128.store(idxT + (<usize>count << 2), i32x4.add(i32x4.splat(mu * cRow), lanes));
           const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
           const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
           const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
@@ -558,7 +562,7 @@ export function denoise(
         while (mask != 0) {
           const j = <i32>ctz(mask);
           mask &= mask - 1;
-          store<i32>(idxT + (<usize>count << 2), (mu + j) * <i32>outRow);
+          store<i32>(idxT + (<usize>count << 2), (mu + j) * cRow);
           const w = WpT + (<usize>(count * WPS) << 2);
           for (let i = 0; i < TR; i++) store<f32>(w + (<usize>i << 2), load<f32>(p + <usize>i * rowBytes + (<usize>j << 2)));
           count++;
@@ -567,18 +571,14 @@ export function denoise(
       store<i32>(counts + (<usize>t << 2), count);
       work += <f64>count * <f64>(TR * dp);
     }
-    // coordinates outer, tiles inner: a slice of every centre stays in cache across the tiles
-    let k0 = 0;
-    for (; k0 + TC <= dp; k0 += TC) {
+    // blocks of coordinates outer, tiles inner: a block of every centre (contiguous in ca) stays
+    // in cache across the tiles
+    const blockBytes = <usize>(n * TC) << 2;
+    for (let k0 = 0; k0 < dp; k0 += TC) {
+      const ak = ca + <usize>(k0 / TC) * blockBytes;
       for (let t = 0; t < tiles; t++) {
         const o = out + <usize>(s0 + t * TR) * outRow + (<usize>k0 << 2);
-        sumTile(ca + (<usize>k0 << 2), outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
-      }
-    }
-    for (; k0 < dp; k0 += 4) {
-      for (let t = 0; t < tiles; t++) {
-        const o = out + <usize>(s0 + t * TR) * outRow + (<usize>k0 << 2);
-        sumTile4(ca + (<usize>k0 << 2), outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
+        sumTile(ak, outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
       }
     }
   }
@@ -587,8 +587,8 @@ export function denoise(
 
 /**
  * One tile of the weighted sum: TR rows × TC coordinates, Σ_j w[j][i]·a[idx[j]][k] over the tile's
- * survivors (ak: the centres' rows at the tile's first coordinate; idx: byte offsets of their rows),
- * times 1/Z.
+ * survivors (ak: the block of ca holding the tile's coordinates; idx: byte offsets of the
+ * survivors' runs in it), times 1/Z.
  */
 // @ts-ignore: decorator
 @inline function sumTile(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
@@ -673,33 +673,6 @@ export function denoise(
     v128.store(o + 2 * outRow, f32x4.mul(b20, z));
     v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
     v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
-  }
-}
-
-/** The weighted sum's last coordinates, four at a time: TR rows × 4. */
-// @ts-ignore: decorator
-@inline function sumTile4(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0);
-  let b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
-  for (let j = 0; j < count; j++) {
-    const a0 = v128.load(ak + <usize>load<i32>(idxT + (<usize>j << 2)));
-    const wp = WpT + (<usize>(j * WPS) << 2);
-    b0 = madd(v128.load32_splat(wp), a0, b0);
-    b1 = madd(v128.load32_splat(wp, 4), a0, b1);
-    b2 = madd(v128.load32_splat(wp, 8), a0, b2);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      b3 = madd(v128.load32_splat(wp, 12), a0, b3);
-      b4 = madd(v128.load32_splat(wp, 16), a0, b4);
-      b5 = madd(v128.load32_splat(wp, 20), a0, b5);
-    }
-  }
-  v128.store(o, f32x4.mul(b0, v128.load32_splat(zr)));
-  v128.store(o + outRow, f32x4.mul(b1, v128.load32_splat(zr, 4)));
-  v128.store(o + 2 * outRow, f32x4.mul(b2, v128.load32_splat(zr, 8)));
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    v128.store(o + 3 * outRow, f32x4.mul(b3, v128.load32_splat(zr, 12)));
-    v128.store(o + 4 * outRow, f32x4.mul(b4, v128.load32_splat(zr, 16)));
-    v128.store(o + 5 * outRow, f32x4.mul(b5, v128.load32_splat(zr, 20)));
   }
 }
 

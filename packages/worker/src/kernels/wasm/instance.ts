@@ -167,12 +167,12 @@ export class WasmDenoiser {
       const j = mu - g * width;
       const src = mu * d;
       const soa = ct + g * d * width + j;
-      const aos = ca + mu * layout.dp;
       let norm2 = 0;
       for (let k = 0; k < d; k++) {
         const v = centres[src + k];
         f[soa + width * k] = v;
-        f[aos + k] = v;
+        // blocks of `width` coordinates, each holding every centre's run (the weighted sum's layout)
+        f[ca + (Math.floor(k / width) * n + mu) * width + (k % width)] = v;
         norm2 += v * v;
       }
       this.#f64[hn + mu] = norm2 / 2;
@@ -227,7 +227,8 @@ export class WasmDenoiser {
     if (old !== undefined && old.n === n && old.d === d && old.rowsCap >= rowsCap) return old;
     // whole distance tiles (8 or 12 centres, by build); d = 2 reads groups of eight
     const nP = align(n, d === 2 ? 8 : this.#exports.centreBlock());
-    const dp = align(d, 4);
+    // rows padded to whole tiles of the weighted sum (d = 2: its fused path's four)
+    const dp = align(d, d === 2 ? 4 : this.#exports.centreBlock());
     const cap = align(rowsCap, ROW_BLOCK);
     let at = align(this.#exports.heapBase(), 64);
     const take = (size: number): number => {
