@@ -596,11 +596,13 @@ export function denoise(
     let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b10 = f32x4.splat(0), b11 = f32x4.splat(0);
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
     let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
-    for (let j = 0; j < count; j++) {
-      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2));
+    let ip = idxT;
+    const wEnd = WpT + (<usize>count << 5);
+    for (let wp = WpT; wp < wEnd; wp += 32) {
+      const ap = ak + <usize>load<i32>(ip);
+      ip += 4;
       const a0 = v128.load(ap);
       const a1 = v128.load(ap, 16);
-      const wp = WpT + (<usize>j << 5);
       let w = v128.load32_splat(wp);
       b00 = madd(w, a0, b00);
       b01 = madd(w, a1, b01);
@@ -642,12 +644,14 @@ export function denoise(
     let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b02 = f32x4.splat(0);
     let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b22 = f32x4.splat(0);
-    for (let j = 0; j < count; j++) {
-      const ap = ak + <usize>load<i32>(idxT + (<usize>j << 2));
+    let ip = idxT;
+    const wEnd = WpT + (<usize>count << 4);
+    for (let wp = WpT; wp < wEnd; wp += 16) {
+      const ap = ak + <usize>load<i32>(ip);
+      ip += 4;
       const a0 = v128.load(ap);
       const a1 = v128.load(ap, 16);
       const a2 = v128.load(ap, 32);
-      const wp = WpT + (<usize>j << 4);
       let w = v128.load32_splat(wp);
       b00 = madd(w, a0, b00);
       b01 = madd(w, a1, b01);
