@@ -212,11 +212,11 @@ export interface PhaseBreakdown {
 /**
  * Times the kernel's phases on one thread over the calls of one backward run of `config`: the
  * run's states are recorded once, then replayed through one kernel instance stopping after each
- * phase in turn (the least CPU time of `repeats` replays of each: CPU time, so that other work on
- * a shared machine does not count), so the phases' times are differences of whole-run times with
- * the same inputs. d ≠ 2 only (d = 2 is one fused pass).
+ * phase in turn (the least CPU time of `repeats` interleaved replays of each: CPU time, so that
+ * other work on a shared machine counts as little as it can), so the phases' times are differences
+ * of whole-run times with the same inputs. d ≠ 2 only (d = 2 is one fused pass).
  */
-export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, repeats = 3): Promise<PhaseBreakdown> {
+export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, repeats = 5): Promise<PhaseBreakdown> {
   const problem = benchProblem(config);
   const inner = createWasmKernels({ variant });
   const calls: SoftmaxDenoiseArgs[] = [];
@@ -235,21 +235,20 @@ export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, 
   const nearest = new Int32Array(m);
   let sumMadds = 0;
   const replay = (phases: DenoisePhases): number => {
-    let best = Infinity;
-    for (let r = 0; r < repeats; r++) {
-      let madds = 0;
-      const c0 = process.cpuUsage();
-      for (const c of calls) madds += denoiser.run({ queries: c.queries, row0: 0, rows: m, scale: c.scale, variance: c.variance, logWeights: undefined, mean, nearest }, phases);
-      const used = process.cpuUsage(c0);
-      best = Math.min(best, (used.user + used.system) / 1e6);
-      if (phases === 3) sumMadds = madds;
-    }
-    return best;
+    let madds = 0;
+    const c0 = process.cpuUsage();
+    for (const c of calls) madds += denoiser.run({ queries: c.queries, row0: 0, rows: m, scale: c.scale, variance: c.variance, logWeights: undefined, mean, nearest }, phases);
+    const used = process.cpuUsage(c0);
+    if (phases === 3) sumMadds = madds;
+    return (used.user + used.system) / 1e6;
   };
   replay(3);
-  const t1 = replay(1);
-  const t2 = replay(2);
-  const t3 = replay(3);
+  // the three replays interleaved, so that a change in the machine's load touches all alike
+  const best = [Infinity, Infinity, Infinity];
+  for (let r = 0; r < repeats; r++) {
+    for (const phases of [1, 2, 3] as const) best[phases - 1] = Math.min(best[phases - 1], replay(phases));
+  }
+  const [t1, t2, t3] = best;
   return { distanceS: t1, softmaxS: t2 - t1, sumS: t3 - t2, distanceFlops: 2 * m * n * d * calls.length, sumFlops: 2 * sumMadds };
 }
 
