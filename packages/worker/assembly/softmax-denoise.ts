@@ -4,20 +4,20 @@
 // out by the host (src/kernels/wasm/instance.ts): every pointer below is a byte offset it chose;
 // nothing here allocates.
 //
-// softmaxDenoise for slabs of 16 query rows, in blocks of four:
-//   1. squared distances, direct differences (q/s − c)² summed in float32 over short chunks of
-//      coordinates and the chunk sums added in float64, then logits lw − s²·dist/(2Δ) in float64;
-//   2. per row: max and first argmax, weights exp(logit − max) in float32 SIMD, flushed to exactly 0
-//      below LOG_WEIGHT_FLOOR (never a subnormal), normaliser in float64;
-//   3. weighted sum Σ w a over the centres that survive the flush in any of the four rows.
+// softmaxDenoise for slabs of up to 48 query rows, in register tiles (6 rows with relaxed SIMD,
+// 3 without):
+//   1. logits in the inner-product form x·c − |c|²·s²/(2Δ) (one multiply-add per pair-coordinate),
+//      float32, the row maximum kept in the tile's epilogue;
+//   2. per row: the candidates within 87 + 2E of the maximum (E: the form's error bound); when few,
+//      their logits recomputed by direct differences (q/s − c)² in float64 sums; the first argmax;
+//      weights exp(logit − max) in float32 SIMD, flushed to exactly 0 below LOG_WEIGHT_FLOOR (never
+//      a subnormal), normaliser in float64;
+//   3. weighted sum Σ w a in register tiles over each tile's union of surviving centres.
 // d = 2 has its own fused float32 path (denoise2).
 
 // LOG_WEIGHT_FLOOR of @diffusion-atlas/core
 // @ts-ignore: decorator
 @inline const FLOOR: f32 = -87.0;
-/** Coordinates summed in float32 before a chunk is added to the float64 distance. */
-// @ts-ignore: decorator
-@inline const KC: i32 = 16;
 /** Queries per register block. */
 // @ts-ignore: decorator
 @inline const R: i32 = 4;
@@ -54,272 +54,638 @@ const EXP_TABLE = memory.data<f32>([
   return f32x4.sub(c, f32x4.mul(a, b));
 }
 
+/** Coordinates per float32 multiply-add chain; the chains' sums are then added in float32. */
 // @ts-ignore: decorator
-@inline function flush(dst: usize, acc: v128, first: bool): void {
-  const lo = f64x2.promote_low_f32x4(acc);
-  const hi = f64x2.promote_low_f32x4(i32x4.shuffle(acc, acc, 2, 3, 0, 1));
-  if (first) {
-    v128.store(dst, lo);
-    v128.store(dst, hi, 16);
-  } else {
-    v128.store(dst, f64x2.add(v128.load(dst), lo));
-    v128.store(dst, f64x2.add(v128.load(dst, 16), hi), 16);
-  }
-}
+@inline const KC: i32 = 64;
+/** Query rows per slab: the centres are read once per slab. A multiple of both tile heights. */
+// @ts-ignore: decorator
+@inline const SLAB: i32 = 48;
+/**
+ * Tile of both multiply-add phases: TR rows × TC centres (distances) or coordinates (weighted
+ * sum). V8 gives 15 xmm registers on x64: with fused multiply-add, 6 × 8 is twelve accumulators,
+ * two loaded vectors and one broadcast; without, each multiply needs a temporary, so 3 × 12 (nine
+ * accumulators, three vectors, a broadcast and the product). A larger tile spills.
+ */
+// @ts-ignore: decorator
+@inline const TR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 3;
+// @ts-ignore: decorator
+@inline const TC: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 12;
+/** Floats per survivor in a tile's packed weights (TR used). */
+// @ts-ignore: decorator
+@inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 4;
+/** Unit roundoff of float32. */
+// @ts-ignore: decorator
+@inline const U32: f64 = 5.9604644775390625e-8;
 
 // @ts-ignore: decorator
-@inline function sq(a: v128, q: v128, c: v128): v128 {
-  const t = f32x4.sub(q, c);
-  return madd(t, t, a);
+@inline function fold(p: usize, acc: v128, first: bool): void {
+  v128.store(p, first ? acc : f32x4.add(v128.load(p), acc));
 }
 
 /**
- * Phase 1 for a slab of `blocks` × 4 query rows (qs: rows × d float32, already divided by s)
- * against all centres in the SoA layout ct (groups of four centres, coordinate-major inside a
- * group: ct[g][k][j]), nP centres (a multiple of 8; padding centres get −∞). Centres are the outer
- * loop, so each group of eight is read from memory once per slab, not once per four rows: at
- * d = 784 the centres (3 MB) outgrow L2, and re-streaming them per block was the bottleneck.
- * Writes float64 logits to L (rows × nP).
+ * Σₖ x_k·c_k over k in [k0, k1) for 6 query rows × 8 centres, added into the tile's logits at Lt
+ * (row stride rowBytes). Both operands are packed so that one step of k reads one contiguous run
+ * each, at immediate offsets: the tile's queries as xt[k][6], its centres as cg[k][8].
  */
-function logitsSlab(qs: usize, blocks: i32, d: i32, n: i32, nP: i32, ct: usize, lw: usize, coef: f64, L: usize): void {
-  const rowBytes = <usize>nP << 3;
-  const qRow = <usize>d << 2;
-  const groupBytes = <usize>d << 4;
-  const cv = f64x2.splat(coef);
-  for (let g8 = 0; g8 < nP; g8 += 8) {
-    const c0base = ct + <usize>g8 * (<usize>d << 2);
-    const c1base = c0base + groupBytes;
-    for (let b = 0; b < blocks; b++) {
-      const qb = qs + <usize>(b * R) * qRow;
-      const Lg = L + <usize>(b * R) * rowBytes + (<usize>g8 << 3);
-      for (let k0 = 0; k0 < d; k0 += KC) {
-        const k1 = min(d, k0 + KC);
-        let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
-        let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
-        let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
-        let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-        for (let k = k0; k < k1; k++) {
-          const ko = <usize>k << 4;
-          const c0 = v128.load(c0base + ko);
-          const c1 = v128.load(c1base + ko);
-          const qp = qb + (<usize>k << 2);
-          const q0 = v128.load32_splat(qp);
-          a00 = sq(a00, q0, c0);
-          a01 = sq(a01, q0, c1);
-          const q1 = v128.load32_splat(qp + qRow);
-          a10 = sq(a10, q1, c0);
-          a11 = sq(a11, q1, c1);
-          const q2 = v128.load32_splat(qp + 2 * qRow);
-          a20 = sq(a20, q2, c0);
-          a21 = sq(a21, q2, c1);
-          const q3 = v128.load32_splat(qp + 3 * qRow);
-          a30 = sq(a30, q3, c0);
-          a31 = sq(a31, q3, c1);
-        }
-        const first = k0 == 0;
-        flush(Lg, a00, first);
-        flush(Lg + 32, a01, first);
-        flush(Lg + rowBytes, a10, first);
-        flush(Lg + rowBytes + 32, a11, first);
-        flush(Lg + 2 * rowBytes, a20, first);
-        flush(Lg + 2 * rowBytes + 32, a21, first);
-        flush(Lg + 3 * rowBytes, a30, first);
-        flush(Lg + 3 * rowBytes + 32, a31, first);
+// @ts-ignore: decorator
+@inline function tile6x8(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+  let a40 = f32x4.splat(0), a41 = f32x4.splat(0), a50 = f32x4.splat(0), a51 = f32x4.splat(0);
+  let qp = xt + <usize>k0 * 24;
+  const end = cg + (<usize>k1 << 5);
+  for (let cp = cg + (<usize>k0 << 5); cp < end; cp += 32) {
+    const c0 = v128.load(cp);
+    const c1 = v128.load(cp, 16);
+    let x = v128.load32_splat(qp);
+    a00 = madd(x, c0, a00);
+    a01 = madd(x, c1, a01);
+    x = v128.load32_splat(qp, 4);
+    a10 = madd(x, c0, a10);
+    a11 = madd(x, c1, a11);
+    x = v128.load32_splat(qp, 8);
+    a20 = madd(x, c0, a20);
+    a21 = madd(x, c1, a21);
+    x = v128.load32_splat(qp, 12);
+    a30 = madd(x, c0, a30);
+    a31 = madd(x, c1, a31);
+    x = v128.load32_splat(qp, 16);
+    a40 = madd(x, c0, a40);
+    a41 = madd(x, c1, a41);
+    x = v128.load32_splat(qp, 20);
+    a50 = madd(x, c0, a50);
+    a51 = madd(x, c1, a51);
+    qp += 24;
+  }
+  const first = k0 == 0;
+  fold(Lt, a00, first);
+  fold(Lt + 16, a01, first);
+  fold(Lt + rowBytes, a10, first);
+  fold(Lt + rowBytes + 16, a11, first);
+  fold(Lt + 2 * rowBytes, a20, first);
+  fold(Lt + 2 * rowBytes + 16, a21, first);
+  fold(Lt + 3 * rowBytes, a30, first);
+  fold(Lt + 3 * rowBytes + 16, a31, first);
+  fold(Lt + 4 * rowBytes, a40, first);
+  fold(Lt + 4 * rowBytes + 16, a41, first);
+  fold(Lt + 5 * rowBytes, a50, first);
+  fold(Lt + 5 * rowBytes + 16, a51, first);
+}
+
+/** The same for 3 rows × 12 centres (xt[k][3], cg[k][12]), for the build without fused multiply-add. */
+// @ts-ignore: decorator
+@inline function tile3x12(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a22 = f32x4.splat(0);
+  let qp = xt + <usize>k0 * 12;
+  const end = cg + <usize>k1 * 48;
+  for (let cp = cg + <usize>k0 * 48; cp < end; cp += 48) {
+    const c0 = v128.load(cp);
+    const c1 = v128.load(cp, 16);
+    const c2 = v128.load(cp, 32);
+    let x = v128.load32_splat(qp);
+    a00 = madd(x, c0, a00);
+    a01 = madd(x, c1, a01);
+    a02 = madd(x, c2, a02);
+    x = v128.load32_splat(qp, 4);
+    a10 = madd(x, c0, a10);
+    a11 = madd(x, c1, a11);
+    a12 = madd(x, c2, a12);
+    x = v128.load32_splat(qp, 8);
+    a20 = madd(x, c0, a20);
+    a21 = madd(x, c1, a21);
+    a22 = madd(x, c2, a22);
+    qp += 12;
+  }
+  const first = k0 == 0;
+  fold(Lt, a00, first);
+  fold(Lt + 16, a01, first);
+  fold(Lt + 32, a02, first);
+  fold(Lt + rowBytes, a10, first);
+  fold(Lt + rowBytes + 16, a11, first);
+  fold(Lt + rowBytes + 32, a12, first);
+  fold(Lt + 2 * rowBytes, a20, first);
+  fold(Lt + 2 * rowBytes + 16, a21, first);
+  fold(Lt + 2 * rowBytes + 32, a22, first);
+}
+
+/**
+ * Phase 1 for a slab of `tiles` × TR rows: logits in the inner-product form, float32,
+ * L[r][μ] = x_r·c_μ − bh_μ with x_r = (s/Δ)·q_r and bh_μ = (s²/Δ)|c_μ|²/2 − lw_μ (the |q_r|²/(2Δ) of
+ * the squared distance is the same for every centre of a row and cancels in the softmax). xs holds
+ * the slab's queries tile by tile (xs[t][k][TR]), ct the centres tile by tile (ct[g][k][TC]).
+ * Centres are the outer loop, so each tile's worth of centres is read from memory once per slab
+ * (at d = 784 the centres outgrow L2). The epilogue subtracts bh while the tile is in L1 and keeps
+ * each row's running maximum (four lanes, in M).
+ */
+function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize, L: usize, M: usize): void {
+  const rowBytes = <usize>nP << 2;
+  const tileBytes = <usize>(d * TR) << 2;
+  for (let r = 0; r < tiles * TR; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
+  for (let g = 0; g < nP; g += TC) {
+    const cg = ct + <usize>g * (<usize>d << 2);
+    // chunks of coordinates outer, tiles inner: a chunk of these centres and of every tile's
+    // queries stay in L1 together (at d = 784 a whole tile of each would not)
+    for (let k0 = 0; k0 < d; k0 += KC) {
+      const k1 = min(d, k0 + KC);
+      for (let t = 0; t < tiles; t++) {
+        const xt = xs + <usize>t * tileBytes;
+        const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
+        if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, Lt, rowBytes);
+        else tile3x12(xt, cg, k0, k1, Lt, rowBytes);
       }
-      // distances → logits while these 8 × 4 values are still in L1
-      for (let j = 0; j < 8; j += 2) {
-        let lwv = f64x2.splat(0);
-        if (lw != 0) lwv = f64x2.promote_low_f32x4(v128.load64_zero(lw + (<usize>(g8 + j) << 2)));
-        const o = Lg + (<usize>j << 3);
-        v128.store(o, f64x2.sub(lwv, f64x2.mul(v128.load(o), cv)));
-        v128.store(o + rowBytes, f64x2.sub(lwv, f64x2.mul(v128.load(o + rowBytes), cv)));
-        v128.store(o + 2 * rowBytes, f64x2.sub(lwv, f64x2.mul(v128.load(o + 2 * rowBytes), cv)));
-        v128.store(o + 3 * rowBytes, f64x2.sub(lwv, f64x2.mul(v128.load(o + 3 * rowBytes), cv)));
+    }
+    for (let t = 0; t < tiles; t++) {
+      const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
+      const bg = bh + (<usize>g << 2);
+      for (let i = 0; i < TR; i++) {
+        const p = Lt + <usize>i * rowBytes;
+        const mp = M + (<usize>(t * TR + i) << 4);
+        let mx = v128.load(mp);
+        for (let j = 0; j < TC; j += 4) {
+          const o = <usize>j << 2;
+          const v = f32x4.sub(v128.load(p + o), v128.load(bg + o));
+          v128.store(p + o, v);
+          mx = f32x4.pmax(mx, v);
+        }
+        v128.store(mp, mx);
       }
     }
   }
-  // padding centres can never win nor weigh
-  for (let r = 0; r < blocks * R; r++) {
-    for (let mu = n; mu < nP; mu++) store<f64>(L + <usize>r * rowBytes + (<usize>mu << 3), -Infinity);
-  }
 }
 
-/** Rows per slab: phase 1 reads the centres once per slab. */
+/**
+ * Squared distance |qs − c_μ|² of one row (dp float32, zero padded, qs = q/s) to centre μ of ca
+ * (blocks of TC coordinates: ca[kb][μ][TC]): direct differences, float32 over about 64
+ * coordinates, float64 across them. No cancellation.
+ */
 // @ts-ignore: decorator
-@inline const SLAB: i32 = 16;
+@inline function exactDist(qs: usize, ca: usize, mu: i32, n: i32, dp: i32): f64 {
+  const blockBytes = <usize>(n * TC) << 2;
+  const per = 64 / TC;
+  let a = ca + (<usize>(mu * TC) << 2);
+  let total: f64 = 0;
+  for (let k0 = 0; k0 < dp; k0 += per * TC) {
+    const k1 = min(dp, k0 + per * TC);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0);
+    for (let k = k0; k < k1; k += TC) {
+      const o = <usize>k << 2;
+      const t0 = f32x4.sub(v128.load(qs + o), v128.load(a));
+      const t1 = f32x4.sub(v128.load(qs + o, 16), v128.load(a, 16));
+      s0 = madd(t0, t0, s0);
+      s1 = madd(t1, t1, s1);
+      if (!ASC_FEATURE_RELAXED_SIMD) {
+        const t2 = f32x4.sub(v128.load(qs + o, 32), v128.load(a, 32));
+        s2 = madd(t2, t2, s2);
+      }
+      a += blockBytes;
+    }
+    total += sum4(s0) + sum4(s1) + sum4(s2);
+  }
+  return total;
+}
+
+/** A row's candidates are recomputed exactly when no more than this many survive the margin... */
+// @ts-ignore: decorator
+@inline function exactLimit(n: i32): i32 {
+  return (n >> 3) + 8;
+}
+/**
+ * ...or, however many, when the row's error bound E exceeds this. E is a worst case (every
+ * rounding of the float32 chains in the same direction); the errors measured on the backward
+ * run's states are two or more orders of magnitude below it.
+ */
+// @ts-ignore: decorator
+@inline const E_MAX: f64 = 1e-2;
+/** ...or when the float32 logits of the maximum's near-ties, recomputed anyway, are off by more than this. */
+// @ts-ignore: decorator
+@inline const SEEN_MAX: f64 = 2e-5;
+
+// the maximum and first argmax of the last `recompute`
+let recomputedTop: f64 = -Infinity;
+let recomputedArg: i32 = 0;
+
+/** The same for the `count` centres already listed in cidx (in index order). */
+function recomputeListed(count: i32, n: i32, qsRow: usize, ca: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+  let top: f64 = -Infinity;
+  let arg = 0;
+  for (let j = 0; j < count; j++) {
+    const c = load<i32>(cidx + (<usize>j << 2));
+    const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca, c, n, dp);
+    store<f64>(clog + (<usize>j << 3), l);
+    if (l > top) {
+      top = l;
+      arg = c;
+    }
+  }
+  recomputedTop = top;
+  recomputedArg = arg;
+  return count;
+}
 
 /**
- * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (SoA, see
- * logitsSlab) and ca (n × dp float32, rows padded to dp, a multiple of 4). lw: n float32 log
- * weights or 0. invS = 1/s; coef = s²/(2Δ). Results: out (rows rounded up to 4, × dp float32),
- * nearest (rows int32). scratch: scratchBytes(d, nP) bytes, 16-aligned.
+ * Exact logits lw − s²/(2Δ)·|q/s − c|² for the centres whose float32 logit in Lr is ≥ cut, in index
+ * order: their indices to cidx, logits (float64) to clog; their maximum and first argmax (strict >,
+ * as the reference keeps the first of tied centres) to recomputedTop and recomputedArg. Returns
+ * how many.
+ */
+function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, dp: i32, lw: usize, coef: f64, cidx: usize, clog: usize): i32 {
+  let top: f64 = -Infinity;
+  let arg = 0;
+  let cands = 0;
+  for (let mu = 0; mu < n; mu += 4) {
+    let mask = i32x4.bitmask(f32x4.ge(v128.load(Lr + (<usize>mu << 2)), cut));
+    while (mask != 0) {
+      const c = mu + <i32>ctz(mask);
+      mask &= mask - 1;
+      if (c >= n) break;
+      const l = (lw != 0 ? <f64>load<f32>(lw + (<usize>c << 2)) : 0) - coef * exactDist(qsRow, ca, c, n, dp);
+      store<i32>(cidx + (<usize>cands << 2), c);
+      store<f64>(clog + (<usize>cands << 3), l);
+      cands++;
+      if (l > top) {
+        top = l;
+        arg = c;
+      }
+    }
+  }
+  recomputedTop = top;
+  recomputedArg = arg;
+  return cands;
+}
+
+/**
+ * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (in groups
+ * of TC = centreBlock(), coordinate-major inside a group: ct[g][k][j]), ca (n × dp float32 in blocks of TC
+ * coordinates, ca[kb][μ][TC], dp = d padded to a multiple of TC) and hn (nP float64: |c|²/2; padding centres hold +∞). nP: n padded to a multiple
+ * of the tile's centres (centreBlock). lw: n float32 log weights or 0. s and variance of the
+ * step. Results: out (rows rounded up to a multiple of 6, × dp float32), nearest (rows int32). scratch: scratchBytes(d, nP, dp)
+ * bytes, 16-aligned. `phases` (for the benchmark's breakdown; the sampler passes 3): 1 stops after
+ * the inner products, 2 after the softmax, 3 runs all. Returns the weighted sum's multiply-adds
+ * (row × surviving centre × coordinate, over each tile's union of survivors).
+ *
+ * Accuracy. The inner-product form cancels: its logits carry an error up to
+ * E = u·((min(d, KC) + ⌈d/KC⌉ + 2)·|x|·max|c| + 2·max|bh|) (float32 chains of KC coordinates, their
+ * sums added in float32; u = 2⁻²⁴), large at small Δ and large |c|². So every centre within 87 + 2E
+ * of the row's maximum is a candidate; when few are (the usual case below t ≈ 0.5), or when E > E_MAX
+ * (small Δ, large |c|²), their distances are recomputed by direct differences (q/s − c)² with
+ * float64 sums and the softmax runs on those exact logits. Otherwise (a mixing softmax, where s²/Δ
+ * and so E are small) the maximum's near-ties are recomputed (to pick the first nearest centre as
+ * the float64 reference does, and to measure the float32 logits' actual error on the row): if that
+ * error exceeds SEEN_MAX all candidates are recomputed after all, else the float32 logits stand.
  */
 export function denoise(
   q: usize, rows: i32, d: i32, n: i32, nP: i32, dp: i32,
-  ct: usize, ca: usize, lw: usize, invS: f64, coef: f64,
-  out: usize, nearest: usize, scratch: usize,
-): void {
-  const qs = scratch;
-  const L = qs + ((<usize>(SLAB * d) << 2) + 15 & ~15);
-  const W = L + (<usize>(SLAB * nP) << 3);
-  const idx = W + (<usize>(SLAB * nP) << 2);
-  const z = idx + (<usize>(SLAB / R * nP) << 2);
-  const counts = z + (<usize>SLAB << 2);
-  const tmp = counts + (<usize>(SLAB / R) << 2);
-  const rowBytes = <usize>nP << 3;
-  const wRowBytes = <usize>nP << 2;
+  ct: usize, ca: usize, hn: usize, lw: usize, s: f64, variance: f64,
+  out: usize, nearest: usize, scratch: usize, phases: i32,
+): f64 {
+  const tilesMax = SLAB / TR;
+  const xs = scratch;
+  const errs = xs + ((<usize>(SLAB * d) << 2) + 15 & ~15);
+  const M = errs + (<usize>SLAB << 3);
+  const zinv = M + (<usize>SLAB << 4);
+  const bh = zinv + (<usize>SLAB << 2);
+  const L = bh + (<usize>nP << 2);
+  const qsRow = L + (<usize>(SLAB * nP) << 2);
+  const cidx = qsRow + (<usize>dp << 2);
+  const clog = cidx + (<usize>nP << 2);
+  const counts = clog + (<usize>nP << 3);
+  const idx = counts + (<usize>SLAB << 2);
+  const Wp = idx + (<usize>(tilesMax * nP) << 2);
+  const tmp = Wp + (<usize>(tilesMax * nP * WPS) << 2);
+  const rowBytes = <usize>nP << 2;
   const outRow = <usize>dp << 2;
+  const qRow = <usize>d << 2;
+  const invS = 1.0 / s;
+  const alpha = s / variance;
+  const beta = s * s / variance;
+  const coef = s * s / (2.0 * variance);
   const lo88 = splatAt(0), log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
   const p0 = splatAt(5), p1 = splatAt(6), p2 = splatAt(7), p3 = splatAt(8), p4 = splatAt(9), p5 = splatAt(10);
   const one = splatAt(11), floor = splatAt(12);
   const bias = i32x4.splat(127 - 0x4B400000);
+  const zero = f32x4.splat(0);
+
+  // bh_μ = β|c_μ|²/2 − lw_μ for this step; padding centres +∞ (logit −∞)
+  let hmax: f64 = 0, bhmax: f64 = 0;
+  for (let mu = 0; mu < nP; mu++) {
+    if (mu >= n) {
+      store<f32>(bh + (<usize>mu << 2), Infinity);
+      continue;
+    }
+    const h = load<f64>(hn + (<usize>mu << 3));
+    hmax = max(hmax, h);
+    const v = beta * h - (lw != 0 ? <f64>load<f32>(lw + (<usize>mu << 2)) : 0);
+    bhmax = max(bhmax, abs(v));
+    store<f32>(bh + (<usize>mu << 2), <f32>v);
+  }
+  const amax = Math.sqrt(2 * hmax);
+  const kc = min(d, KC);
+  const chains = (d + KC - 1) / KC;
+  const errGain = U32 * <f64>(kc + chains + 2) * amax * 1.0625;
+  const errBase = U32 * 2 * bhmax * 1.0625;
+  let work: f64 = 0;
 
   for (let s0 = 0; s0 < rows; s0 += SLAB) {
     const live = min(SLAB, rows - s0);
-    const blocks = (live + R - 1) / R;
-    for (let r = 0; r < blocks * R; r++) {
-      const dst = qs + (<usize>(r * d) << 2);
+    const tiles = (live + TR - 1) / TR;
+    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR]), rows past `live` zero; each row's error bound E
+    for (let r = 0; r < tiles * TR; r++) {
+      const dst = xs + <usize>((r / TR) * d * TR + r % TR) * 4;
+      const stride = <usize>TR << 2;
       if (r < live) {
-        const src = q + (<usize>((s0 + r) * d) << 2);
-        for (let k = 0; k < d; k++) store<f32>(dst + (<usize>k << 2), <f32>(<f64>load<f32>(src + (<usize>k << 2)) * invS));
+        const src = q + <usize>(s0 + r) * qRow;
+        let norm2: f64 = 0;
+        for (let k = 0; k < d; k++) {
+          const x = <f32>(<f64>load<f32>(src + (<usize>k << 2)) * alpha);
+          store<f32>(dst + <usize>k * stride, x);
+          norm2 += <f64>x * <f64>x;
+        }
+        store<f64>(errs + (<usize>r << 3), errGain * Math.sqrt(norm2) + errBase);
       } else {
-        memory.fill(dst, 0, <usize>d << 2);
+        for (let k = 0; k < d; k++) store<f32>(dst + <usize>k * stride, 0);
       }
     }
 
-    logitsSlab(qs, blocks, d, n, nP, ct, lw, coef, L);
+    logitsSlab(xs, tiles, d, nP, ct, bh, L, M);
+    if (phases < 2) continue;
 
-    // 2. row max, first argmax, flushed weights, normaliser (rows past `live` weigh nothing)
-    for (let r = 0; r < blocks * R; r++) {
+    // 2. per row: maximum, first argmax, weights (flushed below the floor), 1/normaliser
+    for (let r = 0; r < tiles * TR; r++) {
       const Lr = L + <usize>r * rowBytes;
-      const Wr = W + <usize>r * wRowBytes;
       if (r >= live) {
-        memory.fill(Wr, 0, wRowBytes);
-        store<f32>(z + (<usize>r << 2), 1);
+        memory.fill(Lr, 0, rowBytes);
+        store<f32>(zinv + (<usize>r << 2), 0);
         continue;
       }
-      // two independent max chains; pmax is a single maxpd (no NaN here unless a query holds one,
-      // and then the bounded search below falls back to 0)
-      let mv0 = f64x2.splat(-Infinity), mv1 = f64x2.splat(-Infinity);
-      for (let mu = 0; mu < nP; mu += 4) {
-        const p = Lr + (<usize>mu << 3);
-        mv0 = f64x2.pmax(mv0, v128.load(p));
-        mv1 = f64x2.pmax(mv1, v128.load(p, 16));
-      }
-      const mv = f64x2.pmax(mv0, mv1);
-      const best = max(f64x2.extract_lane(mv, 0), f64x2.extract_lane(mv, 1));
-      // first index holding the maximum, as the reference's strict > keeps the first
-      const bv0 = f64x2.splat(best);
-      let arg = 0;
-      while (arg < nP && !v128.any_true(f64x2.eq(v128.load(Lr + (<usize>arg << 3)), bv0))) arg += 2;
-      if (arg < nP && load<f64>(Lr + (<usize>arg << 3)) != best) arg++;
-      if (arg >= n) arg = 0;
-      store<i32>(nearest + (<usize>(s0 + r) << 2), arg);
-      const bv = f64x2.splat(best);
-      const zero = f32x4.splat(0);
-      let z0 = f64x2.splat(0), z1 = f64x2.splat(0);
-      for (let mu = 0; mu < nP; mu += 4) {
-        const lp = Lr + (<usize>mu << 3);
-        const lo = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(lp), bv));
-        const hi = f32x4.demote_f64x2_zero(f64x2.sub(v128.load(lp, 16), bv));
-        const w = weights(i32x4.shuffle(lo, hi, 0, 1, 4, 5), zero, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
-        v128.store(Wr + (<usize>mu << 2), w);
-        z0 = f64x2.add(z0, f64x2.promote_low_f32x4(w));
-        z1 = f64x2.add(z1, f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1)));
-      }
-      const zs = f64x2.add(z0, z1);
-      store<f32>(z + (<usize>r << 2), <f32>(1.0 / (f64x2.extract_lane(zs, 0) + f64x2.extract_lane(zs, 1))));
-    }
-
-    // 3. per block of four rows, the centres with a nonzero weight in any of them: at small t a
-    // handful, so the weighted sum skips nearly all the work there
-    for (let b = 0; b < blocks; b++) {
-      const Wb = W + <usize>(b * R) * wRowBytes;
-      const idxb = idx + (<usize>(b * nP) << 2);
+      const mv = v128.load(M + (<usize>r << 4));
+      const best = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+      const E = load<f64>(errs + (<usize>r << 3));
+      const slack = 4 * U32 * (abs(<f64>best) + 87);
+      const tv = f32x4.splat(<f32>(<f64>best + <f64>FLOOR - 2 * E - slack));
+      // one pass: how many candidates, and which centres tie the maximum within the error
+      const nearTie = f32x4.splat(<f32>(<f64>best - 2 * E - slack));
       let count = 0;
-      for (let mu = 0; mu < n; mu += 4) {
-        const p = Wb + (<usize>mu << 2);
-        const any = v128.or(v128.or(v128.load(p), v128.load(p + wRowBytes)), v128.or(v128.load(p + 2 * wRowBytes), v128.load(p + 3 * wRowBytes)));
-        if (!v128.any_true(any)) continue;
-        v128.store(tmp, any);
-        const lim = min(4, n - mu);
-        for (let j = 0; j < lim; j++) {
-          if (load<i32>(tmp + (<usize>j << 2)) != 0) {
-            store<i32>(idxb + (<usize>count << 2), mu + j);
-            count++;
+      let ties = 0;
+      for (let mu = 0; mu < nP; mu += 4) {
+        const v = v128.load(Lr + (<usize>mu << 2));
+        count += <i32>popcnt(i32x4.bitmask(f32x4.ge(v, tv)));
+        let mask = i32x4.bitmask(f32x4.ge(v, nearTie));
+        while (mask != 0) {
+          const c = mu + <i32>ctz(mask);
+          mask &= mask - 1;
+          if (c < n) {
+            store<i32>(cidx + (<usize>ties << 2), c);
+            ties++;
           }
         }
       }
-      store<i32>(counts + (<usize>b << 2), count);
+      let exact = count <= exactLimit(n) || E > E_MAX;
+      // q/s, zero padded, for the direct form; |q/s|²·s²/(2Δ) is what the inner-product form omits
+      const src = q + <usize>(s0 + r) * qRow;
+      let qs2: f64 = 0;
+      for (let k = 0; k < d; k++) {
+        const v = <f32>(<f64>load<f32>(src + (<usize>k << 2)) * invS);
+        store<f32>(qsRow + (<usize>k << 2), v);
+        qs2 += <f64>v * <f64>v;
+      }
+      for (let k = d; k < dp; k++) store<f32>(qsRow + (<usize>k << 2), 0);
+      // exact logits for all candidates, or only for the maximum's near-ties
+      let cands = exact ? recompute(tv, Lr, n, qsRow, ca, dp, lw, coef, cidx, clog) : recomputeListed(ties, n, qsRow, ca, dp, lw, coef, cidx, clog);
+      if (!exact) {
+        // the near-ties' exact logits measure the float32 logits' actual error on this row
+        const offset = coef * qs2;
+        let seen: f64 = 0;
+        for (let c = 0; c < cands; c++) {
+          const approx = <f64>load<f32>(Lr + (<usize>load<i32>(cidx + (<usize>c << 2)) << 2));
+          seen = max(seen, abs(approx - (load<f64>(clog + (<usize>c << 3)) + offset)));
+        }
+        if (seen > SEEN_MAX) {
+          exact = true;
+          cands = recompute(tv, Lr, n, qsRow, ca, dp, lw, coef, cidx, clog);
+        }
+      }
+      const top = recomputedTop;
+      const arg = recomputedArg;
+      store<i32>(nearest + (<usize>(s0 + r) << 2), arg);
+      let z: f64 = 0;
+      if (exact) {
+        // weights at the candidates only, from their exact logits; every other weight is 0
+        memory.fill(Lr, 0, rowBytes);
+        for (let c0 = 0; c0 < cands; c0 += 4) {
+          let rel = f32x4.splat(-Infinity);
+          for (let j = 0; j < 4; j++) {
+            if (c0 + j < cands) store<f32>(tmp + (<usize>j << 2), <f32>(load<f64>(clog + (<usize>(c0 + j) << 3)) - top));
+            else store<f32>(tmp + (<usize>j << 2), -Infinity);
+          }
+          rel = v128.load(tmp);
+          const w = weights(rel, zero, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+          v128.store(tmp, w);
+          for (let j = 0; j < 4 && c0 + j < cands; j++) {
+            const wj = load<f32>(tmp + (<usize>j << 2));
+            store<f32>(Lr + (<usize>load<i32>(cidx + (<usize>(c0 + j) << 2)) << 2), wj);
+            z += <f64>wj;
+          }
+        }
+      } else {
+        const bv = f32x4.splat(best);
+        let z0 = f64x2.splat(0), z1 = f64x2.splat(0);
+        // float32 sums of eight weights per lane (≤ 8 ulp), added in float64
+        for (let mu0 = 0; mu0 < nP; mu0 += 32) {
+          const mu1 = min(nP, mu0 + 32);
+          let zf = zero;
+          for (let mu = mu0; mu < mu1; mu += 4) {
+            const p = Lr + (<usize>mu << 2);
+            const w = weights(v128.load(p), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+            v128.store(p, w);
+            zf = f32x4.add(zf, w);
+          }
+          z0 = f64x2.add(z0, f64x2.promote_low_f32x4(zf));
+          z1 = f64x2.add(z1, f64x2.promote_low_f32x4(i32x4.shuffle(zf, zf, 2, 3, 0, 1)));
+        }
+        const zs = f64x2.add(z0, z1);
+        z = f64x2.extract_lane(zs, 0) + f64x2.extract_lane(zs, 1);
+      }
+      store<f32>(zinv + (<usize>r << 2), <f32>(1.0 / z));
     }
+    if (phases < 3) continue;
 
-    // coordinates outer, blocks inner: a slice of eight coordinates of every centre (n × 32
-    // bytes) stays in cache across the blocks of the slab
-    for (let k0 = 0; k0 < dp; k0 += 8) {
-      const two = k0 + 4 < dp;
-      const kOff = <usize>k0 << 2;
-      for (let b = 0; b < blocks; b++) {
-        const Wb = W + <usize>(b * R) * wRowBytes;
-        const idxb = idx + (<usize>(b * nP) << 2);
-        const count = load<i32>(counts + (<usize>b << 2));
-        let b00 = f32x4.splat(0), b01 = f32x4.splat(0);
-        let b10 = f32x4.splat(0), b11 = f32x4.splat(0);
-        let b20 = f32x4.splat(0), b21 = f32x4.splat(0);
-        let b30 = f32x4.splat(0), b31 = f32x4.splat(0);
-        if (two) {
-          for (let j = 0; j < count; j++) {
-            const mu = load<i32>(idxb + (<usize>j << 2));
-            const cp = ca + <usize>mu * outRow + kOff;
-            const c0 = v128.load(cp);
-            const c1 = v128.load(cp, 16);
-            const wp = Wb + (<usize>mu << 2);
-            const w0 = v128.load32_splat(wp);
-            b00 = madd(w0, c0, b00);
-            b01 = madd(w0, c1, b01);
-            const w1 = v128.load32_splat(wp + wRowBytes);
-            b10 = madd(w1, c0, b10);
-            b11 = madd(w1, c1, b11);
-            const w2 = v128.load32_splat(wp + 2 * wRowBytes);
-            b20 = madd(w2, c0, b20);
-            b21 = madd(w2, c1, b21);
-            const w3 = v128.load32_splat(wp + 3 * wRowBytes);
-            b30 = madd(w3, c0, b30);
-            b31 = madd(w3, c1, b31);
-          }
-        } else {
-          for (let j = 0; j < count; j++) {
-            const mu = load<i32>(idxb + (<usize>j << 2));
-            const c0 = v128.load(ca + <usize>mu * outRow + kOff);
-            const wp = Wb + (<usize>mu << 2);
-            b00 = madd(v128.load32_splat(wp), c0, b00);
-            b10 = madd(v128.load32_splat(wp + wRowBytes), c0, b10);
-            b20 = madd(v128.load32_splat(wp + 2 * wRowBytes), c0, b20);
-            b30 = madd(v128.load32_splat(wp + 3 * wRowBytes), c0, b30);
-          }
+    // 3. per tile, the union of its rows' surviving centres (as byte offsets into a block of ca)
+    // and their weights, packed one survivor per WPS floats
+    const cRow = TC << 2;
+    const lanes = i32x4(0, cRow, 2 * cRow, 3 * cRow);
+    for (let t = 0; t < tiles; t++) {
+      const Lt = L + <usize>(t * TR) * rowBytes;
+      const idxT = idx + (<usize>(t * nP) << 2);
+      const WpT = Wp + (<usize>(t * nP * WPS) << 2);
+      let count = 0;
+      for (let mu = 0; mu < nP; mu += 4) {
+        const p = Lt + (<usize>mu << 2);
+        const v0 = v128.load(p);
+        const v1 = v128.load(p + rowBytes);
+        const v2 = v128.load(p + 2 * rowBytes);
+        let any = v128.or(v128.or(v0, v1), v2);
+        let v3 = zero, v4 = zero, v5 = zero;
+        if (ASC_FEATURE_RELAXED_SIMD) {
+          v3 = v128.load(p + 3 * rowBytes);
+          v4 = v128.load(p + 4 * rowBytes);
+          v5 = v128.load(p + 5 * rowBytes);
+          any = v128.or(any, v128.or(v128.or(v3, v4), v5));
         }
-        const zb = z + (<usize>(b * R) << 2);
-        const zr0 = v128.load32_splat(zb), zr1 = v128.load32_splat(zb, 4);
-        const zr2 = v128.load32_splat(zb, 8), zr3 = v128.load32_splat(zb, 12);
-        // rows past `live` land in out's padding rows (the host sizes out in whole blocks)
-        const o0 = out + <usize>(s0 + b * R) * outRow + kOff;
-        v128.store(o0, f32x4.mul(b00, zr0));
-        v128.store(o0 + outRow, f32x4.mul(b10, zr1));
-        v128.store(o0 + 2 * outRow, f32x4.mul(b20, zr2));
-        v128.store(o0 + 3 * outRow, f32x4.mul(b30, zr3));
-        if (two) {
-          v128.store(o0, f32x4.mul(b01, zr0), 16);
-          v128.store(o0 + outRow, f32x4.mul(b11, zr1), 16);
-          v128.store(o0 + 2 * outRow, f32x4.mul(b21, zr2), 16);
-          v128.store(o0 + 3 * outRow, f32x4.mul(b31, zr3), 16);
+        let mask = i32x4.bitmask(i32x4.ne(any, zero));
+        if (mask == 0) continue;
+        const wp = WpT + (<usize>(count * WPS) << 2);
+        if (mask == 15) {
+          // all four survive (a mixing softmax): transpose the rows' four weights into four records
+          v128.store(idxT + (<usize>count << 2), i32x4.add(i32x4.splat(mu * cRow), lanes));
+          const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+          const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+          const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+          const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+          const step = <usize>WPS << 2;
+          v128.store(wp, i64x2.shuffle(t0, t1, 0, 2));
+          v128.store(wp + step, i64x2.shuffle(t0, t1, 1, 3));
+          v128.store(wp + 2 * step, i64x2.shuffle(t2, t3, 0, 2));
+          v128.store(wp + 3 * step, i64x2.shuffle(t2, t3, 1, 3));
+          if (ASC_FEATURE_RELAXED_SIMD) {
+            const u0 = i32x4.shuffle(v4, v5, 0, 4, 1, 5);
+            const u1 = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+            v128.store64_lane(wp, u0, 0, 16);
+            v128.store64_lane(wp + step, u0, 1, 16);
+            v128.store64_lane(wp + 2 * step, u1, 0, 16);
+            v128.store64_lane(wp + 3 * step, u1, 1, 16);
+          }
+          count += 4;
+          continue;
         }
+        while (mask != 0) {
+          const j = <i32>ctz(mask);
+          mask &= mask - 1;
+          store<i32>(idxT + (<usize>count << 2), (mu + j) * cRow);
+          const w = WpT + (<usize>(count * WPS) << 2);
+          for (let i = 0; i < TR; i++) store<f32>(w + (<usize>i << 2), load<f32>(p + <usize>i * rowBytes + (<usize>j << 2)));
+          count++;
+        }
+      }
+      store<i32>(counts + (<usize>t << 2), count);
+      work += <f64>count * <f64>(TR * dp);
+    }
+    // blocks of coordinates outer, tiles inner: a block of every centre (contiguous in ca) stays
+    // in cache across the tiles
+    const blockBytes = <usize>(n * TC) << 2;
+    for (let k0 = 0; k0 < dp; k0 += TC) {
+      const ak = ca + <usize>(k0 / TC) * blockBytes;
+      for (let t = 0; t < tiles; t++) {
+        const o = out + <usize>(s0 + t * TR) * outRow + (<usize>k0 << 2);
+        sumTile(ak, outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
       }
     }
   }
+  return work;
 }
 
-/** Bytes of scratch `denoise` and `denoise2` need for d coordinates and nP (padded) centres. */
-export function scratchBytes(d: i32, nP: i32): usize {
-  return (((<usize>(SLAB * d) << 2) + 15) & ~15) + (<usize>(SLAB * nP) << 3) + (<usize>(SLAB * nP) << 2) + (<usize>(SLAB / R * nP) << 2) + (<usize>SLAB << 2) + (<usize>(SLAB / R) << 2) + 16;
+/**
+ * One tile of the weighted sum: TR rows × TC coordinates, Σ_j w[j][i]·a[idx[j]][k] over the tile's
+ * survivors (ak: the block of ca holding the tile's coordinates; idx: byte offsets of the
+ * survivors' runs in it), times 1/Z.
+ */
+// @ts-ignore: decorator
+@inline function sumTile(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b10 = f32x4.splat(0), b11 = f32x4.splat(0);
+    let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
+    let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
+    let ip = idxT;
+    const wEnd = WpT + (<usize>count << 5);
+    for (let wp = WpT; wp < wEnd; wp += 32) {
+      const ap = ak + <usize>load<i32>(ip);
+      ip += 4;
+      const a0 = v128.load(ap);
+      const a1 = v128.load(ap, 16);
+      let w = v128.load32_splat(wp);
+      b00 = madd(w, a0, b00);
+      b01 = madd(w, a1, b01);
+      w = v128.load32_splat(wp, 4);
+      b10 = madd(w, a0, b10);
+      b11 = madd(w, a1, b11);
+      w = v128.load32_splat(wp, 8);
+      b20 = madd(w, a0, b20);
+      b21 = madd(w, a1, b21);
+      w = v128.load32_splat(wp, 12);
+      b30 = madd(w, a0, b30);
+      b31 = madd(w, a1, b31);
+      w = v128.load32_splat(wp, 16);
+      b40 = madd(w, a0, b40);
+      b41 = madd(w, a1, b41);
+      w = v128.load32_splat(wp, 20);
+      b50 = madd(w, a0, b50);
+      b51 = madd(w, a1, b51);
+    }
+    let z = v128.load32_splat(zr);
+    v128.store(o, f32x4.mul(b00, z));
+    v128.store(o, f32x4.mul(b01, z), 16);
+    z = v128.load32_splat(zr, 4);
+    v128.store(o + outRow, f32x4.mul(b10, z));
+    v128.store(o + outRow, f32x4.mul(b11, z), 16);
+    z = v128.load32_splat(zr, 8);
+    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+    z = v128.load32_splat(zr, 12);
+    v128.store(o + 3 * outRow, f32x4.mul(b30, z));
+    v128.store(o + 3 * outRow, f32x4.mul(b31, z), 16);
+    z = v128.load32_splat(zr, 16);
+    v128.store(o + 4 * outRow, f32x4.mul(b40, z));
+    v128.store(o + 4 * outRow, f32x4.mul(b41, z), 16);
+    z = v128.load32_splat(zr, 20);
+    v128.store(o + 5 * outRow, f32x4.mul(b50, z));
+    v128.store(o + 5 * outRow, f32x4.mul(b51, z), 16);
+  } else {
+    let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b02 = f32x4.splat(0);
+    let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
+    let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b22 = f32x4.splat(0);
+    let ip = idxT;
+    const wEnd = WpT + (<usize>count << 4);
+    for (let wp = WpT; wp < wEnd; wp += 16) {
+      const ap = ak + <usize>load<i32>(ip);
+      ip += 4;
+      const a0 = v128.load(ap);
+      const a1 = v128.load(ap, 16);
+      const a2 = v128.load(ap, 32);
+      let w = v128.load32_splat(wp);
+      b00 = madd(w, a0, b00);
+      b01 = madd(w, a1, b01);
+      b02 = madd(w, a2, b02);
+      w = v128.load32_splat(wp, 4);
+      b10 = madd(w, a0, b10);
+      b11 = madd(w, a1, b11);
+      b12 = madd(w, a2, b12);
+      w = v128.load32_splat(wp, 8);
+      b20 = madd(w, a0, b20);
+      b21 = madd(w, a1, b21);
+      b22 = madd(w, a2, b22);
+    }
+    let z = v128.load32_splat(zr);
+    v128.store(o, f32x4.mul(b00, z));
+    v128.store(o, f32x4.mul(b01, z), 16);
+    v128.store(o, f32x4.mul(b02, z), 32);
+    z = v128.load32_splat(zr, 4);
+    v128.store(o + outRow, f32x4.mul(b10, z));
+    v128.store(o + outRow, f32x4.mul(b11, z), 16);
+    v128.store(o + outRow, f32x4.mul(b12, z), 32);
+    z = v128.load32_splat(zr, 8);
+    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+    v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
+  }
+}
+
+/** Bytes of scratch `denoise` and `denoise2` need for d coordinates, nP (padded) centres and rows padded to dp. */
+export function scratchBytes(d: i32, nP: i32, dp: i32): usize {
+  const tilesMax = SLAB / TR;
+  return ((<usize>(SLAB * d) << 2) + 15 & ~15) + (<usize>SLAB << 3) + (<usize>SLAB << 4) + (<usize>SLAB << 2)
+    + (<usize>nP << 2) + (<usize>(SLAB * nP) << 2) + (<usize>dp << 2) + (<usize>nP << 2) + (<usize>nP << 3)
+    + (<usize>SLAB << 2) + (<usize>(tilesMax * nP) << 2) + (<usize>(tilesMax * nP * WPS) << 2) + 16;
 }
 
 /**
@@ -464,13 +830,18 @@ export function denoise2(
   return v128.and(f32x4.mul(p, e), f32x4.ge(rel, floor));
 }
 
-// The arithmetic ceiling of this build on this machine, for the benchmark's bound: `rounds` rounds
-// of twelve independent f32x4 multiply-adds (enough in flight to hide their latency) with no memory
-// traffic, 96 floating-point operations per round. Not used by the kernel.
+// The arithmetic ceiling of this build on this machine, for the benchmark: `rounds` rounds of
+// twelve independent f32x4 multiply-adds (enough in flight to hide their latency), 96 floating-point
+// operations per round, fused in the relaxed build, a multiply and an add in the other. The
+// operands come from memory and a parameter, not from v128.const: V8 rebuilds a constant vector
+// before every use, which would measure its rematerialisation rather than the multiply-adds.
+// Not used by the kernel.
+const PROBE = memory.data<f32>([0.9999999, 0.9999999, 0.9999999, 0.9999999], 16);
+
 export function maddProbe(rounds: i32, seed: f32): f32 {
-  const b = f32x4.splat(0.9999999);
+  const b = v128.load(PROBE);
   const c = f32x4.splat(seed);
-  let a0 = f32x4.splat(seed);
+  let a0 = c;
   let a1 = f32x4.add(a0, c);
   let a2 = f32x4.add(a1, c);
   let a3 = f32x4.add(a2, c);
@@ -501,4 +872,9 @@ export function maddProbe(rounds: i32, seed: f32): f32 {
     f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)),
   );
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
+
+/** Centres per distance tile: the host pads n to a multiple of this and groups ct by it (d ≠ 2). */
+export function centreBlock(): i32 {
+  return TC;
 }

@@ -7,8 +7,10 @@ import {
   twoClassMixture,
   uniformGrid,
   type Kernels,
+  type SoftmaxDenoiseArgs,
 } from '@diffusion-atlas/core';
-import { MADD_PROBE_FLOPS_PER_ROUND, timeMaddProbe, type WasmVariant } from './wasm/instance.ts';
+import { MADD_PROBE_FLOPS_PER_ROUND, WasmDenoiser, timeMaddProbe, wasmModule, type DenoisePhases, type WasmVariant } from './wasm/instance.ts';
+import { createWasmKernels } from './wasm-simd.ts';
 
 /*
  * The benchmark behind `diffusion-atlas bench` and `npm run bench`: one full backward run with the
@@ -125,14 +127,129 @@ export async function runBench(config: BenchConfig, kernels: Kernels, options: R
 }
 
 /**
- * The arithmetic ceiling of the wasm-simd build on this machine, GFLOP/s on one thread: the best
- * of `tries` runs of a register-only multiply-add loop. With it, a configuration's floor is known
- * before any kernel design: the distances alone are 2·m·n·d·T operations.
+ * The arithmetic ceiling of a wasm-simd build on this machine, GFLOP/s on one thread: the best of
+ * `tries` runs of the build's multiply-add probe (twelve independent f32x4 chains, operands in
+ * registers loaded from memory, no memory traffic in the loop).
  */
-export function wasmPeakGflops(variant: WasmVariant, tries = 3, rounds = 20_000_000): number {
+export function wasmPeakGflops(variant: WasmVariant, tries = 3, rounds = 20_000_000, clock?: () => number): number {
   let best = 0;
-  for (let i = 0; i < tries; i++) best = Math.max(best, (rounds * MADD_PROBE_FLOPS_PER_ROUND) / timeMaddProbe(variant, rounds) / 1e9);
+  for (let i = 0; i < tries; i++) best = Math.max(best, (rounds * MADD_PROBE_FLOPS_PER_ROUND) / timeMaddProbe(variant, rounds, clock) / 1e9);
   return best;
+}
+
+/** Process CPU time in seconds (user + system): for single-threaded figures on a machine shared with other work. */
+export function cpuSeconds(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1e6;
+}
+
+/** A pool-less thread running the probe: loads the module, waits for the start flag, reports its seconds. */
+const PROBE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const probe = new WebAssembly.Instance(workerData.module, {}).exports.maddProbe;
+probe(1000, 1e-3);
+const flag = new Int32Array(workerData.flag);
+Atomics.add(flag, 1, 1);
+Atomics.notify(flag, 1);
+Atomics.wait(flag, 0, 0);
+const t0 = performance.now();
+const sink = probe(workerData.rounds, 1e-3);
+parentPort.postMessage({ seconds: (performance.now() - t0) / 1000, finite: Number.isFinite(sink) });
+`;
+
+/**
+ * The same ceiling measured on `threads` threads at once (the caller and threads − 1 workers,
+ * started together): total GFLOP/s over the slowest thread's time, the best of `tries`. On a
+ * machine shared with other work this is what the threads actually get.
+ */
+export async function wasmPeakGflopsThreads(variant: WasmVariant, threads: number, tries = 3, rounds = 20_000_000): Promise<number> {
+  if (threads <= 1) return wasmPeakGflops(variant, tries, rounds);
+  const { Worker } = await import('node:worker_threads');
+  const module = wasmModule(variant);
+  let best = 0;
+  for (let i = 0; i < tries; i++) {
+    const flag = new SharedArrayBuffer(8);
+    const flags = new Int32Array(flag);
+    const workers = Array.from({ length: threads - 1 }, () => new Worker(PROBE_THREAD, { eval: true, workerData: { module, flag, rounds } }));
+    try {
+      const results = workers.map(
+        (w) =>
+          new Promise<number>((resolve, reject) => {
+            w.once('message', (m: { seconds: number; finite: boolean }) => (m.finite ? resolve(m.seconds) : reject(new Error('maddProbe returned a non-finite value'))));
+            w.once('error', reject);
+          }),
+      );
+      for (;;) {
+        const ready = Atomics.load(flags, 1);
+        if (ready >= threads - 1) break;
+        Atomics.wait(flags, 1, ready, 100);
+      }
+      Atomics.store(flags, 0, 1);
+      Atomics.notify(flags, 0);
+      const own = timeMaddProbe(variant, rounds);
+      const slowest = Math.max(own, ...(await Promise.all(results)));
+      best = Math.max(best, (threads * rounds * MADD_PROBE_FLOPS_PER_ROUND) / slowest / 1e9);
+    } finally {
+      for (const w of workers) void w.terminate();
+    }
+  }
+  return best;
+}
+
+export interface PhaseBreakdown {
+  /** CPU seconds per backward run, one thread, for the kernel calls alone: the inner products (with their epilogue)... */
+  distanceS: number;
+  /** ...the row pass (maximum, candidates, exact recomputation, exp, normaliser)... */
+  softmaxS: number;
+  /** ...and the weighted sum (packing the survivors and the tiles). */
+  sumS: number;
+  /** Floating-point operations of the inner products: 2·m·n·d·T. */
+  distanceFlops: number;
+  /** Floating-point operations the weighted sum performed: 2 × its multiply-adds over each tile's survivors. */
+  sumFlops: number;
+}
+
+/**
+ * Times the kernel's phases on one thread over the calls of one backward run of `config`: the
+ * run's states are recorded once, then replayed through one kernel instance stopping after each
+ * phase in turn (the least CPU time of `repeats` interleaved replays of each: CPU time, so that
+ * other work on a shared machine counts as little as it can), so the phases' times are differences
+ * of whole-run times with the same inputs. d ≠ 2 only (d = 2 is one fused pass).
+ */
+export async function phaseBreakdown(config: BenchConfig, variant: WasmVariant, repeats = 5): Promise<PhaseBreakdown> {
+  const problem = benchProblem(config);
+  const inner = createWasmKernels({ variant });
+  const calls: SoftmaxDenoiseArgs[] = [];
+  const recorder: Kernels = {
+    backend: inner.backend,
+    softmaxDenoise(args) {
+      calls.push({ ...args, queries: args.queries.slice(0, args.m * args.d), out: undefined });
+      return inner.softmaxDenoise(args);
+    },
+  };
+  await backwardRun(problem, recorder);
+  const { n, d, m } = config;
+  const denoiser = new WasmDenoiser(wasmModule(variant));
+  denoiser.setCentres(problem.train, n, d, 'bench', m);
+  const mean = new Float32Array(m * d);
+  const nearest = new Int32Array(m);
+  let sumMadds = 0;
+  const replay = (phases: DenoisePhases): number => {
+    let madds = 0;
+    const c0 = process.cpuUsage();
+    for (const c of calls) madds += denoiser.run({ queries: c.queries, row0: 0, rows: m, scale: c.scale, variance: c.variance, logWeights: undefined, mean, nearest }, phases);
+    const used = process.cpuUsage(c0);
+    if (phases === 3) sumMadds = madds;
+    return (used.user + used.system) / 1e6;
+  };
+  replay(3);
+  // the three replays interleaved, so that a change in the machine's load touches all alike
+  const best = [Infinity, Infinity, Infinity];
+  for (let r = 0; r < repeats; r++) {
+    for (const phases of [1, 2, 3] as const) best[phases - 1] = Math.min(best[phases - 1], replay(phases));
+  }
+  const [t1, t2, t3] = best;
+  return { distanceS: t1, softmaxS: t2 - t1, sumS: t3 - t2, distanceFlops: 2 * m * n * d * calls.length, sumFlops: 2 * sumMadds };
 }
 
 export function median(values: readonly number[]): number {

@@ -6,12 +6,12 @@ import type { WasmPool } from './wasm/pool.ts';
 
 /*
  * The WebAssembly SIMD backend (f32x4): the CPU path wherever the engine validates the kernel.
- * Numerics: squared distances from direct differences (q/s − c)², summed in float32 over chunks of
- * 16 coordinates and in float64 across chunks; logits and their maximum in float64; weights in
- * float32 with the floor flush (exactly 0 below LOG_WEIGHT_FLOOR, so no subnormal is ever formed);
- * the weighted sum in float32 over the centres that survive the flush. The expanded form
- * ‖q‖² − 2q·c + ‖c‖² is not used: its cancellation grows like ‖c‖²/Δ and breaks the float32
- * tolerance at small variance.
+ * Numerics: logits in the inner-product form x·c − |c|²·s²/(2Δ) in float32 (one multiply-add per
+ * pair-coordinate, chains of 64 coordinates added in float32); where that form's cancellation
+ * could matter (its error bound is large: small Δ, large |c|²) or few centres survive anyway, the
+ * surviving candidates' logits are recomputed from direct differences (q/s − c)² with float64
+ * sums. Weights in float32 with the floor flush (exactly 0 below LOG_WEIGHT_FLOOR, so no subnormal
+ * is ever formed); the weighted sum in float32 over the centres that survive the flush.
  */
 
 export const WASM_BACKEND = 'wasm-simd';
@@ -26,7 +26,7 @@ export interface WasmKernels extends Kernels {
 
 /** Below this much work (m·n·(d + 8) multiply-adds) a call stays on the calling thread. */
 const POOL_MIN_WORK = 1 << 18;
-/** ...and below this many rows: a pool thread would get less than one chunk. */
+/** ...and below this many rows: a pool thread would get less than a few kernel tiles. */
 const POOL_MIN_ROWS = 16;
 /** Consecutive pooled calls that waited longer for the workers than the caller computed... */
 const SLOW_STRIKES = 3;

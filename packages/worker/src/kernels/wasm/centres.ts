@@ -22,7 +22,8 @@ export function sameCentres(key: CentresKey | undefined, array: Float32Array, n:
   const length = n * d;
   const sample = key.sample;
   const stride = strideOf(length);
-  for (let j = 0, i = 0; j < sample.length; j++, i += stride) {
+  // the sample's last entry is the array's last element, checked below
+  for (let j = 0, i = 0; j < sample.length - 1; j++, i += stride) {
     // Object.is: NaN matches NaN, and a sign flip of zero counts as a change
     if (!Object.is(sample[j], array[i])) return false;
   }

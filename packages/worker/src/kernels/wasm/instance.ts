@@ -12,30 +12,34 @@ export type WasmVariant = 'relaxed' | 'simd';
 interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  scratchBytes(d: number, nP: number): number;
+  scratchBytes(d: number, nP: number, dp: number): number;
   denoise(
     q: number, rows: number, d: number, n: number, nP: number, dp: number,
-    ct: number, ca: number, lw: number, invS: number, coef: number,
-    out: number, nearest: number, scratch: number,
-  ): void;
+    ct: number, ca: number, hn: number, lw: number, s: number, variance: number,
+    out: number, nearest: number, scratch: number, phases: number,
+  ): number;
   denoise2(
     q: number, rows: number, n: number, nP: number,
     ct: number, lw: number, invS: number, coef: number,
     out: number, nearest: number, scratch: number,
   ): void;
   maddProbe(rounds: number, seed: number): number;
+  centreBlock(): number;
 }
 
 /** Floating-point operations per round of the build's `maddProbe`: 12 f32x4 multiply-adds. */
 export const MADD_PROBE_FLOPS_PER_ROUND = 96;
 
-/** Runs `maddProbe` for `rounds` rounds on a fresh instance of `variant`; returns its seconds. */
-export function timeMaddProbe(variant: WasmVariant, rounds: number): number {
+/**
+ * Runs `maddProbe` for `rounds` rounds on a fresh instance of `variant`; returns its seconds by
+ * `clock` (seconds; wall time by default).
+ */
+export function timeMaddProbe(variant: WasmVariant, rounds: number, clock: () => number = () => performance.now() / 1000): number {
   const probe = (new WebAssembly.Instance(wasmModule(variant), {}).exports as unknown as KernelExports).maddProbe;
   probe(1000, 1e-3);
-  const t0 = performance.now();
+  const t0 = clock();
   const sink = probe(rounds, 1e-3);
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = clock() - t0;
   if (!Number.isFinite(sink)) throw new Error('maddProbe returned a non-finite value');
   return seconds;
 }
@@ -86,10 +90,8 @@ export function wasmModule(variant: WasmVariant = preferredVariant() ?? 'simd'):
   return module;
 }
 
-/** Centres padded to a multiple of this many: the kernel's two groups of four. */
-const CENTRE_BLOCK = 8;
-/** Queries per kernel block. */
-export const ROW_BLOCK = 4;
+/** Query rows per kernel tile, a multiple of both builds' (6 and 3): the kernel writes whole tiles. */
+export const ROW_BLOCK = 6;
 
 const align = (x: number, a: number): number => Math.ceil(x / a) * a;
 
@@ -101,6 +103,7 @@ interface Layout {
   rowsCap: number;
   ct: number;
   ca: number;
+  hn: number;
   lw: number;
   q: number;
   out: number;
@@ -123,6 +126,12 @@ export interface DenoiseBlock {
 }
 
 /**
+ * How much of a call runs, for the benchmark's breakdown: the inner products only, up to the
+ * softmax, or everything (what the sampler gets).
+ */
+export type DenoisePhases = 1 | 2 | 3;
+
+/**
  * A kernel instance with memory laid out for one (n, d) and a capacity of query rows; buffers are
  * reused across calls and only grow, so the sampler's steps allocate nothing here.
  */
@@ -130,6 +139,7 @@ export class WasmDenoiser {
   readonly #exports: KernelExports;
   #layout: Layout | undefined;
   #f32 = new Float32Array(0);
+  #f64 = new Float64Array(0);
   #i32 = new Int32Array(0);
   /** Which centres the layout holds: set by `setCentres`, compared by the caller. */
   centresToken: unknown = undefined;
@@ -139,7 +149,7 @@ export class WasmDenoiser {
     this.#exports = instance.exports as unknown as KernelExports;
   }
 
-  /** Lays out n × d centres: coordinate-major groups of four for distances, padded rows for sums. */
+  /** Lays out n × d centres: coordinate-major groups (of the distance tile's width) for distances, padded rows for sums. */
   setCentres(centres: Float32Array, n: number, d: number, token: unknown, rowsCap = ROW_BLOCK): void {
     const layout = this.#reserve(n, d, rowsCap);
     const f = this.#f32;
@@ -147,17 +157,25 @@ export class WasmDenoiser {
     const ca = layout.ca >> 2;
     f.fill(0, ct, ct + layout.nP * d);
     f.fill(0, ca, ca + n * layout.dp);
+    const hn = layout.hn >> 3;
+    // |c|²/2 in float64; padding centres can never win nor weigh
+    this.#f64.fill(Infinity, hn, hn + layout.nP);
+    // coordinate-major groups: of four for d = 2, of the distance tile's width otherwise
+    const width = d === 2 ? 4 : this.#exports.centreBlock();
     for (let mu = 0; mu < n; mu++) {
-      const g = mu >> 2;
-      const j = mu & 3;
+      const g = Math.floor(mu / width);
+      const j = mu - g * width;
       const src = mu * d;
-      const soa = ct + g * d * 4 + j;
-      const aos = ca + mu * layout.dp;
+      const soa = ct + g * d * width + j;
+      let norm2 = 0;
       for (let k = 0; k < d; k++) {
         const v = centres[src + k];
-        f[soa + 4 * k] = v;
-        f[aos + k] = v;
+        f[soa + width * k] = v;
+        // blocks of `width` coordinates, each holding every centre's run (the weighted sum's layout)
+        f[ca + (Math.floor(k / width) * n + mu) * width + (k % width)] = v;
+        norm2 += v * v;
       }
+      this.#f64[hn + mu] = norm2 / 2;
     }
     this.centresToken = token;
   }
@@ -169,7 +187,8 @@ export class WasmDenoiser {
     if (rows > l.rowsCap) this.#reserve(l.n, l.d, rows);
   }
 
-  run(b: DenoiseBlock): void {
+  /** Computes a block; returns the weighted sum's multiply-adds (0 for d = 2). */
+  run(b: DenoiseBlock, phases: DenoisePhases = 3): number {
     const l = this.#layout;
     if (l === undefined) throw new Error('setCentres first');
     if (b.rows > l.rowsCap) throw new Error(`block of ${b.rows} rows exceeds capacity ${l.rowsCap}`);
@@ -177,12 +196,16 @@ export class WasmDenoiser {
     const f = this.#f32;
     f.set(b.queries.subarray(b.row0 * d, (b.row0 + b.rows) * d), l.q >> 2);
     if (b.logWeights) f.set(b.logWeights.subarray(0, n), l.lw >> 2);
-    const invS = 1 / b.scale;
-    // s²/(2Δ): the kernel sums (q/s − c)², so distances come out divided by s²
-    const coef = (b.scale * b.scale) / (2 * b.variance);
     const lw = b.logWeights ? l.lw : 0;
-    if (d === 2) this.#exports.denoise2(l.q, b.rows, n, l.nP, l.ct, lw, invS, coef, l.out, l.nearest, l.scratch);
-    else this.#exports.denoise(l.q, b.rows, d, n, l.nP, l.dp, l.ct, l.ca, lw, invS, coef, l.out, l.nearest, l.scratch);
+    let work = 0;
+    if (d === 2) {
+      const invS = 1 / b.scale;
+      // s²/(2Δ): the kernel sums (q/s − c)², so distances come out divided by s²
+      const coef = (b.scale * b.scale) / (2 * b.variance);
+      this.#exports.denoise2(l.q, b.rows, n, l.nP, l.ct, lw, invS, coef, l.out, l.nearest, l.scratch);
+    } else {
+      work = this.#exports.denoise(l.q, b.rows, d, n, l.nP, l.dp, l.ct, l.ca, l.hn, lw, b.scale, b.variance, l.out, l.nearest, l.scratch, phases);
+    }
     const out = l.out >> 2;
     if (l.dp === d) {
       b.mean.set(f.subarray(out, out + b.rows * d), b.row0 * d);
@@ -191,6 +214,7 @@ export class WasmDenoiser {
     }
     const nr = l.nearest >> 2;
     b.nearest.set(this.#i32.subarray(nr, nr + b.rows), b.row0);
+    return work;
   }
 
   /** Bytes of linear memory in use (for the working-set figure). */
@@ -201,8 +225,10 @@ export class WasmDenoiser {
   #reserve(n: number, d: number, rowsCap: number): Layout {
     const old = this.#layout;
     if (old !== undefined && old.n === n && old.d === d && old.rowsCap >= rowsCap) return old;
-    const nP = align(n, CENTRE_BLOCK);
-    const dp = align(d, 4);
+    // whole distance tiles (8 or 12 centres, by build); d = 2 reads groups of eight
+    const nP = align(n, d === 2 ? 8 : this.#exports.centreBlock());
+    // rows padded to whole tiles of the weighted sum (d = 2: its fused path's four)
+    const dp = align(d, d === 2 ? 4 : this.#exports.centreBlock());
     const cap = align(rowsCap, ROW_BLOCK);
     let at = align(this.#exports.heapBase(), 64);
     const take = (size: number): number => {
@@ -212,17 +238,19 @@ export class WasmDenoiser {
     };
     const ct = take(nP * d * 4);
     const ca = take(n * dp * 4);
+    const hn = take(nP * 8);
     const lw = take(nP * 4);
     const q = take(cap * d * 4);
     // whole blocks: the kernel writes the padding rows of a partial block
     const out = take(cap * dp * 4);
     const nearest = take(cap * 4);
-    const scratch = take(this.#exports.scratchBytes(d, nP));
-    const layout: Layout = { n, d, nP, dp, rowsCap: cap, ct, ca, lw, q, out, nearest, scratch, end: at };
+    const scratch = take(this.#exports.scratchBytes(d, nP, dp));
+    const layout: Layout = { n, d, nP, dp, rowsCap: cap, ct, ca, hn, lw, q, out, nearest, scratch, end: at };
     const memory = this.#exports.memory;
     const missing = at - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
     this.#f32 = new Float32Array(memory.buffer);
+    this.#f64 = new Float64Array(memory.buffer);
     this.#i32 = new Int32Array(memory.buffer);
     this.#layout = layout;
     // centre offsets depend on (n, d) only: a larger row capacity keeps them valid

@@ -3,8 +3,10 @@ import { ROW_BLOCK, type WasmDenoiser } from './instance.ts';
 /*
  * The shared-memory protocol between the calling thread and the pool workers. The call stays
  * synchronous: the caller publishes a job in SharedArrayBuffers, wakes the workers with
- * Atomics.notify, takes row chunks itself like any worker, and blocks in Atomics.wait until every
- * worker has checked in. Rows are handed out by an atomic counter, so a slower thread takes fewer.
+ * Atomics.notify, takes a group of rows itself like any worker, and blocks in Atomics.wait until
+ * every worker has checked in. The rows are split into one group per thread (whole kernel tiles),
+ * so each thread reads the centres once per call; the groups are handed out by an atomic counter,
+ * so a thread that wakes late finds its group already taken rather than holding up the call.
  */
 
 /** Slots of the Int32Array control block. */
@@ -20,14 +22,18 @@ export const D = 7;
 export const HAS_LOG_WEIGHTS = 8;
 export const STOP = 9;
 export const FAILURES = 10;
+/** Rows per group of the current job. */
+export const GROUP = 11;
 export const CONTROL_SLOTS = 16;
 /** Float64 parameters, after the control slots in the same buffer. */
 export const SCALE = 0;
 export const VARIANCE = 1;
 export const CONTROL_BYTES = CONTROL_SLOTS * 4 + 2 * 8;
 
-/** Rows per grab from the counter: one slab of the kernel (it reads the centres once per slab). */
-export const CHUNK_ROWS = 4 * ROW_BLOCK;
+/** Rows per group: m split evenly over the threads, in whole kernel tiles. */
+export function groupRows(m: number, threads: number): number {
+  return Math.max(ROW_BLOCK, Math.ceil(m / threads / ROW_BLOCK) * ROW_BLOCK);
+}
 
 export interface DataCapacity {
   m: number;
@@ -71,22 +77,23 @@ export function controlViews(buffer: SharedArrayBuffer): Control {
   return { i32: new Int32Array(buffer, 0, CONTROL_SLOTS), f64: new Float64Array(buffer, CONTROL_SLOTS * 4, 2) };
 }
 
-/** Takes chunks of the current job until none are left; the same code runs in every thread. */
+/** Takes groups of the current job until none are left; the same code runs in every thread. */
 export function drainRows(control: Control, views: DataViews, denoiser: WasmDenoiser): void {
   const { i32, f64 } = control;
   const m = i32[M];
   const n = i32[N];
   const d = i32[D];
   const version = i32[CENTRES_VERSION];
-  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, CHUNK_ROWS);
-  denoiser.ensureRows(CHUNK_ROWS);
+  const group = i32[GROUP];
+  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, group);
+  denoiser.ensureRows(group);
   const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
   const scale = f64[SCALE];
   const variance = f64[VARIANCE];
   for (;;) {
-    const row0 = Atomics.add(i32, NEXT, CHUNK_ROWS);
+    const row0 = Atomics.add(i32, NEXT, group);
     if (row0 >= m) return;
-    const rows = Math.min(CHUNK_ROWS, m - row0);
+    const rows = Math.min(group, m - row0);
     denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, mean: views.mean, nearest: views.nearest });
   }
 }

@@ -8,6 +8,7 @@ import {
   EPOCH,
   FAILURES,
   GEN,
+  GROUP,
   HAS_LOG_WEIGHTS,
   M,
   N,
@@ -16,6 +17,7 @@ import {
   STOP,
   VARIANCE,
   controlViews,
+  groupRows,
   dataBytes,
   dataViews,
   drainRows,
@@ -138,6 +140,7 @@ class Pool implements WasmPool {
     i32[N] = n;
     i32[D] = d;
     i32[HAS_LOG_WEIGHTS] = logWeights ? 1 : 0;
+    i32[GROUP] = groupRows(m, this.workers);
     f64[SCALE] = scale;
     f64[VARIANCE] = variance;
     Atomics.store(i32, NEXT, 0);
