@@ -142,11 +142,14 @@ describe('calibrate', () => {
     const clock = fakeClock();
     const slow = fakePath('gpu', clock, () => 20);
     const wasm = fakePath('wasm', clock, () => 1);
-    // the first shape costs 4·20 + 4·1 = 84 ms; the second starts under 100 ms and ends at 168
+    // the first shape costs 4·20 + 4·1 = 84 ms; the second starts under 100 ms, and once past the
+    // budget each path gets its warm-up and one timed call only: 84 + 2·20 + 2·1 = 126
     const report = calibrate([slow, wasm], { clock: clock.now, budgetMs: 100, calls: 3 });
     expect(report.entries.map((e) => e.m)).toEqual([CALIBRATION_SHAPES[0].m, CALIBRATION_SHAPES[1].m]);
+    expect(report.entries[1].timesMs).toEqual({ gpu: 20, wasm: 1 });
     expect(report.skipped).toEqual(CALIBRATION_SHAPES.slice(2));
-    expect(report.spentMs).toBe(168);
+    expect(report.spentMs).toBe(126);
+    expect(slow.ran.length).toBe(4 + 2);
   });
 
   it('gives a path that throws no time, so it is never chosen there', () => {

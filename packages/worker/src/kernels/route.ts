@@ -115,8 +115,9 @@ export interface CalibrateOptions {
 }
 
 /**
- * Times each path on each shape (one warm-up, then `calls` timed calls; the median) until the
- * budget is spent. A path that throws on a shape gets no time there; the guard around a GPU path
+ * Times each path on each shape (one warm-up, then up to `calls` timed calls; the median) until
+ * the budget is spent: no shape starts after that, and a shape under way stops after one timed
+ * call per remaining path. A path that throws on a shape gets no time there; the guard around a GPU path
  * has then already moved it to its fallback.
  */
 export function calibrate(paths: readonly KernelPath[], options: CalibrateOptions = {}): RoutingReport {
@@ -138,7 +139,8 @@ export function calibrate(paths: readonly KernelPath[], options: CalibrateOption
       try {
         path.kernels.softmaxDenoise(args);
         const times: number[] = [];
-        for (let c = 0; c < calls; c++) {
+        // at least one timed call; more only while the budget lasts (a slow path's shape may overrun it once)
+        for (let c = 0; c < calls && (c === 0 || clock() - started < budgetMs); c++) {
           const t0 = clock();
           path.kernels.softmaxDenoise(args);
           times.push(clock() - t0);
