@@ -4,7 +4,10 @@
 // kernels the browser gives the CPU path (wasm-simd, pooled when the page is isolated). Prints the
 // same one-line format as `npm run bench`; the site must be built first.
 //
-//   npm run bench:browser -w @diffusion-atlas/tests -- [--config a|b|c]... [--repeats N] [--steps T]
+//   npm run bench:browser -w @diffusion-atlas/tests -- [--config a|b|c]... [--repeats N] [--steps T] [--static]
+//
+// --static serves dist/ without headers instead (tests/site/harness.ts, a plain static host): the
+// page is not isolated and the kernel runs on one thread, the comparison for the pool.
 //
 // median_s is the median wall time of one run measured in the worker; cpu_s the median CPU time
 // (user + system) that every Chromium process used during that run, read from /proc (Linux; 0
@@ -15,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { BENCH_CONFIGS, formatBenchLine, median } from '@diffusion-atlas/worker/bench';
 import type { BackendReport } from '@diffusion-atlas/worker';
-import { launchBrowser, openPage } from '../site/harness.ts';
+import { launchBrowser, openPage, serveDist } from '../site/harness.ts';
 import { servePreview } from './browser-preview.ts';
 
 const { values } = parseArgs({
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     config: { type: 'string', multiple: true },
     repeats: { type: 'string', default: '5' },
     steps: { type: 'string' },
+    static: { type: 'boolean', default: false },
   },
 });
 const repeats = Number(values.repeats);
@@ -85,7 +89,7 @@ async function ask<T>(page: Page, request: { op: 'backend' } | { op: 'run'; conf
   return answer.result as T;
 }
 
-const site = await servePreview();
+const site = values.static ? await serveDist() : await servePreview();
 const browser = await launchBrowser();
 try {
   const { page, problems } = await openPage(browser);
