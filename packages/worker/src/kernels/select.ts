@@ -96,18 +96,20 @@ export async function selectKernels(options: SelectOptions): Promise<KernelSelec
   if (first === undefined) return selectCpuKernels(options, reasons.join('; '));
   if (!options.route) {
     const report: BackendReport = { backend: first.kernels.backend, checkMaxError: first.checkMaxError };
+    // a faster kind that could not open says why
+    if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
     // the fallback after a GPU failure mid-run: single-threaded, so a GPU session holds no pool
     const fallback = (await cpuPath({ ...options, threads: 1 })).kernels;
     return { kernels: guardKernels(first.kernels, fallback, report), report };
   }
-  return routedSelection(opened, options);
+  return routedSelection(opened, reasons, options);
 }
 
 /**
  * Every verified accelerator, each guarded by the CPU path, and the CPU path itself (pooled: calls
  * are routed to it), calibrated on the figures' shapes.
  */
-async function routedSelection(opened: readonly OpenedAccelerator[], options: SelectOptions): Promise<KernelSelection> {
+async function routedSelection(opened: readonly OpenedAccelerator[], reasons: readonly string[], options: SelectOptions): Promise<KernelSelection> {
   const cpu = await cpuPath(options);
   const names = [...opened.map((o) => o.kernels.backend), cpu.kernels.backend];
   const report: BackendReport = {
@@ -115,7 +117,8 @@ async function routedSelection(opened: readonly OpenedAccelerator[], options: Se
     checkMaxError: Math.max(cpu.report.checkMaxError ?? 0, ...opened.map((o) => o.checkMaxError)),
   };
   if (cpu.report.workers !== undefined) report.workers = cpu.report.workers;
-  if (cpu.report.fallbackReason !== undefined) report.fallbackReason = cpu.report.fallbackReason;
+  const why = [...reasons, cpu.report.fallbackReason].filter((r) => r !== undefined);
+  if (why.length > 0) report.fallbackReason = why.join('; ');
   // an accelerator failing mid-run hands its calls to the CPU path, and the live report says so
   const paths: KernelPath[] = opened.map(({ kernels }) => ({ name: kernels.backend, kernels: guardKernels(kernels, cpu.kernels, report) }));
   paths.push({ name: cpu.kernels.backend, kernels: cpu.kernels });
