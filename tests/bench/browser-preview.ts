@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { preview } from 'astro';
+import { distDir } from '../site/harness.ts';
 
 /*
  * The built site served by `astro preview`, the server `npm start` runs, with the headers it sends
@@ -27,9 +28,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `astro preview` on a free local port (apps/site/dist must be built). */
+/** Starts `astro preview` of the build the browser tests read (apps/site/dist, or ATLAS_DIST) on a free local port. */
 export async function servePreview(): Promise<PreviewSite> {
   const port = await freePort();
-  const server = await preview({ root: siteRoot, logLevel: 'error', server: { host: '127.0.0.1', port } });
+  const server = await preview({ root: siteRoot, outDir: distDir, logLevel: 'error', server: { host: '127.0.0.1', port } });
   return { url: `http://127.0.0.1:${server.port}`, close: () => server.stop() };
 }
