@@ -7,8 +7,24 @@ import { remarkCrossRefs } from './src/markdown/cross-refs.ts';
 import { rehypeSidenotes } from './src/markdown/sidenotes.ts';
 import { t } from './src/i18n/messages.ts';
 
+/**
+ * Cross-origin isolation: with these on every response a page may use SharedArrayBuffer and
+ * Atomics, which the wasm kernel's thread pool needs (without them a figure computes on one core).
+ * `require-corp` rather than `credentialless`: the site loads nothing from other origins, and
+ * Safari honours only `require-corp`. `Cross-Origin-Resource-Policy: cross-origin` lets a page
+ * that is itself isolated still frame /embed/<experiment>/ and load our files. The same list is
+ * in public/_headers (Netlify, Cloudflare Pages), public/isolation-sw.js and the README.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
 export default defineConfig({
   output: 'static',
+  // `astro dev` and `astro preview` (what `npm run dev` and `npm start` serve) send them on every response
+  server: { headers: ISOLATION_HEADERS },
   integrations: [mdx()],
   markdown: {
     processor: unified({

@@ -3,6 +3,7 @@ import { t } from './i18n/messages.ts';
 import { atlasClient } from './widgets/host/client.ts';
 import { asAtlasError } from './widgets/host/errors.ts';
 import { formatValue } from './widgets/kit/format.ts';
+import { showRouting } from './diagnostics-routing.ts';
 
 function field(root: HTMLElement, name: string, text: string): void {
   const el = root.querySelector<HTMLElement>(`[data-field="${name}"]`);
@@ -13,9 +14,16 @@ function field(root: HTMLElement, name: string, text: string): void {
  * Fill the diagnostics report from the worker. The numbers also go into data attributes
  * (data-backend, data-fallback-reason, data-check-max-error) for machines to read.
  */
-export async function showBackendReport(root: HTMLElement): Promise<void> {
+export async function showBackendReport(root: HTMLElement, routing?: HTMLElement): Promise<void> {
+  // the page's isolation decides whether the worker may share memory with a thread pool
+  const isolated = globalThis.crossOriginIsolated === true;
+  root.dataset['isolated'] = String(isolated);
+  field(root, 'isolated', t(isolated ? 'diagnostics.isolated.yes' : 'diagnostics.isolated.no'));
   try {
     const report = await atlasClient().backend();
+    root.dataset['workers'] = String(report.workers ?? 1);
+    field(root, 'workers', formatValue(report.workers ?? 1));
+    if (routing !== undefined) showRouting(routing, report);
     root.dataset['backend'] = report.backend;
     field(root, 'backend', report.backend);
     if (report.fallbackReason !== undefined) root.dataset['fallbackReason'] = report.fallbackReason;

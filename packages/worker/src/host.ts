@@ -32,7 +32,11 @@ export function createWorkerApi(options: WorkerApiOptions = {}): WorkerApi {
   const kernels = (): Promise<KernelSelection> =>
     (selection ??= options.select
       ? options.select()
-      : selectKernels({ preferGpu: preference !== 'cpu', allowSoftwareGpu: preference === 'gpu' }));
+      : selectKernels({
+          preferGpu: preference !== 'cpu',
+          allowSoftwareGpu: preference === 'gpu' || preference === 'route',
+          route: preference === 'auto' || preference === 'route',
+        }));
 
   return {
     async run(jobId, name, params, onProgress, onPartial) {

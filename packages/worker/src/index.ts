@@ -1,4 +1,4 @@
-export type { AtlasClient, AtlasTestableClient, BackendReport, PartialCallback, ProgressCallback, RunOptions, RunOutput, WorkerApi } from './protocol.ts';
+export type { AtlasClient, AtlasTestableClient, BackendPreference, BackendReport, PartialCallback, ProgressCallback, RunOptions, RunOutput, WorkerApi } from './protocol.ts';
 export { createAtlasClient, createBrowserClient, type WorkerLike } from './client.ts';
 export { cpuKernels } from './kernels/cpu.ts';
 export { createWasmKernels, WASM_BACKEND, type WasmKernels } from './kernels/wasm-simd.ts';
@@ -6,6 +6,18 @@ export { createWasmPool, sharedMemoryAvailable, type WasmPool } from './kernels/
 export { wasmSimdSupported } from './kernels/wasm/instance.ts';
 export { selectKernels, type KernelSelection, type SelectOptions } from './kernels/select.ts';
 export { guardKernels } from './kernels/guard.ts';
+export {
+  CALIBRATION_SHAPES,
+  bucketOf,
+  calibrate,
+  chooseRoute,
+  fastestPath,
+  routeKernels,
+  type CalibrationEntry,
+  type CallShape,
+  type KernelPath,
+  type RoutingReport,
+} from './kernels/route.ts';
 export { checkAgainstReference } from './kernels/check.ts';
 export { reviveError, serializeError } from './wire-errors.ts';
 export { WasmDenoiser, wasmModule } from './kernels/wasm/instance.ts';

@@ -1,4 +1,5 @@
 import type { ResultRecord, SerializedAtlasError } from '@diffusion-atlas/core';
+import type { RoutingReport } from './kernels/route.ts';
 
 /** What every run returns across the worker boundary (and what the CLI prints as JSON). */
 export interface RunOutput<R extends ResultRecord = ResultRecord> {
@@ -25,6 +26,8 @@ export interface BackendReport {
   checkMaxError?: number;
   /** Threads a large kernel call is split across (the wasm-simd pool, caller included). */
   workers?: number;
+  /** With more than one verified path: the start-up timings and which path each call shape takes. */
+  routing?: RoutingReport;
 }
 
 export type ProgressCallback = (fraction: number) => void;
@@ -39,9 +42,12 @@ export type PartialCallback = (partial: RunOutput) => void | Promise<void>;
 /**
  * Which kernels a worker should use. `auto`: the GPU when it is a real one (a software WebGL
  * renderer such as SwiftShader is slower than the CPU loops); `gpu`: any verified WebGL2, software
- * included (diagnostics and tests of the GPU code path); `cpu`: never the GPU.
+ * included (diagnostics and tests of the GPU code path); `cpu`: never the GPU. With `auto` and a
+ * real GPU, every call goes to whichever of the GPU and the CPU path was faster on its shape at
+ * start-up; `route` does the same with a software renderer included (the diagnostics page's
+ * calibration table).
  */
-export type BackendPreference = 'auto' | 'gpu' | 'cpu';
+export type BackendPreference = 'auto' | 'gpu' | 'cpu' | 'route';
 
 /** The API the worker exposes (Comlink). Small on purpose. */
 export interface WorkerApi {

@@ -5,6 +5,7 @@ import { messageOf } from '../wire-errors.ts';
 import { checkAgainstReference } from './check.ts';
 import { cpuKernels } from './cpu.ts';
 import { guardKernels } from './guard.ts';
+import { calibrate, routeKernels, type CalibrateOptions, type KernelPath } from './route.ts';
 import { createWasmKernels } from './wasm-simd.ts';
 import { wasmSimdSupported } from './wasm/instance.ts';
 import { coreCount, createWasmPool, sharedMemoryAvailable, type WasmPool } from './wasm/pool.ts';
@@ -32,54 +33,114 @@ export interface SelectOptions {
    */
   threads?: number;
   /**
+   * Keep every verified path and send each call to the one that was fastest on its shape at
+   * start-up (route.ts), instead of the first path for every call. Options tune the calibration.
+   */
+  route?: boolean | CalibrateOptions;
+  /**
    * WebGPU (kernels/webgpu) before everything else: `hardware`, the default when `preferGpu`, skips
    * software adapters; `any` takes them too (tests, diagnostics); `off`, the default otherwise, never.
    */
   webgpu?: 'hardware' | 'any' | 'off';
 }
 
+/** An accelerator that passed the start-up check. */
+interface OpenedAccelerator {
+  kernels: Kernels & { destroy(): void };
+  checkMaxError: number;
+}
+
 /**
- * The kernels a worker runs with, first that works of: WebGPU (see `webgpu`); the GPU (when
- * asked for, available, a real one unless software is allowed, and verified against the reference
- * on a small problem); the
- * WebAssembly SIMD kernels, on a pool of one thread per core where threads can share memory; the
- * plain TypeScript loops. The report says which and why.
+ * A GPU path in the selection's preference order: opens and verifies its kernels, or says why it
+ * cannot run here. A new backend (WebGPU) is one more entry in ACCELERATORS, ahead of gpu.js.
+ */
+type Accelerator = (options: SelectOptions) => Promise<OpenedAccelerator | { reason: string }>;
+
+/** gpu.js on WebGL2 in a browser worker (or the instance a test injects). */
+const gpuJsWebGl2: Accelerator = async (options) => {
+  const renderer = options.createGpu ? 'injected' : workerWebGl2Renderer();
+  if (renderer === null) return { reason: 'no WebGL2: GPU kernels run only in a browser worker with OffscreenCanvas' };
+  if (!options.allowSoftwareGpu && SOFTWARE_RENDERER.test(renderer)) {
+    return { reason: `software WebGL renderer (${renderer}): the CPU path is faster` };
+  }
+  let kernels: (Kernels & { destroy(): void }) | undefined;
+  try {
+    // Loaded on demand: Node and the CLI never pay for parsing gpu.js.
+    const gpuModule = await import('./gpu.ts');
+    const gpu = options.createGpu ? await options.createGpu() : gpuModule.createWebGl2Gpu();
+    kernels = gpuModule.createGpuKernels(gpu);
+    return { kernels, checkMaxError: checkAgainstReference(kernels) };
+  } catch (error) {
+    kernels?.destroy();
+    return { reason: `GPU check failed: ${messageOf(error)}` };
+  }
+};
+
+/** Accelerators, fastest kind first; the CPU path (wasm-simd, then TypeScript) always ends the list. */
+const ACCELERATORS: readonly Accelerator[] = [gpuJsWebGl2];
+
+/**
+ * The kernels a worker runs with. WebGPU first (see `webgpu`); then, without routing, the first that works of: an accelerator (when
+ * asked for, available, a real GPU unless software is allowed, and verified against the reference
+ * on a small problem); the WebAssembly SIMD kernels, on a pool of one thread per core where
+ * threads can share memory; the plain TypeScript loops. With routing, every verified accelerator
+ * and the CPU path are kept and each call goes to the one measured fastest on its shape. The
+ * report says which and why.
  */
 export async function selectKernels(options: SelectOptions): Promise<KernelSelection> {
-  // WebGPU first, kept apart from the chain below; loaded on demand like gpu.js
+  // WebGPU first, kept apart from the chain below (its kernels answer through a device worker);
+  // loaded on demand like gpu.js
   const webgpu = options.webgpu ?? (options.preferGpu ? 'hardware' : 'off');
   if (webgpu !== 'off') {
     const { selectWithWebGpu } = await import('./webgpu/selection.ts');
     return selectWithWebGpu(webgpu, (overrides) => selectKernels({ ...options, ...overrides, webgpu: 'off' }));
   }
   if (!options.preferGpu) return selectCpuKernels(options);
-  const renderer = options.createGpu ? 'injected' : workerWebGl2Renderer();
-  if (renderer === null) {
-    return selectCpuKernels(options, 'no WebGL2: GPU kernels run only in a browser worker with OffscreenCanvas');
+  const reasons: string[] = [];
+  const opened: OpenedAccelerator[] = [];
+  for (const accelerator of ACCELERATORS) {
+    const result = await accelerator(options);
+    if ('reason' in result) reasons.push(result.reason);
+    else opened.push(result);
+    if (opened.length > 0 && !options.route) break;
   }
-  if (!options.allowSoftwareGpu && SOFTWARE_RENDERER.test(renderer)) {
-    return selectCpuKernels(options, `software WebGL renderer (${renderer}): the CPU path is faster`);
-  }
-  let gpuKernels: (Kernels & { destroy(): void }) | undefined;
-  try {
-    // Loaded on demand: Node and the CLI never pay for parsing gpu.js.
-    const gpuModule = await import('./gpu.ts');
-    const gpu = options.createGpu ? await options.createGpu() : gpuModule.createWebGl2Gpu();
-    gpuKernels = gpuModule.createGpuKernels(gpu);
-    const checkMaxError = checkAgainstReference(gpuKernels);
-    const report: BackendReport = { backend: gpuKernels.backend, checkMaxError };
+  const first = opened[0];
+  if (first === undefined) return selectCpuKernels(options, reasons.join('; '));
+  if (!options.route) {
+    const report: BackendReport = { backend: first.kernels.backend, checkMaxError: first.checkMaxError };
+    // a faster kind that could not open says why
+    if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
     // the fallback after a GPU failure mid-run: single-threaded, so a GPU session holds no pool
     const fallback = (await cpuPath({ ...options, threads: 1 })).kernels;
-    return { kernels: guardKernels(gpuKernels, fallback, report), report };
-  } catch (error) {
-    gpuKernels?.destroy();
-    return selectCpuKernels(options, `GPU check failed: ${messageOf(error)}`);
+    return { kernels: guardKernels(first.kernels, fallback, report), report };
   }
+  return routedSelection(opened, reasons, options);
+}
+
+/**
+ * Every verified accelerator, each guarded by the CPU path, and the CPU path itself (pooled: calls
+ * are routed to it), calibrated on the figures' shapes.
+ */
+async function routedSelection(opened: readonly OpenedAccelerator[], reasons: readonly string[], options: SelectOptions): Promise<KernelSelection> {
+  const cpu = await cpuPath(options);
+  const names = [...opened.map((o) => o.kernels.backend), cpu.kernels.backend];
+  const report: BackendReport = {
+    backend: names.join('+'),
+    checkMaxError: Math.max(cpu.report.checkMaxError ?? 0, ...opened.map((o) => o.checkMaxError)),
+  };
+  if (cpu.report.workers !== undefined) report.workers = cpu.report.workers;
+  const why = [...reasons, cpu.report.fallbackReason].filter((r) => r !== undefined);
+  if (why.length > 0) report.fallbackReason = why.join('; ');
+  // an accelerator failing mid-run hands its calls to the CPU path, and the live report says so
+  const paths: KernelPath[] = opened.map(({ kernels }) => ({ name: kernels.backend, kernels: guardKernels(kernels, cpu.kernels, report) }));
+  paths.push({ name: cpu.kernels.backend, kernels: cpu.kernels });
+  report.routing = calibrate(paths, typeof options.route === 'object' ? options.route : {});
+  return { kernels: routeKernels(paths, report.routing), report };
 }
 
 async function selectCpuKernels(options: SelectOptions, gpuFallbackReason?: string): Promise<KernelSelection> {
   const { kernels, report } = await cpuPath(options);
-  const reasons = [gpuFallbackReason, report.fallbackReason].filter((r) => r !== undefined);
+  const reasons = [gpuFallbackReason, report.fallbackReason].filter((r) => r !== undefined && r !== '');
   if (reasons.length > 0) report.fallbackReason = reasons.join('; ');
   else delete report.fallbackReason;
   return { kernels, report };
