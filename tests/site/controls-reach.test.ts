@@ -79,8 +79,8 @@ describe('repairedState', () => {
 describe('announcedSeconds', () => {
   const nab = getExperiment('noise-and-back');
   const nabDefaults = { ...defaultsOf(nab.params) };
-  // The noise-and-back model written out: m·steps·(n + 50) + 2·m·n units at 2.2e-8 s, plus 0.1 s.
-  const byHand = (m: number, n: number, steps: number): number => 0.01 + 6.7e-9 * (m * steps * (n + 150) + 2 * m * n);
+  // The noise-and-back model written out: m·steps·(n + 150) + 2·m·n units at 4.8e-9 s, plus 0.0072 s.
+  const byHand = (m: number, n: number, steps: number): number => 0.0072 + 4.8e-9 * (m * steps * (n + 150) + 2 * m * n);
 
   it('stays silent for a quick run', () => {
     expect(byHand(400, 100, 400)).toBeLessThan(ANNOUNCED_SECONDS);

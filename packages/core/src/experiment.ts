@@ -54,8 +54,10 @@ export interface RunContext {
 export type PartialReport = (fraction: number, build: () => ResultRecord) => void;
 
 /**
- * Offers a partial result typed as the experiment's own: `R` is the type `run` returns, so a
- * partial that is not a valid result of the experiment does not compile.
+ * Offers a partial result. The compiler cannot tie `R` to what `run` returns (an experiment's
+ * result type is inferred from `run` itself, and a context typed by it makes that inference
+ * circular), so tests/worker/partial-results.test.ts checks at run time that every partial has the
+ * final result's shape.
  */
 export function offerPartial<R extends ResultRecord>(ctx: Pick<RunContext, 'partial'>, fraction: number, build: () => R): void {
   ctx.partial(fraction, build);
