@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { curieWeissMoments, defaultsOf, encodeQuery, getExperiment } from '@diffusion-atlas/core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { count, openChapter, skipE2E, type ChapterSession } from './harness.ts';
 
 /*
  * Chapter 6 in Chromium: one page load with every figure run to the end. The Curie–Weiss figure
@@ -17,28 +17,19 @@ const curieWeiss = getExperiment('curie-weiss');
 const CW_PARAMS = { N: 12, beta: 1.5, h: 0.02, trajectories: 20, steps: 40 };
 const QUERY = encodeQuery(curieWeiss, { ...defaultsOf(curieWeiss.params), ...CW_PARAMS });
 
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
 
 describe.skipIf(skipE2E)('chapter 6 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let chapter: ChapterSession;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-    ({ page, problems } = await openPage(browser, { reducedMotion: true }));
-    await page.goto(`${server.url}${PAGE}${QUERY}`);
-    await waitForAllWidgets(page, 120_000);
+    chapter = await openChapter(`${PAGE}${QUERY}`, 120_000);
+    ({ page, problems } = chapter);
   }, 180_000);
 
   afterAll(async () => {
-    await page?.context().close();
-    await browser?.close();
-    await server?.close();
+    await chapter?.close();
   });
 
   it('loads with typeset math, three figures that all finish, and a clean console', async () => {

@@ -194,3 +194,46 @@ export async function waitForWidget(page: Page, experiment: string, timeout = 60
   );
   return (await page.getAttribute(sel, 'data-status')) ?? '';
 }
+
+/** How many elements match `selector` on the page. */
+export async function count(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).count();
+}
+
+/** Every number written in a text, minus signs (−) included; 10⁻⁵-style powers are not parsed. */
+export function numbersIn(text: string | null): number[] {
+  return Array.from((text ?? '').replaceAll('−', '-').matchAll(/-?\d+(?:\.\d+)?/g), (m) => Number(m[0]));
+}
+
+/** A chapter opened once for a whole test file: its page, what went wrong on it, and how to close it all. */
+export interface ChapterSession {
+  page: Page;
+  problems: string[];
+  /** For a second page beside the first. */
+  browser: Browser;
+  server: StaticServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the build, opens `path` (with its query) in Chromium with reduced motion, and waits until
+ * every figure on it has finished.
+ */
+export async function openChapter(path: string, timeout = 90_000): Promise<ChapterSession> {
+  const server = await serveDist();
+  const browser = await launchBrowser();
+  const { page, problems } = await openPage(browser, { reducedMotion: true });
+  await page.goto(`${server.url}${path}`);
+  await waitForAllWidgets(page, timeout);
+  return {
+    page,
+    problems,
+    browser,
+    server,
+    async close() {
+      await page.context().close();
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { directContext, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { count, launchBrowser, numbersIn, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
 
 /*
  * Chapter 4 in Chromium: the page and its three figures, each counted against the parameters it
@@ -27,9 +27,6 @@ const DEFAULT_CELLS = DEFAULT_ROWS * 12;
 const FRAMES = 7;
 const DIRECTIONS = 8;
 
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
 
 /** The same experiment run in Node with core's reference kernels: the numbers the figure must write. */
 async function nodeRun(name: string, params: Record<string, unknown>): Promise<ResultRecord> {
@@ -43,10 +40,6 @@ function field(result: ResultRecord, key: string): number[] {
   throw new Error(`no numeric field ${key}`);
 }
 
-/** Every number written in a text ("memorized: 8.3% of samples" → [8.3]); minus signs included. */
-function numbersIn(text: string | null): number[] {
-  return Array.from((text ?? '').replaceAll('−', '-').matchAll(/-?\d+(?:\.\d+)?/g), (m) => Number(m[0]));
-}
 
 /**
  * A figure's value written to `digits` significant digits is within half a unit of its last digit

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultsOf, directContext, encodeQuery, getExperiment, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { count, numbersIn, openChapter, openPage, skipE2E, waitForWidget, type ChapterSession } from './harness.ts';
 
 /*
  * Chapter 5 in Chromium: one page load with every widget run to the end, then the interactions.
@@ -19,9 +19,6 @@ const EPSILON = [0.001, 0.01, 0.1];
 const manifold = getExperiment('manifold');
 const QUERY = encodeQuery(manifold, { ...defaultsOf(manifold.params), D: 16, n: 30, trajectories: 64, epsilon: EPSILON });
 
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
 
 /** The same experiment run in Node with core's reference kernels: the numbers the figure must write. */
 async function nodeRun(name: string, params: Record<string, unknown>): Promise<ResultRecord> {
@@ -35,10 +32,6 @@ function field(result: ResultRecord, key: string): number[] {
   throw new Error(`no numeric field ${key}`);
 }
 
-/** Every number written in a text, minus signs (−) included; 10⁻⁵-style powers are not parsed. */
-function numbersIn(text: string | null): number[] {
-  return Array.from((text ?? '').replaceAll('−', '-').matchAll(/-?\d+(?:\.\d+)?/g), (m) => Number(m[0]));
-}
 
 /**
  * A value written to `digits` significant digits is within half a unit of its last digit of the
@@ -55,23 +48,17 @@ async function centre(page: Page): Promise<{ lon: number; lat: number }> {
 }
 
 describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let chapter: ChapterSession;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-    ({ page, problems } = await openPage(browser, { reducedMotion: true }));
-    await page.goto(`${server.url}${PAGE}${QUERY}`);
-    await waitForAllWidgets(page, 90_000);
+    chapter = await openChapter(`${PAGE}${QUERY}`, 90_000);
+    ({ page, problems } = chapter);
   });
 
   afterAll(async () => {
-    await page?.context().close();
-    await browser?.close();
-    await server?.close();
+    await chapter?.close();
   });
 
   it('loads with typeset math, three figures that all finish, and a clean console', async () => {
@@ -110,9 +97,9 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
   });
 
   it('manifold, population score: the tangential part stays small, and W₁ to the curve’s law is written as the run computed it', async () => {
-    const { page: p, problems: pp } = await openPage(browser, { reducedMotion: true });
+    const { page: p, problems: pp } = await openPage(chapter.browser, { reducedMotion: true });
     const params = { ...defaultsOf(manifold.params), score: 'population', D: 16, n: 30, trajectories: 64, epsilon: EPSILON };
-    await p.goto(`${server.url}${PAGE}${encodeQuery(manifold, params)}`);
+    await p.goto(`${chapter.server.url}${PAGE}${encodeQuery(manifold, params)}`);
     expect(await waitForWidget(p, 'manifold', 90_000)).toBe('done');
     const result = await nodeRun('manifold', params);
     expect(await p.getAttribute(`${MF} svg.manifold-w1-figure`, 'data-score')).toBe('population');

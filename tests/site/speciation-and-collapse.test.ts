@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { defaultsOf, experiments } from '@diffusion-atlas/core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { count, openChapter, skipE2E, waitForWidget, type ChapterSession } from './harness.ts';
 
 /*
  * Chapter 2 in Chromium: one page load with every widget run to the end, then the interactions.
@@ -18,28 +18,19 @@ const CO = W('collapse');
 const CU = W('curse');
 const DG = W('digits');
 
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
 
 describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  let chapter: ChapterSession;
   let page: Page;
   let problems: string[];
 
   beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-    ({ page, problems } = await openPage(browser, { reducedMotion: true }));
-    await page.goto(`${server.url}${PAGE}${QUERY}`);
-    await waitForAllWidgets(page, 90_000);
+    chapter = await openChapter(`${PAGE}${QUERY}`, 90_000);
+    ({ page, problems } = chapter);
   });
 
   afterAll(async () => {
-    await page?.context().close();
-    await browser?.close();
-    await server?.close();
+    await chapter?.close();
   });
 
   it('loads with typeset math, four figures that all finish, and a clean console', async () => {
@@ -150,6 +141,6 @@ describe.skipIf(skipE2E)('chapter 2 in Chromium', () => {
   });
 
   it('serves no 404 for anything the page asked for', () => {
-    expect(server.notFound).toEqual([]);
+    expect(chapter.server.notFound).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { distDir, launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { count, distDir, launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
 
 /*
  * Chapter 3 in Chromium: the page and its three figures, each counted against the parameters it
@@ -18,9 +18,6 @@ const WT = '[data-widget][data-experiment="width-threshold"]';
 /** The fine grid the build precomputes for the width-threshold figure, if this build has it. */
 const fineFile = join(distDir, 'data', 'width-threshold.json');
 
-async function count(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).count();
-}
 
 describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   let server: StaticServer;
