@@ -42,7 +42,10 @@ export interface RunContext {
    * the run goes on. The host calls `build` only when it will take one now (it throttles, and
    * keeps at most one on its way to the page), so offering costs little; a host that shows none
    * (the CLI, tests) never calls it. What `build` returns may be transferred to another thread:
-   * it must own its buffers (copies, never views into arrays the run keeps writing).
+   * it must own its buffers (copies, never views into arrays the run keeps writing). The
+   * compiler does not tie what `build` returns to the result type (that type is inferred from
+   * `run`, and a context typed by it would make the inference circular), so
+   * tests/worker/partial-results.test.ts checks every partial's shape against the final result.
    */
   partial: PartialReport;
   signal: AbortSignal;
@@ -52,16 +55,6 @@ export interface RunContext {
 
 /** See RunContext.partial: `fraction` is the share of the run done, as checkpoint reports it. */
 export type PartialReport = (fraction: number, build: () => ResultRecord) => void;
-
-/**
- * Offers a partial result. The compiler cannot tie `R` to what `run` returns (an experiment's
- * result type is inferred from `run` itself, and a context typed by it makes that inference
- * circular), so tests/worker/partial-results.test.ts checks at run time that every partial has the
- * final result's shape.
- */
-export function offerPartial<R extends ResultRecord>(ctx: Pick<RunContext, 'partial'>, fraction: number, build: () => R): void {
-  ctx.partial(fraction, build);
-}
 
 /** A class of real images as rows of pixel intensities in [0, 1]. */
 export interface ImageSet {

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -156,7 +156,7 @@ export const collapse = defineExperiment({
         if (nearest) tracker.observe(k - 1, nearest);
         view.record(k, x);
         const fraction = 0.01 + (0.69 * k) / p.steps;
-        offerPartial(ctx, fraction, () => assemble(running(), true));
+        ctx.partial(fraction, () => assemble(running(), true));
         await ctx.checkpoint(fraction);
       },
     });
@@ -185,7 +185,7 @@ export const collapse = defineExperiment({
       );
       excessEntropy[i] = e.excess / alpha;
       excessEntropyPlain[i] = e.excessPlain / alpha;
-      offerPartial(ctx, 0.72 + (0.27 * (i + 1)) / t.length, () =>
+      ctx.partial(0.72 + (0.27 * (i + 1)) / t.length, () =>
         assemble({ ...ends, samples: ends.samples.slice(), collapseTimes: ends.collapseTimes.slice(), test: { nearest: test.nearest.slice(), ratio: test.ratio.slice() } }, true),
       );
       await ctx.checkpoint(0.72 + (0.27 * (i + 1)) / t.length);

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
 import { geometricGrid } from '../time-grid.ts';
@@ -171,7 +171,7 @@ export const curieWeiss = defineExperiment({
         }
       }
       if (frameSteps[frame] === k + 1) record(frame++);
-      offerPartial(ctx, (k + 1) / p.steps, () => assemble({ finalM: new Float64Array(0), plusFraction: Number.NaN }, frame, emptySweep()));
+      ctx.partial((k + 1) / p.steps, () => assemble({ finalM: new Float64Array(0), plusFraction: Number.NaN }, frame, emptySweep()));
       await ctx.checkpoint((k + 1) / p.steps);
     }
 

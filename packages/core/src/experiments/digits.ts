@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial, type ImageSet } from '../experiment.ts';
+import { defineExperiment, type ImageSet } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -153,7 +153,7 @@ export const digits = defineExperiment({
       seed: p.seed,
       onStep: (k, x) => {
         const fraction = 0.1 + (0.6 * k) / p.steps;
-        offerPartial(ctx, fraction, () => assemble({ samples: x.slice(), test: noNeighbours(), training: new Float32Array(0) }, true));
+        ctx.partial(fraction, () => assemble({ samples: x.slice(), test: noNeighbours(), training: new Float32Array(0) }, true));
         return ctx.checkpoint(fraction);
       },
     });
@@ -169,7 +169,7 @@ export const digits = defineExperiment({
         () => ctx.checkpoint(fraction),
       );
       excessEntropy[i] = e.excess / alpha;
-      offerPartial(ctx, 0.7 + (0.3 * (i + 1)) / t.length, () =>
+      ctx.partial(0.7 + (0.3 * (i + 1)) / t.length, () =>
         assemble({ samples: samples.slice(), test: { nearest: test.nearest.slice(), ratio: test.ratio.slice() }, training: training.slice() }, true),
       );
       await ctx.checkpoint(0.7 + (0.3 * (i + 1)) / t.length);

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
@@ -192,7 +192,7 @@ export const gaussianField = defineExperiment({
       }
       if (FRAME_TIMES.some((f) => f === grid[k + 1])) snapshot(grid[k + 1], collapsed / M);
       // The frames so far; before the first one, the field as it is now, at the time reached.
-      offerPartial(ctx, (k + 1) / (grid.length - 1), () => {
+      ctx.partial((k + 1) / (grid.length - 1), () => {
         if (frames.length > 0) return assemble(Number.NaN);
         const now = frameNow();
         return assemble(Number.NaN, { frameTimes: [grid[k + 1]], frames: [now.field], spectra: [now.spectrum], collapsedAt: [collapsed / M] });

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { fillNormalAt } from '../random.ts';
 import { geometricGridWithMaxStep } from '../time-grid.ts';
@@ -170,7 +170,7 @@ export const ising2d = defineExperiment({
         for (let i = 0; i < d; i++) row[i] += eta * (row[i] + 2 * score[i]) + noise[r * d + i];
       }
       if ((k + 1) % every === 0 || k + 1 === grid.length - 1) record(grid[k + 1], c / M);
-      offerPartial(ctx, 0.1 + (0.9 * (k + 1)) / (grid.length - 1), () =>
+      ctx.partial(0.1 + (0.9 * (k + 1)) / (grid.length - 1), () =>
         // the first run's sign pattern now: what it would be if the run stopped here
         assemble({ energy: new Float64Array(0), magnetization: new Float64Array(0), spins: Int8Array.from(x.subarray(0, d), (v) => (v >= 0 ? 1 : -1)), memorized: Number.NaN }),
       );

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { delta, noiseForward } from '../forward.ts';
@@ -210,7 +210,7 @@ export const manifold = defineExperiment({
         denoisedFull[stop] = mean;
         stop--;
       }
-      offerPartial(ctx, (0.7 * (k + 1)) / L, () => assemble(true));
+      ctx.partial((0.7 * (k + 1)) / L, () => assemble(true));
       await ctx.checkpoint((0.7 * (k + 1)) / L);
     }
 
@@ -240,7 +240,7 @@ export const manifold = defineExperiment({
       w1Denoised[e] = await w1Exact(denoisedFull[e], m, training, n, D, tickAt(1));
       await ctx.checkpoint(at(2));
       w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickAt(2));
-      offerPartial(ctx, at(3), () => assemble(true));
+      ctx.partial(at(3), () => assemble(true));
       await ctx.checkpoint(at(3));
     }
     // W₁ to the curve's law itself (not to the training points): what generalization is measured by.

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial, type RunContext } from '../experiment.ts';
+import { defineExperiment, type RunContext } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { ascending } from '../constraints.ts';
 import { param } from '../params.ts';
@@ -223,7 +223,7 @@ export const reproducibility = defineExperiment({
       out.memorizedEmpirical[j] = count > 1 ? memorizedFraction(nearA.ratio) : 1;
       out.nearestDistanceEmpirical[j] = largestDistanceToNearest(samplesEA, setA, nearA.nearest, m, d);
       out.memorizedLearned[j] = count > 1 ? memorizedFraction(nearestTwo(samplesLA, m, setA, count, d).ratio) : 0;
-      if (j < columns - 1) offerPartial(ctx, at(1), () => assemble(true));
+      if (j < columns - 1) ctx.partial(at(1), () => assemble(true));
       await ctx.checkpoint(at(1));
     }
 

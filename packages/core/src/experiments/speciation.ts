@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt, uniformAt } from '../random.ts';
@@ -198,7 +198,7 @@ export const speciation = defineExperiment({
         trajectories: view.result(copy),
       };
     };
-    const partial = (): void => offerPartial(ctx, 0.02 + (0.96 * done) / totalSteps, () => assemble(true));
+    const partial = (): void => ctx.partial(0.02 + (0.96 * done) / totalSteps, () => assemble(true));
 
     if (p.protocol === 'cloning') {
       // The root itself is one clone; the other is a branch with its own noise stream, run to the

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams } from '../random.ts';
@@ -204,7 +204,7 @@ export const sphere = defineExperiment({
       tableSize: TABLE_SIZE,
       onStep: async (k, x, s) => {
         if (k % frameEvery === 0 || k === p.steps) keepFrame(frame++, x, s);
-        offerPartial(ctx, 0.1 + (0.85 * k) / p.steps, () => streaming(x));
+        ctx.partial(0.1 + (0.85 * k) / p.steps, () => streaming(x));
         await ctx.checkpoint(0.1 + (0.85 * k) / p.steps);
       },
     });

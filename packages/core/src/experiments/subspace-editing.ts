@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
@@ -210,7 +210,7 @@ export const subspaceEditing = defineExperiment({
       // For method pca, the iteration's estimate so far is a coarser version of the figure.
       onEstimate: (estimate) => {
         if (p.method !== 'pca') return;
-        offerPartial(ctx, progressAt(estimate.iteration), () =>
+        ctx.partial(progressAt(estimate.iteration), () =>
           assemble({
             basis: estimate.basis,
             variances: () => estimate.values.slice(),
@@ -241,7 +241,7 @@ export const subspaceEditing = defineExperiment({
         tolerance: 1e-4,
         onIteration: () => ctx.checkpoint(0.8),
         onEstimate: (estimate) =>
-          offerPartial(ctx, 0.8, () =>
+          ctx.partial(0.8, () =>
             assemble({
               basis: estimate.basis,
               variances: variancesAlong,

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
 import { rfConstants } from '../rf/constants.ts';
@@ -143,7 +143,7 @@ export const trainingSamples = defineExperiment({
      * (empty, NaN fraction). Every array is a copy: a partial may be transferred away.
      */
     const offer = (current: TrainingSamplesRun | undefined): void =>
-      offerPartial(ctx, stage / stages, () =>
+      ctx.partial(stage / stages, () =>
         assemble([...runs, ...(current === undefined ? [] : [current])].map((run) => ({
           ...run,
           training: run.training.slice(),

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial } from '../experiment.ts';
+import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
 import { ascending } from '../constraints.ts';
 import { realFeatureMemoryProblem, trainingSetProblem } from '../rf/size-rules.ts';
@@ -192,7 +192,7 @@ export const trainingWindow = defineExperiment({
       });
       // The sizes done so far (copies: a partial may be transferred away), their slopes over those sizes.
       if (r < count - 1) {
-        offerPartial(ctx, (r + 1) / count, () =>
+        ctx.partial((r + 1) / count, () =>
           assemble(
             runs.map((run) => ({
               ...run,

@@ -1,4 +1,4 @@
-import { defineExperiment, offerPartial, type RunContext } from '../experiment.ts';
+import { defineExperiment, type RunContext } from '../experiment.ts';
 import { param } from '../params.ts';
 import { rfConstants } from '../rf/constants.ts';
 import { RF_LIMITS, gaussianEquivalentProblem } from '../rf/feature-matrices.ts';
@@ -83,7 +83,7 @@ export async function widthThresholdGrid(
         atSnapshots[k][cell] = lossesAt(flow, tau).generalizationGap;
       });
       // The cells done so far, the rest NaN; copies, since a partial may be transferred away.
-      if (ctx?.partial) offerPartial({ partial: ctx.partial }, (cell + 1) / cells, () => assemble((a) => a.slice()));
+      if (ctx?.partial) ctx.partial((cell + 1) / cells, () => assemble((a) => a.slice()));
       await ctx?.checkpoint((cell + 1) / cells);
     }
   }
