@@ -87,6 +87,35 @@ describe.each(['relaxed', 'simd'] as const)('wasm-simd kernels (%s build)', (var
     }
   }
 
+  // d = 2 pads the centres to a multiple of eight with far-away ones that must neither weigh nor
+  // win: every n mod 8, queries near the data and ten units away (float32 distances of order 10²
+  // there meet the far-query limit), variance 1e-4 to 1
+  it('keep d = 2 padding out of the result for every n mod 8, near and far, with and without log-weights', () => {
+    const rng = new Rng(77).stream(1);
+    for (let n = 1; n <= 17; n++) {
+      for (const variance of [1e-4, 0.1, 1]) {
+        for (const reach of [1, 10]) {
+          for (const withLogWeights of [false, true]) {
+            const m = 7;
+            const centres = Float32Array.from({ length: n * 2 }, () => rng.normal());
+            const queries = Float32Array.from({ length: m * 2 }, () => reach * rng.normal());
+            const logWeights = withLogWeights ? Float32Array.from({ length: n }, () => 3 * rng.normal()) : undefined;
+            const args: SoftmaxDenoiseArgs = { queries, m, centres, n, d: 2, scale: 0.9, variance, logWeights };
+            const want = referenceKernels.softmaxDenoise(args);
+            const got = kernels.softmaxDenoise(args);
+            let sc = 1;
+            for (const x of want.mean) sc = Math.max(sc, Math.abs(x));
+            for (let j = 0; j < want.mean.length; j++) {
+              expect(Math.abs(got.mean[j] - want.mean[j]) / sc, `n=${n} variance=${variance} reach=${reach}`).toBeLessThanOrEqual(reach > 1 ? FAR_TOL : TOL);
+            }
+            for (let i = 0; i < m; i++) expect(got.nearest[i], `n=${n} row ${i}`).toBeLessThan(n);
+            expect(Array.from(got.nearest)).toEqual(Array.from(want.nearest));
+          }
+        }
+      }
+    }
+  });
+
   it('keep their accuracy at variance 1e-3 with |a|² ~ d (where the expanded form would cancel)', () => {
     // two centres at distance ~√(2d), query between them: both weights matter, so any error in the
     // distance difference shows directly in the mean

@@ -28,6 +28,7 @@ export function heapBase(): usize {
 
 // Constants of `weights` (the exp), from memory: as v128.const, V8 rematerialises every one inside
 // the loop (three instructions each); loaded once into locals they stay in registers.
+// (Entry 0 is unused: the exp clamps at FLOOR, entry 12.)
 const EXP_TABLE = memory.data<f32>([
   -88.0, 1.44269504088896341, 12582912.0, 0.693359375,
   -2.12194440e-4, 1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3,
@@ -361,7 +362,7 @@ export function denoise(
   const alpha = s / variance;
   const beta = s * s / variance;
   const coef = s * s / (2.0 * variance);
-  const lo88 = splatAt(0), log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
+  const log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
   const p0 = splatAt(5), p1 = splatAt(6), p2 = splatAt(7), p3 = splatAt(8), p4 = splatAt(9), p5 = splatAt(10);
   const one = splatAt(11), floor = splatAt(12);
   const bias = i32x4.splat(127 - 0x4B400000);
@@ -480,7 +481,7 @@ export function denoise(
             else store<f32>(tmp + (<usize>j << 2), -Infinity);
           }
           rel = v128.load(tmp);
-          const w = weights(rel, zero, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+          const w = weights(rel, zero, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
           v128.store(tmp, w);
           for (let j = 0; j < 4 && c0 + j < cands; j++) {
             const wj = load<f32>(tmp + (<usize>j << 2));
@@ -497,7 +498,7 @@ export function denoise(
           let zf = zero;
           for (let mu = mu0; mu < mu1; mu += 4) {
             const p = Lr + (<usize>mu << 2);
-            const w = weights(v128.load(p), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+            const w = weights(v128.load(p), bv, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
             v128.store(p, w);
             zf = f32x4.add(zf, w);
           }
@@ -690,9 +691,13 @@ export function scratchBytes(d: i32, nP: i32, dp: i32): usize {
 
 /**
  * The d = 2 case (most of the atlas's figures), fused: per block of four rows, float32 squared
- * distances to all centres (two coordinates cannot cancel badly), then per row t = lw − (dist −
- * min dist)·coef, its maximum and first argmax, and one pass of exp and weighted sums over the
- * centres' coordinate-major groups. Same contract as `denoise` (dp = 4; ct only, ca unused).
+ * distances to all centres (two coordinates cannot cancel badly), then per row the logits
+ * t = lw − (dist − min dist)·coef, their first argmax, and one pass of exp and weighted sums over
+ * the centres' coordinate-major groups. Without log-weights the row maximum is 0 by construction,
+ * so the logits are formed inside that pass instead of stored and read again. The host puts the
+ * padding centres (n to nP) far away (PAD_FAR in instance.ts), where they can neither be nearest
+ * nor weigh: their weight is flushed to exactly 0. Same contract as `denoise` (dp = 4; ct only,
+ * ca unused).
  */
 export function denoise2(
   q: usize, rows: i32, n: i32, nP: i32,
@@ -703,10 +708,11 @@ export function denoise2(
   const rowBytes = <usize>nP << 2;
   const inf = f32x4.splat(Infinity);
   const coefv = f32x4.splat(<f32>coef);
-  const lo88 = splatAt(0), log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
+  const log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
   const p0 = splatAt(5), p1 = splatAt(6), p2 = splatAt(7), p3 = splatAt(8), p4 = splatAt(9), p5 = splatAt(10);
   const one = splatAt(11), floor = splatAt(12);
   const bias = i32x4.splat(127 - 0x4B400000);
+  const zero = f32x4.splat(0);
 
   for (let r0 = 0; r0 < rows; r0 += R) {
     const live = min(R, rows - r0);
@@ -744,50 +750,63 @@ export function denoise2(
     for (let r = 0; r < live; r++) {
       const Tr = T + <usize>r * rowBytes;
       const mv = r == 0 ? m0 : r == 1 ? m1 : r == 2 ? m2 : m3;
-      // padding centres (zeros) took part in the minimum only if n is not a multiple of 4; redo it
-      let dmin: f32 = Infinity;
-      if (n & 3) {
-        for (let mu = 0; mu < n; mu++) dmin = min(dmin, load<f32>(Tr + (<usize>mu << 2)));
-      } else {
-        dmin = min(min(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), min(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-      }
-      // t = lw − (dist − dmin)·coef: the difference first, so far-away rows keep their precision
+      // padding centres sit at PAD_FAR, so they never take the minimum
+      const dmin = min(min(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), min(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
       const dm = f32x4.splat(dmin);
-      let tmax = f32x4.splat(-Infinity);
-      for (let mu = 0; mu < nP; mu += 4) {
-        const p = Tr + (<usize>mu << 2);
-        let t = f32x4.neg(f32x4.mul(f32x4.sub(v128.load(p), dm), coefv));
-        if (lw != 0) t = f32x4.add(t, v128.load(lw + (<usize>mu << 2)));
-        v128.store(p, t);
-        tmax = f32x4.pmax(tmax, t);
-      }
-      for (let mu = n; mu < nP; mu++) store<f32>(Tr + (<usize>mu << 2), -Infinity);
-      let best: f32 = 0;
-      if (lw != 0) {
+      let arg = 0;
+      if (lw == 0) {
+        // the logit (dmin − dist)·coef is its own offset from the row maximum, 0: no pass for the
+        // maximum, and the first argmax is the first centre whose logit is exactly 0
+        for (let mu = 0; mu < nP; mu += 4) {
+          const hit = f32x4.eq(f32x4.mul(f32x4.sub(dm, v128.load(Tr + (<usize>mu << 2))), coefv), zero);
+          if (v128.any_true(hit)) {
+            arg = mu + ctz(i32x4.bitmask(hit));
+            break;
+          }
+        }
+        if (arg >= n) arg = 0;
+        // the weights overwrite the distances: a pass with no running sums, so the exp's fifteen
+        // constants stay in registers (V8 has fifteen), and sums that stay in registers after it
+        for (let mu = 0; mu < nP; mu += 4) {
+          const p = Tr + (<usize>mu << 2);
+          v128.store(p, expFlushed(f32x4.mul(f32x4.sub(dm, v128.load(p)), coefv), log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias));
+        }
+      } else {
+        // t = lw − (dist − dmin)·coef: the difference first, so far-away rows keep their precision
+        let tmax = f32x4.splat(-Infinity);
+        for (let mu = 0; mu < nP; mu += 4) {
+          const p = Tr + (<usize>mu << 2);
+          const t = f32x4.add(f32x4.neg(f32x4.mul(f32x4.sub(v128.load(p), dm), coefv)), v128.load(lw + (<usize>mu << 2)));
+          v128.store(p, t);
+          tmax = f32x4.pmax(tmax, t);
+        }
+        for (let mu = n; mu < nP; mu++) store<f32>(Tr + (<usize>mu << 2), -Infinity);
         tmax = f32x4.splat(-Infinity);
         for (let mu = 0; mu < nP; mu += 4) tmax = f32x4.pmax(tmax, v128.load(Tr + (<usize>mu << 2)));
-        best = max(max(f32x4.extract_lane(tmax, 0), f32x4.extract_lane(tmax, 1)), max(f32x4.extract_lane(tmax, 2), f32x4.extract_lane(tmax, 3)));
+        const best = max(max(f32x4.extract_lane(tmax, 0), f32x4.extract_lane(tmax, 1)), max(f32x4.extract_lane(tmax, 2), f32x4.extract_lane(tmax, 3)));
+        while (arg < n && load<f32>(Tr + (<usize>arg << 2)) != best) arg++;
+        if (arg >= n) arg = 0;
+        const bv = f32x4.splat(best);
+        for (let mu = 0; mu < nP; mu += 4) {
+          const p = Tr + (<usize>mu << 2);
+          v128.store(p, weights(v128.load(p), bv, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias));
+        }
       }
-      let arg = 0;
-      while (arg < n && load<f32>(Tr + (<usize>arg << 2)) != best) arg++;
-      if (arg >= n) arg = 0;
-      store<i32>(nearest + (<usize>(r0 + r) << 2), arg);
-
-      const bv = f32x4.splat(best);
       let ax0 = f32x4.splat(0), ay0 = f32x4.splat(0), z0 = f32x4.splat(0);
       let ax1 = f32x4.splat(0), ay1 = f32x4.splat(0), z1 = f32x4.splat(0);
       // two accumulator sets: half the dependency chain, half the float32 rounding growth
       for (let mu = 0; mu < nP; mu += 8) {
         const g = ct + (<usize>mu << 3);
-        const w0 = weights(v128.load(Tr + (<usize>mu << 2)), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+        const w0 = v128.load(Tr + (<usize>mu << 2));
         z0 = f32x4.add(z0, w0);
         ax0 = madd(w0, v128.load(g), ax0);
         ay0 = madd(w0, v128.load(g, 16), ay0);
-        const w1 = weights(v128.load(Tr + (<usize>mu << 2), 16), bv, lo88, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+        const w1 = v128.load(Tr + (<usize>mu << 2), 16);
         z1 = f32x4.add(z1, w1);
         ax1 = madd(w1, v128.load(g, 32), ax1);
         ay1 = madd(w1, v128.load(g, 48), ay1);
       }
+      store<i32>(nearest + (<usize>(r0 + r) << 2), arg);
       const z = sum4(z0) + sum4(z1);
       const o = out + (<usize>(r0 + r) << 4);
       store<f32>(o, <f32>((sum4(ax0) + sum4(ax1)) / z));
@@ -802,18 +821,27 @@ export function denoise2(
 }
 
 /**
- * exp(t − best) as float32, flushed to exactly 0 below the floor. exp on [−88, 0]: Cody–Waite
+ * exp(t − best) as float32, flushed to exactly 0 below the floor. exp on [−87, 0]: Cody–Waite
  * reduction by ln 2 and Cephes' degree-5 polynomial (≈1 ulp); for rel ≥ −87 the result is
  * ≥ 1.4·2⁻¹²⁶, a normal float, and lanes below are masked to 0, so no subnormal is ever formed.
  */
 // @ts-ignore: decorator
 @inline function weights(
-  t: v128, bv: v128, lo88: v128, log2e: v128, magic: v128, ln2hi: v128, ln2lo: v128,
+  t: v128, bv: v128, log2e: v128, magic: v128, ln2hi: v128, ln2lo: v128,
   p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, one: v128, floor: v128, bias: v128,
 ): v128 {
-  const rel = f32x4.sub(t, bv);
+  return expFlushed(f32x4.sub(t, bv), log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
+}
+
+/** exp(rel) as float32 for rel ≤ 0, flushed to exactly 0 below the floor (see `weights`). */
+// @ts-ignore: decorator
+@inline function expFlushed(
+  rel: v128, log2e: v128, magic: v128, ln2hi: v128, ln2lo: v128,
+  p0: v128, p1: v128, p2: v128, p3: v128, p4: v128, p5: v128, one: v128, floor: v128, bias: v128,
+): v128 {
   // pmax is one maxps (max's NaN rules cost V8 a dozen instructions; no NaN reaches here)
-  const x = f32x4.pmax(rel, lo88);
+  // clamped at the floor itself, where 2^fx is still a normal float; lanes below it are masked to 0
+  const x = f32x4.pmax(rel, floor);
   // round to nearest with the 1.5·2²³ trick: the integer lands in the low mantissa bits, so 2^fx
   // comes from an integer add and a shift (V8 expands trunc_sat into many steps)
   const shifted = madd(x, log2e, magic);

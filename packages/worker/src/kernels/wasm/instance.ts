@@ -92,6 +92,12 @@ export function wasmModule(variant: WasmVariant = preferredVariant() ?? 'simd'):
 
 /** Query rows per kernel tile, a multiple of both builds' (6 and 3): the kernel writes whole tiles. */
 export const ROW_BLOCK = 6;
+/**
+ * Where d = 2 puts its padding centres: 2⁶⁰, so a padding distance (about 2¹²¹, still a finite
+ * float32) times any positive s²/(2Δ) is so far below the row's best that its weight is flushed to
+ * exactly 0 and it is never nearest, and 0 × 2⁶⁰ adds an exact 0 to the weighted sum.
+ */
+const PAD_FAR = 2 ** 60;
 
 const align = (x: number, a: number): number => Math.ceil(x / a) * a;
 
@@ -155,7 +161,7 @@ export class WasmDenoiser {
     const f = this.#f32;
     const ct = layout.ct >> 2;
     const ca = layout.ca >> 2;
-    f.fill(0, ct, ct + layout.nP * d);
+    f.fill(d === 2 ? PAD_FAR : 0, ct, ct + layout.nP * d);
     f.fill(0, ca, ca + n * layout.dp);
     const hn = layout.hn >> 3;
     // |c|²/2 in float64; padding centres can never win nor weigh
