@@ -35,14 +35,16 @@ function assetPaths(): string[] {
   return [pick(/\.js$/), pick(/\.css$/), pick(/\.woff2$/), ...(data === undefined ? [] : [`/data/${data}`])];
 }
 
-/** A page of another origin that frames `src`, optionally sending isolation headers of its own. */
-async function serveHost(isolated: boolean): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A page of another origin that frames `src` in a plain iframe of its own, or pastes `snippet` (the
+ * embed code a reader copies from a figure's share menu), optionally sending isolation headers.
+ */
+async function serveHost(isolated: boolean, snippet?: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const src = new URL(req.url ?? '/', 'http://x').searchParams.get('src') ?? '';
-    // an isolated host delegates isolation to the frame; without it the frame cannot be isolated
-    const allow = isolated ? ' allow="cross-origin-isolated"' : '';
+    const frame = snippet ?? `<iframe title="Embedded figure" src="${src.replace(/"/g, '&quot;')}" width="900" height="400"></iframe>`;
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A course page</title></head><body>
-<iframe id="atlas" title="Embedded figure" src="${src.replace(/"/g, '&quot;')}"${allow} width="900" height="400"></iframe></body></html>`;
+${frame}</body></html>`;
     const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
     if (isolated) Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
     res.writeHead(200, headers).end(html);
@@ -145,7 +147,7 @@ describe.skipIf(skipE2E)('cross-origin isolation', () => {
     const { page, problems } = await openPage(browser);
     try {
       await page.goto(`${host.url}/?src=${encodeURIComponent(`${site.url}${EMBED}`)}`);
-      const frame = await (await page.waitForSelector('#atlas')).contentFrame();
+      const frame = await (await page.waitForSelector('iframe')).contentFrame();
       if (frame === null) throw new Error('the embed frame did not load');
       await frame.waitForSelector('[data-widget][data-status="done"]', { timeout: 60_000 });
       expect(await frame.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
@@ -156,13 +158,26 @@ describe.skipIf(skipE2E)('cross-origin isolation', () => {
     }
   });
 
-  it('framed by an isolated site that delegates isolation, the embed loads isolated', { timeout: 90_000 }, async () => {
-    const host = await serveHost(true);
+  it('pasted from the share menu into an isolated site, the embed code delegates isolation and the embed loads isolated', { timeout: 120_000 }, async () => {
+    // the embed code exactly as a reader copies it from the figure's share menu
+    const chapter = await openPage(browser);
+    let snippet: string;
+    try {
+      await chapter.page.goto(`${site.url}/chapters/noise-and-back/`);
+      const field = chapter.page.locator('textarea[data-embed-code]').first();
+      await expect.poll(() => field.inputValue(), { timeout: 60_000 }).toMatch(/^<iframe /);
+      snippet = await field.inputValue();
+    } finally {
+      await chapter.page.context().close();
+    }
+    expect(snippet).toContain('allow="cross-origin-isolated"');
+    expect(snippet).toContain(`${EMBED}`);
+    const host = await serveHost(true, snippet);
     const { page, problems } = await openPage(browser);
     try {
-      await page.goto(`${host.url}/?src=${encodeURIComponent(`${site.url}${EMBED}`)}`);
+      await page.goto(host.url);
       expect(await isolatedIn(page)).toBe(true);
-      const frame = await (await page.waitForSelector('#atlas')).contentFrame();
+      const frame = await (await page.waitForSelector('iframe')).contentFrame();
       if (frame === null) throw new Error('the embed frame did not load');
       await frame.waitForSelector('[data-widget][data-status="done"]', { timeout: 60_000 });
       // the embed's Cross-Origin-Resource-Policy lets the isolated host frame it at all

@@ -206,7 +206,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
       // headless Chromium renders WebGL in software, where the CPU loops are faster: auto says so
       expect(await report.getAttribute('data-fallback-reason')).toMatch(/software|WebGL2/);
     } else {
-      expect(auto).toBe('gpu-webgl2');
+      // a hardware GPU: calls are routed per shape between it and the CPU path, and the report names both
+      expect(auto?.split('+')).toContain('gpu-webgl2');
       expect(Number(await report.getAttribute('data-check-max-error'))).toBeLessThan(1e-4);
     }
     await page.click('[data-compare-run]');

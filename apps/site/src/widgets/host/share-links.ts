@@ -32,7 +32,9 @@ function embedUrl({ experiment, params }: SharedState): string {
 function embedCode(state: SharedState): string {
   const title = tOptional(`title.${state.experiment.name}`, state.experiment.title).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const height = Math.max(MIN_EMBED_HEIGHT, Math.ceil(state.root.getBoundingClientRect().height) + 80);
-  return `<iframe src="${embedUrl(state)}" title="${title}" width="100%" height="${height}" style="border:0" loading="lazy"></iframe>`;
+  // allow="cross-origin-isolated": a host page that is itself isolated passes isolation on, and the
+  // figure then computes on every core; elsewhere the attribute does nothing
+  return `<iframe src="${embedUrl(state)}" title="${title}" width="100%" height="${height}" style="border:0" loading="lazy" allow="cross-origin-isolated"></iframe>`;
 }
 
 /** The CLI line that reproduces the figure. */
