@@ -495,13 +495,14 @@ export function denoise(
         // float32 sums of eight weights per lane (≤ 8 ulp), added in float64
         for (let mu0 = 0; mu0 < nP; mu0 += 32) {
           const mu1 = min(nP, mu0 + 32);
-          let zf = zero;
           for (let mu = mu0; mu < mu1; mu += 4) {
             const p = Lr + (<usize>mu << 2);
-            const w = weights(v128.load(p), bv, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias);
-            v128.store(p, w);
-            zf = f32x4.add(zf, w);
+            v128.store(p, weights(v128.load(p), bv, log2e, magic, ln2hi, ln2lo, p0, p1, p2, p3, p4, p5, one, floor, bias));
           }
+          // summed in a loop of their own: beside the exp's constants a running sum spills, and its
+          // chain then runs through memory
+          let zf = zero;
+          for (let mu = mu0; mu < mu1; mu += 4) zf = f32x4.add(zf, v128.load(Lr + (<usize>mu << 2)));
           z0 = f64x2.add(z0, f64x2.promote_low_f32x4(zf));
           z1 = f64x2.add(z1, f64x2.promote_low_f32x4(i32x4.shuffle(zf, zf, 2, 3, 0, 1)));
         }
