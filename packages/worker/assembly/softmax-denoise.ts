@@ -22,6 +22,8 @@
 // @ts-ignore: decorator
 @inline const R: i32 = 4;
 
+export { fillNormals } from "./normals";
+
 export function heapBase(): usize {
   return __heap_base;
 }
