@@ -106,14 +106,15 @@ describe('wasm normals', () => {
   });
 
   it('give the sampler the same final state bits as core’s normals', async () => {
-    const d = 9;
+    // m·d above the pool's threshold, so the pooled kernels split every step's fill
+    const d = 64;
     const n = 40;
-    const m = 37;
+    const m = 301;
     const train = new Float32Array(n * d);
     fillNormalAt(1, 1, 0, train);
     const start = new Float32Array(m * d);
     fillNormalAt(1, 2, 0, start);
-    const grid = uniformGrid(2, 0.05, 30);
+    const grid = uniformGrid(2, 0.05, 12);
     const run = (kernels: Kernels, normals?: NormalFill): Promise<Float32Array> =>
       sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed: 4, normals });
     const core = await run(single);
