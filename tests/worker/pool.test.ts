@@ -74,6 +74,9 @@ describe('wasm-simd worker pool', () => {
       softmaxDenoise() {
         throw new Error('wasm pool: 1 worker(s) did not finish');
       },
+      fillNormals() {
+        throw new Error('wasm pool: 1 worker(s) did not finish');
+      },
       destroy() {
         destroyed = true;
       },
@@ -95,6 +98,9 @@ describe('wasm-simd worker pool', () => {
       softmaxDenoise(args) {
         pooledCalls++;
         return single.softmaxDenoise(args);
+      },
+      fillNormals(seed, stream, start, out) {
+        single.fillNormalAt(seed, stream, start, out);
       },
       destroy() {},
     };

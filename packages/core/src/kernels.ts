@@ -35,7 +35,15 @@ export interface Kernels {
   /** Which implementation ran, reported with every result. */
   readonly backend: string;
   softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult;
+  /**
+   * Optional: core's `fillNormalAt(seed, stream, start, out)` (scale 1), the same bits, faster.
+   * Absent: callers use core's own function (`normalsOf`).
+   */
+  fillNormalAt?: NormalFill;
 }
+
+/** Fills `out` with the standard normals at indices start … start + out.length − 1 of (seed, stream). */
+export type NormalFill = (seed: number, stream: number, start: number, out: Float64Array) => void;
 
 /** The arrays a call writes its result into: `args.out` when given (checked), new ones otherwise. */
 export function resultArrays({ m, d, out }: Pick<SoftmaxDenoiseArgs, 'm' | 'd' | 'out'>): SoftmaxDenoiseResult {

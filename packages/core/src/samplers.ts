@@ -1,5 +1,6 @@
 import { scoreBuffers, type Score } from './score.ts';
 import { fillNormalAt, Streams } from './random.ts';
+import type { Kernels, NormalFill } from './kernels.ts';
 
 export type SamplerKind = 'sde' | 'ode';
 
@@ -12,6 +13,11 @@ export interface BackwardOptions {
   grid: Float64Array;
   sampler: SamplerKind;
   seed: number;
+  /**
+   * Draws the step noise: core's `fillNormalAt` by default; a kernel's faster fill (`normalsOf`)
+   * must return the same bits, so the run does not depend on which one ran.
+   */
+  normals?: NormalFill;
   /** Called after every step with the new state at time grid[k]; await it to allow cancellation. */
   onStep?: (k: number, x: Float32Array, t: number, nearest: Int32Array | undefined) => Promise<void> | void;
 }
@@ -26,6 +32,7 @@ export interface BackwardOptions {
  */
 export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> {
   const { score, m, grid, sampler, seed } = o;
+  const normals = o.normals ?? fillNormalAt;
   const d = score.d;
   const x = Float32Array.from(o.start);
   const L = grid.length - 1;
@@ -39,7 +46,7 @@ export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> 
     const { score: f, nearest } = score.evaluate(x, m, t, here);
     if (noise !== undefined) {
       const s = Math.sqrt(2 * eta);
-      fillNormalAt(seed, Streams.steps, k * m * d, noise);
+      normals(seed, Streams.steps, k * m * d, noise);
       for (let i = 0; i < m * d; i++) {
         x[i] = x[i] + eta * (x[i] + 2 * f[i]) + s * noise[i];
       }
@@ -54,4 +61,10 @@ export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> 
     }
   }
   return x;
+}
+
+/** The kernels' normal fill where they have one, else core's `fillNormalAt`: the same numbers either way. */
+export function normalsOf(kernels: Kernels | undefined): NormalFill {
+  const fill = kernels?.fillNormalAt;
+  return fill === undefined ? fillNormalAt : (seed, stream, start, out) => fill.call(kernels, seed, stream, start, out);
 }

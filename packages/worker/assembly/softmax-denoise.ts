@@ -14,6 +14,7 @@
 //      a subnormal), normaliser in float64;
 //   3. weighted sum Σ w a in register tiles over each tile's union of surviving centres.
 // d = 2 has its own fused float32 path (denoise2).
+// The module also carries core's counter-based normals (normals.ts, fillNormals), bit for bit.
 
 // LOG_WEIGHT_FLOOR of @diffusion-atlas/core
 // @ts-ignore: decorator
@@ -21,6 +22,8 @@
 /** Queries per register block. */
 // @ts-ignore: decorator
 @inline const R: i32 = 4;
+
+export { fillNormals } from './normals';
 
 export function heapBase(): usize {
   return __heap_base;

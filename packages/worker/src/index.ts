@@ -20,7 +20,7 @@ export {
 } from './kernels/route.ts';
 export { checkAgainstReference } from './kernels/check.ts';
 export { reviveError, serializeError } from './wire-errors.ts';
-export { WasmDenoiser, wasmModule } from './kernels/wasm/instance.ts';
+export { WasmDenoiser, WasmNormals, wasmModule } from './kernels/wasm/instance.ts';
 export { transferablesOf } from './transferables.ts';
 export { MNIST_PIXELS, decodeMnistBytes, encodeMnistBytes } from './data/mnist-format.ts';
 export { decodeEarthquakes, type CompactEarthquakes, type EarthquakeSet } from './data/earthquakes-format.ts';

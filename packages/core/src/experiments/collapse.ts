@@ -7,7 +7,7 @@ import { sampleMixture } from '../data/mixture.ts';
 import { twoClassMixture } from '../data/two-class.ts';
 import { empiricalScore } from '../scores/empirical.ts';
 import { geometricGrid } from '../time-grid.ts';
-import { sampleBackward } from '../samplers.ts';
+import { normalsOf, sampleBackward } from '../samplers.ts';
 import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
 import { topCovarianceEigenvalue } from '../linalg/power-iteration.ts';
 import { collapseTimeGaussian, speciationTime, twoClassTopEigenvalue } from '../theory/collapse-time.ts';
@@ -151,6 +151,7 @@ export const collapse = defineExperiment({
       grid,
       sampler: 'sde',
       seed: p.seed,
+      normals: normalsOf(ctx.kernels),
       onStep: async (k, x, _t, nearest) => {
         // `nearest` belongs to the state at grid[k − 1], where the score was evaluated.
         if (nearest) tracker.observe(k - 1, nearest);

@@ -4,7 +4,7 @@ import { param } from '../params.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { empiricalScore } from '../scores/empirical.ts';
 import { geometricGrid } from '../time-grid.ts';
-import { sampleBackward } from '../samplers.ts';
+import { normalsOf, sampleBackward } from '../samplers.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
 import { topCovarianceEigenvalue } from '../linalg/power-iteration.ts';
 import { speciationTime } from '../theory/collapse-time.ts';
@@ -151,6 +151,7 @@ export const digits = defineExperiment({
       grid,
       sampler: 'sde',
       seed: p.seed,
+      normals: normalsOf(ctx.kernels),
       onStep: (k, x) => {
         const fraction = 0.1 + (0.6 * k) / p.steps;
         ctx.partial(fraction, () => assemble({ samples: x.slice(), test: noNeighbours(), training: new Float32Array(0) }, true));

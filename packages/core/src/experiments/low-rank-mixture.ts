@@ -4,7 +4,7 @@ import { ascending } from '../constraints.ts';
 import { Rng, Streams, normalAt } from '../random.ts';
 import { delta } from '../forward.ts';
 import { geometricGrid } from '../time-grid.ts';
-import { sampleBackward } from '../samplers.ts';
+import { normalsOf, sampleBackward } from '../samplers.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
 import {
   balancedLabels,
@@ -175,6 +175,7 @@ export const lowRankMixture = defineExperiment({
         grid,
         sampler: 'sde',
         seed: p.seed,
+        normals: normalsOf(ctx.kernels),
         onStep: async (k, x) => {
           if (k % FRAME_EVERY === 0) frames.set(x, (k / FRAME_EVERY) * GENERATED * d);
           await ctx.checkpoint(from + (0.16 * k) / GEN_STEPS);

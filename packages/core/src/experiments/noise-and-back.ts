@@ -7,7 +7,7 @@ import { toyMixture, toyNames } from '../data/toys.ts';
 import { mixtureScore } from '../scores/mixture.ts';
 import { empiricalScore } from '../scores/empirical.ts';
 import { geometricGrid } from '../time-grid.ts';
-import { sampleBackward } from '../samplers.ts';
+import { normalsOf, sampleBackward } from '../samplers.ts';
 import { memorizationBaselineTheory, memorizedFraction, nearestTwo } from '../metrics.ts';
 
 const MAX_FRAMES = 80;
@@ -80,6 +80,7 @@ export const noiseAndBack = defineExperiment({
       grid,
       sampler: p.sampler,
       seed: p.seed,
+      normals: normalsOf(ctx.kernels),
       onStep: async (k, x, t) => {
         if (k % frameEvery === 0 || k === p.steps) {
           trajectories.set(x, frame * p.m * d);

@@ -5,7 +5,7 @@ import { param } from '../params.ts';
 import { Rng, normalAt } from '../random.ts';
 import { delta } from '../forward.ts';
 import { geometricGrid } from '../time-grid.ts';
-import { sampleBackward } from '../samplers.ts';
+import { normalsOf, sampleBackward } from '../samplers.ts';
 import { empiricalScore } from '../scores/empirical.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
 import {
@@ -273,7 +273,7 @@ async function fitDenoiser(model: LowRankMixture, x: Float32Array, count: number
 }
 
 async function runLearned(model: LowRankMixture, start: Float32Array, m: number, grid: Float64Array, seed: number, ctx: RunContext, progress: number): Promise<Float32Array> {
-  const x = await sampleBackward({ score: molrgScore(model), start, m, grid, sampler: 'ode', seed, onStep: () => ctx.checkpoint(progress) });
+  const x = await sampleBackward({ score: molrgScore(model), start, m, grid, sampler: 'ode', seed, normals: normalsOf(ctx.kernels), onStep: () => ctx.checkpoint(progress) });
   return molrgDenoise(model, x, m, grid[grid.length - 1]).mean;
 }
 
@@ -288,7 +288,7 @@ async function runEmpirical(
   ctx: RunContext,
   progress: number,
 ): Promise<Float32Array> {
-  const x = await sampleBackward({ score: empiricalScore(training, count, d, ctx.kernels), start, m, grid, sampler: 'ode', seed, onStep: () => ctx.checkpoint(progress) });
+  const x = await sampleBackward({ score: empiricalScore(training, count, d, ctx.kernels), start, m, grid, sampler: 'ode', seed, normals: normalsOf(ctx.kernels), onStep: () => ctx.checkpoint(progress) });
   const t = grid[grid.length - 1];
   const denoised = new Float32Array(m * d);
   for (let from = 0; from < m; from += QUERY_CHUNK) {

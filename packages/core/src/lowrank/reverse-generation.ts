@@ -1,7 +1,7 @@
 import type { Kernels } from '../kernels.ts';
 import type { Score } from '../score.ts';
 import { delta } from '../forward.ts';
-import { sampleBackward, type SamplerKind } from '../samplers.ts';
+import { normalsOf, sampleBackward, type SamplerKind } from '../samplers.ts';
 import { empiricalScore } from '../scores/empirical.ts';
 import { molrgDenoise, molrgScore, type LowRankMixture } from './molrg.ts';
 
@@ -60,6 +60,7 @@ export async function reverseGenerate(o: ReverseOptions): Promise<ReverseRun> {
     grid: o.grid,
     sampler: o.sampler,
     seed: o.seed,
+    normals: normalsOf(o.kernels),
     onStep: o.onStep,
   });
   const denoised = generatingDenoise(o.denoiser, final, o.m, o.grid[o.grid.length - 1], o.kernels);

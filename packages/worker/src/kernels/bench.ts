@@ -2,6 +2,7 @@ import {
   Rng,
   empiricalScore,
   normalAt,
+  normalsOf,
   sampleBackward,
   sampleMixture,
   twoClassMixture,
@@ -97,7 +98,7 @@ export function benchProblem(config: BenchConfig, seed = 1): BenchProblem {
 /** One backward run; returns the final state (to keep the work observable). */
 export function backwardRun({ config, train, start, grid }: BenchProblem, kernels: Kernels, seed = 1): Promise<Float32Array> {
   const { d, n, m } = config;
-  return sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed });
+  return sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed, normals: normalsOf(kernels) });
 }
 
 export interface RunBenchOptions {

@@ -1,14 +1,34 @@
-import type { Kernels } from '@diffusion-atlas/core';
+import { fillNormalAt as coreFillNormalAt, type Kernels, type NormalFill } from '@diffusion-atlas/core';
 import type { BackendReport } from '../protocol.ts';
 import { messageOf } from '../wire-errors.ts';
 
 /**
  * Routes calls to `primary` until it throws once (a lost context, a shader the driver rejects
  * late); from then on every call, the failing one included, runs on `fallback`, and `report`
- * says why. A GPU that failed once is not trusted again within this worker.
+ * says why. A GPU that failed once is not trusted again within this worker. The normal fill
+ * (optional) follows the same rule; where the primary has none the fallback's serves (every fill
+ * gives the same bits), and where neither has one the guard has none either.
  */
 export function guardKernels(primary: Kernels, fallback: Kernels, report: BackendReport): Kernels {
   let active = primary;
+  const failed = (error: unknown): void => {
+    active = fallback;
+    report.backend = fallback.backend;
+    report.fallbackReason = `${primary.backend} failed during a run: ${messageOf(error)}`;
+    (primary as Partial<{ destroy(): void }>).destroy?.();
+  };
+  const fillNormalAt: NormalFill = (seed, stream, start, out) => {
+    if (active === primary && primary.fillNormalAt !== undefined) {
+      try {
+        primary.fillNormalAt(seed, stream, start, out);
+        return;
+      } catch (error) {
+        failed(error);
+      }
+    }
+    if (fallback.fillNormalAt !== undefined) fallback.fillNormalAt(seed, stream, start, out);
+    else coreFillNormalAt(seed, stream, start, out);
+  };
   return {
     get backend() {
       return active.backend;
@@ -18,13 +38,11 @@ export function guardKernels(primary: Kernels, fallback: Kernels, report: Backen
         try {
           return primary.softmaxDenoise(args);
         } catch (error) {
-          active = fallback;
-          report.backend = fallback.backend;
-          report.fallbackReason = `${primary.backend} failed during a run: ${messageOf(error)}`;
-          (primary as Partial<{ destroy(): void }>).destroy?.();
+          failed(error);
         }
       }
       return fallback.softmaxDenoise(args);
     },
+    ...(primary.fillNormalAt !== undefined || fallback.fillNormalAt !== undefined ? { fillNormalAt } : {}),
   };
 }

@@ -170,7 +170,9 @@ export interface RoutedKernels extends Kernels {
 
 /**
  * Kernels that send each call to the path `routing` chose for its shape's bucket. `backend` is the
- * backend of the path that ran the last call, so a run's output names what computed it.
+ * backend of the path that ran the last call, so a run's output names what computed it. The normal
+ * fill, which has no shape to route by and the same bits on every path, goes to the first path
+ * that has one (none: the routed kernels have none).
  */
 export function routeKernels(paths: readonly KernelPath[], routing: RoutingReport): RoutedKernels {
   if (paths.length === 0) throw new Error('routeKernels needs at least one path');
@@ -178,6 +180,7 @@ export function routeKernels(paths: readonly KernelPath[], routing: RoutingRepor
   const names = paths.map((p) => p.name);
   const decided = new Map<string, KernelPath>();
   let last = paths[0];
+  const filler = paths.find((p) => p.kernels.fillNormalAt !== undefined)?.kernels;
   return {
     get backend() {
       return last.kernels.backend;
@@ -195,6 +198,9 @@ export function routeKernels(paths: readonly KernelPath[], routing: RoutingRepor
       last = path;
       return path.kernels.softmaxDenoise(args);
     },
+    ...(filler?.fillNormalAt !== undefined
+      ? { fillNormalAt: (seed: number, stream: number, start: number, out: Float64Array) => filler.fillNormalAt?.(seed, stream, start, out) }
+      : {}),
     destroy() {
       for (const p of paths) (p.kernels as Partial<{ destroy(): void }>).destroy?.();
     },

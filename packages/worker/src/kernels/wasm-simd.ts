@@ -1,7 +1,7 @@
-import { resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { fillNormalAt, resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { checkShapes } from './cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
-import { WasmDenoiser, preferredVariant, wasmModule, type WasmVariant } from './wasm/instance.ts';
+import { WasmDenoiser, WasmNormals, preferredVariant, wasmModule, wasmNormalsExact, type WasmVariant } from './wasm/instance.ts';
 import type { WasmPool } from './wasm/pool.ts';
 
 /*
@@ -21,6 +21,7 @@ export interface WasmKernels extends Kernels {
   readonly workers: number;
   /** Which build runs: with relaxed SIMD's fused multiply-add, or SIMD128 only. */
   readonly variant: WasmVariant;
+  fillNormalAt(seed: number, stream: number, start: number, out: Float64Array): void;
   destroy(): void;
 }
 
@@ -28,6 +29,8 @@ export interface WasmKernels extends Kernels {
 const POOL_MIN_WORK = 1 << 18;
 /** ...and below this many rows: a pool thread would get less than a few kernel tiles. */
 const POOL_MIN_ROWS = 16;
+/** Below this many normals a fill stays on the calling thread (a pooled call costs a few tens of µs). */
+const POOL_MIN_NORMALS = 1 << 14;
 /** Consecutive pooled calls that waited longer for the workers than the caller computed... */
 const SLOW_STRIKES = 3;
 /** ...send this many calls to the calling thread alone before the pool is tried again. */
@@ -43,6 +46,9 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
   // a pool brings its own build: pooled and local calls must run the same instructions
   const variant = pool?.variant ?? options.variant ?? preferredVariant() ?? 'simd';
   let local: WasmDenoiser | undefined;
+  let normals: WasmNormals | undefined;
+  // set when the wasm normals threw on this thread: core's function from then on (the same bits)
+  let normalsFailed = false;
   let key: CentresKey | undefined;
   // On a machine with more runnable threads than cores a worker can be descheduled while holding
   // rows, and the synchronous barrier then waits up to a scheduler time slice. When that keeps
@@ -63,6 +69,15 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
     return { mean, nearest };
   }
 
+  /** Counts a pooled call's wait against the pool, as for the kernel. */
+  function judgePool(p: WasmPool): void {
+    strikes = p.lastWaitRatio > 1 ? strikes + 1 : 0;
+    if (strikes >= SLOW_STRIKES) {
+      strikes = 0;
+      localCalls = LOCAL_SPELL;
+    }
+  }
+
   return {
     backend: WASM_BACKEND,
     get workers() {
@@ -77,11 +92,7 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       else if (pool !== undefined && m >= POOL_MIN_ROWS && m * n * (d + 8) >= POOL_MIN_WORK) {
         try {
           const result = pool.softmaxDenoise(args);
-          strikes = pool.lastWaitRatio > 1 ? strikes + 1 : 0;
-          if (strikes >= SLOW_STRIKES) {
-            strikes = 0;
-            localCalls = LOCAL_SPELL;
-          }
+          judgePool(pool);
           return result;
         } catch {
           // a worker died or stalled: this thread carries on alone (same instructions, same bits)
@@ -90,6 +101,31 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
         }
       }
       return runLocal(args);
+    },
+    fillNormalAt(seed, stream, start, out) {
+      if (normalsFailed || !wasmNormalsExact(stream, start, out.length)) {
+        fillNormalAt(seed, stream, start, out);
+        return;
+      }
+      if (localCalls > 0) localCalls--;
+      else if (pool !== undefined && out.length >= POOL_MIN_NORMALS) {
+        try {
+          pool.fillNormals(seed, stream, start, out);
+          judgePool(pool);
+          return;
+        } catch {
+          // as for the kernel: the pool is given up and this thread carries on (the same bits)
+          pool.destroy();
+          pool = undefined;
+        }
+      }
+      try {
+        normals ??= new WasmNormals(wasmModule(variant));
+        normals.fill(seed, stream, start, out);
+      } catch {
+        normalsFailed = true;
+        fillNormalAt(seed, stream, start, out);
+      }
     },
     destroy() {
       pool?.destroy();

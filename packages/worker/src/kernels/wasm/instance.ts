@@ -25,6 +25,7 @@ interface KernelExports {
   ): void;
   maddProbe(rounds: number, seed: number): number;
   centreBlock(): number;
+  fillNormals(seed: number, stream: number, start: number, out: number, len: number): void;
 }
 
 /** Floating-point operations per round of the build's `maddProbe`: 12 f32x4 multiply-adds. */
@@ -262,5 +263,46 @@ export class WasmDenoiser {
     // centre offsets depend on (n, d) only: a larger row capacity keeps them valid
     if (old === undefined || old.n !== n || old.d !== d) this.centresToken = undefined;
     return layout;
+  }
+}
+
+/** Normals per call into the instance: 64 KB of float64, written there and copied out. */
+const NORMALS_CHUNK = 8192;
+
+/**
+ * Whether (seed, stream, start, length) is where the wasm normals are exact: core's arithmetic on
+ * doubles and the kernel's on 32- and 64-bit integers agree for integer streams of at most 31 bits
+ * (their sums with a 33-bit hash stay exact) and integer indices below 2⁵³. The seed may be any
+ * number: both take it modulo 2³² the same way (ToInt32, also what passing it to wasm does).
+ */
+export function wasmNormalsExact(stream: number, start: number, length: number): boolean {
+  return Number.isInteger(stream) && Math.abs(stream) < 2 ** 31 && Number.isInteger(start) && start >= 0 && start + length <= 2 ** 53;
+}
+
+/**
+ * Core's `fillNormalAt` (scale 1) in WebAssembly, the same bits, several times faster. An instance
+ * of its own (memory: one chunk above the heap base), so it needs no kernel layout.
+ */
+export class WasmNormals {
+  readonly #exports: KernelExports;
+  readonly #at: number;
+  #view: Float64Array;
+
+  constructor(module: WebAssembly.Module) {
+    this.#exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    this.#at = align(this.#exports.heapBase(), 64);
+    const memory = this.#exports.memory;
+    const missing = this.#at + NORMALS_CHUNK * 8 - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    this.#view = new Float64Array(memory.buffer, this.#at, NORMALS_CHUNK);
+  }
+
+  /** out[i] = normalAt(seed, stream, start + i); the caller checks `wasmNormalsExact` first. */
+  fill(seed: number, stream: number, start: number, out: Float64Array): void {
+    for (let i = 0; i < out.length; i += NORMALS_CHUNK) {
+      const len = Math.min(NORMALS_CHUNK, out.length - i);
+      this.#exports.fillNormals(seed, stream, start + i, this.#at, len);
+      out.set(len === NORMALS_CHUNK ? this.#view : this.#view.subarray(0, len), i);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { ROW_BLOCK, type WasmDenoiser } from './instance.ts';
+import { ROW_BLOCK, type WasmDenoiser, type WasmNormals } from './instance.ts';
 
 /*
  * The shared-memory protocol between the calling thread and the pool workers. The call stays
@@ -24,11 +24,26 @@ export const STOP = 9;
 export const FAILURES = 10;
 /** Rows per group of the current job. */
 export const GROUP = 11;
+/** What the current job computes: DENOISE_JOB or NORMALS_JOB. */
+export const JOB = 12;
+/** A normals job's seed and stream (its length is in M, its first index in START). */
+export const SEED = 13;
+export const STREAM = 14;
+/** Which normals buffer the job writes; like EPOCH, for the normals' own buffer. */
+export const NORMALS_EPOCH = 15;
 export const CONTROL_SLOTS = 16;
+export const DENOISE_JOB = 0;
+export const NORMALS_JOB = 1;
 /** Float64 parameters, after the control slots in the same buffer. */
 export const SCALE = 0;
 export const VARIANCE = 1;
-export const CONTROL_BYTES = CONTROL_SLOTS * 4 + 2 * 8;
+export const START = 2;
+export const CONTROL_BYTES = CONTROL_SLOTS * 4 + 3 * 8;
+
+/** Normals per group of a normals job: the length split evenly over the threads, in whole pairs. */
+export function groupNormals(length: number, threads: number): number {
+  return Math.max(2, Math.ceil(length / threads / 2) * 2);
+}
 
 /** Rows per group: m split evenly over the threads, in whole kernel tiles. */
 export function groupRows(m: number, threads: number): number {
@@ -74,7 +89,7 @@ export interface Control {
 }
 
 export function controlViews(buffer: SharedArrayBuffer): Control {
-  return { i32: new Int32Array(buffer, 0, CONTROL_SLOTS), f64: new Float64Array(buffer, CONTROL_SLOTS * 4, 2) };
+  return { i32: new Int32Array(buffer, 0, CONTROL_SLOTS), f64: new Float64Array(buffer, CONTROL_SLOTS * 4, 3) };
 }
 
 /** Takes groups of the current job until none are left; the same code runs in every thread. */
@@ -95,5 +110,21 @@ export function drainRows(control: Control, views: DataViews, denoiser: WasmDeno
     if (row0 >= m) return;
     const rows = Math.min(group, m - row0);
     denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, mean: views.mean, nearest: views.nearest });
+  }
+}
+
+/** Takes groups of the current normals job until none are left; the same code runs in every thread. */
+export function drainNormals(control: Control, out: Float64Array, normals: WasmNormals): void {
+  const { i32, f64 } = control;
+  const length = i32[M];
+  const group = i32[GROUP];
+  const seed = i32[SEED];
+  const stream = i32[STREAM];
+  const start = f64[START];
+  for (;;) {
+    const from = Atomics.add(i32, NEXT, group);
+    if (from >= length) return;
+    const to = Math.min(from + group, length);
+    normals.fill(seed, stream, start + from, out.subarray(from, to));
   }
 }

@@ -1,12 +1,16 @@
-import { WasmDenoiser } from './instance.ts';
+import { WasmDenoiser, WasmNormals } from './instance.ts';
 import {
   controlViews,
   dataViews,
+  drainNormals,
   drainRows,
   DONE,
   EPOCH,
   FAILURES,
   GEN,
+  JOB,
+  NORMALS_EPOCH,
+  NORMALS_JOB,
   STOP,
   type Control,
   type DataCapacity,
@@ -21,7 +25,8 @@ import {
 
 export type PoolMessage =
   | { type: 'init'; module: WebAssembly.Module; control: SharedArrayBuffer }
-  | { type: 'data'; epoch: number; buffer: SharedArrayBuffer; capacity: DataCapacity };
+  | { type: 'data'; epoch: number; buffer: SharedArrayBuffer; capacity: DataCapacity }
+  | { type: 'normals'; epoch: number; buffer: SharedArrayBuffer };
 
 interface Port {
   post(message: unknown): void;
@@ -30,13 +35,16 @@ interface Port {
 }
 
 let denoiser: WasmDenoiser | undefined;
+let normals: WasmNormals | undefined;
 let control: Control | undefined;
 let views: DataViews | undefined;
 let epoch = -1;
+let normalsOut: Float64Array | undefined;
+let normalsEpoch = -1;
 let seen = 0;
 
 function serve(port: Port): void {
-  if (control === undefined || denoiser === undefined) return;
+  if (control === undefined) return;
   const { i32 } = control;
   for (;;) {
     Atomics.wait(i32, GEN, seen);
@@ -45,10 +53,11 @@ function serve(port: Port): void {
       return;
     }
     // the job's buffer is in a message still queued behind this call: go and read it
-    if (Atomics.load(i32, EPOCH) !== epoch || views === undefined) return;
+    const drain = currentJob(control);
+    if (drain === undefined) return;
     seen = Atomics.load(i32, GEN);
     try {
-      drainRows(control, views, denoiser);
+      drain();
     } catch {
       // counted, not thrown: the caller is blocked on DONE and must hear from every worker
       Atomics.add(i32, FAILURES, 1);
@@ -58,12 +67,30 @@ function serve(port: Port): void {
   }
 }
 
+/** The current job's work, or undefined while its buffer is still in a queued message. */
+function currentJob(c: Control): (() => void) | undefined {
+  if (Atomics.load(c.i32, JOB) === NORMALS_JOB) {
+    const out = normalsOut;
+    const n = normals;
+    if (Atomics.load(c.i32, NORMALS_EPOCH) !== normalsEpoch || out === undefined || n === undefined) return undefined;
+    return () => drainNormals(c, out, n);
+  }
+  const v = views;
+  const dn = denoiser;
+  if (Atomics.load(c.i32, EPOCH) !== epoch || v === undefined || dn === undefined) return undefined;
+  return () => drainRows(c, v, dn);
+}
+
 function handle(port: Port, message: PoolMessage): void {
   if (message.type === 'init') {
     denoiser = new WasmDenoiser(message.module);
+    normals = new WasmNormals(message.module);
     control = controlViews(message.control);
     seen = Atomics.load(control.i32, GEN);
     port.post('ready');
+  } else if (message.type === 'normals') {
+    normalsOut = new Float64Array(message.buffer);
+    normalsEpoch = message.epoch;
   } else {
     views = dataViews(message.buffer, message.capacity);
     epoch = message.epoch;

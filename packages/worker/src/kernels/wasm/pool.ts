@@ -1,25 +1,34 @@
 import { resultArrays, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
-import { WasmDenoiser, preferredVariant, wasmModule, type WasmVariant } from './instance.ts';
+import { WasmDenoiser, WasmNormals, preferredVariant, wasmModule, type WasmVariant } from './instance.ts';
 import {
   CENTRES_VERSION,
   CONTROL_BYTES,
   D,
+  DENOISE_JOB,
   DONE,
   EPOCH,
   FAILURES,
   GEN,
   GROUP,
   HAS_LOG_WEIGHTS,
+  JOB,
   M,
   N,
   NEXT,
+  NORMALS_EPOCH,
+  NORMALS_JOB,
   SCALE,
+  SEED,
+  START,
   STOP,
+  STREAM,
   VARIANCE,
   controlViews,
+  groupNormals,
   groupRows,
   dataBytes,
   dataViews,
+  drainNormals,
   drainRows,
   type Control,
   type DataCapacity,
@@ -47,6 +56,11 @@ export interface WasmPool {
    */
   readonly lastWaitRatio: number;
   softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult;
+  /**
+   * Core's fillNormalAt (scale 1) split across the threads; the caller checks `wasmNormalsExact`.
+   * Every index is computed by the same instructions whichever thread takes it: the same bits.
+   */
+  fillNormals(seed: number, stream: number, start: number, out: Float64Array): void;
   destroy(): void;
 }
 
@@ -101,7 +115,7 @@ export async function createWasmPool(helpers: number, variant: WasmVariant = pre
     for (const port of ports) port.terminate();
     throw error;
   }
-  return new Pool(control, ports, new WasmDenoiser(module), variant);
+  return new Pool(control, ports, new WasmDenoiser(module), new WasmNormals(module), variant);
 }
 
 class Pool implements WasmPool {
@@ -111,16 +125,19 @@ class Pool implements WasmPool {
   readonly #control: Control;
   readonly #ports: PoolPort[];
   readonly #local: WasmDenoiser;
+  readonly #normals: WasmNormals;
+  #normalsOut: Float64Array | undefined;
   #capacity: DataCapacity = { m: 0, n: 0, d: 0 };
   #views: DataViews | undefined;
   #centres: CentresKey | undefined;
   #destroyed = false;
 
-  constructor(control: Control, ports: PoolPort[], local: WasmDenoiser, variant: WasmVariant) {
+  constructor(control: Control, ports: PoolPort[], local: WasmDenoiser, normals: WasmNormals, variant: WasmVariant) {
     this.variant = variant;
     this.#control = control;
     this.#ports = ports;
     this.#local = local;
+    this.#normals = normals;
     this.workers = ports.length + 1;
   }
 
@@ -143,6 +160,35 @@ class Pool implements WasmPool {
     i32[GROUP] = groupRows(m, this.workers);
     f64[SCALE] = scale;
     f64[VARIANCE] = variance;
+    i32[JOB] = DENOISE_JOB;
+    this.#run(m, () => drainRows(this.#control, views, this.#local));
+    const result = resultArrays(args);
+    result.mean.set(views.mean.subarray(0, m * d));
+    result.nearest.set(views.nearest.subarray(0, m));
+    return result;
+  }
+
+  fillNormals(seed: number, stream: number, start: number, out: Float64Array): void {
+    if (this.#destroyed) throw new Error('the wasm pool was destroyed');
+    const length = out.length;
+    const { i32, f64 } = this.#control;
+    const shared = this.#bindNormals(length);
+    i32[JOB] = NORMALS_JOB;
+    i32[M] = length;
+    i32[SEED] = seed;
+    i32[STREAM] = stream;
+    i32[GROUP] = groupNormals(length, this.workers);
+    f64[START] = start;
+    this.#run(length, () => drainNormals(this.#control, shared, this.#normals));
+    out.set(shared.subarray(0, length));
+  }
+
+  /**
+   * Publishes the job set up in the control block, takes groups of it on this thread (`drain`)
+   * and waits for every worker; throws if any thread failed. `size`: the job's length in what NEXT counts (rows, normals).
+   */
+  #run(size: number, drain: () => void): void {
+    const { i32 } = this.#control;
     Atomics.store(i32, NEXT, 0);
     Atomics.store(i32, DONE, 0);
     Atomics.store(i32, FAILURES, 0);
@@ -153,11 +199,11 @@ class Pool implements WasmPool {
     const started = performance.now();
     let failure: unknown;
     try {
-      drainRows(this.#control, views, this.#local);
+      drain();
     } catch (error) {
       // hand out no more rows, but let the workers finish theirs before the buffers are reused
       failure = error;
-      Atomics.store(i32, NEXT, m);
+      Atomics.store(i32, NEXT, size);
     }
     const own = performance.now();
     const helpers = this.#ports.length;
@@ -173,10 +219,6 @@ class Pool implements WasmPool {
     this.lastWaitRatio = (done - own) / Math.max(own - started, 0.01);
     if (failure !== undefined) throw failure;
     if (Atomics.load(i32, FAILURES) > 0) throw new Error('wasm pool: a worker failed on its rows');
-    const result = resultArrays(args);
-    result.mean.set(views.mean.subarray(0, m * d));
-    result.nearest.set(views.nearest.subarray(0, m));
-    return result;
   }
 
   destroy(): void {
@@ -186,6 +228,19 @@ class Pool implements WasmPool {
     Atomics.add(this.#control.i32, GEN, 1);
     Atomics.notify(this.#control.i32, GEN);
     for (const port of this.#ports) port.terminate();
+  }
+
+  /** The shared normals buffer, at least `length` long; a new one goes to every worker before the job. */
+  #bindNormals(length: number): Float64Array {
+    const current = this.#normalsOut;
+    if (current !== undefined && current.length >= length) return current;
+    const buffer = new SharedArrayBuffer(8 * Math.max(length, Math.ceil((current?.length ?? 0) * 1.5)));
+    const i32 = this.#control.i32;
+    const epoch = i32[NORMALS_EPOCH] + 1;
+    Atomics.store(i32, NORMALS_EPOCH, epoch);
+    for (const port of this.#ports) port.post({ type: 'normals', epoch, buffer });
+    this.#normalsOut = new Float64Array(buffer);
+    return this.#normalsOut;
   }
 
   /** The data buffer for this shape; a new one (grown by half) goes to every worker before the job. */
