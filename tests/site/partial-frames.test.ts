@@ -148,7 +148,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
   ] as const;
 
   for (const { page: path, experiment } of DRAWN) {
-    it(`${experiment}: run again, the status is shown before each partial frame is drawn, and no stylesheet comes or goes`, async () => {
+    it(`${experiment}: run again, the status is shown before each later partial frame is drawn, and no stylesheet comes or goes`, async () => {
       const { page, problems } = await openPage(browser, { reducedMotion: true });
       try {
         const selector = `[data-widget][data-experiment="${experiment}"]`;
@@ -162,10 +162,11 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
         await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
         expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
         const log = (await page.evaluate(() => (window as unknown as { __atlasDrawing: DrawEntry[] }).__atlasDrawing)).slice(from);
-        const partials = log.filter((e) => e.what === 'frame' && e.value === 'partial');
+        // the run's first partial frame is drawn at once (it is what the reader waits for)
+        const partials = log.filter((e) => e.what === 'frame' && e.value === 'partial').slice(1);
         expect(partials.length).toBeGreaterThan(0);
         for (const frame of partials) {
-          // the frame is drawn in a task of its own, after the status line said how far the run is
+          // a later one is drawn in a task of its own, after the status line said how far the run is
           expect(log.some((e) => e.batch === frame.batch && e.what === 'status-text')).toBe(false);
           const before = log.filter((e) => e.what === 'status-text' && e.batch < frame.batch).at(-1);
           expect(before?.value).toMatch(/Drawing as it computes: \d+% done/);

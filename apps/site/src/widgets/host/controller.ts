@@ -279,24 +279,37 @@ export class WidgetController {
     // Only a view that draws partial results asks for them: the worker builds none otherwise.
     const { view } = this;
     if (view.partial !== undefined) {
+      /** The run's first partial frame is drawn; the later ones wait for a paint. */
+      let drawnOnce = false;
+      const draw = (partial: RunOutput): void => {
+        if (generation !== this.generation) return;
+        this.dropPoster();
+        timed(`partial:${this.experiment.name}`, () => view.partial?.(partial, this.params));
+        // What the stage shows: tests and the responsiveness figures key on it.
+        this.root.dataset['frame'] = 'partial';
+      };
+      // A partial figure that cannot be drawn is skipped: the finished run still comes and
+      // replaces it. Said on the console, since nothing else would show it.
+      const skipped = (error: unknown): void => {
+        console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
+      };
       options.onPartial = (partial) => {
         if (generation !== this.generation) return undefined;
-        // Said at once; the frame follows once the page has painted that (frame-queue.ts), and the
-        // worker sends the next partial only when this one is drawn or dropped.
         this.status.note(t('status.partial', { percent: Math.round(100 * (partial.partial?.fraction ?? 0)) }));
-        return this.frames
-          .offer(() => {
-            if (generation !== this.generation) return;
-            this.dropPoster();
-            timed(`partial:${this.experiment.name}`, () => view.partial?.(partial, this.params));
-            // What the stage shows: tests and the responsiveness figures key on it.
-            this.root.dataset['frame'] = 'partial';
-          })
-          .catch((error: unknown) => {
-            // A partial figure that cannot be drawn is skipped: the finished run still comes and
-            // replaces it. Said on the console, since nothing else would show it.
-            console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
-          });
+        if (!drawnOnce) {
+          // The first picture of the run is what the reader waits for: drawn at once, not a paint later
+          // (on a page still loading, the next paint can be tens of milliseconds away).
+          drawnOnce = true;
+          try {
+            draw(partial);
+          } catch (error) {
+            skipped(error);
+          }
+          return undefined;
+        }
+        // Later ones after the page has painted the status line (frame-queue.ts); the worker sends
+        // the next partial only when this one is drawn or dropped.
+        return this.frames.offer(() => draw(partial)).catch(skipped);
       };
     }
     try {
