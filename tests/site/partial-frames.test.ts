@@ -33,6 +33,40 @@ function recordFrames(selector: string): void {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
 }
 
+interface DrawEntry {
+  /** Which MutationObserver delivery saw it: changes made in one task arrive in one delivery. */
+  batch: number;
+  what: 'frame' | 'status-text' | 'sheet' | 'coastlines-removed';
+  value: string;
+}
+
+/**
+ * What drawing costs the page, counted rather than timed: each change of the figure's frame and
+ * status line (by delivery, so two changes in one task show as one batch), every stylesheet that
+ * enters or leaves the document (each makes the browser restyle the whole page), and every removal
+ * of a drawn globe's coastlines.
+ */
+function recordDrawing(selector: string): void {
+  const log: DrawEntry[] = [];
+  let batch = 0;
+  Object.assign(window, { __atlasDrawing: log });
+  const hasSheet = (node: Node): boolean => node instanceof Element && (node.localName === 'style' || node.querySelector('style') !== null);
+  const hasCoastlines = (node: Node): boolean => node instanceof Element && (node.matches('.sphere-globe-land') || node.querySelector('.sphere-globe-land') !== null);
+  new MutationObserver((records) => {
+    batch += 1;
+    for (const record of records) {
+      const target = record.target instanceof Element ? record.target : record.target.parentElement;
+      if (record.type === 'attributes' && target?.matches(selector) === true && record.attributeName === 'data-frame') {
+        log.push({ batch, what: 'frame', value: target.getAttribute('data-frame') ?? '' });
+      }
+      if (record.type !== 'childList') continue;
+      if (target?.matches(`${selector} [data-status-text]`) === true) log.push({ batch, what: 'status-text', value: target.textContent ?? '' });
+      for (const node of [...record.addedNodes, ...record.removedNodes]) if (hasSheet(node)) log.push({ batch, what: 'sheet', value: node.nodeName });
+      for (const node of record.removedNodes) if (hasCoastlines(node)) log.push({ batch, what: 'coastlines-removed', value: '' });
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-frame'] });
+}
+
 /** Figures checked: slow enough at their defaults to stream before they finish. */
 const CASES = [
   { page: '/chapters/speciation-and-collapse/', experiment: 'collapse' },
@@ -106,4 +140,45 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
       await page.context().close();
     }
   }, 180_000);
+
+  /** Figures with partial frames whose drawing is checked: two of the heaviest to draw. */
+  const DRAWN = [
+    { page: '/chapters/speciation-and-collapse/', experiment: 'collapse' },
+    { page: '/chapters/manifolds-and-finite-time/', experiment: 'sphere' },
+  ] as const;
+
+  for (const { page: path, experiment } of DRAWN) {
+    it(`${experiment}: run again, the status is shown before each later partial frame is drawn, and no stylesheet comes or goes`, async () => {
+      const { page, problems } = await openPage(browser, { reducedMotion: true });
+      try {
+        const selector = `[data-widget][data-experiment="${experiment}"]`;
+        await page.addInitScript(recordDrawing, selector);
+        await page.goto(`${server.url}${path}`);
+        expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
+        // the globe's coastlines arrive by fetch and are drawn once they have
+        if (experiment === 'sphere') await page.waitForSelector(`${selector} .sphere-globe-land`);
+        const from = await page.evaluate(() => (window as unknown as { __atlasDrawing: DrawEntry[] }).__atlasDrawing.length);
+        await page.locator(`${selector} [data-run]`).click();
+        await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
+        expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
+        const log = (await page.evaluate(() => (window as unknown as { __atlasDrawing: DrawEntry[] }).__atlasDrawing)).slice(from);
+        // the run's first partial frame is drawn at once (it is what the reader waits for)
+        const partials = log.filter((e) => e.what === 'frame' && e.value === 'partial').slice(1);
+        expect(partials.length).toBeGreaterThan(0);
+        for (const frame of partials) {
+          // a later one is drawn in a task of its own, after the status line said how far the run is
+          expect(log.some((e) => e.batch === frame.batch && e.what === 'status-text')).toBe(false);
+          const before = log.filter((e) => e.what === 'status-text' && e.batch < frame.batch).at(-1);
+          expect(before?.value).toMatch(/Drawing as it computes: \d+% done/);
+        }
+        // drawing a frame, partial or final, puts no stylesheet in the page nor takes one out
+        expect(log.filter((e) => e.what === 'sheet')).toEqual([]);
+        // the globe's coastlines stay while the walkers move over them
+        expect(log.filter((e) => e.what === 'coastlines-removed')).toEqual([]);
+        expect(problems).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    }, 180_000);
+  }
 });

@@ -187,6 +187,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<metadata>');
     expect(svg).not.toContain('var(--');
+    // Plot's rules for its charts travel with the file (on the page they come from figure.css)
+    expect(svg).toMatch(/<style>[^<]*\.atlas-plot text/);
     const png = files['png'] ?? Buffer.alloc(0);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.toString('latin1')).toMatch(/tEXtComment\0\{"experiment":"noise-and-back"[^]*"seed":5/);

@@ -42,6 +42,9 @@ interface WidgetFigures {
   /** Longest interval without a progress update during the rerun (start and end included). */
   maxProgressGapMs: number;
   progressUpdates: number;
+  /** The longest single drawing of a partial frame, and of the finished figure, on the main thread (the page's `atlas:draw:` measures). */
+  longestPartialDrawMs: number;
+  longestFinalDrawMs: number;
 }
 
 /** Installed before any page script: every status and progress change of every widget, timestamped. */
@@ -66,7 +69,9 @@ function recordTimeline(): void {
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-status', 'value', 'data-frame'] });
 }
 
-function figuresFor(log: readonly TimelineEntry[], widget: number, clickedAt: number): Omit<WidgetFigures, 'page' | 'experiment'> {
+type DrawFigures = Pick<WidgetFigures, 'longestPartialDrawMs' | 'longestFinalDrawMs'>;
+
+function figuresFor(log: readonly TimelineEntry[], widget: number, clickedAt: number): Omit<WidgetFigures, 'page' | 'experiment' | keyof DrawFigures> {
   const own = log.filter((e) => e.widget === widget);
   const statuses = own.filter((e) => e.attr === 'data-status');
   const firstRunning = statuses.find((e) => e.value === 'running');
@@ -116,6 +121,8 @@ describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (repo
           firstResultMs: Math.round(r.firstResultMs),
           rerunMs: Math.round(r.rerunMs),
           maxProgressGapMs: Math.round(r.maxProgressGapMs),
+          longestPartialDrawMs: Math.round(r.longestPartialDrawMs),
+          longestFinalDrawMs: Math.round(r.longestFinalDrawMs),
         })),
       );
       console.table(longestTask);
@@ -152,7 +159,11 @@ describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (repo
           );
           const log = await page.evaluate(() => (window as unknown as { __atlasTimeline: TimelineEntry[] }).__atlasTimeline);
           const experiment = (await widget.getAttribute('data-experiment')) ?? `widget ${i}`;
-          const figures = figuresFor(log, i, clickedAt);
+          const draws = await page.evaluate((name) => {
+            const longest = (what: string): number => Math.max(0, ...performance.getEntriesByName(`atlas:draw:${what}:${name}`).map((e) => e.duration));
+            return { longestPartialDrawMs: longest('partial'), longestFinalDrawMs: longest('final') };
+          }, experiment);
+          const figures = { ...figuresFor(log, i, clickedAt), ...draws };
           for (const value of Object.values(figures)) if (typeof value === 'number') expect(Number.isFinite(value) && value >= 0).toBe(true);
           rows.push({ page: path, experiment, ...figures });
         }

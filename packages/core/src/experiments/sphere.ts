@@ -229,10 +229,21 @@ export const sphere = defineExperiment({
     const evalPoints = new Float64Array(3 * evaluation.length);
     evaluation.forEach((j, i) => evalPoints.set(all.subarray(3 * j, 3 * j + 3), 3 * i));
     const sMinGrid = geometricGrid(HELD_OUT_S_MAX, HELD_OUT_S_MIN, HELD_OUT_POINTS - 1).reverse();
-    const heldOutLogLikelihood = Float64Array.from(sMinGrid, (s) => heatKernelKdeLogLikelihood(evalPoints, evaluation.length, data, p.n, s));
-    const trainingLogLikelihood = Float64Array.from(sMinGrid, (s) => heatKernelKdeLogLikelihood(data, p.n, data, p.n, s));
+    // The likelihoods and the kernel's profiles take a few hundred milliseconds: a checkpoint after
+    // each keeps the progress moving (and Stop answered) through them.
+    const heldOutLogLikelihood = new Float64Array(sMinGrid.length);
+    const trainingLogLikelihood = new Float64Array(sMinGrid.length);
+    for (let i = 0; i < sMinGrid.length; i++) {
+      heldOutLogLikelihood[i] = heatKernelKdeLogLikelihood(evalPoints, evaluation.length, data, p.n, sMinGrid[i]);
+      trainingLogLikelihood[i] = heatKernelKdeLogLikelihood(data, p.n, data, p.n, sMinGrid[i]);
+      await ctx.checkpoint(0.95 + (0.04 * (i + 1)) / sMinGrid.length);
+    }
     const profileTimes = [...new Set<number>([...SPHERE_PROFILE_TIMES, p.s])].sort((a, b) => a - b);
-    const profiles = profileTimes.map(kernelProfile);
+    const profiles: ReturnType<typeof kernelProfile>[] = [];
+    for (const s of profileTimes) {
+      profiles.push(kernelProfile(s));
+      await ctx.checkpoint(0.99);
+    }
     await ctx.checkpoint(1);
     return {
       samples: unitToLatLon(backward.x, p.walkers),

@@ -283,6 +283,8 @@ export const subspaceEditing = defineExperiment({
       }
       bandEffectiveDigits[i] = 1 / w2;
       bandJacobianTrace[i] = (ab / (sb * sb)) * trace;
+      // The band takes about a tenth of a second in all: progress through it, time by time.
+      await ctx.checkpoint(0.8 + (0.2 * (i + 1)) / BAND_TIMES);
     }
     await ctx.checkpoint(1);
     return assemble({

@@ -12,6 +12,7 @@ import { readEmbedOptions } from './embed-options.ts';
 import { asAtlasError } from './errors.ts';
 import { LOAD_STATE_EVENT, type LoadStateDetail } from './events.ts';
 import { downloadFigure } from './figure-download.ts';
+import { frameQueue, type FrameQueue } from './frame-queue.ts';
 import { bindShortcuts } from './keyboard.ts';
 import { showNotices, showTopError } from './notices.ts';
 import type { PageLink } from './page-link.ts';
@@ -25,6 +26,19 @@ import { part } from './widget-markup.ts';
 const RERUN_DELAY_MS = 200;
 /** Start computing a little before the figure scrolls in, so it is ready when the reader arrives. */
 const LAZY_MARGIN = '300px 0px';
+
+/**
+ * Draw, and leave how long the drawing held the main thread on the page's performance timeline
+ * (`atlas:draw:<what>`), where the responsiveness figures read it.
+ */
+function timed(what: string, draw: () => void): void {
+  const start = performance.now();
+  try {
+    draw();
+  } finally {
+    performance.measure(`atlas:draw:${what}`, { start });
+  }
+}
 
 /**
  * One mounted widget's life: its state (from and to the URL, the controls, exercises), its runs on
@@ -50,6 +64,8 @@ export class WidgetController {
   /** Identifies the latest run: answers for older ones are dropped. */
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The partial frame waiting to be drawn, if any. */
+  private readonly frames: FrameQueue = frameQueue();
 
   constructor(
     root: HTMLElement,
@@ -205,6 +221,7 @@ export class WidgetController {
     this.started = true;
     // Running from the first moment: whoever waits for "done" must not see the previous result's.
     this.generation++;
+    this.frames.drop();
     this.view.pending();
     this.status.set('running', t('status.settling'));
     this.timer = setTimeout(() => void this.run(), RERUN_DELAY_MS);
@@ -237,6 +254,7 @@ export class WidgetController {
   private stop(): void {
     clearTimeout(this.timer);
     this.generation++;
+    this.frames.drop();
     this.client.cancel(this.key);
     this.view.settled(t('view.stopped'));
     this.status.set('idle', t('status.stopped'));
@@ -261,34 +279,53 @@ export class WidgetController {
     // Only a view that draws partial results asks for them: the worker builds none otherwise.
     const { view } = this;
     if (view.partial !== undefined) {
-      options.onPartial = (partial) => {
+      /** The run's first partial frame is drawn; the later ones wait for a paint. */
+      let drawnOnce = false;
+      const draw = (partial: RunOutput): void => {
         if (generation !== this.generation) return;
         this.dropPoster();
-        try {
-          view.partial?.(partial, this.params);
-        } catch (error) {
-          // A partial figure that cannot be drawn is skipped: the finished run still comes and
-          // replaces it. Said on the console, since nothing else would show it.
-          console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
-          return;
-        }
+        timed(`partial:${this.experiment.name}`, () => view.partial?.(partial, this.params));
         // What the stage shows: tests and the responsiveness figures key on it.
         this.root.dataset['frame'] = 'partial';
+      };
+      // A partial figure that cannot be drawn is skipped: the finished run still comes and
+      // replaces it. Said on the console, since nothing else would show it.
+      const skipped = (error: unknown): void => {
+        console.error(`${this.experiment.name}: a partial result could not be drawn: ${asAtlasError(error).message}`);
+      };
+      options.onPartial = (partial) => {
+        if (generation !== this.generation) return undefined;
         this.status.note(t('status.partial', { percent: Math.round(100 * (partial.partial?.fraction ?? 0)) }));
+        if (!drawnOnce) {
+          // The first picture of the run is what the reader waits for: drawn at once, not a paint later
+          // (on a page still loading, the next paint can be tens of milliseconds away).
+          drawnOnce = true;
+          try {
+            draw(partial);
+          } catch (error) {
+            skipped(error);
+          }
+          return undefined;
+        }
+        // Later ones after the page has painted the status line (frame-queue.ts); the worker sends
+        // the next partial only when this one is drawn or dropped.
+        return this.frames.offer(() => draw(partial)).catch(skipped);
       };
     }
     try {
       const output = await this.client.run(this.experiment.name, this.params, options);
       if (generation !== this.generation) return;
+      this.frames.drop();
       this.status.setBackend(output.backend);
       // Unhide the stage first: views size their figure from it.
       this.dropPoster();
       this.lastOutput = output;
-      this.view.show(output, this.params);
+      timed(`final:${this.experiment.name}`, () => this.view.show(output, this.params));
       this.root.dataset['frame'] = 'final';
       this.status.set('done', t('status.done', { duration: formatDuration(output.elapsedMs) }));
     } catch (caught) {
       if (generation !== this.generation) return;
+      this.frames.drop();
       const error = asAtlasError(caught);
       if (error.code === 'superseded') return;
       if (error.code === 'cancelled') {

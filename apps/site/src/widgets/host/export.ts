@@ -2,6 +2,7 @@ import type { AnyExperiment, ParamSpecs, ParamsOf } from '@diffusion-atlas/core'
 import { formatCsvSections, formatJson, schemaVersion } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t } from '../../i18n/messages.ts';
+import { PLOT_RULES } from '../kit/plot-sheet.ts';
 import { pngChunk } from '../kit/png.ts';
 import type { ParamValues } from './url-state.ts';
 
@@ -121,7 +122,10 @@ export function exportSvg(info: ExportInfo, stage: HTMLElement, preferred?: Elem
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   background.setAttribute('fill', rootStyles.getPropertyValue('--bg').trim() || '#ffffff');
-  out.append(title, metadata, background);
+  // Plot's rules for its charts, which on the page come from figure.css (see kit/plot-sheet.ts).
+  const sheet = document.createElementNS(SVG_NS, 'style');
+  sheet.textContent = PLOT_RULES;
+  out.append(title, metadata, sheet, background);
 
   figures.forEach((el, i) => {
     const box = boxes[i];
@@ -146,7 +150,7 @@ export function exportSvg(info: ExportInfo, stage: HTMLElement, preferred?: Elem
     clone.setAttribute('width', String(box.width));
     clone.setAttribute('height', String(box.height));
     // `currentColor` inside the figure means the text colour around it on the page; the class stays
-    // because the figure's own <style> (Observable Plot's) is keyed on it.
+    // because Plot's rules (the file's own <style>) are keyed on it.
     clone.style.color = getComputedStyle(el).color;
     clone.style.removeProperty('width');
     clone.style.removeProperty('height');

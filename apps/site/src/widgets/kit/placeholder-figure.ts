@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { el } from './dom.ts';
+import { withSharedSheet } from './plot-sheet.ts';
 
 /**
  * A framed, empty figure with a message: it holds the place (and prints) until the first run
@@ -7,7 +8,7 @@ import { el } from './dom.ts';
  * `className` takes one name), so tests and styles can tell a placeholder from a drawn figure.
  */
 export function placeholderFigure(width: number, height: number, message: string, classes: string): SVGSVGElement | HTMLElement {
-  const figure = Plot.plot({
+  const figure = withSharedSheet(Plot.plot({
     width,
     height,
     ariaLabel: message,
@@ -18,7 +19,7 @@ export function placeholderFigure(width: number, height: number, message: string
       Plot.frame({ stroke: 'var(--rule)', strokeDasharray: '4 4' }),
       Plot.text([message], { frameAnchor: 'middle', fill: 'var(--muted)', fontSize: 13, lineWidth: 22 }),
     ],
-  });
+  }));
   figure.setAttribute('class', `${figure.getAttribute('class') ?? ''} figure-placeholder ${classes}`.trim());
   return figure;
 }

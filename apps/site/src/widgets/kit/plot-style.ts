@@ -1,4 +1,5 @@
 import * as Plot from '@observablehq/plot';
+import { withSharedSheet } from './plot-sheet.ts';
 import { subscriptSvgText } from './rich-text.ts';
 import './figure.css';
 
@@ -16,7 +17,7 @@ export const BOTTOM_AXIS_MARGIN = 38;
 
 /** Plot.plot with the papers' subscripted symbols (`t_S`) rendered in its texts and written as plain symbols in its tooltips. */
 export function plot(options: Plot.PlotOptions): ReturnType<typeof Plot.plot> {
-  const figure = Plot.plot(options);
+  const figure = withSharedSheet(Plot.plot(options));
   subscriptSvgText(figure);
   return figure;
 }

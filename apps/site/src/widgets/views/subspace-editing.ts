@@ -12,6 +12,7 @@ import { legend } from '../kit/legend.ts';
 import { BOTTOM_AXIS_MARGIN, plot, PLOT_STYLE } from '../kit/plot-style.ts';
 import { pointLabel } from '../kit/point-label.ts';
 import { defineView, type OutputOf, type ParamValues } from '../kit/view.ts';
+import { withSharedSheet } from '../kit/plot-sheet.ts';
 
 /** Diverging colours for the direction image: ink added (orange) and ink removed (blue). */
 const PLUS: [number, number, number] = [207, 95, 31];
@@ -178,7 +179,7 @@ const SIDE_CHART_FRAME = { height: 170, marginLeft: 40, marginRight: 8, marginTo
 
 function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const bars = Array.from(e.explained, (v, i) => ({ k: i + 1, v, chosen: i + 1 === e.direction }));
-  return Plot.plot({
+  return withSharedSheet(Plot.plot({
     width,
     ...SIDE_CHART_FRAME,
     className: 'subspace-editing-variance',
@@ -200,7 +201,7 @@ function varianceChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
         { x: 'k', y: 'v', text: (b: { v: number }) => formatPercent(b.v), dy: -8, fill: 'currentColor', className: 'subspace-editing-chosen-share' },
       ),
     ],
-  });
+  }));
 }
 
 /** The grid point of the band nearest the run's t (in log t), whose value the chart writes out. */
@@ -261,7 +262,7 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
   const [cLo, cHi] = e.classNorms;
   const sMax = Math.max(1e-9, ...rows.map((r) => Math.abs(r.s)));
   const yHi = Math.max(cHi, ...rows.map((r) => r.hi)) * 1.05;
-  return Plot.plot({
+  return withSharedSheet(Plot.plot({
     width,
     ...SIDE_CHART_FRAME,
     className: 'subspace-editing-norms',
@@ -274,7 +275,7 @@ function normChart(e: Edit, width: number): SVGSVGElement | HTMLElement {
       Plot.line(rows, { x: 's', y: 'norm', stroke: 'var(--fg)', strokeWidth: 1.4 }),
       Plot.dot(rows, { x: 's', y: 'norm', fill: 'var(--fg)', r: 3, className: 'subspace-editing-norm-points' }),
     ],
-  });
+  }));
 }
 
 function inClassRange(e: Edit): number {

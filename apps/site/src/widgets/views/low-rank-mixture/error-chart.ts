@@ -4,6 +4,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { formatValue } from '../../kit/format.ts';
 import { logTicks } from '../../kit/log-scale.ts';
 import { PLOT_STYLE } from '../../kit/plot-style.ts';
+import { withSharedSheet } from '../../kit/plot-sheet.ts';
 
 /** The three denoisers, in the same colours in every figure and legend. */
 export const DENOISER_COLOURS = {
@@ -83,7 +84,7 @@ export function errorChart(m: Mixture, width: number): SVGSVGElement | HTMLEleme
     ],
   });
   svg.dataset['points'] = String(m.t.length);
-  return svg;
+  return withSharedSheet(svg);
 }
 
 /**

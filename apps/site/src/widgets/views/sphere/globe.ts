@@ -60,8 +60,13 @@ export interface GlobeCentre {
 export interface Globe {
   /** The focusable, draggable host; the figure is drawn inside it. */
   element: HTMLElement;
-  /** Redraw with the caller's marks (called again on every turn). */
+  /** Redraw the whole globe with the caller's marks (called again on every turn). */
   draw(): void;
+  /**
+   * Redraw the caller's marks only, over the sphere, graticule and coastlines already drawn: the
+   * coastlines are most of the globe's drawing, and the walkers move while they stay.
+   */
+  move(): void;
   centre(): GlobeCentre;
   /** The drawn SVG, for exports. */
   figure(): Element | null;
@@ -120,9 +125,32 @@ export function createGlobe(options: GlobeOptions): Globe {
   let frame = 0;
   let svg: Element | null = null;
 
+  function projection(): Plot.PlotOptions {
+    const size = widthOf(wrapper, MAX_SIZE, MAX_SIZE, 260);
+    // Plot's rotate is the rotation applied to the globe: minus the centre.
+    return { width: size, height: size, margin: 6, style: PLOT_STYLE, projection: { type: 'orthographic', rotate: [-centre.lon, -centre.lat] } };
+  }
+
+  /**
+   * The caller's marks as a layer of their own: drawn by Plot on the same frame and projection as
+   * the globe under them (the orthographic projection fits the sphere to the frame whatever the
+   * marks), and moved into its figure.
+   */
+  function layer(view: Plot.PlotOptions): Element[] {
+    const drawn = plot({ ...view, marks: options.marks() });
+    const parts = Array.from(drawn.children).filter((child) => child.localName !== 'style');
+    for (const part of parts) part.setAttribute('data-globe-layer', '');
+    return parts;
+  }
+
+  function finish(figure: Element): void {
+    figure.setAttribute('aria-label', options.label(centre));
+    element.setAttribute('aria-label', msg('sphere.globe.label', { centre: describeCentre(centre) }));
+    options.drawn?.(figure, centre);
+  }
+
   function render(): void {
     frame = 0;
-    const size = widthOf(wrapper, MAX_SIZE, MAX_SIZE, 260);
     const base: Plot.Markish[] = [
       Plot.sphere({ fill: 'var(--bg)', stroke: 'var(--muted)', strokeWidth: 1, className: 'sphere-globe-sphere' }),
       Plot.graticule({ stroke: 'var(--rule)', strokeOpacity: 0.8, className: 'sphere-globe-graticule' }),
@@ -130,24 +158,28 @@ export function createGlobe(options: GlobeOptions): Globe {
     if (land !== null) {
       base.push(Plot.geo(land, { fill: 'var(--rule)', fillOpacity: 0.75, stroke: 'var(--muted)', strokeWidth: 0.6, className: 'sphere-globe-land' }));
     }
-    const next = plot({
-      width: size,
-      height: size,
-      margin: 6,
-      className: 'sphere-globe-figure',
-      ariaLabel: options.label(centre),
-      style: PLOT_STYLE,
-      // Plot's rotate is the rotation applied to the globe: minus the centre.
-      projection: { type: 'orthographic', rotate: [-centre.lon, -centre.lat] },
-      marks: [...base, ...options.marks()],
-    });
+    const view = projection();
+    const next = plot({ ...view, className: 'sphere-globe-figure', ariaLabel: options.label(centre), marks: base });
+    next.append(...layer(view));
     next.setAttribute('data-centre-lon', String(centre.lon));
     next.setAttribute('data-centre-lat', String(centre.lat));
     next.setAttribute('data-land', land === null ? (landFailed ? 'failed' : 'pending') : 'drawn');
+    next.setAttribute('data-size', String(view.width));
     host.replaceChildren(next);
     svg = next;
-    element.setAttribute('aria-label', msg('sphere.globe.label', { centre: describeCentre(centre) }));
-    options.drawn?.(next, centre);
+    finish(next);
+  }
+
+  function move(): void {
+    const view = projection();
+    // A globe not drawn yet, or drawn at another size or turn waiting to be drawn, is drawn whole.
+    if (svg === null || frame !== 0 || svg.getAttribute('data-size') !== String(view.width)) {
+      render();
+      return;
+    }
+    for (const old of Array.from(svg.children)) if (old.hasAttribute('data-globe-layer')) old.remove();
+    svg.append(...layer(view));
+    finish(svg);
   }
 
   /** Coalesce pointer moves into one redraw per animation frame. */
@@ -228,6 +260,7 @@ export function createGlobe(options: GlobeOptions): Globe {
   return {
     element: wrapper,
     draw: render,
+    move,
     centre: () => centre,
     figure: () => svg,
   };

@@ -160,7 +160,7 @@ export const sphereView = defineView('sphere', (context) => {
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
     onFrame: (index) => {
       frameIndex = index;
-      globe.draw();
+      globe.move();
       describeFrame();
     },
   });
@@ -272,7 +272,14 @@ export const sphereView = defineView('sphere', (context) => {
     memPanel.note.textContent = msg('sphere.note.heldOut', { n: r.n });
   }
 
+  /** What the forward check drawn last shows, so a partial frame that changes none of it keeps it. */
+  let forwardDrawn = '';
+  function forwardKey(r: Run): string {
+    return [r.s, r.meanCos, r.meanCosStdErr, r.meanCosTheory, r.walkers, r.steps, sideWidth()].join(' ');
+  }
+
   function drawForwardCheck(r: Run): void {
+    forwardDrawn = forwardKey(r);
     const width = sideWidth();
     // e^{−s} over the range of the control: the curve the walker's mean must follow, whatever s is chosen.
     const curve = range(121).map((i) => {
@@ -373,8 +380,9 @@ export const sphereView = defineView('sphere', (context) => {
     // they start); the memorization, the kernel and the likelihood wait for the run's end.
     partial(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = runOf(output);
-      globe.draw();
-      drawForwardCheck(streaming);
+      globe.move();
+      // The forward check is done before the walkers start: drawn once per run, not per frame.
+      if (forwardDrawn !== forwardKey(streaming)) drawForwardCheck(streaming);
     },
     show(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = undefined;
