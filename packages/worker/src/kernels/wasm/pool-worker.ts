@@ -11,6 +11,8 @@ import {
   JOB,
   NORMALS_EPOCH,
   NORMALS_JOB,
+  SPIN_MS,
+  spinWhile,
   STOP,
   type Control,
   type DataCapacity,
@@ -47,7 +49,7 @@ function serve(port: Port): void {
   if (control === undefined) return;
   const { i32 } = control;
   for (;;) {
-    Atomics.wait(i32, GEN, seen);
+    if (!spinWhile(i32, GEN, seen, SPIN_MS)) Atomics.wait(i32, GEN, seen);
     if (Atomics.load(i32, STOP) === 1) {
       port.close();
       return;

@@ -17,6 +17,8 @@ import {
   NEXT,
   NORMALS_EPOCH,
   NORMALS_JOB,
+  SPIN_MS,
+  spinWhile,
   SCALE,
   SEED,
   START,
@@ -207,6 +209,8 @@ class Pool implements WasmPool {
     }
     const own = performance.now();
     const helpers = this.#ports.length;
+    // the workers usually finish within a fraction of a millisecond of this thread: poll first
+    for (let done = Atomics.load(i32, DONE); done < helpers && spinWhile(i32, DONE, done, SPIN_MS); ) done = Atomics.load(i32, DONE);
     for (;;) {
       const done = Atomics.load(i32, DONE);
       if (done >= helpers) break;
