@@ -125,6 +125,44 @@ describe('wasm normals', () => {
     }
   });
 
+  it('are drawn by the pool alongside a denoise call when the sampler asks, with the same bits', async () => {
+    const d = 64;
+    const n = 40;
+    const m = 301;
+    const train = new Float32Array(n * d);
+    fillNormalAt(1, 1, 0, train);
+    const start = new Float32Array(m * d);
+    fillNormalAt(1, 2, 0, start);
+    const grid = uniformGrid(2, 0.05, 12);
+    // one call by hand: an odd first index, the normals and the denoised means both as without the request
+    const queries = start.slice();
+    const out = new Float64Array(m * d);
+    const request = { seed: 9, stream: 3, start: 2 ** 33 + 7, out, filled: false };
+    const args = { queries, m, centres: train, n, d, scale: 0.8, variance: 0.4, normals: request };
+    const got = pool.softmaxDenoise(args, true);
+    expect(request.filled).toBe(true);
+    expect(new BigUint64Array(out.buffer)).toEqual(new BigUint64Array(fillNormalAt(9, 3, 2 ** 33 + 7, new Float64Array(m * d)).buffer));
+    expect(got.mean).toEqual(single.softmaxDenoise({ ...args, normals: undefined }).mean);
+    // a whole run: the steps' noise comes with their denoise calls (from the first call on: only a
+    // pool that kept its caller waiting hands later calls to the caller alone), and the final
+    // state keeps its bits
+    const fresh = createWasmKernels({ pool });
+    let fused = 0;
+    const spy: Kernels = {
+      backend: fresh.backend,
+      softmaxDenoise(a) {
+        const r = fresh.softmaxDenoise(a);
+        if (a.normals?.filled === true) fused++;
+        return r;
+      },
+      fillNormalAt: (seed, stream, first, into) => fresh.fillNormalAt(seed, stream, first, into),
+    };
+    const viaPool = await sampleBackward({ score: empiricalScore(train, n, d, spy), start, m, grid, sampler: 'sde', seed: 4, normals: normalsOf(spy) });
+    const core = await sampleBackward({ score: empiricalScore(train, n, d, single), start, m, grid, sampler: 'sde', seed: 4 });
+    expect(fused).toBeGreaterThan(0);
+    expect(new Uint32Array(viaPool.buffer)).toEqual(new Uint32Array(core.buffer));
+  });
+
   it('fall back to core’s function, with the same bits, when the wasm fill throws', () => {
     let destroyed = false;
     const failing: WasmPool = {

@@ -22,6 +22,22 @@ export interface SoftmaxDenoiseArgs {
    * every step instead of allocating per step; new arrays when absent. Returned as the result.
    */
   out?: SoftmaxDenoiseResult;
+  /**
+   * Optional: normals the caller needs next (a sampler's step noise). Kernels that can fill them
+   * while they compute, bit for bit as `fillNormalAt`, do so and set `filled`; the others leave it
+   * false and the caller draws them itself.
+   */
+  normals?: NormalRequest;
+}
+
+/** Normals at indices start … start + out.length − 1 of (seed, stream), wanted in `out`. */
+export interface NormalRequest {
+  seed: number;
+  stream: number;
+  start: number;
+  out: Float64Array;
+  /** Set by kernels that filled `out`; the caller clears it before each call. */
+  filled: boolean;
 }
 
 export interface SoftmaxDenoiseResult {

@@ -1,6 +1,6 @@
 import { scoreBuffers, type Score } from './score.ts';
 import { fillNormalAt, Streams } from './random.ts';
-import type { Kernels, NormalFill } from './kernels.ts';
+import type { Kernels, NormalFill, NormalRequest } from './kernels.ts';
 
 export type SamplerKind = 'sde' | 'ode';
 
@@ -40,13 +40,19 @@ export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> 
   const noise = sampler === 'sde' ? new Float64Array(m * d) : undefined;
   const ahead = sampler === 'ode' ? scoreBuffers(m, d) : undefined;
   const pred = sampler === 'ode' ? new Float32Array(m * d) : undefined;
+  // the step's noise is offered to the score's kernels, which may draw it while they compute
+  const request: NormalRequest | undefined = noise === undefined ? undefined : { seed, stream: Streams.steps, start: 0, out: noise, filled: false };
   for (let k = 0; k < L; k++) {
     const t = grid[k];
     const eta = t - grid[k + 1];
-    const { score: f, nearest } = score.evaluate(x, m, t, here);
+    if (request !== undefined) {
+      request.start = k * m * d;
+      request.filled = false;
+    }
+    const { score: f, nearest } = score.evaluate(x, m, t, here, request);
     if (noise !== undefined) {
       const s = Math.sqrt(2 * eta);
-      normals(seed, Streams.steps, k * m * d, noise);
+      if (!request?.filled) normals(seed, Streams.steps, k * m * d, noise);
       for (let i = 0; i < m * d; i++) {
         x[i] = x[i] + eta * (x[i] + 2 * f[i]) + s * noise[i];
       }

@@ -1,4 +1,4 @@
-import type { SoftmaxDenoiseResult } from './kernels.ts';
+import type { NormalRequest, SoftmaxDenoiseResult } from './kernels.ts';
 
 /**
  * A score: F(x, t) = ∇ log P_t(x) for each of the m rows of x (m × d, row-major), written into a
@@ -7,8 +7,12 @@ import type { SoftmaxDenoiseResult } from './kernels.ts';
  */
 export interface Score {
   readonly d: number;
-  /** `into`, when given, receives the result and is returned: a sampler reuses it every step. */
-  evaluate(x: Float32Array, m: number, t: number, into?: ScoreBuffers): ScoreResult;
+  /**
+   * `into`, when given, receives the result and is returned: a sampler reuses it every step.
+   * `normals`: the step's noise, which a score computed by kernels may hand to them to fill
+   * alongside (see `SoftmaxDenoiseArgs.normals`); others ignore it.
+   */
+  evaluate(x: Float32Array, m: number, t: number, into?: ScoreBuffers, normals?: NormalRequest): ScoreResult;
 }
 
 export interface ScoreResult {

@@ -11,7 +11,7 @@ export function empiricalScore(train: Float32Array, n: number, d: number, kernel
   const kernelOut = kernelOutFor();
   return {
     d,
-    evaluate(x, m, t, into) {
+    evaluate(x, m, t, into, normals) {
       const a = Math.exp(-t);
       const v = delta(t);
       const { mean: score, nearest } = kernels.softmaxDenoise({
@@ -23,6 +23,7 @@ export function empiricalScore(train: Float32Array, n: number, d: number, kernel
         scale: a,
         variance: v,
         out: kernelOut(into),
+        normals,
       });
       for (let i = 0; i < m * d; i++) score[i] = (a * score[i] - x[i]) / v;
       return { score, nearest };

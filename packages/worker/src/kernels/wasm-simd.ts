@@ -91,7 +91,10 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       if (localCalls > 0) localCalls--;
       else if (pool !== undefined && m >= POOL_MIN_ROWS && m * n * (d + 8) >= POOL_MIN_WORK) {
         try {
-          const result = pool.softmaxDenoise(args);
+          // the step's noise, when asked for, rides along: drawn by the thread with fewer rows
+          const request = args.normals;
+          const withNormals = request !== undefined && !normalsFailed && wasmNormalsExact(request.stream, request.start, request.out.length);
+          const result = pool.softmaxDenoise(args, withNormals);
           judgePool(pool);
           return result;
         } catch {

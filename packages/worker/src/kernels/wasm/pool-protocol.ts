@@ -31,9 +31,23 @@ export const SEED = 13;
 export const STREAM = 14;
 /** Which normals buffer the job writes; like EPOCH, for the normals' own buffer. */
 export const NORMALS_EPOCH = 15;
-export const CONTROL_SLOTS = 16;
+/**
+ * A denoise job with normals besides (DENOISE_NORMALS_JOB): their count, the counter handing them
+ * out and the group size; seed, stream and first index as for a normals job.
+ */
+export const NORMALS_LENGTH = 16;
+export const NORMALS_NEXT = 17;
+export const NORMALS_GROUP = 18;
+export const CONTROL_SLOTS = 20;
 export const DENOISE_JOB = 0;
 export const NORMALS_JOB = 1;
+/**
+ * Rows, then normals: a thread that runs out of rows takes groups of the normals, so the thread
+ * with fewer tiles (m rarely splits into equal whole tiles) draws most of the noise meanwhile.
+ */
+export const DENOISE_NORMALS_JOB = 2;
+/** Normals per group of a DENOISE_NORMALS_JOB: small, so the threads finish close together. */
+export const FUSED_NORMALS_GROUP = 2048;
 /** Float64 parameters, after the control slots in the same buffer. */
 export const SCALE = 0;
 export const VARIANCE = 1;
@@ -134,14 +148,24 @@ export function drainRows(control: Control, views: DataViews, denoiser: WasmDeno
 
 /** Takes groups of the current normals job until none are left; the same code runs in every thread. */
 export function drainNormals(control: Control, out: Float64Array, normals: WasmNormals): void {
+  drainNormalsAt(control, out, normals, M, NEXT, GROUP);
+}
+
+/** A DENOISE_NORMALS_JOB: rows while there are any, then normals. */
+export function drainRowsThenNormals(control: Control, views: DataViews, denoiser: WasmDenoiser, out: Float64Array, normals: WasmNormals): void {
+  drainRows(control, views, denoiser);
+  drainNormalsAt(control, out, normals, NORMALS_LENGTH, NORMALS_NEXT, NORMALS_GROUP);
+}
+
+function drainNormalsAt(control: Control, out: Float64Array, normals: WasmNormals, lengthSlot: number, nextSlot: number, groupSlot: number): void {
   const { i32, f64 } = control;
-  const length = i32[M];
-  const group = i32[GROUP];
+  const length = i32[lengthSlot];
+  const group = i32[groupSlot];
   const seed = i32[SEED];
   const stream = i32[STREAM];
   const start = f64[START];
   for (;;) {
-    const from = Atomics.add(i32, NEXT, group);
+    const from = Atomics.add(i32, nextSlot, group);
     if (from >= length) return;
     const to = Math.min(from + group, length);
     normals.fill(seed, stream, start + from, out.subarray(from, to));

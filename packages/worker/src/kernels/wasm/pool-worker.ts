@@ -11,6 +11,8 @@ import {
   JOB,
   NORMALS_EPOCH,
   NORMALS_JOB,
+  DENOISE_NORMALS_JOB,
+  drainRowsThenNormals,
   SPIN_MS,
   spinWhile,
   STOP,
@@ -71,7 +73,17 @@ function serve(port: Port): void {
 
 /** The current job's work, or undefined while its buffer is still in a queued message. */
 function currentJob(c: Control): (() => void) | undefined {
-  if (Atomics.load(c.i32, JOB) === NORMALS_JOB) {
+  const job = Atomics.load(c.i32, JOB);
+  if (job === DENOISE_NORMALS_JOB) {
+    const out = normalsOut;
+    const n = normals;
+    const v = views;
+    const dn = denoiser;
+    if (Atomics.load(c.i32, NORMALS_EPOCH) !== normalsEpoch || Atomics.load(c.i32, EPOCH) !== epoch) return undefined;
+    if (out === undefined || n === undefined || v === undefined || dn === undefined) return undefined;
+    return () => drainRowsThenNormals(c, v, dn, out, n);
+  }
+  if (job === NORMALS_JOB) {
     const out = normalsOut;
     const n = normals;
     if (Atomics.load(c.i32, NORMALS_EPOCH) !== normalsEpoch || out === undefined || n === undefined) return undefined;

@@ -17,6 +17,12 @@ import {
   NEXT,
   NORMALS_EPOCH,
   NORMALS_JOB,
+  DENOISE_NORMALS_JOB,
+  FUSED_NORMALS_GROUP,
+  NORMALS_GROUP,
+  NORMALS_LENGTH,
+  NORMALS_NEXT,
+  drainRowsThenNormals,
   SPIN_MS,
   spinWhile,
   SCALE,
@@ -57,7 +63,11 @@ export interface WasmPool {
    * mid-chunk (an oversubscribed machine), where the calling thread alone would have been faster.
    */
   readonly lastWaitRatio: number;
-  softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult;
+  /**
+   * With `withNormals`, also fills `args.normals` (bit for bit as core's fillNormalAt; the caller
+   * checks that the wasm normals are exact for it) and sets its `filled`.
+   */
+  softmaxDenoise(args: SoftmaxDenoiseArgs, withNormals?: boolean): SoftmaxDenoiseResult;
   /**
    * Core's fillNormalAt (scale 1) split across the threads; the caller checks `wasmNormalsExact`.
    * Every index is computed by the same instructions whichever thread takes it: the same bits.
@@ -143,7 +153,7 @@ class Pool implements WasmPool {
     this.workers = ports.length + 1;
   }
 
-  softmaxDenoise(args: SoftmaxDenoiseArgs): SoftmaxDenoiseResult {
+  softmaxDenoise(args: SoftmaxDenoiseArgs, withNormals = false): SoftmaxDenoiseResult {
     if (this.#destroyed) throw new Error('the wasm pool was destroyed');
     const { queries, m, centres, n, d, scale, variance, logWeights } = args;
     const { i32, f64 } = this.#control;
@@ -162,8 +172,24 @@ class Pool implements WasmPool {
     i32[GROUP] = groupRows(m, this.workers);
     f64[SCALE] = scale;
     f64[VARIANCE] = variance;
-    i32[JOB] = DENOISE_JOB;
-    this.#run(m, () => drainRows(this.#control, views, this.#local));
+    const request = withNormals ? args.normals : undefined;
+    if (request === undefined) {
+      i32[JOB] = DENOISE_JOB;
+      this.#run(m, () => drainRows(this.#control, views, this.#local));
+    } else {
+      const length = request.out.length;
+      const shared = this.#bindNormals(length);
+      i32[SEED] = request.seed;
+      i32[STREAM] = request.stream;
+      f64[START] = request.start;
+      i32[NORMALS_LENGTH] = length;
+      i32[NORMALS_GROUP] = FUSED_NORMALS_GROUP;
+      Atomics.store(i32, NORMALS_NEXT, 0);
+      i32[JOB] = DENOISE_NORMALS_JOB;
+      this.#run(m, () => drainRowsThenNormals(this.#control, views, this.#local, shared, this.#normals));
+      request.out.set(shared.subarray(0, length));
+      request.filled = true;
+    }
     const result = resultArrays(args);
     result.mean.set(views.mean.subarray(0, m * d));
     result.nearest.set(views.nearest.subarray(0, m));
@@ -206,6 +232,7 @@ class Pool implements WasmPool {
       // hand out no more rows, but let the workers finish theirs before the buffers are reused
       failure = error;
       Atomics.store(i32, NEXT, size);
+      Atomics.store(i32, NORMALS_NEXT, i32[NORMALS_LENGTH]);
     }
     const own = performance.now();
     const helpers = this.#ports.length;
