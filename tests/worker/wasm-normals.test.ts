@@ -60,6 +60,18 @@ const CASES: [number, number, number, number][] = [];
   for (const seed of [0, 1, 2 ** 32 - 1, -1, 123.75, 2 ** 40 + 3]) CASES.push([seed, 3, 101, 33]);
 }
 
+/** A small backward run whose m·d is above the pool's threshold, so pooled kernels split every step. */
+function samplerProblem(): { d: number; n: number; m: number; train: Float32Array; start: Float32Array; grid: Float64Array } {
+  const d = 64;
+  const n = 40;
+  const m = 301;
+  const train = new Float32Array(n * d);
+  fillNormalAt(1, 1, 0, train);
+  const start = new Float32Array(m * d);
+  fillNormalAt(1, 2, 0, start);
+  return { d, n, m, train, start, grid: uniformGrid(2, 0.05, 12) };
+}
+
 describe('wasm normals', () => {
   const single = createWasmKernels();
   let pool: WasmPool;
@@ -106,15 +118,7 @@ describe('wasm normals', () => {
   });
 
   it('give the sampler the same final state bits as core’s normals', async () => {
-    // m·d above the pool's threshold, so the pooled kernels split every step's fill
-    const d = 64;
-    const n = 40;
-    const m = 301;
-    const train = new Float32Array(n * d);
-    fillNormalAt(1, 1, 0, train);
-    const start = new Float32Array(m * d);
-    fillNormalAt(1, 2, 0, start);
-    const grid = uniformGrid(2, 0.05, 12);
+    const { d, n, m, train, start, grid } = samplerProblem();
     const run = (kernels: Kernels, normals?: NormalFill): Promise<Float32Array> =>
       sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed: 4, normals });
     const core = await run(single);
@@ -126,14 +130,7 @@ describe('wasm normals', () => {
   });
 
   it('are drawn by the pool alongside a denoise call when the sampler asks, with the same bits', async () => {
-    const d = 64;
-    const n = 40;
-    const m = 301;
-    const train = new Float32Array(n * d);
-    fillNormalAt(1, 1, 0, train);
-    const start = new Float32Array(m * d);
-    fillNormalAt(1, 2, 0, start);
-    const grid = uniformGrid(2, 0.05, 12);
+    const { d, n, m, train, start, grid } = samplerProblem();
     // one call by hand: an odd first index, the normals and the denoised means both as without the request
     const queries = start.slice();
     const out = new Float64Array(m * d);
