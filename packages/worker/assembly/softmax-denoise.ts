@@ -777,15 +777,13 @@ export function denoise2(
         }
       } else {
         // t = lw − (dist − dmin)·coef: the difference first, so far-away rows keep their precision
-        let tmax = f32x4.splat(-Infinity);
         for (let mu = 0; mu < nP; mu += 4) {
           const p = Tr + (<usize>mu << 2);
-          const t = f32x4.add(f32x4.neg(f32x4.mul(f32x4.sub(v128.load(p), dm), coefv)), v128.load(lw + (<usize>mu << 2)));
-          v128.store(p, t);
-          tmax = f32x4.pmax(tmax, t);
+          v128.store(p, f32x4.add(f32x4.neg(f32x4.mul(f32x4.sub(v128.load(p), dm), coefv)), v128.load(lw + (<usize>mu << 2))));
         }
+        // the maximum once the padding's logits are −∞ (their log-weights are not the caller's)
         for (let mu = n; mu < nP; mu++) store<f32>(Tr + (<usize>mu << 2), -Infinity);
-        tmax = f32x4.splat(-Infinity);
+        let tmax = f32x4.splat(-Infinity);
         for (let mu = 0; mu < nP; mu += 4) tmax = f32x4.pmax(tmax, v128.load(Tr + (<usize>mu << 2)));
         const best = max(max(f32x4.extract_lane(tmax, 0), f32x4.extract_lane(tmax, 1)), max(f32x4.extract_lane(tmax, 2), f32x4.extract_lane(tmax, 3)));
         while (arg < n && load<f32>(Tr + (<usize>arg << 2)) != best) arg++;

@@ -26,15 +26,12 @@ export const FAILURES = 10;
 export const GROUP = 11;
 /** What the current job computes: DENOISE_JOB or NORMALS_JOB. */
 export const JOB = 12;
-/** A normals job's seed and stream (its length is in M, its first index in START). */
+/** The normals' seed and stream (their first index is in START), for both jobs that draw them. */
 export const SEED = 13;
 export const STREAM = 14;
 /** Which normals buffer the job writes; like EPOCH, for the normals' own buffer. */
 export const NORMALS_EPOCH = 15;
-/**
- * A denoise job with normals besides (DENOISE_NORMALS_JOB): their count, the counter handing them
- * out and the group size; seed, stream and first index as for a normals job.
- */
+/** The normals' count, the counter handing them out and the group size, for both jobs that draw them. */
 export const NORMALS_LENGTH = 16;
 export const NORMALS_NEXT = 17;
 export const NORMALS_GROUP = 18;
@@ -148,26 +145,22 @@ export function drainRows(control: Control, views: DataViews, denoiser: WasmDeno
 
 /** Takes groups of the current normals job until none are left; the same code runs in every thread. */
 export function drainNormals(control: Control, out: Float64Array, normals: WasmNormals): void {
-  drainNormalsAt(control, out, normals, M, NEXT, GROUP);
+  const { i32, f64 } = control;
+  const length = i32[NORMALS_LENGTH];
+  const group = i32[NORMALS_GROUP];
+  const seed = i32[SEED];
+  const stream = i32[STREAM];
+  const start = f64[START];
+  for (;;) {
+    const from = Atomics.add(i32, NORMALS_NEXT, group);
+    if (from >= length) return;
+    const to = Math.min(from + group, length);
+    normals.fill(seed, stream, start + from, out.subarray(from, to));
+  }
 }
 
 /** A DENOISE_NORMALS_JOB: rows while there are any, then normals. */
 export function drainRowsThenNormals(control: Control, views: DataViews, denoiser: WasmDenoiser, out: Float64Array, normals: WasmNormals): void {
   drainRows(control, views, denoiser);
-  drainNormalsAt(control, out, normals, NORMALS_LENGTH, NORMALS_NEXT, NORMALS_GROUP);
-}
-
-function drainNormalsAt(control: Control, out: Float64Array, normals: WasmNormals, lengthSlot: number, nextSlot: number, groupSlot: number): void {
-  const { i32, f64 } = control;
-  const length = i32[lengthSlot];
-  const group = i32[groupSlot];
-  const seed = i32[SEED];
-  const stream = i32[STREAM];
-  const start = f64[START];
-  for (;;) {
-    const from = Atomics.add(i32, nextSlot, group);
-    if (from >= length) return;
-    const to = Math.min(from + group, length);
-    normals.fill(seed, stream, start + from, out.subarray(from, to));
-  }
+  drainNormals(control, out, normals);
 }

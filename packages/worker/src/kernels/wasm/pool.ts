@@ -178,13 +178,7 @@ class Pool implements WasmPool {
       this.#run(m, () => drainRows(this.#control, views, this.#local));
     } else {
       const length = request.out.length;
-      const shared = this.#bindNormals(length);
-      i32[SEED] = request.seed;
-      i32[STREAM] = request.stream;
-      f64[START] = request.start;
-      i32[NORMALS_LENGTH] = length;
-      i32[NORMALS_GROUP] = FUSED_NORMALS_GROUP;
-      Atomics.store(i32, NORMALS_NEXT, 0);
+      const shared = this.#publishNormals(request.seed, request.stream, request.start, length, FUSED_NORMALS_GROUP);
       i32[JOB] = DENOISE_NORMALS_JOB;
       this.#run(m, () => drainRowsThenNormals(this.#control, views, this.#local, shared, this.#normals));
       request.out.set(shared.subarray(0, length));
@@ -199,23 +193,30 @@ class Pool implements WasmPool {
   fillNormals(seed: number, stream: number, start: number, out: Float64Array): void {
     if (this.#destroyed) throw new Error('the wasm pool was destroyed');
     const length = out.length;
+    const shared = this.#publishNormals(seed, stream, start, length, groupNormals(length, this.workers));
+    this.#control.i32[JOB] = NORMALS_JOB;
+    this.#run(0, () => drainNormals(this.#control, shared, this.#normals));
+    out.set(shared.subarray(0, length));
+  }
+
+  /** Writes a normals draw into the control block (either job); returns the shared buffer it fills. */
+  #publishNormals(seed: number, stream: number, start: number, length: number, group: number): Float64Array {
     const { i32, f64 } = this.#control;
     const shared = this.#bindNormals(length);
-    i32[JOB] = NORMALS_JOB;
-    i32[M] = length;
     i32[SEED] = seed;
     i32[STREAM] = stream;
-    i32[GROUP] = groupNormals(length, this.workers);
     f64[START] = start;
-    this.#run(length, () => drainNormals(this.#control, shared, this.#normals));
-    out.set(shared.subarray(0, length));
+    i32[NORMALS_LENGTH] = length;
+    i32[NORMALS_GROUP] = group;
+    Atomics.store(i32, NORMALS_NEXT, 0);
+    return shared;
   }
 
   /**
    * Publishes the job set up in the control block, takes groups of it on this thread (`drain`)
-   * and waits for every worker; throws if any thread failed. `size`: the job's length in what NEXT counts (rows, normals).
+   * and waits for every worker; throws if any thread failed. `rows`: the job's rows, what NEXT counts (0 for a normals job).
    */
-  #run(size: number, drain: () => void): void {
+  #run(rows: number, drain: () => void): void {
     const { i32 } = this.#control;
     Atomics.store(i32, NEXT, 0);
     Atomics.store(i32, DONE, 0);
@@ -231,13 +232,14 @@ class Pool implements WasmPool {
     } catch (error) {
       // hand out no more rows, but let the workers finish theirs before the buffers are reused
       failure = error;
-      Atomics.store(i32, NEXT, size);
+      Atomics.store(i32, NEXT, rows);
       Atomics.store(i32, NORMALS_NEXT, i32[NORMALS_LENGTH]);
     }
     const own = performance.now();
     const helpers = this.#ports.length;
     // the workers usually finish within a fraction of a millisecond of this thread: poll first
-    for (let done = Atomics.load(i32, DONE); done < helpers && spinWhile(i32, DONE, done, SPIN_MS); ) done = Atomics.load(i32, DONE);
+    let checkedIn = Atomics.load(i32, DONE);
+    while (checkedIn < helpers && spinWhile(i32, DONE, checkedIn, SPIN_MS)) checkedIn = Atomics.load(i32, DONE);
     for (;;) {
       const done = Atomics.load(i32, DONE);
       if (done >= helpers) break;
