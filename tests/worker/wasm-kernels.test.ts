@@ -116,6 +116,35 @@ describe.each(['relaxed', 'simd'] as const)('wasm-simd kernels (%s build)', (var
     }
   });
 
+  // a slab's last 1–4 rows go in pair tiles (2 rows × 24 centres or coordinates, relaxed build),
+  // whose sums run in the same order as a whole tile's: every row must get the bits it gets in a
+  // whole 6-row tile, for every remainder, and for nP and dp at each residue mod 24 (the pair
+  // tiles' tails of 8 and 16)
+  it('give every row the bits of a whole tile, whatever is left over after the whole tiles', () => {
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 10, 50, 52];
+    for (const d of [20, 30, 64]) {
+      for (const n of [40, 48, 56]) {
+        for (const variance of [10, 1e-2]) {
+          const base = randomProblem({ m: 52, n, d, variance, seed: d * 100 + n, nearCentres: true, withLogWeights: variance > 1 });
+          const alone = (i: number): SoftmaxDenoiseArgs => {
+            const queries = new Float32Array(6 * d);
+            for (let r = 0; r < 6; r++) queries.set(base.queries.subarray(i * d, (i + 1) * d), r * d);
+            return { ...base, queries, m: 6 };
+          };
+          const wholeTile = Array.from({ length: 52 }, (_, i) => kernels.softmaxDenoise(alone(i)));
+          for (const m of sizes) {
+            const got = kernels.softmaxDenoise({ ...base, queries: base.queries.subarray(0, m * d), m });
+            for (let i = 0; i < m; i++) {
+              const where = `d=${d} n=${n} variance=${variance} m=${m} row ${i}`;
+              expect(Array.from(got.mean.subarray(i * d, (i + 1) * d)), where).toEqual(Array.from(wholeTile[i].mean.subarray(0, d)));
+              expect(got.nearest[i], where).toBe(wholeTile[i].nearest[0]);
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('keep their accuracy at variance 1e-3 with |a|² ~ d (where the expanded form would cancel)', () => {
     // two centres at distance ~√(2d), query between them: both weights matter, so any error in the
     // distance difference shows directly in the mean

@@ -175,20 +175,124 @@ const EXP_TABLE = memory.data<f32>([
 }
 
 /**
- * Phase 1 for a slab of `tiles` × TR rows: logits in the inner-product form, float32,
+ * A pair tile (relaxed build): 2 query rows × 24 centres, the three groups of eight at cg,
+ * cg + gBytes and cg + 2·gBytes, added into the pair's logits at Lt. Twelve accumulators, two
+ * broadcasts and one loaded vector at a time: as many loads per multiply-add as 6 × 8, so a slab's
+ * last 1–4 rows cost a third of a padded 6-row tile per pair instead of a whole one. The queries are
+ * packed xt[k][2]. Each (row, centre) sum runs over k in the same order as in tile6x8: same bits.
+ */
+// @ts-ignore: decorator
+@inline function tile2x24(xt: usize, cg: usize, gBytes: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
+  let qp = xt + <usize>k0 * 8;
+  let p1 = cg + gBytes + (<usize>k0 << 5);
+  let p2 = cg + 2 * gBytes + (<usize>k0 << 5);
+  const end = cg + (<usize>k1 << 5);
+  for (let p0 = cg + (<usize>k0 << 5); p0 < end; p0 += 32) {
+    const x0 = v128.load32_splat(qp);
+    const x1 = v128.load32_splat(qp, 4);
+    let c = v128.load(p0);
+    a0 = madd(x0, c, a0);
+    b0 = madd(x1, c, b0);
+    c = v128.load(p0, 16);
+    a1 = madd(x0, c, a1);
+    b1 = madd(x1, c, b1);
+    c = v128.load(p1);
+    a2 = madd(x0, c, a2);
+    b2 = madd(x1, c, b2);
+    c = v128.load(p1, 16);
+    a3 = madd(x0, c, a3);
+    b3 = madd(x1, c, b3);
+    c = v128.load(p2);
+    a4 = madd(x0, c, a4);
+    b4 = madd(x1, c, b4);
+    c = v128.load(p2, 16);
+    a5 = madd(x0, c, a5);
+    b5 = madd(x1, c, b5);
+    qp += 8;
+    p1 += 32;
+    p2 += 32;
+  }
+  const first = k0 == 0;
+  fold(Lt, a0, first);
+  fold(Lt + 16, a1, first);
+  fold(Lt + 32, a2, first);
+  fold(Lt + 48, a3, first);
+  fold(Lt + 64, a4, first);
+  fold(Lt + 80, a5, first);
+  fold(Lt + rowBytes, b0, first);
+  fold(Lt + rowBytes + 16, b1, first);
+  fold(Lt + rowBytes + 32, b2, first);
+  fold(Lt + rowBytes + 48, b3, first);
+  fold(Lt + rowBytes + 64, b4, first);
+  fold(Lt + rowBytes + 80, b5, first);
+}
+
+/** A pair tile over one group of eight centres, for the last 8 or 16 when nP is not a multiple of 24. */
+// @ts-ignore: decorator
+@inline function tile2x8(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  let qp = xt + <usize>k0 * 8;
+  const end = cg + (<usize>k1 << 5);
+  for (let cp = cg + (<usize>k0 << 5); cp < end; cp += 32) {
+    const x0 = v128.load32_splat(qp);
+    const x1 = v128.load32_splat(qp, 4);
+    const c0 = v128.load(cp);
+    const c1 = v128.load(cp, 16);
+    a0 = madd(x0, c0, a0);
+    a1 = madd(x0, c1, a1);
+    b0 = madd(x1, c0, b0);
+    b1 = madd(x1, c1, b1);
+    qp += 8;
+  }
+  const first = k0 == 0;
+  fold(Lt, a0, first);
+  fold(Lt + 16, a1, first);
+  fold(Lt + rowBytes, b0, first);
+  fold(Lt + rowBytes + 16, b1, first);
+}
+
+/** Subtracts bh from `rows` rows' logits of centres [g, g + width) at L and keeps their running maxima in M. */
+// @ts-ignore: decorator
+@inline function logitsEpilogue(L: usize, rowBytes: usize, r0: i32, rows: i32, g: i32, width: i32, bh: usize, M: usize): void {
+  const bg = bh + (<usize>g << 2);
+  for (let i = r0; i < r0 + rows; i++) {
+    const p = L + <usize>i * rowBytes + (<usize>g << 2);
+    const mp = M + (<usize>i << 4);
+    let mx = v128.load(mp);
+    for (let j = 0; j < width; j += 4) {
+      const o = <usize>j << 2;
+      const v = f32x4.sub(v128.load(p + o), v128.load(bg + o));
+      v128.store(p + o, v);
+      mx = f32x4.pmax(mx, v);
+    }
+    v128.store(mp, mx);
+  }
+}
+
+/**
+ * Phase 1 for a slab of `tiles` × TR rows, then `pairs` × 2 rows: logits in the inner-product form, float32,
  * L[r][μ] = x_r·c_μ − bh_μ with x_r = (s/Δ)·q_r and bh_μ = (s²/Δ)|c_μ|²/2 − lw_μ (the |q_r|²/(2Δ) of
  * the squared distance is the same for every centre of a row and cancels in the softmax). xs holds
- * the slab's queries tile by tile (xs[t][k][TR]), ct the centres tile by tile (ct[g][k][TC]).
- * Centres are the outer loop, so each tile's worth of centres is read from memory once per slab
- * (at d = 784 the centres outgrow L2). The epilogue subtracts bh while the tile is in L1 and keeps
- * each row's running maximum (four lanes, in M).
+ * the slab's queries tile by tile (xs[t][k][TR], then the pairs' xs[p][k][2]), ct the centres tile by
+ * tile (ct[g][k][TC]). Centres are the outer loop, so each tile's worth of centres is read from
+ * memory once per slab (at d = 784 the centres outgrow L2); a pair tile takes three groups at once,
+ * which the next two groups' tiles then find in cache. The epilogue subtracts bh while the tile is
+ * in L1 and keeps each row's running maximum (four lanes, in M).
  */
-function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize, L: usize, M: usize): void {
+function logitsSlab(xs: usize, tiles: i32, pairs: i32, d: i32, nP: i32, ct: usize, bh: usize, L: usize, M: usize): void {
   const rowBytes = <usize>nP << 2;
   const tileBytes = <usize>(d * TR) << 2;
-  for (let r = 0; r < tiles * TR; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
+  const pairBytes = <usize>(d * 2) << 2;
+  const gBytes = <usize>(d * TC) << 2;
+  const xp = xs + <usize>tiles * tileBytes;
+  const rowsP = tiles * TR;
+  for (let r = 0; r < rowsP + 2 * pairs; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
   for (let g = 0; g < nP; g += TC) {
     const cg = ct + <usize>g * (<usize>d << 2);
+    // the pair tiles run at every third group, over it and the next two (or what is left of nP)
+    const span = ASC_FEATURE_RELAXED_SIMD && pairs > 0 && g % (3 * TC) == 0 ? min(3 * TC, nP - g) : 0;
     // chunks of coordinates outer, tiles inner: a chunk of these centres and of every tile's
     // queries stay in L1 together (at d = 784 a whole tile of each would not)
     for (let k0 = 0; k0 < d; k0 += KC) {
@@ -199,23 +303,17 @@ function logitsSlab(xs: usize, tiles: i32, d: i32, nP: i32, ct: usize, bh: usize
         if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, Lt, rowBytes);
         else tile3x12(xt, cg, k0, k1, Lt, rowBytes);
       }
-    }
-    for (let t = 0; t < tiles; t++) {
-      const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
-      const bg = bh + (<usize>g << 2);
-      for (let i = 0; i < TR; i++) {
-        const p = Lt + <usize>i * rowBytes;
-        const mp = M + (<usize>(t * TR + i) << 4);
-        let mx = v128.load(mp);
-        for (let j = 0; j < TC; j += 4) {
-          const o = <usize>j << 2;
-          const v = f32x4.sub(v128.load(p + o), v128.load(bg + o));
-          v128.store(p + o, v);
-          mx = f32x4.pmax(mx, v);
+      if (ASC_FEATURE_RELAXED_SIMD) {
+        for (let p = 0; p < pairs && span > 0; p++) {
+          const xt = xp + <usize>p * pairBytes;
+          const Lt = L + <usize>(rowsP + 2 * p) * rowBytes + (<usize>g << 2);
+          if (span == 3 * TC) tile2x24(xt, cg, gBytes, k0, k1, Lt, rowBytes);
+          else for (let j = 0; j < span; j += TC) tile2x8(xt, cg + <usize>(j / TC) * gBytes, k0, k1, Lt + (<usize>j << 2), rowBytes);
         }
-        v128.store(mp, mx);
       }
     }
+    logitsEpilogue(L, rowBytes, 0, rowsP, g, TC, bh, M);
+    if (span > 0) logitsEpilogue(L, rowBytes, rowsP, 2 * pairs, g, span, bh, M);
   }
 }
 
@@ -344,7 +442,8 @@ export function denoise(
   ct: usize, ca: usize, hn: usize, lw: usize, s: f64, variance: f64,
   out: usize, nearest: usize, scratch: usize, phases: i32,
 ): f64 {
-  const tilesMax = SLAB / TR;
+  // whole tiles and up to two pair tiles
+  const tilesMax = SLAB / TR + 2;
   const xs = scratch;
   const errs = xs + ((<usize>(SLAB * d) << 2) + 15 & ~15);
   const M = errs + (<usize>SLAB << 3);
@@ -393,11 +492,16 @@ export function denoise(
 
   for (let s0 = 0; s0 < rows; s0 += SLAB) {
     const live = min(SLAB, rows - s0);
-    const tiles = (live + TR - 1) / TR;
-    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR]), rows past `live` zero; each row's error bound E
-    for (let r = 0; r < tiles * TR; r++) {
-      const dst = xs + <usize>((r / TR) * d * TR + r % TR) * 4;
-      const stride = <usize>TR << 2;
+    // whole tiles, then (relaxed build) the last 1–4 rows in pair tiles; 5 left over fill a tile
+    const pairs = ASC_FEATURE_RELAXED_SIMD && live % TR <= 4 ? (live % TR + 1) / 2 : 0;
+    const tiles = pairs > 0 ? live / TR : (live + TR - 1) / TR;
+    const padded = tiles * TR + 2 * pairs;
+    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR], then xs[p][k][2]), rows past `live` zero; each row's error bound E
+    for (let r = 0; r < padded; r++) {
+      const inTile = r < tiles * TR;
+      const pr = r - tiles * TR;
+      const dst = xs + <usize>(inTile ? (r / TR) * d * TR + r % TR : tiles * TR * d + (pr >> 1) * d * 2 + (pr & 1)) * 4;
+      const stride = <usize>(inTile ? TR : 2) << 2;
       if (r < live) {
         const src = q + <usize>(s0 + r) * qRow;
         let norm2: f64 = 0;
@@ -412,11 +516,11 @@ export function denoise(
       }
     }
 
-    logitsSlab(xs, tiles, d, nP, ct, bh, L, M);
+    logitsSlab(xs, tiles, pairs, d, nP, ct, bh, L, M);
     if (phases < 2) continue;
 
     // 2. per row: maximum, first argmax, weights (flushed below the floor), 1/normaliser
-    for (let r = 0; r < tiles * TR; r++) {
+    for (let r = 0; r < padded; r++) {
       const Lr = L + <usize>r * rowBytes;
       if (r >= live) {
         memory.fill(Lr, 0, rowBytes);
@@ -576,6 +680,45 @@ export function denoise(
       store<i32>(counts + (<usize>t << 2), count);
       work += <f64>count * <f64>(TR * dp);
     }
+    // the same for the pair tiles: the union of two rows, their weights in the first two floats of a record
+    for (let p = 0; p < pairs; p++) {
+      const t = tiles + p;
+      const Lt = L + <usize>(tiles * TR + 2 * p) * rowBytes;
+      const idxT = idx + (<usize>(t * nP) << 2);
+      const WpT = Wp + (<usize>(t * nP * WPS) << 2);
+      const step = <usize>WPS << 2;
+      let count = 0;
+      for (let mu = 0; mu < nP; mu += 4) {
+        const q0 = Lt + (<usize>mu << 2);
+        const v0 = v128.load(q0);
+        const v1 = v128.load(q0 + rowBytes);
+        let mask = i32x4.bitmask(i32x4.ne(v128.or(v0, v1), zero));
+        if (mask == 0) continue;
+        const wp = WpT + (<usize>(count * WPS) << 2);
+        if (mask == 15) {
+          v128.store(idxT + (<usize>count << 2), i32x4.add(i32x4.splat(mu * cRow), lanes));
+          const u0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+          const u1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+          v128.store64_lane(wp, u0, 0);
+          v128.store64_lane(wp + step, u0, 1);
+          v128.store64_lane(wp + 2 * step, u1, 0);
+          v128.store64_lane(wp + 3 * step, u1, 1);
+          count += 4;
+          continue;
+        }
+        while (mask != 0) {
+          const j = <i32>ctz(mask);
+          mask &= mask - 1;
+          store<i32>(idxT + (<usize>count << 2), (mu + j) * cRow);
+          const w = WpT + (<usize>(count * WPS) << 2);
+          store<f32>(w, load<f32>(q0 + (<usize>j << 2)));
+          store<f32>(w, load<f32>(q0 + rowBytes + (<usize>j << 2)), 4);
+          count++;
+        }
+      }
+      store<i32>(counts + (<usize>t << 2), count);
+      work += <f64>count * <f64>(2 * dp);
+    }
     // blocks of coordinates outer, tiles inner: a block of every centre (contiguous in ca) stays
     // in cache across the tiles
     const blockBytes = <usize>(n * TC) << 2;
@@ -585,9 +728,100 @@ export function denoise(
         const o = out + <usize>(s0 + t * TR) * outRow + (<usize>k0 << 2);
         sumTile(ak, outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
       }
+      // pair tiles take three blocks at every third one (or what is left of dp)
+      const span = ASC_FEATURE_RELAXED_SIMD && k0 % (3 * TC) == 0 ? min(3 * TC, dp - k0) : 0;
+      for (let p = 0; p < pairs && span > 0; p++) {
+        const t = tiles + p;
+        const r = tiles * TR + 2 * p;
+        const o = out + <usize>(s0 + r) * outRow + (<usize>k0 << 2);
+        const idxT = idx + (<usize>(t * nP) << 2);
+        const WpT = Wp + (<usize>(t * nP * WPS) << 2);
+        const count = load<i32>(counts + (<usize>t << 2));
+        const zr = zinv + (<usize>r << 2);
+        if (span == 3 * TC) sumPair24(ak, blockBytes, outRow, idxT, WpT, count, o, zr);
+        else for (let j = 0; j < span; j += TC) sumPair8(ak + <usize>(j / TC) * blockBytes, outRow, idxT, WpT, count, o + (<usize>j << 2), zr);
+      }
     }
   }
   return work;
+}
+
+/**
+ * One pair tile of the weighted sum: 2 rows × 24 coordinates (the blocks of ca at ak, ak + B and
+ * ak + 2B), over the pair's survivors, times 1/Z. Same order of additions per (row, coordinate) as
+ * sumTile, over the pair's union instead of the tile's: the extra terms of a larger union are
+ * exact zeros, so the bits agree.
+ */
+// @ts-ignore: decorator
+@inline function sumPair24(ak: usize, B: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
+  let ip = idxT;
+  const wEnd = WpT + (<usize>count << 5);
+  for (let wp = WpT; wp < wEnd; wp += 32) {
+    const ap = ak + <usize>load<i32>(ip);
+    ip += 4;
+    const w0 = v128.load32_splat(wp);
+    const w1 = v128.load32_splat(wp, 4);
+    let c = v128.load(ap);
+    a0 = madd(w0, c, a0);
+    b0 = madd(w1, c, b0);
+    c = v128.load(ap, 16);
+    a1 = madd(w0, c, a1);
+    b1 = madd(w1, c, b1);
+    c = v128.load(ap + B);
+    a2 = madd(w0, c, a2);
+    b2 = madd(w1, c, b2);
+    c = v128.load(ap + B, 16);
+    a3 = madd(w0, c, a3);
+    b3 = madd(w1, c, b3);
+    c = v128.load(ap + 2 * B);
+    a4 = madd(w0, c, a4);
+    b4 = madd(w1, c, b4);
+    c = v128.load(ap + 2 * B, 16);
+    a5 = madd(w0, c, a5);
+    b5 = madd(w1, c, b5);
+  }
+  let z = v128.load32_splat(zr);
+  v128.store(o, f32x4.mul(a0, z));
+  v128.store(o, f32x4.mul(a1, z), 16);
+  v128.store(o, f32x4.mul(a2, z), 32);
+  v128.store(o, f32x4.mul(a3, z), 48);
+  v128.store(o, f32x4.mul(a4, z), 64);
+  v128.store(o, f32x4.mul(a5, z), 80);
+  z = v128.load32_splat(zr, 4);
+  v128.store(o + outRow, f32x4.mul(b0, z));
+  v128.store(o + outRow, f32x4.mul(b1, z), 16);
+  v128.store(o + outRow, f32x4.mul(b2, z), 32);
+  v128.store(o + outRow, f32x4.mul(b3, z), 48);
+  v128.store(o + outRow, f32x4.mul(b4, z), 64);
+  v128.store(o + outRow, f32x4.mul(b5, z), 80);
+}
+
+/** A pair tile of the weighted sum over one block of eight coordinates, for the last 8 or 16 of dp. */
+// @ts-ignore: decorator
+@inline function sumPair8(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  let ip = idxT;
+  const wEnd = WpT + (<usize>count << 5);
+  for (let wp = WpT; wp < wEnd; wp += 32) {
+    const ap = ak + <usize>load<i32>(ip);
+    ip += 4;
+    const w0 = v128.load32_splat(wp);
+    const w1 = v128.load32_splat(wp, 4);
+    const c0 = v128.load(ap);
+    const c1 = v128.load(ap, 16);
+    a0 = madd(w0, c0, a0);
+    a1 = madd(w0, c1, a1);
+    b0 = madd(w1, c0, b0);
+    b1 = madd(w1, c1, b1);
+  }
+  let z = v128.load32_splat(zr);
+  v128.store(o, f32x4.mul(a0, z));
+  v128.store(o, f32x4.mul(a1, z), 16);
+  z = v128.load32_splat(zr, 4);
+  v128.store(o + outRow, f32x4.mul(b0, z));
+  v128.store(o + outRow, f32x4.mul(b1, z), 16);
 }
 
 /**
@@ -687,7 +921,7 @@ export function denoise(
 
 /** Bytes of scratch `denoise` and `denoise2` need for d coordinates, nP (padded) centres and rows padded to dp. */
 export function scratchBytes(d: i32, nP: i32, dp: i32): usize {
-  const tilesMax = SLAB / TR;
+  const tilesMax = SLAB / TR + 2;
   return ((<usize>(SLAB * d) << 2) + 15 & ~15) + (<usize>SLAB << 3) + (<usize>SLAB << 4) + (<usize>SLAB << 2)
     + (<usize>nP << 2) + (<usize>(SLAB * nP) << 2) + (<usize>dp << 2) + (<usize>nP << 2) + (<usize>nP << 3)
     + (<usize>SLAB << 2) + (<usize>(tilesMax * nP) << 2) + (<usize>(tilesMax * nP * WPS) << 2) + 16;

@@ -75,9 +75,14 @@ export function groupNormals(length: number, threads: number): number {
   return Math.max(2, Math.ceil(length / threads / 2) * 2);
 }
 
-/** Rows per group: m split evenly over the threads, in whole kernel tiles. */
+/**
+ * Rows per group: m split evenly over the threads, in whole pairs of rows. The kernel takes a
+ * group's last 1–4 rows in pair tiles at a third of a whole tile's cost each, so an even split
+ * beats one in whole tiles (config c's 64 rows: 32 + 32, not 36 + 28, which left one thread with
+ * six tiles to the other's five).
+ */
 export function groupRows(m: number, threads: number): number {
-  return Math.max(ROW_BLOCK, Math.ceil(m / threads / ROW_BLOCK) * ROW_BLOCK);
+  return Math.max(ROW_BLOCK, Math.ceil(m / threads / 2) * 2);
 }
 
 export interface DataCapacity {
