@@ -7,8 +7,9 @@
 //
 // The multiply-add ceiling of both builds (relaxed SIMD's fused multiply-add, and plain SIMD128's
 // multiply and add) is measured first, on one thread and on all the kernel's threads at once.
-// --breakdown adds, per configuration, the share of a run spent outside the kernel (core's sampler
-// and its counter-based noise, the score arithmetic), timed with a kernel that returns at once, and
+// --breakdown adds, per configuration, the time a run spends outside the kernel (the sampler's and
+// the score's arithmetic, timed with a kernel that returns at once; and the step noise drawn alone,
+// which the pooled kernel draws during its call), and
 // for d > 2 the kernel's phases on one thread: the inner products and the weighted sum as rates
 // and as shares of the ceiling. --scaling then times single kernel calls on sampler-like states
 // across n, m and d.
@@ -30,7 +31,7 @@ import {
   wasmPeakGflops,
   wasmPeakGflopsThreads,
 } from '@diffusion-atlas/worker/bench';
-import { Rng, resultArrays, type Kernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
+import { normalsOf, Rng, resultArrays, Streams, type Kernels, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
 
 const { values } = parseArgs({
   options: {
@@ -74,7 +75,10 @@ for (const config of BENCH_CONFIGS.filter((c) => wanted.includes(c.name))) {
   const line = formatBenchLine(ours);
   console.log(line);
   if (values.breakdown) {
-    console.log(`#   outside the kernel: ${(await outsideKernel(config.name)).toFixed(4)} s of each run`);
+    const outside = await outsideKernel(config.name);
+    console.log(
+      `#   outside the kernel: the sampler's arithmetic ${outside.arithmetic.toFixed(4)} s of each run; its step noise, drawn alone, ${outside.noise.toFixed(4)} s (${kernels.fillNormalAt === undefined ? 'drawn by the sampler' : "drawn in the kernel's call, by the thread with less to do"})`,
+    );
     if (variant !== undefined && ceiling !== undefined && config.d !== 2) {
       const p = await phaseBreakdown(config, variant);
       // CPU time against the ceiling per CPU second; and, were both threads to run at that rate,
@@ -177,29 +181,44 @@ function runPeer(name: string): string | undefined {
 }
 
 /**
- * Median seconds per run spent outside softmaxDenoise: the same run with a kernel that does nothing
- * (and the run's own normal fill, which is outside the kernel but part of what a run pays).
+ * Median seconds per run spent outside softmaxDenoise, in two parts: the sampler's own arithmetic
+ * (the same run with a kernel that does nothing and hands back zero noise), and the step noise
+ * drawn on its own by the kernels' fill. In a real run the pooled kernel draws the noise during its
+ * call, on the thread with less to do, so only the first part adds to the run's time there; a
+ * kernel that cannot draw leaves both to the sampler.
  */
-async function outsideKernel(name: string): Promise<number> {
+async function outsideKernel(name: string): Promise<{ arithmetic: number; noise: number }> {
   const config = BENCH_CONFIGS.find((c) => c.name === name);
   if (!config) throw new Error(name);
   const idle: Kernels = {
     backend: 'none',
-    // a mean of zeros, as a fresh array would hold, so the state stays finite
+    // a mean of zeros, as a fresh array would hold, so the state stays finite; zero noise, drawn "by the kernel"
     softmaxDenoise: (args) => {
       const result = resultArrays(args);
       result.mean.fill(0);
+      if (args.normals !== undefined) {
+        args.normals.out.fill(0);
+        args.normals.filled = true;
+      }
       return result;
     },
-    ...(kernels.fillNormalAt !== undefined ? { fillNormalAt: kernels.fillNormalAt.bind(kernels) } : {}),
   };
   const problem = benchProblem(config);
-  await backwardRun(problem, idle);
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await backwardRun(problem, idle);
-    times.push((performance.now() - t0) / 1000);
-  }
-  return median(times);
+  const timed = async (run: () => unknown): Promise<number> => {
+    await run();
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      await run();
+      times.push((performance.now() - t0) / 1000);
+    }
+    return median(times);
+  };
+  const arithmetic = await timed(() => backwardRun(problem, idle));
+  const fill = normalsOf(kernels);
+  const out = new Float64Array(config.m * config.d);
+  const noise = await timed(() => {
+    for (let k = 0; k < config.T; k++) fill(1, Streams.steps, k * out.length, out);
+  });
+  return { arithmetic, noise };
 }
