@@ -93,6 +93,18 @@ describe.skipIf(skipE2E)('WebGPU backward runs that stay on the GPU (SwiftShader
     console.log(`WGSL normals vs core: worst ${worstNormal.toFixed(2)} float32 ulps over ${indexed} indices; ${worstPair.toFixed(2)} over the raw-draw pairs`);
   });
 
+  it('gives the same bits with the queries in several chunks of rows, and from cached bind groups for a shorter block', async (ctx) => {
+    if (!gpuPresent) ctx.skip('navigator.gpu is absent');
+    const spec: RunSpec = { n: 50, d: 3, m: 7, steps: 40, seed: 9 };
+    // a budget of 2n logits: chunks of 2 rows, the last of 1
+    const got = await page.evaluate(
+      async ([s, b]) => (await (globalThis as unknown as { webgpuTest: WebGpuTestApi }).webgpuTest.chunkedSteps(s, [32, 8], b)),
+      [spec, 2 * spec.n] as const,
+    );
+    expect(got.whole).toHaveLength(2);
+    expect(got.chunked).toEqual(got.whole);
+  });
+
   /** The CPU path's run (cpuKernels, step by step) and its state before the last step. */
   async function cpuRun(spec: RunSpec): Promise<{ final: Float32Array; beforeLast: Float32Array }> {
     const { train, start, grid } = runProblem(spec);

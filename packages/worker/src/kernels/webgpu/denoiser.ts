@@ -74,8 +74,12 @@ export class WebGpuDenoiser {
   private groups: { logits: GPUBindGroup; stats: GPUBindGroup; mean: GPUBindGroup } | undefined;
   private readonly paramsData = new ArrayBuffer(PARAMS_BYTES);
 
-  private constructor(device: GPUDevice) {
+  /** Largest logits block per dispatch (elements). */
+  private readonly logitsBudget: number;
+
+  private constructor(device: GPUDevice, logitsBudget: number) {
     this.device = device;
+    this.logitsBudget = logitsBudget;
     const make = (code: string): GPUComputePipeline =>
       device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
     this.logits = make(LOGITS_WGSL);
@@ -88,10 +92,14 @@ export class WebGpuDenoiser {
     });
   }
 
-  /** Compiles the pipelines, surfacing a shader the driver rejects as an error here rather than on the first call. */
-  static async create(device: GPUDevice): Promise<WebGpuDenoiser> {
+  /**
+   * Compiles the pipelines, surfacing a shader the driver rejects as an error here rather than on
+   * the first call. `logitsBudget`: the most logits per dispatch (2²² by default); tests make it
+   * small to split small problems into several chunks of rows.
+   */
+  static async create(device: GPUDevice, options: { logitsBudget?: number } = {}): Promise<WebGpuDenoiser> {
     device.pushErrorScope('validation');
-    const denoiser = new WebGpuDenoiser(device);
+    const denoiser = new WebGpuDenoiser(device, options.logitsBudget ?? LOGITS_BUDGET);
     const error = await device.popErrorScope();
     if (error) {
       denoiser.destroy();
@@ -142,7 +150,7 @@ export class WebGpuDenoiser {
 
   /** The chunk of query rows per dispatch, and the bytes of each buffer a call of this shape needs. */
   private shape(m: number, n: number, d: number): { chunk: number; bytes: Sizes } {
-    const chunk = Math.max(1, Math.min(m, MAX_GROUPS, Math.floor(LOGITS_BUDGET / n)));
+    const chunk = Math.max(1, Math.min(m, MAX_GROUPS, Math.floor(this.logitsBudget / n)));
     const bytes = { centres: n * d * 4, logWeights: n * 4, queries: m * d * 4, W: chunk * n * 4, z: chunk * 4, mean: m * d * 4, nearest: m * 4 };
     const limit = this.bufferLimit();
     if (bytes.centres > limit || bytes.mean > limit) {
