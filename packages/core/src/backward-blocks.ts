@@ -36,12 +36,14 @@ export function backwardBlocks(score: Score, m: number, grid: Float64Array, seed
   const most = backwardBlockSteps(m, d);
   const history = new Float32Array(most * m * d);
   const nearest = new Int32Array(most * m);
+  const scalesAll = new Float64Array(most);
+  const variancesAll = new Float64Array(most);
   const L = grid.length - 1;
   return {
     run(x, k) {
       const steps = Math.min(most, L - k);
-      const scales = new Float64Array(steps);
-      const variances = new Float64Array(steps);
+      const scales = scalesAll.subarray(0, steps);
+      const variances = variancesAll.subarray(0, steps);
       for (let j = 0; j < steps; j++) {
         scales[j] = form.scale(grid[k + j]);
         variances[j] = form.variance(grid[k + j]);

@@ -64,8 +64,7 @@ export class WebGpuDenoiser {
   private readonly update: GPUComputePipeline;
   /** Bind groups of a block of steps, per step and query chunk; rebuilt with `groups`. */
   private stepGroups: StepsBindGroups | undefined;
-  /** Blocks of steps run, for tests that must see the fused path taken. */
-  blocksRun = 0;
+
   private centresOnGpu: CentresKey | undefined;
   /** Whether the log-weights buffer holds zeros for the current n (no upload per call then). */
   private uniformWeightsFor = -1;
@@ -297,7 +296,6 @@ export class WebGpuDenoiser {
     args.history.set(new Float32Array(mapped, 0, steps * m * d));
     args.nearest.set(new Int32Array(mapped, historyBytes, steps * m));
     readback.unmap();
-    this.blocksRun++;
   }
 
   private encodeSteps(args: BackwardStepsArgs, chunk: number, bytes: Sizes, historyBytes: number, nearestBytes: number): GPUBuffer {
