@@ -9,13 +9,17 @@
 // dispatches, read back the m × d means and m indices. The training set is uploaded on the first
 // call only, as in a run. Not measured: the bridge between a kernels worker and the device worker
 // (two shared-memory copies of m × d floats and a cross-thread wake-up per call).
+//
+// Beside it, a block of backward SDE steps that stays on the GPU (`backwardSteps`: noise, the three
+// stages and the update per step, one readback per block), per step, against the per-call time
+// above (which leaves out the CPU's noise and update between calls).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { create, globals } from 'webgpu';
 import { createWasmKernels } from '@diffusion-atlas/worker';
 import { BENCH_CONFIGS, benchProblem, median, type BenchConfig } from '@diffusion-atlas/worker/bench';
 import { WebGpuDenoiser, requestWebGpuDevice } from '@diffusion-atlas/worker/webgpu';
-import { normalAt, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
+import { backwardBlockSteps, delta, normalAt, uniformGrid, type BackwardStepsArgs, type SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
 
 const { values } = parseArgs({
   options: { config: { type: 'string', multiple: true }, repeats: { type: 'string', default: '20' } },
@@ -60,7 +64,31 @@ async function time(call: () => unknown | Promise<unknown>, runs: number): Promi
   return median(ms);
 }
 
-console.log('config\td\tn\tm\twebgpu_ms\twasm1_ms\twasm/webgpu\tmax_rel_diff\tnearest_diff\tload');
+/** One block of steps from the mid-run state, down from t = 0.5 (the history is overwritten each time). */
+function blockOf(args: SoftmaxDenoiseArgs): BackwardStepsArgs {
+  const { queries, m, centres, n, d } = args;
+  const steps = backwardBlockSteps(m, d);
+  const times = uniformGrid(0.5, 0.05, steps);
+  const at = times.subarray(0, steps);
+  return {
+    x: queries,
+    m,
+    centres,
+    n,
+    d,
+    steps,
+    times,
+    scales: at.map((t) => Math.exp(-t)),
+    variances: at.map(delta),
+    seed: 1,
+    stream: 3,
+    firstStep: 0,
+    history: new Float32Array(steps * m * d),
+    nearest: new Int32Array(steps * m),
+  };
+}
+
+console.log('config\td\tn\tm\twebgpu_ms\twasm1_ms\twasm/webgpu\tmax_rel_diff\tnearest_diff\tblock_steps\tfused_ms_per_step\tload');
 for (const config of configs) {
   const args = midRunState(config);
   const first = performance.now();
@@ -76,9 +104,12 @@ for (const config of configs) {
   for (let j = 0; j < want.mean.length; j++) diff = Math.max(diff, Math.abs(got.mean[j] - want.mean[j]) / scale);
   let nearestDiff = 0;
   for (let i = 0; i < args.m; i++) if (got.nearest[i] !== want.nearest[i]) nearestDiff++;
+  const block = blockOf(args);
+  await gpu.backwardSteps(block);
+  const fusedMs = (await time(() => gpu.backwardSteps(block), Math.max(3, Math.ceil(repeats / block.steps)))) / block.steps;
   const { name, d, n, m } = config;
   console.log(
-    `${name}\t${d}\t${n}\t${m}\t${gpuMs.toFixed(3)}\t${wasmMs.toFixed(3)}\t${(wasmMs / gpuMs).toFixed(1)}\t${diff.toExponential(1)}\t${nearestDiff}\t${load()}` +
+    `${name}\t${d}\t${n}\t${m}\t${gpuMs.toFixed(3)}\t${wasmMs.toFixed(3)}\t${(wasmMs / gpuMs).toFixed(1)}\t${diff.toExponential(1)}\t${nearestDiff}\t${block.steps}\t${fusedMs.toFixed(3)}\t${load()}` +
       `\t(first call, with the training set's upload and pipeline warm-up: ${firstMs.toFixed(1)} ms)`,
   );
 }

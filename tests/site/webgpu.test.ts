@@ -1,12 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LOG_WEIGHT_FLOOR, referenceKernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { chromiumPath, skipE2E } from './harness.ts';
+import { WEBGPU_FLAGS, closeFixture, launchWebGpu, serveFixture, type Fixture } from './webgpu-fixture.ts';
 import { floorProblem, randomProblem, type ProblemOptions } from '../worker/problems.ts';
 import type { WebGpuTestApi } from '../fixtures/webgpu/page.ts';
 import type { WireProblem, WireResult } from '../fixtures/webgpu/problem.ts';
@@ -24,8 +20,6 @@ import type { WireProblem, WireResult } from '../fixtures/webgpu/problem.ts';
  */
 const MEAN_TOL = 1e-4;
 const TIE_TOL = 1e-5;
-
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader'];
 
 function wire(args: SoftmaxDenoiseArgs): WireProblem {
   const p: WireProblem = {
@@ -74,56 +68,6 @@ function expectAgrees(args: SoftmaxDenoiseArgs, got: WireResult, want: SoftmaxDe
   return worst;
 }
 
-interface Fixture {
-  server: Server;
-  url: string;
-  dir: string;
-}
-
-/** Bundles the fixture scripts and the device worker, and serves them cross-origin isolated. */
-async function serveFixture(): Promise<Fixture> {
-  const { build } = await import('esbuild');
-  const dir = mkdtempSync(join(tmpdir(), 'atlas-webgpu-'));
-  const root = join(import.meta.dirname, '..', '..');
-  await build({
-    entryPoints: {
-      page: join(root, 'tests/fixtures/webgpu/page.ts'),
-      'kernels-worker': join(root, 'tests/fixtures/webgpu/kernels-worker.ts'),
-      'device-worker': join(root, 'packages/worker/src/kernels/webgpu/device-worker.ts'),
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    outdir: dir,
-    logLevel: 'silent',
-    // Node-only branches (dynamic imports behind runtime checks) never run in the browser
-    external: ['node:*'],
-  });
-  const files: Record<string, string> = {
-    '/': '<!doctype html><meta charset="utf-8"><title>WebGPU kernels</title><script type="module" src="./page.js"></script>',
-    '/page.js': readFileSync(join(dir, 'page.js'), 'utf8'),
-    '/kernels-worker.js': readFileSync(join(dir, 'kernels-worker.js'), 'utf8'),
-    // the kernels module spawns its device worker by `new URL('./device-worker.ts', import.meta.url)`, as Vite bundles it
-    '/device-worker.ts': readFileSync(join(dir, 'device-worker.js'), 'utf8'),
-  };
-  const server = createServer((req, res) => {
-    const body = files[new URL(req.url ?? '/', 'http://x').pathname];
-    if (body === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': body.startsWith('<!doctype') ? 'text/html; charset=utf-8' : 'text/javascript',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-    });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, dir };
-}
-
 const cases: (ProblemOptions & { label: string })[] = [];
 for (const d of [2, 64, 784]) {
   const n = d === 784 ? 150 : 300;
@@ -143,20 +87,12 @@ describe.skipIf(skipE2E)('WebGPU softmaxDenoise in Chromium (SwiftShader)', () =
 
   beforeAll(async () => {
     fixture = await serveFixture();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...WEBGPU_FLAGS],
-    });
-    page = await browser.newPage();
-    await page.goto(fixture.url);
-    await page.waitForFunction(() => 'webgpuTest' in globalThis);
-    gpuPresent = await page.evaluate(() => 'gpu' in navigator);
+    ({ browser, page, gpuPresent } = await launchWebGpu(fixture));
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (fixture ? fixture.server.close(() => resolve()) : resolve()));
-    if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
+    await closeFixture(fixture);
   });
 
   async function denoise(problems: SoftmaxDenoiseArgs[], shareCentres = false): Promise<WireResult[]> {

@@ -86,4 +86,27 @@ describe('kernel selection', () => {
     guarded.softmaxDenoise(args);
     expect(calls).toBe(2);
   });
+
+  it('declines blocks of backward steps once the GPU has thrown on one, and offers none where neither path has them', () => {
+    let blocks = 0;
+    const flaky = {
+      backend: 'flaky-gpu',
+      softmaxDenoise: referenceKernels.softmaxDenoise,
+      backwardSteps(): boolean {
+        blocks++;
+        if (blocks >= 2) throw new Error('device lost');
+        return true;
+      },
+      destroy() {},
+    };
+    const report: BackendReport = { backend: 'flaky-gpu' };
+    const guarded = guardKernels(flaky, cpuKernels, report);
+    const args = {} as Parameters<NonNullable<Kernels['backwardSteps']>>[0];
+    expect(guarded.backwardSteps?.(args)).toBe(true);
+    expect(guarded.backwardSteps?.(args)).toBe(false);
+    expect(report).toMatchObject({ backend: 'cpu', fallbackReason: expect.stringMatching(/flaky-gpu failed during a run: device lost/) });
+    expect(guarded.backwardSteps?.(args)).toBe(false);
+    expect(blocks).toBe(2);
+    expect(guardKernels(referenceKernels, cpuKernels, { backend: 'reference' }).backwardSteps).toBeUndefined();
+  });
 });

@@ -11,6 +11,7 @@ export * from './forward.ts';
 export * from './time-grid.ts';
 export * from './score.ts';
 export * from './samplers.ts';
+export * from './backward-blocks.ts';
 export * from './metrics.ts';
 export * from './data/mixture.ts';
 export * from './data/toys.ts';

@@ -56,6 +56,44 @@ export interface Kernels {
    * Absent: callers use core's own function (`normalsOf`).
    */
   fillNormalAt?: NormalFill;
+  /**
+   * Optional: a block of backward SDE steps for a softmax score, run where the state can stay
+   * between steps (a GPU), noise included. Returns false, leaving the outputs alone, when it
+   * cannot take the problem; the caller then steps with `softmaxDenoise`. Its results agree with
+   * the step-by-step run within float32 tolerance, not bit for bit (see `BackwardStepsArgs`).
+   */
+  backwardSteps?(args: BackwardStepsArgs): boolean;
+}
+
+/**
+ * `steps` Euler–Maruyama steps x ← x + η (x + 2F) + √(2η) ξ with F = (scale·mean − x) / variance,
+ * mean the softmaxDenoise of x over the centres at each step's scale and variance, η = times[j] −
+ * times[j + 1], and ξ step j's normals: indices (firstStep + j)·m·d … of (seed, stream), as
+ * `sampleBackward` draws them. Implementations may compute in float32 throughout (noise too), so
+ * they match the step-by-step run within float32 tolerance, and themselves bit for bit.
+ */
+export interface BackwardStepsArgs {
+  /** m × d state at times[0]; not modified. */
+  x: Float32Array;
+  m: number;
+  centres: Float32Array;
+  n: number;
+  d: number;
+  logWeights?: Float32Array;
+  steps: number;
+  /** steps + 1 decreasing times. */
+  times: Float64Array;
+  /** Per step, at times[j]: the centres' scale and the variance of the softmax (as `SoftmaxDenoiseArgs`). */
+  scales: Float64Array;
+  variances: Float64Array;
+  seed: number;
+  stream: number;
+  /** The global index of step 0, which places its noise in the stream. */
+  firstStep: number;
+  /** steps × m × d: receives the state after each step. */
+  history: Float32Array;
+  /** steps × m: receives each step's nearest centres, of the state the step started from. */
+  nearest: Int32Array;
 }
 
 /** Fills `out` with the standard normals at indices start … start + out.length − 1 of (seed, stream). */

@@ -1,4 +1,4 @@
-import type { NormalRequest, SoftmaxDenoiseResult } from './kernels.ts';
+import type { Kernels, NormalRequest, SoftmaxDenoiseResult } from './kernels.ts';
 
 /**
  * A score: F(x, t) = ∇ log P_t(x) for each of the m rows of x (m × d, row-major), written into a
@@ -13,6 +13,24 @@ export interface Score {
    * alongside (see `SoftmaxDenoiseArgs.normals`); others ignore it.
    */
   evaluate(x: Float32Array, m: number, t: number, into?: ScoreBuffers, normals?: NormalRequest): ScoreResult;
+  /**
+   * Present on scores that are a softmax over centres, F = (scale(t)·mean − x) / variance(t): what
+   * a sampler needs to hand whole blocks of steps to kernels that keep the state (`Kernels.backwardSteps`).
+   */
+  readonly softmax?: SoftmaxScoreForm;
+}
+
+/** A softmax score's parts: `evaluate` forms F from the same ones. */
+export interface SoftmaxScoreForm {
+  readonly kernels: Kernels;
+  /** n × d centres. */
+  readonly centres: Float32Array;
+  readonly n: number;
+  readonly logWeights?: Float32Array;
+  /** The centres' scale at time t (e^{−t}). */
+  scale(t: number): number;
+  /** The variance of a noised centre at time t. */
+  variance(t: number): number;
 }
 
 export interface ScoreResult {

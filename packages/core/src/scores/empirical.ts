@@ -9,10 +9,12 @@ import { delta } from '../forward.ts';
  */
 export function empiricalScore(train: Float32Array, n: number, d: number, kernels: Kernels): Score {
   const kernelOut = kernelOutFor();
+  const scale = (t: number): number => Math.exp(-t);
   return {
     d,
+    softmax: { kernels, centres: train, n, scale, variance: delta },
     evaluate(x, m, t, into, normals) {
-      const a = Math.exp(-t);
+      const a = scale(t);
       const v = delta(t);
       const { mean: score, nearest } = kernels.softmaxDenoise({
         queries: x,

@@ -12,11 +12,14 @@ import { gamma } from '../forward.ts';
 export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
   const logWeights = g.weights ? Float32Array.from(g.weights, Math.log) : undefined;
   const kernelOut = kernelOutFor();
+  const scale = (t: number): number => Math.exp(-t);
+  const variance = (t: number): number => gamma(t, g.variance);
   return {
     d: g.d,
+    softmax: { kernels, centres: g.means, n: g.K, logWeights, scale, variance },
     evaluate(x, m, t, into) {
-      const a = Math.exp(-t);
-      const v = gamma(t, g.variance);
+      const a = scale(t);
+      const v = variance(t);
       const { mean: score, nearest } = kernels.softmaxDenoise({
         queries: x,
         m,

@@ -1,4 +1,4 @@
-import { fillNormalAt as coreFillNormalAt, type Kernels, type NormalFill } from '@diffusion-atlas/core';
+import { fillNormalAt as coreFillNormalAt, type BackwardStepsArgs, type Kernels, type NormalFill } from '@diffusion-atlas/core';
 import type { BackendReport } from '../protocol.ts';
 import { messageOf } from '../wire-errors.ts';
 
@@ -7,7 +7,9 @@ import { messageOf } from '../wire-errors.ts';
  * late); from then on every call, the failing one included, runs on `fallback`, and `report`
  * says why. A GPU that failed once is not trusted again within this worker. The normal fill
  * (optional) follows the same rule; where the primary has none the fallback's serves (every fill
- * gives the same bits), and where neither has one the guard has none either.
+ * gives the same bits), and where neither has one the guard has none either. Blocks of backward
+ * steps likewise: a block the primary fails on is declined (false), leaving the caller to step
+ * through it with the fallback's softmaxDenoise, unless the fallback runs blocks itself.
  */
 export function guardKernels(primary: Kernels, fallback: Kernels, report: BackendReport): Kernels {
   let active = primary;
@@ -29,6 +31,16 @@ export function guardKernels(primary: Kernels, fallback: Kernels, report: Backen
     if (fallback.fillNormalAt !== undefined) fallback.fillNormalAt(seed, stream, start, out);
     else coreFillNormalAt(seed, stream, start, out);
   };
+  const backwardSteps = (args: BackwardStepsArgs): boolean => {
+    if (active === primary && primary.backwardSteps !== undefined) {
+      try {
+        return primary.backwardSteps(args);
+      } catch (error) {
+        failed(error);
+      }
+    }
+    return fallback.backwardSteps?.(args) ?? false;
+  };
   return {
     get backend() {
       return active.backend;
@@ -44,5 +56,6 @@ export function guardKernels(primary: Kernels, fallback: Kernels, report: Backen
       return fallback.softmaxDenoise(args);
     },
     ...(primary.fillNormalAt !== undefined || fallback.fillNormalAt !== undefined ? { fillNormalAt } : {}),
+    ...(primary.backwardSteps !== undefined || fallback.backwardSteps !== undefined ? { backwardSteps } : {}),
   };
 }

@@ -25,27 +25,43 @@ export interface BridgeCapacity {
   weights: number;
   /** m */
   rows: number;
+  /** Steps of a block (backwardSteps); 0 until a block is run. */
+  steps: number;
+  /** steps·m·d: a block's states. */
+  history: number;
+  /** steps·m: a block's nearest centres. */
+  historyRows: number;
 }
 
 export interface BridgeViews {
+  /** A block's times (steps + 1), then its scales and variances (steps each). */
+  stepTimes: Float64Array;
   queries: Float32Array;
   centres: Float32Array;
   logWeights: Float32Array;
   mean: Float32Array;
   nearest: Int32Array;
+  history: Float32Array;
+  historyNearest: Int32Array;
 }
 
 export type DeviceWorkerMessage =
   | { type: 'init'; control: SharedArrayBuffer }
   | { type: 'data'; buffer: SharedArrayBuffer; capacity: BridgeCapacity }
   | { type: 'run'; m: number; n: number; d: number; scale: number; variance: number; hasLogWeights: boolean }
+  /** A block of backward steps: the state in `queries`, times, scales and variances in `stepTimes`. */
+  | { type: 'steps'; m: number; n: number; d: number; hasLogWeights: boolean; steps: number; seed: number; stream: number; firstStep: number }
   /** Test hook: destroy the device, as a driver reset or a GPU process crash would lose it. */
   | { type: 'lose' };
 
 export type DeviceWorkerReply = { type: 'ready'; adapterName: string; software: boolean } | { type: 'unavailable'; reason: string };
 
+function stepTimesLength(c: BridgeCapacity): number {
+  return 3 * c.steps + 1;
+}
+
 export function dataBytes(c: BridgeCapacity): number {
-  return (2 * c.rowsTimesD + c.centres + c.weights + c.rows) * 4;
+  return stepTimesLength(c) * 8 + (2 * c.rowsTimesD + c.centres + c.weights + c.rows + c.history + c.historyRows) * 4;
 }
 
 export function bridgeViews(buffer: SharedArrayBuffer, c: BridgeCapacity): BridgeViews {
@@ -55,12 +71,18 @@ export function bridgeViews(buffer: SharedArrayBuffer, c: BridgeCapacity): Bridg
     at += length * 4;
     return [start, length];
   };
+  // the float64 region first, where its alignment is free
+  const stepTimes = new Float64Array(buffer, 0, stepTimesLength(c));
+  at = stepTimes.byteLength;
   return {
+    stepTimes,
     queries: new Float32Array(buffer, ...take(c.rowsTimesD)),
     centres: new Float32Array(buffer, ...take(c.centres)),
     logWeights: new Float32Array(buffer, ...take(c.weights)),
     mean: new Float32Array(buffer, ...take(c.rowsTimesD)),
     nearest: new Int32Array(buffer, ...take(c.rows)),
+    history: new Float32Array(buffer, ...take(c.history)),
+    historyNearest: new Int32Array(buffer, ...take(c.historyRows)),
   };
 }
 

@@ -28,8 +28,10 @@ scope.addEventListener('message', (event) => {
     views = bridgeViews(message.buffer, message.capacity);
   } else if (message.type === 'lose') {
     denoiser?.device.destroy();
+  } else if (message.type === 'steps') {
+    void answer(() => runSteps(message));
   } else {
-    void run(message);
+    void answer(() => run(message));
   }
 });
 
@@ -48,27 +50,60 @@ async function init(): Promise<void> {
   }
 }
 
-async function run(call: Extract<DeviceWorkerMessage, { type: 'run' }>): Promise<void> {
+/** Runs a call and signals the waiting kernels thread: DONE, or FAILED with the message. */
+async function answer(call: () => Promise<void>): Promise<void> {
   if (control === undefined) return;
   const state = controlInts(control);
   try {
-    if (denoiser === undefined || views === undefined) throw new Error('the WebGPU device worker is not initialised');
-    const { m, n, d, scale, variance, hasLogWeights } = call;
-    await denoiser.softmaxDenoise({
-      queries: views.queries,
-      m,
-      centres: views.centres,
-      n,
-      d,
-      scale,
-      variance,
-      logWeights: hasLogWeights ? views.logWeights : undefined,
-      out: { mean: views.mean.subarray(0, m * d), nearest: views.nearest.subarray(0, m) },
-    });
+    await call();
     Atomics.store(state, STATE, DONE);
   } catch (error) {
     writeMessage(control, messageOf(error));
     Atomics.store(state, STATE, FAILED);
   }
   Atomics.notify(state, STATE);
+}
+
+function ready(): { denoiser: WebGpuDenoiser; views: BridgeViews } {
+  if (denoiser === undefined || views === undefined) throw new Error('the WebGPU device worker is not initialised');
+  return { denoiser, views };
+}
+
+async function run(call: Extract<DeviceWorkerMessage, { type: 'run' }>): Promise<void> {
+  const { denoiser, views } = ready();
+  const { m, n, d, scale, variance, hasLogWeights } = call;
+  await denoiser.softmaxDenoise({
+    queries: views.queries,
+    m,
+    centres: views.centres,
+    n,
+    d,
+    scale,
+    variance,
+    logWeights: hasLogWeights ? views.logWeights : undefined,
+    out: { mean: views.mean.subarray(0, m * d), nearest: views.nearest.subarray(0, m) },
+  });
+}
+
+async function runSteps(call: Extract<DeviceWorkerMessage, { type: 'steps' }>): Promise<void> {
+  const { denoiser, views } = ready();
+  const { m, n, d, hasLogWeights, steps, seed, stream, firstStep } = call;
+  const t = views.stepTimes;
+  await denoiser.backwardSteps({
+    x: views.queries,
+    m,
+    centres: views.centres,
+    n,
+    d,
+    logWeights: hasLogWeights ? views.logWeights : undefined,
+    steps,
+    times: t.subarray(0, steps + 1),
+    scales: t.subarray(steps + 1, 2 * steps + 1),
+    variances: t.subarray(2 * steps + 1, 3 * steps + 1),
+    seed,
+    stream,
+    firstStep,
+    history: views.history.subarray(0, steps * m * d),
+    nearest: views.historyNearest.subarray(0, steps * m),
+  });
 }

@@ -2,3 +2,4 @@
 export { requestWebGpuDevice, type WebGpuDeviceChoice } from './adapter.ts';
 export { WebGpuDenoiser } from './denoiser.ts';
 export { createWebGpuKernels, type WebGpuKernelOptions, type WebGpuKernels } from './kernels.ts';
+export { NOISE_WGSL } from './noise-wgsl.ts';

@@ -1,4 +1,4 @@
-import { resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { messageOf } from '../../wire-errors.ts';
 import { checkAgainstReference } from '../check.ts';
 import { checkShapes } from '../cpu.ts';
@@ -20,6 +20,7 @@ import {
 } from './bridge-protocol.ts';
 
 export interface WebGpuKernels extends Kernels {
+  backwardSteps(args: BackwardStepsArgs): boolean;
   /** The adapter's vendor / architecture / description. */
   readonly adapterName: string;
   /** Largest relative error of the start-up check against the reference. */
@@ -34,6 +35,8 @@ export interface WebGpuKernelOptions {
   allowSoftware?: boolean;
 }
 
+/** The update dispatches one thread per coordinate, in at most 65 535 workgroups of 256. */
+const MAX_UPDATE_COORDINATES = 65535 * 256;
 /** How long a call waits for the device worker before declaring it dead. */
 const STALL_MS = 60_000;
 /** How long the device worker may take to obtain a device and compile its shaders. */
@@ -87,14 +90,14 @@ export async function createWebGpuKernels(options: WebGpuKernelOptions = {}): Pr
 
 function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: string): Omit<WebGpuKernels, 'checkMaxError'> {
   const state = controlInts(control);
-  let capacity: BridgeCapacity = { rowsTimesD: 0, centres: 0, weights: 0, rows: 0 };
+  let capacity: BridgeCapacity = { rowsTimesD: 0, centres: 0, weights: 0, rows: 0, steps: 0, history: 0, historyRows: 0 };
   let views: BridgeViews | undefined;
   let centresSent: CentresKey | undefined;
   let failure: string | undefined;
 
-  function reserve(m: number, n: number, d: number): BridgeViews {
-    const need = { rowsTimesD: m * d, centres: n * d, weights: n, rows: m };
-    const fits = views !== undefined && need.rowsTimesD <= capacity.rowsTimesD && need.centres <= capacity.centres && need.weights <= capacity.weights && need.rows <= capacity.rows;
+  function reserve(m: number, n: number, d: number, steps = 0): BridgeViews {
+    const need: BridgeCapacity = { rowsTimesD: m * d, centres: n * d, weights: n, rows: m, steps, history: steps * m * d, historyRows: steps * m };
+    const fits = views !== undefined && (Object.keys(need) as (keyof BridgeCapacity)[]).every((key) => need[key] <= capacity[key]);
     if (fits && views !== undefined) return views;
     // grown by half again per dimension, so a slowly growing problem rarely reallocates
     const grow = (want: number, had: number): number => (want <= had ? had : Math.max(want, Math.ceil(had * 1.5)));
@@ -103,6 +106,9 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
       centres: grow(need.centres, capacity.centres),
       weights: grow(need.weights, capacity.weights),
       rows: grow(need.rows, capacity.rows),
+      steps: grow(need.steps, capacity.steps),
+      history: grow(need.history, capacity.history),
+      historyRows: grow(need.historyRows, capacity.historyRows),
     };
     const buffer = new SharedArrayBuffer(dataBytes(capacity));
     views = bridgeViews(buffer, capacity);
@@ -124,8 +130,16 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
       centresSent = centresKey(centres, n, d);
     }
     if (logWeights !== undefined) v.logWeights.set(logWeights.subarray(0, n));
+    call({ type: 'run', m, n, d, scale, variance, hasLogWeights: logWeights !== undefined });
+    result.mean.set(v.mean.subarray(0, m * d));
+    result.nearest.set(v.nearest.subarray(0, m));
+    return result;
+  }
+
+  /** Posts a call and sleeps until the device worker has answered it; throws (for good) when it failed or stalled. */
+  function call(message: Extract<DeviceWorkerMessage, { type: 'run' | 'steps' }>): void {
     Atomics.store(state, STATE, PENDING);
-    worker.postMessage({ type: 'run', m, n, d, scale, variance, hasLogWeights: logWeights !== undefined } satisfies DeviceWorkerMessage);
+    worker.postMessage(message);
     if (Atomics.wait(state, STATE, PENDING, STALL_MS) === 'timed-out') {
       failure = `the WebGPU device worker did not answer within ${STALL_MS / 1000} s`;
       throw new Error(failure);
@@ -134,15 +148,43 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
       failure = readMessage(control);
       throw new Error(failure);
     }
-    result.mean.set(v.mean.subarray(0, m * d));
-    result.nearest.set(v.nearest.subarray(0, m));
-    return result;
+  }
+
+  /**
+   * A block of backward steps on the device, one round trip: the state goes up once and the
+   * block's history comes back once. Declines (false) only what the device could not index: noise
+   * indices past 2⁵³, a state beyond one dispatch of the update.
+   */
+  function backwardSteps(args: BackwardStepsArgs): boolean {
+    if (failure !== undefined) throw new Error(failure);
+    const { x, m, centres, n, d, logWeights, steps } = args;
+    checkShapes({ queries: x, m, centres, n, d, scale: 1, variance: 1, logWeights });
+    if (m === 0 || steps < 1 || !Number.isSafeInteger((args.firstStep + steps) * m * d) || m * d > MAX_UPDATE_COORDINATES) return false;
+    if (args.history.length < steps * m * d || args.nearest.length < steps * m || args.times.length < steps + 1) {
+      throw new RangeError(`backwardSteps: history, nearest or times too short for ${steps} steps of ${m} × ${d}`);
+    }
+    const v = reserve(m, n, d, steps);
+    v.queries.set(x.subarray(0, m * d));
+    if (!sameCentres(centresSent, centres, n, d)) {
+      v.centres.set(centres.subarray(0, n * d));
+      centresSent = centresKey(centres, n, d);
+    }
+    if (logWeights !== undefined) v.logWeights.set(logWeights.subarray(0, n));
+    v.stepTimes.set(args.times.subarray(0, steps + 1));
+    v.stepTimes.set(args.scales.subarray(0, steps), steps + 1);
+    v.stepTimes.set(args.variances.subarray(0, steps), 2 * steps + 1);
+    const { seed, stream, firstStep } = args;
+    call({ type: 'steps', m, n, d, hasLogWeights: logWeights !== undefined, steps, seed, stream, firstStep });
+    args.history.set(v.history.subarray(0, steps * m * d));
+    args.nearest.set(v.historyNearest.subarray(0, steps * m));
+    return true;
   }
 
   return {
     backend: 'webgpu',
     adapterName,
     softmaxDenoise,
+    backwardSteps,
     loseDeviceForTest() {
       worker.postMessage({ type: 'lose' } satisfies DeviceWorkerMessage);
     },
