@@ -187,7 +187,7 @@ describe('partial results through the worker', () => {
 
   it('subspace-editing: the first partial comes before any direction, with the base digit (the strip’s s = 0 frame) and x_t as the run ends with them', async () => {
     const partials: RunOutput[] = [];
-    const final = await client.run('subspace-editing', {}, { onPartial: (output) => partials.push(output) });
+    const final = await client.run('subspace-editing', {}, { onPartial: (output) => void partials.push(output) });
     const first = partials[0];
     expect(first).toBeDefined();
     const early = first?.result ?? {};
@@ -216,7 +216,7 @@ describe('partial results through the worker', () => {
 
   it('training-samples: the first partial shows the first training set before its flow is solved', async () => {
     const partials: RunOutput[] = [];
-    const final = await client.run('training-samples', {}, { onPartial: (output) => partials.push(output) });
+    const final = await client.run('training-samples', {}, { onPartial: (output) => void partials.push(output) });
     const runs = (partials[0]?.result['runs'] ?? []) as readonly ResultRecord[];
     const finalRuns = final.result['runs'] as readonly ResultRecord[];
     expect(runs).toHaveLength(1);
