@@ -185,6 +185,48 @@ describe('partial results through the worker', () => {
     });
   }
 
+  it('subspace-editing: the first partial comes before any direction, with the base digit (the strip’s s = 0 frame) and x_t as the run ends with them', async () => {
+    const partials: RunOutput[] = [];
+    const final = await client.run('subspace-editing', {}, { onPartial: (output) => void partials.push(output) });
+    const first = partials[0];
+    expect(first).toBeDefined();
+    const early = first?.result ?? {};
+    const dim = Number(final.result['width']) * Number(final.result['height']);
+    // no direction yet: every direction, variance and edit along one is NaN
+    expect(Array.from(early['directions'] as Float32Array).every(Number.isNaN)).toBe(true);
+    expect(Array.from(early['variances'] as Float64Array).every(Number.isNaN)).toBe(true);
+    expect(first?.partial?.fraction).toBeLessThan(0.2);
+    const strengths = early['strengths'] as Float64Array;
+    expect(strengths).toEqual(final.result['strengths']);
+    const strip = early['strip'] as Float32Array;
+    const finalStrip = final.result['strip'] as Float32Array;
+    const base = final.result['base'] as Float32Array;
+    for (let f = 0; f < strengths.length; f++) {
+      const frame = strip.subarray(f * dim, (f + 1) * dim);
+      if (strengths[f] === 0) {
+        // the base digit itself, bit for bit as the finished strip has it
+        expect(frame).toEqual(finalStrip.subarray(f * dim, (f + 1) * dim));
+        expect(frame).toEqual(base);
+      } else expect(Array.from(frame).every(Number.isNaN)).toBe(true);
+    }
+    expect(early['base']).toEqual(base);
+    expect(early['noised']).toEqual(final.result['noised']);
+    expect(early['classNormRange']).toEqual(final.result['classNormRange']);
+  });
+
+  it('training-samples: the first partial shows the first training set before its flow is solved', async () => {
+    const partials: RunOutput[] = [];
+    const final = await client.run('training-samples', {}, { onPartial: (output) => void partials.push(output) });
+    const runs = (partials[0]?.result['runs'] ?? []) as readonly ResultRecord[];
+    const finalRuns = final.result['runs'] as readonly ResultRecord[];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.['training']).toEqual(finalRuns[0]?.['training']);
+    expect(runs[0]?.['tauMemTheory']).toBe(finalRuns[0]?.['tauMemTheory']);
+    // the flow's numbers are still to come
+    expect(runs[0]?.['tauMem']).toBeNaN();
+    expect(runs[0]?.['trainLoss']).toBeNaN();
+  });
+
   it('stops streaming when the run is cancelled mid-stream, and keeps serving', async () => {
     const controller = new AbortController();
     let received = 0;

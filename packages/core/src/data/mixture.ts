@@ -17,13 +17,20 @@ export interface GaussianMixture {
   labels?: Int32Array;
 }
 
-/** n samples (n × d) and the component each came from. Seeded and counter-based. */
-export function sampleMixture(g: GaussianMixture, n: number, rng: Rng): { x: Float32Array; component: Int32Array } {
+/** Rows between two progress reports of a long draw. */
+const PROGRESS_ROWS = 64;
+
+/**
+ * n samples (n × d) and the component each came from. Seeded and counter-based. `onProgress`
+ * hears the fraction of rows drawn, for a draw long enough to need it (10⁶ normals take ~0.1 s).
+ */
+export function sampleMixture(g: GaussianMixture, n: number, rng: Rng, onProgress?: (fraction: number) => void): { x: Float32Array; component: Int32Array } {
   const x = new Float32Array(n * g.d);
   const component = new Int32Array(n);
   const cumulative = g.weights ? cumulativeOf(g.weights) : undefined;
   const s = Math.sqrt(g.variance);
   for (let i = 0; i < n; i++) {
+    if (onProgress !== undefined && i % PROGRESS_ROWS === 0) onProgress(i / n);
     const u = rng.uniform();
     const k = cumulative ? Math.min(g.K - 1, lowerBound(cumulative, u)) : Math.min(g.K - 1, Math.floor(u * g.K));
     component[i] = k;

@@ -84,7 +84,7 @@ export const ising2d = defineExperiment({
     const { n } = p;
     const d = L * L;
     const M = p.generated;
-    const chain = wolffChain(L, p.beta, n, BURN_IN_SWEEPS, p.spacing, p.seed, STREAM_CHAIN);
+    const chain = wolffChain(L, p.beta, n, BURN_IN_SWEEPS, p.spacing, p.seed, STREAM_CHAIN, (f) => ctx.progress(0.09 * f));
     await ctx.checkpoint(0.1);
 
     // Structure factor S(k) = ⟨|ŝ_k|²⟩ − |⟨ŝ_k⟩|² (unitary transform): the eigenvalues of the

@@ -155,11 +155,14 @@ export const speciation = defineExperiment({
     // Progress in units of one step of all rows; a checkpoint after every step, since a full-d step
     // at the largest sizes takes a good fraction of a second.
     const branchSteps = cloneIndex.reduce((s, k) => s + (grid.length - 1 - k), 0);
-    const totalSteps = (p.protocol === 'cloning' ? grid.length - 1 : 0) + branchSteps + (grid.length - 1) * 0.05;
+    // The U-turn protocol adds a few plain backward runs for its view, at a twentieth of a step each.
+    const totalSteps = (p.protocol === 'cloning' ? grid.length - 1 : (grid.length - 1) * 0.05) + branchSteps;
     let done = 0;
+    // Λ's samples and power iteration take a few percent of the run, after the dynamics.
+    const dynamicsEnd = 0.94;
     const progress = async (steps: number): Promise<void> => {
       done += steps;
-      await ctx.checkpoint(0.02 + (0.96 * done) / totalSteps);
+      await ctx.checkpoint(0.02 + ((dynamicsEnd - 0.02) * done) / totalSteps);
     };
 
     // NaN marks a clone time whose fraction is not known yet (a partial result's).
@@ -198,7 +201,7 @@ export const speciation = defineExperiment({
         trajectories: view.result(copy),
       };
     };
-    const partial = (): void => ctx.partial(0.02 + (0.96 * done) / totalSteps, () => assemble(true));
+    const partial = (): void => ctx.partial(0.02 + ((dynamicsEnd - 0.02) * done) / totalSteps, () => assemble(true));
 
     if (p.protocol === 'cloning') {
       // The root itself is one clone; the other is a branch with its own noise stream, run to the
@@ -253,8 +256,11 @@ export const speciation = defineExperiment({
       }
     }
     for (let j = 0; j < phi.length; j++) phiStdErr[j] = Math.sqrt((phi[j] * (1 - phi[j])) / N);
-    // the number of power iterations is not known in advance: progress approaches the end as they go
-    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.98 + (0.02 * it) / (it + 10)));
+    // Drawing Λ's samples takes as long as its power iteration: progress through both, and the
+    // number of iterations is not known in advance, so that part approaches the end as they go.
+    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.97 + (0.03 * it) / (it + 10)), (f) =>
+      ctx.progress(dynamicsEnd + (0.97 - dynamicsEnd) * f),
+    );
     await ctx.checkpoint(1);
     return assemble(false);
   },
@@ -517,11 +523,14 @@ export function twoClassSampleTopEigenvalue(
   seed: number,
   form: 'auto' | 'explicit' | 'gram' = 'auto',
   onIteration?: (iteration: number) => void,
+  /** The share of the samples (or of the Gram form's draws) done, before the iteration starts. */
+  onSampling?: (fraction: number) => void,
 ): { value: number; method: 'explicit' | 'gram' } {
   const useGram = form === 'gram' || (form === 'auto' && samples * d > EXPLICIT_SAMPLE_LIMIT);
   const rng = new Rng(seed).stream(Streams.data);
   if (!useGram) {
-    const { x } = sampleMixture(twoClassMixture(d, mu, sigma), samples, rng);
+    const { x } = sampleMixture(twoClassMixture(d, mu, sigma), samples, rng, onSampling);
+    onSampling?.(1);
     return { value: topCovarianceEigenvalue(x, samples, d, { onIteration }).value, method: 'explicit' };
   }
   if (d - 1 < samples) throw new AtlasError('internal', `the Gram form needs d − 1 ≥ samples (d = ${d}, samples = ${samples})`);
@@ -529,7 +538,9 @@ export function twoClassSampleTopEigenvalue(
   const norm = mu * Math.sqrt(d);
   const h = new Float64Array(P);
   for (let i = 0; i < P; i++) h[i] = (rng.uniform() < 0.5 ? norm : -norm) + sigma * rng.normal();
+  onSampling?.(0);
   const L = wishartCholesky(P, d - 1, rng);
+  onSampling?.(1);
   const s2 = sigma * sigma;
   const centred = new Float64Array(P);
   const tmp = new Float64Array(P);

@@ -87,12 +87,14 @@ export const subspaceEditing = defineExperiment({
     const others = new Float32Array((set.count - 1) * dim);
     others.set(set.images.subarray(0, baseIndex * dim), 0);
     others.set(set.images.subarray((baseIndex + 1) * dim), baseIndex * dim);
+    ctx.progress(0.11);
     // The noised digit x_t, known before any direction is.
     const a = Math.exp(-p.t);
     const sd = Math.sqrt(delta(p.t));
     const z = Float64Array.from({ length: dim }, (_, l) => normalAt(p.seed, NOISE_STREAM, l));
     const noised = Float64Array.from(base, (v, l) => a * v + sd * z[l]);
     const classNorms = Float64Array.from({ length: set.count }, (_, i) => norm(set.images.subarray(i * dim, (i + 1) * dim))).sort();
+    ctx.progress(0.12);
     let totalVariance = Number.NaN;
 
     interface Directions {
@@ -108,20 +110,23 @@ export const subspaceEditing = defineExperiment({
     }
     /**
      * The edits from a set of directions: the final ones, or (in a partial result) the subspace
-     * iteration's estimate so far, with the Jacobian band not computed yet (NaN).
+     * iteration's estimate so far, with the Jacobian band not computed yet (NaN). Before any
+     * direction exists (`undefined`, the first partial), only what needs none: the base digit,
+     * which is the strip's s = 0 frame, x_t and the class's norms; the rest NaN.
      */
-    const assemble = (found: Directions) => {
-      const { basis, mean } = found;
-      if (Number.isNaN(totalVariance)) totalVariance = classTotalVariance(others, set.count - 1, dim, mean);
+    const assemble = (found: Directions | undefined) => {
+      const mean = found?.mean ?? new Float64Array(dim).fill(Number.NaN);
+      if (found !== undefined && Number.isNaN(totalVariance)) totalVariance = classTotalVariance(others, set.count - 1, dim, mean);
       // Eigenvectors have no sign; fix it so that +s adds ink overall, the same on every run.
-      const directions = new Float32Array(EDIT_DIRECTIONS * dim);
-      for (let k = 0; k < EDIT_DIRECTIONS; k++) {
+      const directions = new Float32Array(EDIT_DIRECTIONS * dim).fill(Number.NaN);
+      for (let k = 0; found !== undefined && k < EDIT_DIRECTIONS; k++) {
+        const { basis } = found;
         let sum = 0;
         for (let l = 0; l < dim; l++) sum += basis[k * dim + l];
         const sign = sum < 0 ? -1 : 1;
         for (let l = 0; l < dim; l++) directions[k * dim + l] = sign * basis[k * dim + l];
       }
-      const variances = found.variances(directions);
+      const variances = found?.variances(directions) ?? new Float64Array(EDIT_DIRECTIONS).fill(Number.NaN);
       const explainedVariance = variances.map((v) => v / totalVariance);
       const baseCoordinates = new Float64Array(EDIT_DIRECTIONS);
       for (let k = 0; k < EDIT_DIRECTIONS; k++) {
@@ -142,10 +147,11 @@ export const subspaceEditing = defineExperiment({
       for (let f = 0; f < STRIP_FRAMES; f++) {
         const s = p.strength * ((2 * f) / (STRIP_FRAMES - 1) - 1);
         strengths[f] = s;
-        const step = s * sigma;
+        // The s = 0 frame is the base digit itself, direction or not (the same bits as adding 0·σ·v).
+        const step = s === 0 ? 0 : s * sigma;
         let clipped = 0;
         for (let l = 0; l < dim; l++) {
-          const v = base[l] + step * directions[j * dim + l];
+          const v = step === 0 ? base[l] : base[l] + step * directions[j * dim + l];
           // Clipping to the pixel range [0, 1] is a projection onto a convex set that contains the
           // base digit, hence non-expansive: the edit moves the image by at most |s|σ_j.
           const c = Math.min(1, Math.max(0, v));
@@ -178,8 +184,8 @@ export const subspaceEditing = defineExperiment({
         baseNorm,
         clippedFraction,
         classNormRange: [quantile(classNorms, 0.01), quantile(classNorms, 0.99)],
-        pcaIterations: found.pcaIterations,
-        pcaConverged: found.pcaConverged,
+        pcaIterations: found?.pcaIterations ?? 0,
+        pcaConverged: found?.pcaConverged ?? false,
         layout: `${set.width}×${set.height} as shipped, pixels in [0, 1]; directions: ${EDIT_DIRECTIONS} × ${dim} unit vectors, largest variance first; strip: ${STRIP_FRAMES} × ${dim}, strengths from −s to +s in units of the class standard deviation along the direction`,
         normBound: '|‖edit‖ − ‖base‖| ≤ |s|·σ_j: the step has length |s|σ_j and clipping to [0, 1] cannot lengthen it',
         method: p.method,
@@ -189,16 +195,22 @@ export const subspaceEditing = defineExperiment({
             : 'top singular vectors of the Jacobian of the exact empirical denoiser of the class (without the base digit) at x_t = e^{−t}x_0 + √Δ_t z: (e^{−t}/Δ_t)·Cov_w, Cov_w the softmax-weighted covariance of the training digits; variances are the class variances along them',
         t: p.t,
         noised: Float32Array.from(noised),
-        jacobianSingularValues: found.jacobianSingularValues,
-        jacobianIterations: found.jacobianIterations,
-        bandT: found.band.bandT,
-        bandEffectiveDigits: found.band.bandEffectiveDigits,
-        bandJacobianTrace: found.band.bandJacobianTrace,
+        jacobianSingularValues: found?.jacobianSingularValues ?? new Float64Array(0),
+        jacobianIterations: found?.jacobianIterations ?? 0,
+        bandT: (found?.band ?? noBand()).bandT,
+        bandEffectiveDigits: (found?.band ?? noBand()).bandEffectiveDigits,
+        bandJacobianTrace: (found?.band ?? noBand()).bandJacobianTrace,
       };
     };
     const bandT = geometricGrid(BAND_T_MAX, BAND_T_MIN, BAND_TIMES - 1).reverse();
     const noBand = (): Directions['band'] => ({ bandT: bandT.slice(), bandEffectiveDigits: new Float64Array(BAND_TIMES).fill(Number.NaN), bandJacobianTrace: new Float64Array(BAND_TIMES).fill(Number.NaN) });
-    const progressAt = (it: number): number => 0.1 + 0.7 * Math.min(1, it / 20);
+    // The directions take the class's PCA and, for method jacobian, a second subspace iteration
+    // on the Jacobian's factor: each reports progress through its own share of 0.12 → 0.8.
+    const pcaEnd = p.method === 'jacobian' ? 0.55 : 0.8;
+    const progressAt = (it: number): number => 0.12 + (pcaEnd - 0.12) * Math.min(1, it / 20);
+    const jacobianAt = (it: number): number => 0.6 + 0.2 * Math.min(1, it / 20);
+    // The base digit and x_t need no direction: a first figure while the directions are found.
+    ctx.partial(0.12, () => assemble(undefined));
 
     const pca = await topPrincipalDirections(others, set.count - 1, dim, EDIT_DIRECTIONS, {
       centred: true,
@@ -224,7 +236,7 @@ export const subspaceEditing = defineExperiment({
         );
       },
     });
-    await ctx.checkpoint(0.8);
+    await ctx.checkpoint(pcaEnd);
 
     // For method jacobian, the Jacobian's top singular vectors at x_t.
     let basis = pca.basis;
@@ -236,12 +248,14 @@ export const subspaceEditing = defineExperiment({
       p.method === 'pca' ? Float64Array.from(pca.values) : classVariancesAlong(others, set.count - 1, dim, pca.mean, directions, EDIT_DIRECTIONS);
     if (p.method === 'jacobian') {
       const factor = empiricalJacobianFactor(others, set.count - 1, dim, noised, p.t);
+      await ctx.checkpoint(jacobianAt(0));
       const top = await topPrincipalDirections(factor.rows, factor.count, dim, EDIT_DIRECTIONS, {
         centred: false,
         tolerance: 1e-4,
-        onIteration: () => ctx.checkpoint(0.8),
+        onIteration: (it) => ctx.checkpoint(jacobianAt(it)),
+        onProgress: (done) => ctx.progress(jacobianAt(done)),
         onEstimate: (estimate) =>
-          ctx.partial(0.8, () =>
+          ctx.partial(jacobianAt(estimate.iteration), () =>
             assemble({
               basis: estimate.basis,
               variances: variancesAlong,

@@ -159,13 +159,10 @@ export const trainingSamples = defineExperiment({
       const within = (): ProgressReport | undefined => progressPart(ctx.progress, stage / stages, (stage + 1) / stages);
       const problem = noiseAveragedProblem({ d: p.d, p: width, n }, p.t, 'tanh', p.seed, within());
       await ctx.checkpoint(++stage / stages);
-      const flow = solveGradientFlow(problem, within());
-      await ctx.checkpoint(++stage / stages);
       const training = Float32Array.from(problem.data);
-      const model = (tau: number): RandomFeaturesScore => ({ d: p.d, p: width, weights: problem.weights, readout: readoutAt(flow, tau), activation: 'tanh' });
       const memorizedCurve = new Float64Array(CURVE_TAUS.length).fill(Number.NaN);
-      const lossesNow = lossesAt(flow, p.tau);
-      const underWay = (): TrainingSamplesRun => ({
+      /** The size under way: its losses and τ_mem once the flow is solved (NaN before), samples still to come. */
+      const underWay = (lossesNow?: ReturnType<typeof lossesAt>, tauMem = Number.NaN): TrainingSamplesRun => ({
         psiN: n / p.d,
         n,
         training,
@@ -175,18 +172,25 @@ export const trainingSamples = defineExperiment({
         nearest: new Int32Array(0),
         ratio: new Float32Array(0),
         memorizedFraction: Number.NaN,
-        trainLoss: lossesNow.trainLoss,
-        testLoss: lossesNow.testLoss,
-        generalizationGap: lossesNow.generalizationGap,
-        tauMem: memorizationTime(flow, 0.5).tau,
+        trainLoss: lossesNow?.trainLoss ?? Number.NaN,
+        testLoss: lossesNow?.testLoss ?? Number.NaN,
+        generalizationGap: lossesNow?.generalizationGap ?? Number.NaN,
+        tauMem,
         tauMemTheory: tauMemTheory(psiP, n / p.d, c),
       });
+      // The training set is drawn before its flow is solved: a first figure of it while that runs.
       offer(underWay());
+      const flow = solveGradientFlow(problem, within());
+      await ctx.checkpoint(++stage / stages);
+      const model = (tau: number): RandomFeaturesScore => ({ d: p.d, p: width, weights: problem.weights, readout: readoutAt(flow, tau), activation: 'tanh' });
+      const lossesNow = lossesAt(flow, p.tau);
+      const tauMemNow = memorizationTime(flow, 0.5).tau;
+      offer(underWay(lossesNow, tauMemNow));
       for (let i = 0; i < CURVE_TAUS.length; i++) {
         const out = sampleAtFixedTime(model(CURVE_TAUS[i]), { t: p.t, m: CURVE_SAMPLES, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });
         memorizedCurve[i] = memorizedFraction(nearestTwo(Float32Array.from(out), CURVE_SAMPLES, training, n, p.d).ratio);
         ++stage;
-        offer(underWay());
+        offer(underWay(lossesNow, tauMemNow));
         await ctx.checkpoint(stage / stages);
       }
       const generated = sampleAtFixedTime(model(p.tau), { t: p.t, m: p.samples, steps: LANGEVIN_STEPS, stepFraction: STEP_FRACTION, seed: p.seed, onProgress: within() });

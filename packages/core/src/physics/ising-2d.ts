@@ -46,9 +46,19 @@ export function isingEnergy(s: ArrayLike<number>, L: number): number {
 /**
  * `count` configurations from one Wolff chain at inverse temperature β: `burnIn` sweeps, then one
  * configuration every `spacing` sweeps, a sweep being clusters until L² spins have been flipped in
- * total (so a sweep costs about the same at every temperature).
+ * total (so a sweep costs about the same at every temperature). `onProgress` hears the share of
+ * sweeps done after each one: a chain of a few thousand sweeps is long enough to need it.
  */
-export function wolffChain(L: number, beta: number, count: number, burnIn: number, spacing: number, seed: number, stream: number): IsingChain {
+export function wolffChain(
+  L: number,
+  beta: number,
+  count: number,
+  burnIn: number,
+  spacing: number,
+  seed: number,
+  stream: number,
+  onProgress?: (fraction: number) => void,
+): IsingChain {
   const N = L * L;
   const s = new Int8Array(N);
   let counter = 0;
@@ -88,6 +98,8 @@ export function wolffChain(L: number, beta: number, count: number, burnIn: numbe
     }
     return size;
   };
+  const sweeps = burnIn + count * spacing;
+  let swept = 0;
   const sweep = (): void => {
     let done = 0;
     while (done < N) {
@@ -96,6 +108,7 @@ export function wolffChain(L: number, beta: number, count: number, burnIn: numbe
       flipped += size;
       clusters++;
     }
+    onProgress?.(++swept / sweeps);
   };
 
   for (let k = 0; k < burnIn; k++) sweep();

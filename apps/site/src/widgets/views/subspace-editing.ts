@@ -77,6 +77,14 @@ function kindText(e: Edit): string {
     : msg('subspace-editing.kind.pca', { k: e.direction });
 }
 
+/**
+ * Whether the run has found its directions yet: its first partial result has only the base digit
+ * (the strip's s = 0 frame), with NaN for every direction and every edit along one.
+ */
+function hasDirections(e: Edit): boolean {
+  return Number.isFinite(e.directions[(e.direction - 1) * e.width * e.height]);
+}
+
 function strengthLabel(s: number): string {
   if (s === 0) return 's = 0';
   return `${s > 0 ? '+' : '−'}${formatValue(Math.abs(s), 2)}`;
@@ -109,8 +117,8 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
     const { x, y } = place(f);
     const s = e.strengths[f] ?? 0;
     const isBase = s === 0;
-    const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'subspace-editing-frame' });
-    digit.querySelector('image')?.setAttribute('data-strength', String(s));
+    // An edit not computed yet (no direction so far) keeps its place as an empty, dashed frame.
+    const pending = !Number.isFinite(e.strip[f * dim]);
     svg.append(
       svgEl('rect', {
         x: x - 1,
@@ -121,30 +129,23 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
         fill: 'var(--bg)',
         stroke: isBase ? 'var(--accent)' : 'var(--rule)',
         'stroke-width': isBase ? 2 : 1,
-        class: isBase ? 'subspace-editing-frame-border subspace-editing-base' : 'subspace-editing-frame-border',
+        ...(pending ? { 'stroke-dasharray': '3 2' } : {}),
+        class: `${isBase ? 'subspace-editing-frame-border subspace-editing-base' : 'subspace-editing-frame-border'}${pending ? ' subspace-editing-frame-pending' : ''}`,
       }),
-      digit,
     );
+    if (!pending) {
+      const digit = inkImage({ href: inkPng(e.strip, f * dim, e.width, e.height), x, y, size: cell, className: 'subspace-editing-frame' });
+      digit.querySelector('image')?.setAttribute('data-strength', String(s));
+      svg.append(digit);
+    }
     const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: isBase ? 'var(--fg)' : 'currentColor', 'font-size': 11, class: 'subspace-editing-frame-label' });
     label.textContent = isBase ? msg('subspace-editing.strip.base') : strengthLabel(s);
     svg.append(label);
   }
   // The direction: orange where moving along +v adds ink, blue where it removes it.
-  const j = e.direction - 1;
-  let peak = 1e-12;
-  for (let k = 0; k < dim; k++) peak = Math.max(peak, Math.abs(e.directions[j * dim + k] ?? 0));
   const { x, y } = place(frames);
-  const rgba = new Uint8Array(4 * dim);
-  for (let k = 0; k < dim; k++) {
-    const v = (e.directions[j * dim + k] ?? 0) / peak;
-    rgba.set(v >= 0 ? PLUS : MINUS, 4 * k);
-    rgba[4 * k + 3] = Math.round(255 * Math.min(1, Math.abs(v)));
-  }
-  const href = pngDataUrl(e.width, e.height, rgba, 4);
-  svg.append(
-    svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }),
-    svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'subspace-editing-direction' }),
-  );
+  svg.append(svgEl('rect', { x: x - 1, y: y - 1, width: cell + 2, height: cell + 2, rx: 3, fill: 'var(--bg)', stroke: 'var(--rule)', 'stroke-dasharray': '3 2' }));
+  if (hasDirections(e)) svg.append(directionImage(e, x, y, cell));
   const label = svgEl('text', { x: x + cell / 2, y: y + cell + 15, 'text-anchor': 'middle', fill: 'currentColor', 'font-size': 11, class: 'subspace-editing-direction-label' });
   label.textContent = `v${subscript(e.direction)}`;
   svg.append(label);
@@ -157,6 +158,22 @@ function stripFigure(e: Edit, width: number): SVGSVGElement {
     msg('subspace-editing.aria.strip', { digit: e.digit, kind: kindText(e), strengths: Array.from(e.strengths, (s) => formatValue(s, 2)).join(msg('list.separator')) }),
   );
   return svg;
+}
+
+/** The chosen direction as an image, scaled to its largest pixel. */
+function directionImage(e: Edit, x: number, y: number, cell: number): SVGElement {
+  const dim = e.width * e.height;
+  const j = e.direction - 1;
+  let peak = 1e-12;
+  for (let k = 0; k < dim; k++) peak = Math.max(peak, Math.abs(e.directions[j * dim + k] ?? 0));
+  const rgba = new Uint8Array(4 * dim);
+  for (let k = 0; k < dim; k++) {
+    const v = (e.directions[j * dim + k] ?? 0) / peak;
+    rgba.set(v >= 0 ? PLUS : MINUS, 4 * k);
+    rgba[4 * k + 3] = Math.round(255 * Math.min(1, Math.abs(v)));
+  }
+  const href = pngDataUrl(e.width, e.height, rgba, 4);
+  return svgEl('image', { href, x, y, width: cell, height: cell, preserveAspectRatio: 'none', style: 'image-rendering: pixelated', class: 'subspace-editing-direction' });
 }
 
 function subscript(n: number): string {
@@ -370,8 +387,9 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
 
   let edit: Edit | undefined;
   /**
-   * A partial run: the edits along the subspace iteration's current estimate of the directions
-   * (they sharpen as it converges); the Jacobian's band and the readout wait for the run's end.
+   * A partial run: first the base digit alone, then the edits along the subspace iteration's
+   * current estimate of the directions (they sharpen as it converges); the Jacobian's band and
+   * the readout wait for the run's end.
    */
   let partial = false;
 
@@ -380,8 +398,15 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
     if (e === undefined) return;
     stripHost.replaceChildren(stripFigure(e, widthOf(stripHost, 560, 680, 280)));
     side.hidden = false;
-    varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
-    normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+    if (!hasDirections(e)) {
+      // The run's first partial: the base digit alone; both charts are about the directions.
+      const pending = msg('subspace-editing.partial.directions');
+      varianceHost.replaceChildren(placeholderFigure(300, 160, pending, 'subspace-editing-placeholder'));
+      normHost.replaceChildren(placeholderFigure(300, 160, pending, 'subspace-editing-placeholder'));
+    } else {
+      varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
+      normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+    }
     if (partial) {
       bandHost.replaceChildren(placeholderFigure(300, 160, msg('figure.partialPending'), 'subspace-editing-placeholder'));
       return;
