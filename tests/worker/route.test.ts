@@ -192,6 +192,43 @@ describe('routeKernels', () => {
     ]);
   });
 
+  it('sends a block of backward steps to the path chosen for its shape, and declines it where that path cannot run blocks', () => {
+    const clock = fakeClock();
+    const gpu = fakePath('gpu', clock, gpuCost);
+    const wasm = fakePath('wasm', clock, cpuCost);
+    const blocks: CallShape[] = [];
+    gpu.kernels.backwardSteps = (args) => {
+      blocks.push({ m: args.m, n: args.n, d: args.d });
+      return true;
+    };
+    const routing = calibrate([gpu, wasm], { clock: clock.now, budgetMs: 1e6, calls: 1 });
+    const routed = routeKernels([gpu, wasm], routing);
+    const block = (shape: CallShape) => ({
+      x: new Float32Array(shape.m * shape.d),
+      m: shape.m,
+      centres: new Float32Array(shape.n * shape.d),
+      n: shape.n,
+      d: shape.d,
+      steps: 1,
+      times: new Float64Array([1, 0.5]),
+      scales: new Float64Array([0.6]),
+      variances: new Float64Array([0.6]),
+      seed: 1,
+      stream: 2,
+      firstStep: 0,
+      history: new Float32Array(shape.m * shape.d),
+      nearest: new Int32Array(shape.m),
+    });
+    // the large shape is the GPU's: its block runs there
+    expect(routed.backwardSteps?.(block({ m: 1000, n: 1000, d: 2 }))).toBe(true);
+    expect(routed.lastPath).toBe('gpu');
+    // the small one is wasm's, which has no blocks: declined, and the GPU never sees it
+    expect(routed.backwardSteps?.(block({ m: 100, n: 100, d: 2 }))).toBe(false);
+    expect(blocks).toEqual([{ m: 1000, n: 1000, d: 2 }]);
+    // without a path that runs blocks, the routed kernels offer none
+    expect(routeKernels([wasm], routing).backwardSteps).toBeUndefined();
+  });
+
   it('refuses an empty path list', () => {
     expect(() => routeKernels([], { paths: [], budgetMs: 0, spentMs: 0, entries: [], skipped: [] })).toThrow(/at least one path/);
   });

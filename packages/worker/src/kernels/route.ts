@@ -1,4 +1,4 @@
-import type { Kernels, SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
+import type { BackwardStepsArgs, Kernels, SoftmaxDenoiseArgs } from '@diffusion-atlas/core';
 
 /*
  * Per-call routing between verified kernel paths. A GPU pays a dispatch and a readback on every
@@ -172,7 +172,11 @@ export interface RoutedKernels extends Kernels {
  * Kernels that send each call to the path `routing` chose for its shape's bucket. `backend` is the
  * backend of the path that ran the last call, so a run's output names what computed it. The normal
  * fill, which has no shape to route by and the same bits on every path, goes to the first path
- * that has one (none: the routed kernels have none).
+ * that has one (none: the routed kernels have none). A block of backward steps goes to the path
+ * chosen for its shape, as that shape's single calls do: if that path runs blocks (a GPU that keeps
+ * the state), it runs it; if not, the block is declined and the sampler steps through the same path
+ * call by call. The per-call timing, readback included, is a conservative test for blocks, which
+ * read back once per block.
  */
 export function routeKernels(paths: readonly KernelPath[], routing: RoutingReport): RoutedKernels {
   if (paths.length === 0) throw new Error('routeKernels needs at least one path');
@@ -181,6 +185,16 @@ export function routeKernels(paths: readonly KernelPath[], routing: RoutingRepor
   const decided = new Map<string, KernelPath>();
   let last = paths[0];
   const filler = paths.find((p) => p.kernels.fillNormalAt !== undefined)?.kernels;
+  const pathFor = (shape: CallShape): KernelPath => {
+    const key = bucketOf(shape).key;
+    let path = decided.get(key);
+    if (path === undefined) {
+      path = byName.get(chooseRoute(shape, routing.entries, names)) ?? paths[0];
+      decided.set(key, path);
+    }
+    return path;
+  };
+  const stepping = paths.some((p) => p.kernels.backwardSteps !== undefined);
   return {
     get backend() {
       return last.kernels.backend;
@@ -189,15 +203,20 @@ export function routeKernels(paths: readonly KernelPath[], routing: RoutingRepor
       return last.name;
     },
     softmaxDenoise(args) {
-      const key = bucketOf(args).key;
-      let path = decided.get(key);
-      if (path === undefined) {
-        path = byName.get(chooseRoute(args, routing.entries, names)) ?? paths[0];
-        decided.set(key, path);
-      }
+      const path = pathFor(args);
       last = path;
       return path.kernels.softmaxDenoise(args);
     },
+    ...(stepping
+      ? {
+          backwardSteps: (args: BackwardStepsArgs): boolean => {
+            const path = pathFor(args);
+            if (path.kernels.backwardSteps === undefined) return false;
+            last = path;
+            return path.kernels.backwardSteps(args);
+          },
+        }
+      : {}),
     ...(filler?.fillNormalAt !== undefined
       ? { fillNormalAt: (seed: number, stream: number, start: number, out: Float64Array) => filler.fillNormalAt?.(seed, stream, start, out) }
       : {}),
