@@ -182,7 +182,8 @@ function runPeer(name: string): string | undefined {
 
 /**
  * Median seconds per run spent outside softmaxDenoise, in two parts: the sampler's own arithmetic
- * (the same run with a kernel that does nothing and hands back zero noise), and the step noise
+ * (the same run with a kernel that does nothing, hands back zero noise and says it formed the
+ * score, as the wasm kernels do on their threads), and the step noise
  * drawn on its own by the kernels' fill. In a real run the pooled kernel draws the noise during its
  * call, on the thread with less to do, so only the first part adds to the run's time there; a
  * kernel that cannot draw leaves both to the sampler.
@@ -192,7 +193,8 @@ async function outsideKernel(name: string): Promise<{ arithmetic: number; noise:
   if (!config) throw new Error(name);
   const idle: Kernels = {
     backend: 'none',
-    // a mean of zeros, as a fresh array would hold, so the state stays finite; zero noise, drawn "by the kernel"
+    // a mean of zeros, as a fresh array would hold, so the state stays finite; zero noise, drawn
+    // "by the kernel", as the pooled wasm kernel draws it
     softmaxDenoise: (args) => {
       const result = resultArrays(args);
       result.mean.fill(0);
@@ -200,6 +202,8 @@ async function outsideKernel(name: string): Promise<{ arithmetic: number; noise:
         args.normals.out.fill(0);
         args.normals.filled = true;
       }
+      // the wasm kernels form the score on their threads too: what is left is the sampler's update
+      if (args.asScore !== undefined) args.asScore.applied = true;
       return result;
     },
   };

@@ -28,6 +28,28 @@ export interface SoftmaxDenoiseArgs {
    * false and the caller draws them itself.
    */
   normals?: NormalRequest;
+  /**
+   * Optional: the caller wants the score F = (scale·mean − query)/variance in `mean` rather than the
+   * mean itself (a softmax score's last step). Kernels that can form it where they write their
+   * result, with `meanToScore` (so the same float64 arithmetic and the same bits), do so and set
+   * `applied`; the others leave it false and the caller forms it.
+   */
+  asScore?: ScoreRequest;
+}
+
+/** See `SoftmaxDenoiseArgs.asScore`. */
+export interface ScoreRequest {
+  /** Set by kernels that formed the score; the caller clears it before each call. */
+  applied: boolean;
+}
+
+/**
+ * F = (scale·mean − x)/variance over entries [from, to) of m × d arrays, in place in `mean`: the
+ * softmax scores' last step, written once so that wherever it runs (the caller, or the kernels'
+ * threads on their own rows) it gives the same bits.
+ */
+export function meanToScore(mean: Float32Array, x: Float32Array, scale: number, variance: number, from = 0, to = mean.length): void {
+  for (let i = from; i < to; i++) mean[i] = (scale * mean[i] - x[i]) / variance;
 }
 
 /** Normals at indices start … start + out.length − 1 of (seed, stream), wanted in `out`. */

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.ts';
+import { meanToScore, type Kernels, type ScoreRequest } from '../kernels.ts';
 import { kernelOutFor, type Score } from '../score.ts';
 import { delta } from '../forward.ts';
 
@@ -9,6 +9,7 @@ import { delta } from '../forward.ts';
  */
 export function empiricalScore(train: Float32Array, n: number, d: number, kernels: Kernels): Score {
   const kernelOut = kernelOutFor();
+  const asScore: ScoreRequest = { applied: false };
   const scale = (t: number): number => Math.exp(-t);
   return {
     d,
@@ -16,6 +17,7 @@ export function empiricalScore(train: Float32Array, n: number, d: number, kernel
     evaluate(x, m, t, into, normals) {
       const a = scale(t);
       const v = delta(t);
+      asScore.applied = false;
       const { mean: score, nearest } = kernels.softmaxDenoise({
         queries: x,
         m,
@@ -26,8 +28,9 @@ export function empiricalScore(train: Float32Array, n: number, d: number, kernel
         variance: v,
         out: kernelOut(into),
         normals,
+        asScore,
       });
-      for (let i = 0; i < m * d; i++) score[i] = (a * score[i] - x[i]) / v;
+      if (!asScore.applied) meanToScore(score, x, a, v, 0, m * d);
       return { score, nearest };
     },
   };

@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels.ts';
+import { meanToScore, type Kernels, type ScoreRequest } from '../kernels.ts';
 import { kernelOutFor, type Score } from '../score.ts';
 import type { GaussianMixture } from '../data/mixture.ts';
 import { gamma } from '../forward.ts';
@@ -12,6 +12,7 @@ import { gamma } from '../forward.ts';
 export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
   const logWeights = g.weights ? Float32Array.from(g.weights, Math.log) : undefined;
   const kernelOut = kernelOutFor();
+  const asScore: ScoreRequest = { applied: false };
   const scale = (t: number): number => Math.exp(-t);
   const variance = (t: number): number => gamma(t, g.variance);
   return {
@@ -20,6 +21,7 @@ export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
     evaluate(x, m, t, into) {
       const a = scale(t);
       const v = variance(t);
+      asScore.applied = false;
       const { mean: score, nearest } = kernels.softmaxDenoise({
         queries: x,
         m,
@@ -30,8 +32,9 @@ export function mixtureScore(g: GaussianMixture, kernels: Kernels): Score {
         variance: v,
         logWeights,
         out: kernelOut(into),
+        asScore,
       });
-      for (let i = 0; i < m * g.d; i++) score[i] = (a * score[i] - x[i]) / v;
+      if (!asScore.applied) meanToScore(score, x, a, v, 0, m * g.d);
       return { score, nearest };
     },
   };

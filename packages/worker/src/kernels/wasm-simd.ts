@@ -65,7 +65,8 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
     }
     local.ensureRows(m);
     const { mean, nearest } = resultArrays(args);
-    local.run({ queries, row0: 0, rows: m, scale, variance, logWeights, mean, nearest });
+    local.run({ queries, row0: 0, rows: m, scale, variance, logWeights, asScore: args.asScore !== undefined, mean, nearest });
+    if (args.asScore !== undefined) args.asScore.applied = true;
     return { mean, nearest };
   }
 

@@ -1,3 +1,4 @@
+import { meanToScore } from '@diffusion-atlas/core';
 import { SOFTMAX_DENOISE_RELAXED_WASM_BASE64, SOFTMAX_DENOISE_WASM_BASE64 } from './softmax-denoise.wasm.ts';
 
 /*
@@ -127,6 +128,11 @@ export interface DenoiseBlock {
   scale: number;
   variance: number;
   logWeights: Float32Array | undefined;
+  /**
+   * Write the score (scale·mean − query)/variance instead of the mean (`SoftmaxDenoiseArgs.asScore`),
+   * each thread for its own rows, with core's `meanToScore`.
+   */
+  asScore?: boolean;
   /** Destinations: mean rows (stride d) and nearest, written at the same row indices. */
   mean: Float32Array;
   nearest: Int32Array;
@@ -219,6 +225,7 @@ export class WasmDenoiser {
     } else {
       for (let r = 0; r < b.rows; r++) b.mean.set(f.subarray(out + r * l.dp, out + r * l.dp + d), (b.row0 + r) * d);
     }
+    if (b.asScore === true) meanToScore(b.mean, b.queries, b.scale, b.variance, b.row0 * d, (b.row0 + b.rows) * d);
     const nr = l.nearest >> 2;
     b.nearest.set(this.#i32.subarray(nr, nr + b.rows), b.row0);
     return work;

@@ -4,7 +4,7 @@ import { ROW_BLOCK, type WasmDenoiser, type WasmNormals } from './instance.ts';
  * The shared-memory protocol between the calling thread and the pool workers. The call stays
  * synchronous: the caller publishes a job in SharedArrayBuffers, wakes the workers with
  * Atomics.notify, takes a group of rows itself like any worker, and blocks in Atomics.wait until
- * every worker has checked in. The rows are split into one group per thread (whole kernel tiles),
+ * every worker has checked in. The rows are split into one group per thread (in pairs of rows),
  * so each thread reads the centres once per call; the groups are handed out by an atomic counter,
  * so a thread that wakes late finds its group already taken rather than holding up the call.
  */
@@ -35,12 +35,14 @@ export const NORMALS_EPOCH = 15;
 export const NORMALS_LENGTH = 16;
 export const NORMALS_NEXT = 17;
 export const NORMALS_GROUP = 18;
+/** 1 when the job writes the score instead of the mean (`DenoiseBlock.asScore`). */
+export const AS_SCORE = 19;
 export const CONTROL_SLOTS = 20;
 export const DENOISE_JOB = 0;
 export const NORMALS_JOB = 1;
 /**
- * Rows, then normals: a thread that runs out of rows takes groups of the normals, so the thread
- * with fewer tiles (m rarely splits into equal whole tiles) draws most of the noise meanwhile.
+ * Rows, then normals: a thread that runs out of rows takes groups of the normals, so a thread with
+ * fewer rows draws more of the noise meanwhile.
  */
 export const DENOISE_NORMALS_JOB = 2;
 /** Normals per group of a DENOISE_NORMALS_JOB: small, so the threads finish close together. */
@@ -140,11 +142,12 @@ export function drainRows(control: Control, views: DataViews, denoiser: WasmDeno
   const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
   const scale = f64[SCALE];
   const variance = f64[VARIANCE];
+  const asScore = i32[AS_SCORE] === 1;
   for (;;) {
     const row0 = Atomics.add(i32, NEXT, group);
     if (row0 >= m) return;
     const rows = Math.min(group, m - row0);
-    denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, mean: views.mean, nearest: views.nearest });
+    denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, asScore, mean: views.mean, nearest: views.nearest });
   }
 }
 

@@ -11,6 +11,7 @@ import {
   GEN,
   GROUP,
   HAS_LOG_WEIGHTS,
+  AS_SCORE,
   JOB,
   M,
   N,
@@ -169,6 +170,7 @@ class Pool implements WasmPool {
     i32[N] = n;
     i32[D] = d;
     i32[HAS_LOG_WEIGHTS] = logWeights ? 1 : 0;
+    i32[AS_SCORE] = args.asScore !== undefined ? 1 : 0;
     i32[GROUP] = groupRows(m, this.workers);
     f64[SCALE] = scale;
     f64[VARIANCE] = variance;
@@ -187,6 +189,7 @@ class Pool implements WasmPool {
     const result = resultArrays(args);
     result.mean.set(views.mean.subarray(0, m * d));
     result.nearest.set(views.nearest.subarray(0, m));
+    if (args.asScore !== undefined) args.asScore.applied = true;
     return result;
   }
 
