@@ -111,6 +111,18 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     await page.context().close();
   }, PAGE_TIMEOUT);
 
+  // the other pages (contents, performance, diagnostics, 404): tables and result lines must fit a
+  // phone too; their controls are the site's own and covered above
+  it.each(pages.filter((p) => !chapterAndEmbedPages.includes(p)))('%s at 375 px: no horizontal overflow', async (path) => {
+    const { page, problems } = await openPage(browser, { width: 375, reducedMotion: true });
+    await page.goto(`${server.url}${path}`);
+    await page.waitForLoadState('load');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${path} at 375 px is wider than the screen`).toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, PAGE_TIMEOUT);
+
   it('keyboard only: tab to the widget, change a parameter, run, stop, read the summary', async () => {
     const chapter = pages.find((p) => p === '/chapters/noise-and-back/');
     expect(chapter).toBeDefined();
