@@ -42,7 +42,7 @@ export function mountAllWidgets(): void {
   const roots = [...document.querySelectorAll<HTMLElement>('[data-widget]')];
   checkLinkedFigure(roots);
   for (const root of roots) void mountWidget(root);
-  if (roots.length > 0) warmWorker();
+  if (roots.length > 0) warmWorker(roots);
 }
 
 /**
@@ -50,8 +50,24 @@ export function mountAllWidgets(): void {
  * a figure further down then starts on a warm worker, and its first frame comes that much sooner.
  * A failure here is the first run's to report, so it is ignored.
  */
-function warmWorker(): void {
-  const warm = (): void => void atlasClient().backend().catch(() => undefined);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 1000 });
-  else setTimeout(warm, 0);
+function warmWorker(roots: readonly HTMLElement[]): void {
+  const warm = (): void => {
+    void atlasClient()
+      .backend()
+      .catch(() => undefined);
+    // Then, at the next idle moment, the drawing code (kit/warm-plot.ts), unless a figure is already
+    // computing or drawn: its own drawing warms the code, and a warm-up landing as its result
+    // arrives would only hold that drawing back (measured: a figure at the top of a chapter drew
+    // later, the figures further down sooner).
+    whenIdle(() => {
+      if (roots.some((root) => root.dataset['status'] === 'running' || root.dataset['frame'] !== undefined)) return;
+      void import('../kit/warm-plot.ts').then((m) => m.warmPlot()).catch(() => undefined);
+    });
+  };
+  whenIdle(warm);
+}
+
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 1000 });
+  else setTimeout(task, 0);
 }
