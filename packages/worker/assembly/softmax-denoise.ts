@@ -5,7 +5,7 @@
 // nothing here allocates.
 //
 // softmaxDenoise for slabs of up to 48 query rows, in register tiles (6 rows with relaxed SIMD,
-// 3 without):
+// 3 without; with relaxed SIMD a slab's last 1–4 rows in pair tiles of 2 rows × 24):
 //   1. logits in the inner-product form x·c − |c|²·s²/(2Δ) (one multiply-add per pair-coordinate),
 //      float32, the row maximum kept in the tile's epilogue;
 //   2. per row: the candidates within 87 + 2E of the maximum (E: the form's error bound); when few,
