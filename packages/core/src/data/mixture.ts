@@ -1,3 +1,4 @@
+import type { ProgressReport } from '../progress.ts';
 import { Rng } from '../random.ts';
 
 /**
@@ -24,7 +25,7 @@ const PROGRESS_ROWS = 64;
  * n samples (n × d) and the component each came from. Seeded and counter-based. `onProgress`
  * hears the fraction of rows drawn, for a draw long enough to need it (10⁶ normals take ~0.1 s).
  */
-export function sampleMixture(g: GaussianMixture, n: number, rng: Rng, onProgress?: (fraction: number) => void): { x: Float32Array; component: Int32Array } {
+export function sampleMixture(g: GaussianMixture, n: number, rng: Rng, onProgress?: ProgressReport): { x: Float32Array; component: Int32Array } {
   const x = new Float32Array(n * g.d);
   const component = new Int32Array(n);
   const cumulative = g.weights ? cumulativeOf(g.weights) : undefined;

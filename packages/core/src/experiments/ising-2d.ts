@@ -1,5 +1,6 @@
 import { defineExperiment } from '../experiment.ts';
 import { param } from '../params.ts';
+import { progressPart } from '../progress.ts';
 import { fillNormalAt } from '../random.ts';
 import { geometricGridWithMaxStep } from '../time-grid.ts';
 import { nearestTwo, memorizedFraction } from '../metrics.ts';
@@ -84,7 +85,7 @@ export const ising2d = defineExperiment({
     const { n } = p;
     const d = L * L;
     const M = p.generated;
-    const chain = wolffChain(L, p.beta, n, BURN_IN_SWEEPS, p.spacing, p.seed, STREAM_CHAIN, (f) => ctx.progress(0.09 * f));
+    const chain = wolffChain(L, p.beta, n, BURN_IN_SWEEPS, p.spacing, p.seed, STREAM_CHAIN, progressPart(ctx.progress, 0, 0.09));
     await ctx.checkpoint(0.1);
 
     // Structure factor S(k) = ⟨|ŝ_k|²⟩ − |⟨ŝ_k⟩|² (unitary transform): the eigenvalues of the

@@ -1,5 +1,6 @@
 import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
+import { progressPart, type ProgressReport } from '../progress.ts';
 import { param } from '../params.ts';
 import { Rng, Streams, normalAt, uniformAt } from '../random.ts';
 import { delta, gamma } from '../forward.ts';
@@ -258,9 +259,7 @@ export const speciation = defineExperiment({
     for (let j = 0; j < phi.length; j++) phiStdErr[j] = Math.sqrt((phi[j] * (1 - phi[j])) / N);
     // Drawing Λ's samples takes as long as its power iteration: progress through both, and the
     // number of iterations is not known in advance, so that part approaches the end as they go.
-    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.97 + (0.03 * it) / (it + 10)), (f) =>
-      ctx.progress(dynamicsEnd + (0.97 - dynamicsEnd) * f),
-    );
+    lambda = twoClassSampleTopEigenvalue(p.d, p.mu, p.sigma, LAMBDA_SAMPLES, p.seed, 'auto', (it) => ctx.progress(0.97 + (0.03 * it) / (it + 10)), progressPart(ctx.progress, dynamicsEnd, 0.97));
     await ctx.checkpoint(1);
     return assemble(false);
   },
@@ -524,7 +523,7 @@ export function twoClassSampleTopEigenvalue(
   form: 'auto' | 'explicit' | 'gram' = 'auto',
   onIteration?: (iteration: number) => void,
   /** The share of the samples (or of the Gram form's draws) done, before the iteration starts. */
-  onSampling?: (fraction: number) => void,
+  onSampling?: ProgressReport,
 ): { value: number; method: 'explicit' | 'gram' } {
   const useGram = form === 'gram' || (form === 'auto' && samples * d > EXPLICIT_SAMPLE_LIMIT);
   const rng = new Rng(seed).stream(Streams.data);

@@ -6,6 +6,7 @@
  * affordable in a browser. Seeded: every uniform comes from (seed, stream, counter).
  */
 
+import type { ProgressReport } from '../progress.ts';
 import { uniformAt } from '../random.ts';
 
 /** β_c = ½ log(1 + √2) (Onsager). */
@@ -57,7 +58,7 @@ export function wolffChain(
   spacing: number,
   seed: number,
   stream: number,
-  onProgress?: (fraction: number) => void,
+  onProgress?: ProgressReport,
 ): IsingChain {
   const N = L * L;
   const s = new Int8Array(N);
