@@ -123,17 +123,23 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
     const { queries, m, centres, n, d, scale, variance, logWeights } = args;
     const result = resultArrays(args);
     if (m === 0) return result;
-    const v = reserve(m, n, d);
+    const v = upload(queries, m, centres, n, d, logWeights);
+    call({ type: 'run', m, n, d, scale, variance, hasLogWeights: logWeights !== undefined });
+    result.mean.set(v.mean.subarray(0, m * d));
+    result.nearest.set(v.nearest.subarray(0, m));
+    return result;
+  }
+
+  /** Writes a call's queries (and the centres when they changed, and the log-weights) into the shared buffers. */
+  function upload(queries: Float32Array, m: number, centres: Float32Array, n: number, d: number, logWeights: Float32Array | undefined, steps = 0): BridgeViews {
+    const v = reserve(m, n, d, steps);
     v.queries.set(queries.subarray(0, m * d));
     if (!sameCentres(centresSent, centres, n, d)) {
       v.centres.set(centres.subarray(0, n * d));
       centresSent = centresKey(centres, n, d);
     }
     if (logWeights !== undefined) v.logWeights.set(logWeights.subarray(0, n));
-    call({ type: 'run', m, n, d, scale, variance, hasLogWeights: logWeights !== undefined });
-    result.mean.set(v.mean.subarray(0, m * d));
-    result.nearest.set(v.nearest.subarray(0, m));
-    return result;
+    return v;
   }
 
   /** Posts a call and sleeps until the device worker has answered it; throws (for good) when it failed or stalled. */
@@ -163,13 +169,7 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
     if (args.history.length < steps * m * d || args.nearest.length < steps * m || args.times.length < steps + 1) {
       throw new RangeError(`backwardSteps: history, nearest or times too short for ${steps} steps of ${m} × ${d}`);
     }
-    const v = reserve(m, n, d, steps);
-    v.queries.set(x.subarray(0, m * d));
-    if (!sameCentres(centresSent, centres, n, d)) {
-      v.centres.set(centres.subarray(0, n * d));
-      centresSent = centresKey(centres, n, d);
-    }
-    if (logWeights !== undefined) v.logWeights.set(logWeights.subarray(0, n));
+    const v = upload(x, m, centres, n, d, logWeights, steps);
     v.stepTimes.set(args.times.subarray(0, steps + 1));
     v.stepTimes.set(args.scales.subarray(0, steps), steps + 1);
     v.stepTimes.set(args.variances.subarray(0, steps), 2 * steps + 1);
