@@ -141,6 +141,46 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
     }
   }, 180_000);
 
+  it("digits: run again, the previous run's readout and summary are marked stale under the partial frames, and stay so when stopped", async () => {
+    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    try {
+      const selector = '[data-widget][data-experiment="digits"]';
+      const readout = `${selector} [data-readout]`;
+      const summary = `${selector} [data-summary]`;
+      const isStale = async (): Promise<boolean[]> => [
+        await page.locator(readout).evaluate((e) => e.classList.contains('is-stale')),
+        await page.locator(summary).evaluate((e) => e.classList.contains('is-stale')),
+      ];
+      await page.goto(`${server.url}/chapters/speciation-and-collapse/`);
+      expect(await waitForWidget(page, 'digits', 120_000)).toBe('done');
+      const finished = await page.locator(readout).textContent();
+      const said = await page.locator(summary).textContent();
+      expect(finished).not.toBe('');
+      expect(said).not.toBe('');
+      expect(await isStale()).toEqual([false, false]);
+      for (const ending of ['final', 'stop'] as const) {
+        await page.locator(`${selector} [data-run]`).click();
+        await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
+        // the digits' readout and summary wait for the end of the run: what they say is the previous run's
+        expect(await page.locator(readout).textContent()).toBe(finished);
+        expect(await page.locator(summary).textContent()).toBe(said);
+        expect(await isStale()).toEqual([true, true]);
+        if (ending === 'final') {
+          expect(await waitForWidget(page, 'digits', 120_000)).toBe('done');
+          expect(await isStale()).toEqual([false, false]);
+        } else {
+          await page.locator(`${selector} [data-stop]`).click();
+          expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
+          // the picture is the stopped run's partial frame, the words still the run before's
+          expect(await isStale()).toEqual([true, true]);
+        }
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 180_000);
+
   /** Figures with partial frames whose drawing is checked: two of the heaviest to draw. */
   const DRAWN = [
     { page: '/chapters/speciation-and-collapse/', experiment: 'collapse' },

@@ -111,6 +111,30 @@ export function redrawOnWidthChange(target: HTMLElement, redraw: () => void): vo
 }
 
 /**
+ * The readout's and summary's staleness: marked while a run is on its way and what they say is the
+ * previous run's. Whether a partial drawing wrote one is read from the DOM's own record of the
+ * change, so a view needs no bookkeeping of its own (and none where the DOM lacks
+ * MutationObserver: the build's posters).
+ */
+function staleText(elements: HTMLElement[]): { mark(stale: boolean): void; drawn(draw: () => void): void } {
+  const watched = elements.map((element) => {
+    const observer = typeof MutationObserver === 'undefined' ? null : new MutationObserver(() => undefined);
+    observer?.observe(element, { childList: true, characterData: true, subtree: true });
+    return { element, observer };
+  });
+  return {
+    mark(stale) {
+      for (const { element } of watched) element.classList.toggle('is-stale', stale);
+    },
+    drawn(draw) {
+      for (const { observer } of watched) observer?.takeRecords();
+      draw();
+      for (const { element, observer } of watched) if ((observer?.takeRecords().length ?? 0) > 0) element.classList.remove('is-stale');
+    },
+  };
+}
+
+/**
  * A view of experiment `name`, with the lifecycle written once: the stage is marked stale while a
  * run is on its way and unmarked when it lands or none is coming; theme changes and width changes
  * redraw; and `show` receives the run typed by the experiment's own result.
@@ -122,18 +146,27 @@ export function defineView<N extends string>(name: N, build: (context: ViewConte
     stage.classList.add('figure-stage');
     const parts = build(context);
     redrawOnWidthChange(parts.resizes ?? stage, () => parts.redraw());
+    const words = staleText([context.readout, context.summary]);
+    /** Whether the stage shows a frame of the run on its way rather than the last finished one. */
+    let partialShown = false;
     const view: WidgetView = {
       show(output, params) {
         if (!isOutputOf(name, output)) throw new AtlasError('internal', `the ${name} view was handed a run of ${output.experiment}`);
         stage.classList.remove('is-stale', 'is-partial');
+        partialShown = false;
         parts.show(output, params);
+        words.mark(false);
       },
       pending() {
         stage.classList.add('is-stale');
+        words.mark(true);
         parts.pending?.();
       },
       settled(note) {
         stage.classList.remove('is-stale', 'is-partial');
+        // The picture left is the last finished run's, and so are the words; after a partial frame
+        // the picture is the stopped run's, and the words not written since still the previous run's.
+        if (!partialShown) words.mark(false);
         parts.settled?.(note);
       },
       restyle() {
@@ -146,7 +179,9 @@ export function defineView<N extends string>(name: N, build: (context: ViewConte
         if (!isOutputOf(name, output)) throw new AtlasError('internal', `the ${name} view was handed a run of ${output.experiment}`);
         stage.classList.remove('is-stale');
         stage.classList.add('is-partial');
-        partial(output, params);
+        partialShown = true;
+        // Words the partial frame did not write are still the previous run's: they stay marked.
+        words.drawn(() => partial(output, params));
       };
     }
     if (figure !== undefined) view.figure = () => figure();
