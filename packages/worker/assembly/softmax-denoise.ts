@@ -87,12 +87,51 @@ const EXP_TABLE = memory.data<f32>([
 }
 
 /**
+ * A whole tile's row of accumulators at the end of a chunk: folded into the logits at p, and at the
+ * last chunk also finished there (bh subtracted straight from the registers, the row's running
+ * maximum in mp updated) instead of stored, reloaded and stored again by logitsEpilogue: the same
+ * float32 operations in the same order, so the same bits.
+ */
+// @ts-ignore: decorator
+@inline function foldRow(p: usize, a0: v128, a1: v128, first: bool, last: bool, b0: v128, b1: v128, mp: usize): void {
+  if (!last) {
+    fold(p, a0, first);
+    fold(p + 16, a1, first);
+    return;
+  }
+  const v0 = f32x4.sub(first ? a0 : f32x4.add(v128.load(p), a0), b0);
+  const v1 = f32x4.sub(first ? a1 : f32x4.add(v128.load(p, 16), a1), b1);
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
+  v128.store(mp, f32x4.pmax(f32x4.pmax(v128.load(mp), v0), v1));
+}
+
+/** The same for a row of three accumulators (tile3x12). */
+// @ts-ignore: decorator
+@inline function foldRow3(p: usize, a0: v128, a1: v128, a2: v128, first: bool, last: bool, bg: usize, mp: usize): void {
+  if (!last) {
+    fold(p, a0, first);
+    fold(p + 16, a1, first);
+    fold(p + 32, a2, first);
+    return;
+  }
+  const v0 = f32x4.sub(first ? a0 : f32x4.add(v128.load(p), a0), v128.load(bg));
+  const v1 = f32x4.sub(first ? a1 : f32x4.add(v128.load(p, 16), a1), v128.load(bg, 16));
+  const v2 = f32x4.sub(first ? a2 : f32x4.add(v128.load(p, 32), a2), v128.load(bg, 32));
+  v128.store(p, v0);
+  v128.store(p, v1, 16);
+  v128.store(p, v2, 32);
+  v128.store(mp, f32x4.pmax(f32x4.pmax(f32x4.pmax(v128.load(mp), v0), v1), v2));
+}
+
+/**
  * Σₖ x_k·c_k over k in [k0, k1) for 6 query rows × 8 centres, added into the tile's logits at Lt
- * (row stride rowBytes). Both operands are packed so that one step of k reads one contiguous run
+ * (row stride rowBytes); at the last chunk (`last`) less bh (at bg), with the rows' maxima kept at
+ * Mt (foldRow). Both operands are packed so that one step of k reads one contiguous run
  * each, at immediate offsets: the tile's queries as xt[k][6], its centres as cg[k][8].
  */
 // @ts-ignore: decorator
-@inline function tile6x8(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+@inline function tile6x8(xt: usize, cg: usize, k0: i32, k1: i32, last: bool, Lt: usize, rowBytes: usize, bg: usize, Mt: usize): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a10 = f32x4.splat(0), a11 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a30 = f32x4.splat(0), a31 = f32x4.splat(0);
   let a40 = f32x4.splat(0), a41 = f32x4.splat(0), a50 = f32x4.splat(0), a51 = f32x4.splat(0);
@@ -122,23 +161,19 @@ const EXP_TABLE = memory.data<f32>([
     qp += 24;
   }
   const first = k0 == 0;
-  fold(Lt, a00, first);
-  fold(Lt + 16, a01, first);
-  fold(Lt + rowBytes, a10, first);
-  fold(Lt + rowBytes + 16, a11, first);
-  fold(Lt + 2 * rowBytes, a20, first);
-  fold(Lt + 2 * rowBytes + 16, a21, first);
-  fold(Lt + 3 * rowBytes, a30, first);
-  fold(Lt + 3 * rowBytes + 16, a31, first);
-  fold(Lt + 4 * rowBytes, a40, first);
-  fold(Lt + 4 * rowBytes + 16, a41, first);
-  fold(Lt + 5 * rowBytes, a50, first);
-  fold(Lt + 5 * rowBytes + 16, a51, first);
+  const b0 = last ? v128.load(bg) : f32x4.splat(0);
+  const b1 = last ? v128.load(bg, 16) : f32x4.splat(0);
+  foldRow(Lt, a00, a01, first, last, b0, b1, Mt);
+  foldRow(Lt + rowBytes, a10, a11, first, last, b0, b1, Mt + 16);
+  foldRow(Lt + 2 * rowBytes, a20, a21, first, last, b0, b1, Mt + 32);
+  foldRow(Lt + 3 * rowBytes, a30, a31, first, last, b0, b1, Mt + 48);
+  foldRow(Lt + 4 * rowBytes, a40, a41, first, last, b0, b1, Mt + 64);
+  foldRow(Lt + 5 * rowBytes, a50, a51, first, last, b0, b1, Mt + 80);
 }
 
 /** The same for 3 rows × 12 centres (xt[k][3], cg[k][12]), for the build without fused multiply-add. */
 // @ts-ignore: decorator
-@inline function tile3x12(xt: usize, cg: usize, k0: i32, k1: i32, Lt: usize, rowBytes: usize): void {
+@inline function tile3x12(xt: usize, cg: usize, k0: i32, k1: i32, last: bool, Lt: usize, rowBytes: usize, bg: usize, Mt: usize): void {
   let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0);
   let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0);
   let a20 = f32x4.splat(0), a21 = f32x4.splat(0), a22 = f32x4.splat(0);
@@ -163,15 +198,9 @@ const EXP_TABLE = memory.data<f32>([
     qp += 12;
   }
   const first = k0 == 0;
-  fold(Lt, a00, first);
-  fold(Lt + 16, a01, first);
-  fold(Lt + 32, a02, first);
-  fold(Lt + rowBytes, a10, first);
-  fold(Lt + rowBytes + 16, a11, first);
-  fold(Lt + rowBytes + 32, a12, first);
-  fold(Lt + 2 * rowBytes, a20, first);
-  fold(Lt + 2 * rowBytes + 16, a21, first);
-  fold(Lt + 2 * rowBytes + 32, a22, first);
+  foldRow3(Lt, a00, a01, a02, first, last, bg, Mt);
+  foldRow3(Lt + rowBytes, a10, a11, a12, first, last, bg, Mt + 16);
+  foldRow3(Lt + 2 * rowBytes, a20, a21, a22, first, last, bg, Mt + 32);
 }
 
 /**
@@ -253,7 +282,10 @@ const EXP_TABLE = memory.data<f32>([
   fold(Lt + rowBytes + 16, b1, first);
 }
 
-/** Subtracts bh from `rows` rows' logits of centres [g, g + width) at L and keeps their running maxima in M. */
+/**
+ * Subtracts bh from `rows` rows' logits of centres [g, g + width) at L and keeps their running
+ * maxima in M: for the pair tiles' rows (whole tiles do the same in foldRow, from registers).
+ */
 // @ts-ignore: decorator
 @inline function logitsEpilogue(L: usize, rowBytes: usize, r0: i32, rows: i32, g: i32, width: i32, bh: usize, M: usize): void {
   const bg = bh + (<usize>g << 2);
@@ -278,8 +310,9 @@ const EXP_TABLE = memory.data<f32>([
  * the slab's queries tile by tile (xs[t][k][TR], then the pairs' xs[p][k][2]), ct the centres tile by
  * tile (ct[g][k][TC]). Centres are the outer loop, so each tile's worth of centres is read from
  * memory once per slab (at d = 784 the centres outgrow L2); a pair tile takes three groups at once,
- * which the next two groups' tiles then find in cache. The epilogue subtracts bh while the tile is
- * in L1 and keeps each row's running maximum (four lanes, in M).
+ * which the next two groups' tiles then find in cache. A whole tile's last chunk subtracts bh from its
+ * accumulators and keeps each row's running maximum (four lanes, in M) before it stores them
+ * (foldRow); the pair tiles' rows get the same from logitsEpilogue once their groups are done.
  */
 function logitsSlab(xs: usize, tiles: i32, pairs: i32, d: i32, nP: i32, ct: usize, bh: usize, L: usize, M: usize): void {
   const rowBytes = <usize>nP << 2;
@@ -291,17 +324,20 @@ function logitsSlab(xs: usize, tiles: i32, pairs: i32, d: i32, nP: i32, ct: usiz
   for (let r = 0; r < rowsP + 2 * pairs; r++) v128.store(M + (<usize>r << 4), f32x4.splat(-Infinity));
   for (let g = 0; g < nP; g += TC) {
     const cg = ct + <usize>g * (<usize>d << 2);
+    const bg = bh + (<usize>g << 2);
     // the pair tiles run at every third group, over it and the next two (or what is left of nP)
     const span = ASC_FEATURE_RELAXED_SIMD && pairs > 0 && g % (3 * TC) == 0 ? min(3 * TC, nP - g) : 0;
     // chunks of coordinates outer, tiles inner: a chunk of these centres and of every tile's
     // queries stay in L1 together (at d = 784 a whole tile of each would not)
     for (let k0 = 0; k0 < d; k0 += KC) {
       const k1 = min(d, k0 + KC);
+      const last = k1 == d;
       for (let t = 0; t < tiles; t++) {
         const xt = xs + <usize>t * tileBytes;
         const Lt = L + <usize>(t * TR) * rowBytes + (<usize>g << 2);
-        if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, Lt, rowBytes);
-        else tile3x12(xt, cg, k0, k1, Lt, rowBytes);
+        const Mt = M + (<usize>(t * TR) << 4);
+        if (ASC_FEATURE_RELAXED_SIMD) tile6x8(xt, cg, k0, k1, last, Lt, rowBytes, bg, Mt);
+        else tile3x12(xt, cg, k0, k1, last, Lt, rowBytes, bg, Mt);
       }
       if (ASC_FEATURE_RELAXED_SIMD) {
         for (let p = 0; p < pairs && span > 0; p++) {
@@ -312,7 +348,6 @@ function logitsSlab(xs: usize, tiles: i32, pairs: i32, d: i32, nP: i32, ct: usiz
         }
       }
     }
-    logitsEpilogue(L, rowBytes, 0, rowsP, g, TC, bh, M);
     if (span > 0) logitsEpilogue(L, rowBytes, rowsP, 2 * pairs, g, span, bh, M);
   }
 }
@@ -417,6 +452,19 @@ function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, dp: i3
   return cands;
 }
 
+/** Where row r of a slab's packed queries starts: in its tile (xs[t][k][TR]) or, past `tiles` whole tiles, its pair (xs[p][k][2]). */
+// @ts-ignore: decorator
+@inline function packedAt(xs: usize, r: i32, tiles: i32, d: i32): usize {
+  const pr = r - tiles * TR;
+  return xs + (<usize>(r < tiles * TR ? (r / TR) * d * TR + r % TR : tiles * TR * d + (pr >> 1) * d * 2 + (pr & 1)) << 2);
+}
+
+/** Bytes between a packed row's consecutive coordinates. */
+// @ts-ignore: decorator
+@inline function packedStride(r: i32, tiles: i32): usize {
+  return <usize>(r < tiles * TR ? TR : 2) << 2;
+}
+
 /**
  * softmaxDenoise for rows [0, rows) of q (rows × d float32, row-major). Centres: ct (in groups
  * of TC = centreBlock(), coordinate-major inside a group: ct[g][k][j]), ca (n × dp float32 in blocks of TC
@@ -496,12 +544,41 @@ export function denoise(
     const pairs = ASC_FEATURE_RELAXED_SIMD && live % TR <= 4 ? (live % TR + 1) / 2 : 0;
     const tiles = pairs > 0 ? live / TR : (live + TR - 1) / TR;
     const padded = tiles * TR + 2 * pairs;
-    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR], then xs[p][k][2]), rows past `live` zero; each row's error bound E
-    for (let r = 0; r < padded; r++) {
-      const inTile = r < tiles * TR;
-      const pr = r - tiles * TR;
-      const dst = xs + <usize>(inTile ? (r / TR) * d * TR + r % TR : tiles * TR * d + (pr >> 1) * d * 2 + (pr & 1)) * 4;
-      const stride = <usize>(inTile ? TR : 2) << 2;
+    // x = (s/Δ)·q packed tile by tile (xs[t][k][TR], then xs[p][k][2]), rows past `live` zero; each row's error bound E.
+    // Four rows at a time: four independent float64 chains for |x|² (a row's sum alone would wait
+    // on each addition), each summed in the same order as alone.
+    let r = 0;
+    for (; r + 4 <= live; r += 4) {
+      const da = packedAt(xs, r, tiles, d), db = packedAt(xs, r + 1, tiles, d);
+      const dc = packedAt(xs, r + 2, tiles, d), dd = packedAt(xs, r + 3, tiles, d);
+      const sa = packedStride(r, tiles), sb = packedStride(r + 1, tiles);
+      const sc = packedStride(r + 2, tiles), sd = packedStride(r + 3, tiles);
+      const src = q + <usize>(s0 + r) * qRow;
+      let na: f64 = 0, nb: f64 = 0, nc: f64 = 0, nd: f64 = 0;
+      for (let k = 0; k < d; k++) {
+        const o = <usize>k << 2;
+        const xa = <f32>(<f64>load<f32>(src + o) * alpha);
+        const xb = <f32>(<f64>load<f32>(src + qRow + o) * alpha);
+        const xc = <f32>(<f64>load<f32>(src + 2 * qRow + o) * alpha);
+        const xd = <f32>(<f64>load<f32>(src + 3 * qRow + o) * alpha);
+        store<f32>(da + <usize>k * sa, xa);
+        store<f32>(db + <usize>k * sb, xb);
+        store<f32>(dc + <usize>k * sc, xc);
+        store<f32>(dd + <usize>k * sd, xd);
+        na += <f64>xa * <f64>xa;
+        nb += <f64>xb * <f64>xb;
+        nc += <f64>xc * <f64>xc;
+        nd += <f64>xd * <f64>xd;
+      }
+      const e = errs + (<usize>r << 3);
+      store<f64>(e, errGain * Math.sqrt(na) + errBase);
+      store<f64>(e, errGain * Math.sqrt(nb) + errBase, 8);
+      store<f64>(e, errGain * Math.sqrt(nc) + errBase, 16);
+      store<f64>(e, errGain * Math.sqrt(nd) + errBase, 24);
+    }
+    for (; r < padded; r++) {
+      const dst = packedAt(xs, r, tiles, d);
+      const stride = packedStride(r, tiles);
       if (r < live) {
         const src = q + <usize>(s0 + r) * qRow;
         let norm2: f64 = 0;
