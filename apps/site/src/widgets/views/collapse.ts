@@ -243,7 +243,7 @@ export const collapseView = defineView('collapse', (context) => {
     return { figure, host };
   }
 
-  function drawTrajectories(c: Collapse, host: HTMLElement, which: 'mean' | 'random'): void {
+  function drawTrajectories(c: Collapse, host: HTMLElement, which: 'mean' | 'random', width: number): void {
     const tr = c.trajectories;
     const values = which === 'mean' ? tr.alongMean : tr.alongRandom;
     const rows: TrajectoryRow[] = [];
@@ -257,7 +257,6 @@ export const collapseView = defineView('collapse', (context) => {
         if (Number.isFinite(y)) reach = Math.max(reach, Math.abs(y));
       }
     }
-    const width = widthOf(host, 320, 520, 220);
     const svg = plot({
       ...timeChartFrame(c, width),
       className: 'collapse-figure',
@@ -281,9 +280,8 @@ export const collapseView = defineView('collapse', (context) => {
     host.replaceChildren(svg);
   }
 
-  function drawEntropy(c: Collapse): void {
+  function drawEntropy(c: Collapse, width: number): void {
     const host = entropy.host;
-    const width = widthOf(host, 320, 520, 220);
     const points = Array.from(c.t, (t, i) => ({ t, e: c.excessEntropy[i] ?? Number.NaN, theory: c.excessEntropyTheory[i] ?? Number.NaN }));
     const times = Array.from(c.collapseTimes).filter((t) => t > 0);
     const empirical = c.tCEmpirical === null ? [] : [{ t: c.tCEmpirical, y: c.collapseLevel }];
@@ -310,9 +308,8 @@ export const collapseView = defineView('collapse', (context) => {
     host.replaceChildren(svg);
   }
 
-  function drawMemorized(c: Collapse): void {
+  function drawMemorized(c: Collapse, width: number): void {
     const host = memo.host;
-    const width = widthOf(host, 320, 520, 220);
     const bars = [
       { label: msg('collapse.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
       { label: msg('collapse.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
@@ -342,12 +339,19 @@ export const collapseView = defineView('collapse', (context) => {
   function draw(): void {
     const c = current;
     if (c === undefined) return;
-    drawTrajectories(c, mean.host, 'mean');
-    drawTrajectories(c, random.host, 'random');
-    drawEntropy(c);
+    // Every width is read before any chart is replaced: a read after a replacement forces the
+    // page's layout again, some 10–25 ms each on a chapter page (most of a partial frame's time).
+    const panelWidth = (host: HTMLElement): number => widthOf(host, 320, 520, 220);
+    const meanWidth = panelWidth(mean.host);
+    const randomWidth = panelWidth(random.host);
+    const entropyWidth = panelWidth(entropy.host);
+    const memoWidth = panelWidth(memo.host);
+    drawTrajectories(c, mean.host, 'mean', meanWidth);
+    drawTrajectories(c, random.host, 'random', randomWidth);
+    drawEntropy(c, entropyWidth);
     if (partial && !Number.isFinite(c.memorizedFraction)) {
-      memo.host.replaceChildren(placeholderFigure(widthOf(memo.host, 320, 520, 220), 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
-    } else drawMemorized(c);
+      memo.host.replaceChildren(placeholderFigure(memoWidth, 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
+    } else drawMemorized(c, memoWidth);
     if (partial) return;
     setRichText(readout, readoutText(c));
     numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
