@@ -7,6 +7,7 @@ import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, type St
  * it lasts. Two costs that made drawings long, counted rather than timed:
  * - reading an element's width after a chart was replaced in the same drawing forces the browser to
  *   lay out the page again (10–25 ms each on a chapter page); a view reads its widths first;
+ * - collapse redrew all four of its charts in every partial frame, three of them unchanged;
  * - curse's heat map painted its ~50 000 cells with one canvas fillRect each; it now writes them
  *   into the canvas's pixels (the same pixels: screenshots before and after are byte-identical).
  */
@@ -14,6 +15,8 @@ import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, type St
 interface DomEvent {
   kind: 'read' | 'write' | 'fillRect';
   t: number;
+  /** A write that put a chart (or a chart's placeholder) into a figure's plot area. */
+  chart?: boolean;
 }
 
 /** Installed before any page script: every width read, every child replacement, every fillRect. */
@@ -33,7 +36,8 @@ function recordDom(): void {
   }
   const replace = Element.prototype.replaceChildren;
   Element.prototype.replaceChildren = function (this: Element, ...nodes: (Node | string)[]) {
-    log.push({ kind: 'write', t: performance.now() });
+    const chart = this.classList.contains('figure-plot') && nodes.some((n) => n instanceof Element && (n.localName === 'svg' || n.querySelector('svg') !== null));
+    log.push({ kind: 'write', t: performance.now(), chart });
     replace.apply(this, nodes);
   };
   const fillRect = CanvasRenderingContext2D.prototype.fillRect;
@@ -93,6 +97,17 @@ describe.skipIf(skipE2E)('a figure’s drawing reads the page’s layout once', 
           const readsAfter = firstWrite < 0 ? 0 : inside.slice(firstWrite).filter((e) => e.kind === 'read').length;
           expect({ drawing: drawing.name, readsAfter }).toEqual({ drawing: drawing.name, readsAfter: 0 });
           if (drawing.name === 'final:curse') expect(inside.filter((e) => e.kind === 'fillRect').length).toBeLessThan(1000);
+        }
+        // collapse's later partial frames redraw only the charts whose data changed (the
+        // trajectories while the backward run goes on, then the entropy points), where its first
+        // one draws all four
+        const collapseFrames = drawings.filter((d) => d.name === 'partial:collapse').sort((a, b) => a.start - b.start);
+        const replaced = collapseFrames.map((d) => log.filter((e) => e.kind === 'write' && e.chart === true && e.t >= d.start && e.t <= d.end).length);
+        if ((experiments as readonly string[]).includes('collapse')) {
+          expect(replaced.length).toBeGreaterThan(2);
+          expect(replaced[0]).toBe(4);
+          // the frame where the backward run ends and the first entropy point lands changes all four
+          expect(replaced.slice(1).some((count) => count < 4)).toBe(true);
         }
       } finally {
         await page.context().close();

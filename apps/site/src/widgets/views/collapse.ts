@@ -97,6 +97,13 @@ function collapseOf(output: RunOutput): Collapse {
   };
 }
 
+/** How many values are finite: a partial run's arrays fill in order, NaN for what is still to come. */
+function finiteCount(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) count++;
+  return count;
+}
+
 function fmt(x: number | null, digits = 3): string {
   return x === null ? msg('collapse.notReached') : formatValue(x, digits);
 }
@@ -233,6 +240,12 @@ export const collapseView = defineView('collapse', (context) => {
   let current: Collapse | undefined;
   /** A partial run: trajectories and entropy points so far; the memorization and the numbers wait for its end. */
   let partial = false;
+  /**
+   * What each chart of this run's last partial frame was drawn from. A later partial frame of the
+   * same run redraws only the charts whose data changed: the trajectories while the backward run
+   * goes on, the entropy points after it (each chart drawn again costs the page its layout and paint).
+   */
+  let drawnFrom: Partial<Record<'mean' | 'random' | 'entropy' | 'memo', string>> = {};
 
   function panel(title: string): { figure: HTMLElement; host: HTMLElement } {
     const figure = el('section', 'figure-panel');
@@ -346,17 +359,27 @@ export const collapseView = defineView('collapse', (context) => {
     const randomWidth = panelWidth(random.host);
     const entropyWidth = panelWidth(entropy.host);
     const memoWidth = panelWidth(memo.host);
-    drawTrajectories(c, mean.host, 'mean', meanWidth);
-    drawTrajectories(c, random.host, 'random', randomWidth);
-    drawEntropy(c, entropyWidth);
-    if (partial && !Number.isFinite(c.memorizedFraction)) {
-      memo.host.replaceChildren(placeholderFigure(memoWidth, 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
-    } else drawMemorized(c, memoWidth);
+    const tr = c.trajectories;
+    const memoPending = partial && !Number.isFinite(c.memorizedFraction);
+    const from = {
+      mean: `${meanWidth} ${finiteCount(tr.alongMean)}`,
+      random: `${randomWidth} ${finiteCount(tr.alongRandom)}`,
+      entropy: `${entropyWidth} ${finiteCount(c.excessEntropy)} ${c.collapseTimes.length} ${c.tCEmpirical}`,
+      memo: `${memoWidth} ${memoPending ? 'pending' : c.memorizedFraction}`,
+    };
+    const changed = (chart: keyof typeof from): boolean => !partial || drawnFrom[chart] !== from[chart];
+    if (changed('mean')) drawTrajectories(c, mean.host, 'mean', meanWidth);
+    if (changed('random')) drawTrajectories(c, random.host, 'random', randomWidth);
+    if (changed('entropy')) drawEntropy(c, entropyWidth);
+    if (changed('memo')) {
+      if (memoPending) memo.host.replaceChildren(placeholderFigure(memoWidth, 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
+      else drawMemorized(c, memoWidth);
+    }
+    drawnFrom = partial ? from : {};
     if (partial) return;
     setRichText(readout, readoutText(c));
     numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
   }
-
 
   return {
     resizes: panels,
@@ -371,10 +394,15 @@ export const collapseView = defineView('collapse', (context) => {
       draw();
       setRichText(summary, summaryText(current, output.backend));
     },
+    pending() {
+      drawnFrom = {};
+    },
     settled(note: string) {
       if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'collapse-figure figure-placeholder'));
     },
     redraw() {
+      // a new size or theme: every chart again
+      drawnFrom = {};
       draw();
     },
   };
