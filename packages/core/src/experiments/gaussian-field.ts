@@ -5,6 +5,7 @@ import { fillNormalAt } from '../random.ts';
 import { geometricGridWithMaxStep } from '../time-grid.ts';
 import { nearestTwo, memorizedFraction } from '../metrics.ts';
 import { Fft2 } from '../physics/fft2.ts';
+import type { ProgressReport } from '../progress.ts';
 import { empiricalRowScore } from '../physics/empirical-row-score.ts';
 import { gaussianCollapseTime, modeTime, noisedVariance, powerSpectrum, shellPower, shellsOf } from '../physics/gaussian-field.ts';
 
@@ -24,6 +25,9 @@ const COLLAPSE_WEIGHT = 0.5;
 const FFT_TERM = 4;
 /** One pixel's noise draw and Euler–Maruyama update, in the same unit. */
 const NOISE_TERM = 40;
+
+/** The run's share spent on the collapse tables before the backward run (about 5 % at the defaults). */
+const TABLES_SHARE = 0.05;
 
 const STREAM_TRAINING = 21;
 const STREAM_START = 22;
@@ -139,6 +143,10 @@ export const gaussianField = defineExperiment({
     };
     if (FRAME_TIMES.some((t) => t === grid[0])) snapshot(grid[0], 0);
     const nForTables = p.n > 0 ? p.n : COLLAPSE_DEFAULT_N;
+    // The collapse tables need no run, but each entry is a root search over all L² modes (tens of
+    // milliseconds in all): computed once here, reporting entry by entry, not again in every partial.
+    const tables = collapseTables(power, p.n, nForTables, p.slope, (f) => ctx.progress(TABLES_SHARE * f));
+    const done = (k: number): number => TABLES_SHARE + ((1 - TABLES_SHARE) * k) / (grid.length - 1);
     /**
      * The result from the frames taken so far: the final one, or a partial one with fewer frames
      * (every array built afresh, so a partial owns its buffers) and nothing memorized yet (NaN).
@@ -153,17 +161,9 @@ export const gaussianField = defineExperiment({
       spectra: { measured: concat(taken.spectra), theory: concat(taken.frameTimes.map((t) => Float64Array.from(shells.power, (pk) => noisedVariance(pk, t)))), layout: 'frames × shells, row-major' },
       collapsedFraction: Float64Array.from(taken.collapsedAt),
       memorizedFraction: memorized,
-      // The exact score never collapses: t_C = 0, the n → ∞ limit of gaussianCollapseTime.
-      collapseTime: p.n > 0 ? gaussianCollapseTime(power, p.n) : 0,
-      collapseVsN: {
-        n: Float64Array.from(COLLAPSE_N),
-        tC: Float64Array.from(COLLAPSE_N, (n) => gaussianCollapseTime(power, n)),
-      },
-      collapseVsL: {
-        n: nForTables,
-        L: Float64Array.from(COLLAPSE_L),
-        tC: Float64Array.from(COLLAPSE_L, (side) => gaussianCollapseTime(powerSpectrum(side, p.slope), nForTables)),
-      },
+      collapseTime: tables.collapseTime,
+      collapseVsN: { n: Float64Array.from(COLLAPSE_N), tC: tables.vsN.slice() },
+      collapseVsL: { n: nForTables, L: Float64Array.from(COLLAPSE_L), tC: tables.vsL.slice() },
       score: p.n > 0 ? 'empirical' : 'exact',
     });
 
@@ -192,12 +192,12 @@ export const gaussianField = defineExperiment({
       }
       if (FRAME_TIMES.some((f) => f === grid[k + 1])) snapshot(grid[k + 1], collapsed / M);
       // The frames so far; before the first one, the field as it is now, at the time reached.
-      ctx.partial((k + 1) / (grid.length - 1), () => {
+      ctx.partial(done(k + 1), () => {
         if (frames.length > 0) return assemble(Number.NaN);
         const now = frameNow();
         return assemble(Number.NaN, { frameTimes: [grid[k + 1]], frames: [now.field], spectra: [now.spectrum], collapsedAt: [collapsed / M] });
       });
-      await ctx.checkpoint((k + 1) / (grid.length - 1));
+      await ctx.checkpoint(done(k + 1));
     }
 
     // The exact score has no training fields to copy: nothing is memorized.
@@ -223,6 +223,33 @@ export const gaussianField = defineExperiment({
     };
   },
 });
+
+/**
+ * t_C for the run's n (0 for the exact score, which never collapses: the n → ∞ limit of
+ * gaussianCollapseTime), against the training-set size, and against the grid side at `nForL`;
+ * `report` hears the share done after each entry, weighted by its modes.
+ */
+function collapseTables(
+  power: Float64Array,
+  n: number,
+  nForL: number,
+  slope: number,
+  report: ProgressReport,
+): { collapseTime: number; vsN: Float64Array; vsL: Float64Array } {
+  const d = power.length;
+  const total = (n > 0 ? d : 0) + COLLAPSE_N.length * d + COLLAPSE_L.reduce((s, side) => s + side * side, 0);
+  let spent = 0;
+  const entry = <T>(modes: number, compute: () => T): T => {
+    const value = compute();
+    spent += modes;
+    report(spent / total);
+    return value;
+  };
+  const collapseTime = n > 0 ? entry(d, () => gaussianCollapseTime(power, n)) : 0;
+  const vsN = Float64Array.from(COLLAPSE_N, (size) => entry(d, () => gaussianCollapseTime(power, size)));
+  const vsL = Float64Array.from(COLLAPSE_L, (side) => entry(side * side, () => gaussianCollapseTime(powerSpectrum(side, slope), nForL)));
+  return { collapseTime, vsN, vsL };
+}
 
 /** n fields drawn exactly: white noise through √P(k) in Fourier space, as Float32 rows (n × L²). */
 function drawFields(fft: Fft2, power: Float64Array, n: number, seed: number, stream: number): Float32Array {

@@ -214,6 +214,26 @@ export const manifold = defineExperiment({
       await ctx.checkpoint((0.7 * (k + 1)) / L);
     }
 
+    // Every transport below is a stage of its own in [0.7, 0.99], its share of that span in
+    // proportion to its cost (one dense Dijkstra over m + cols nodes per augmentation, some
+    // m·cols·(m + cols) in all), and the bar moves within it with the mass shipped: the transports
+    // to the curve's reference points cost some ten times those to the training points.
+    const E = epsilon.length;
+    const costOf = (cols: number): number => m * cols * (m + cols);
+    const transportsCost = (1 + 3 * E) * costOf(n) + (1 + 2 * E) * costOf(CURVE_REFERENCE_POINTS);
+    let level = 0.7;
+    const transport = async (from: ArrayLike<number>, to: ArrayLike<number>, cols: number): Promise<number> => {
+      const start = level;
+      const end = start + (0.29 * costOf(cols)) / transportsCost;
+      let at = start;
+      const value = await w1Exact(from, m, to, cols, D, () => ctx.checkpoint(at), (f) => {
+        at = start + (end - start) * f;
+        ctx.progress(at);
+      });
+      level = end;
+      return value;
+    };
+
     // The estimator's floor: m draws from the training measure itself are this far from it in W₁.
     const floorRng = rng.stream(STREAM_FLOOR);
     const resampled = new Float32Array(m * D);
@@ -221,8 +241,7 @@ export const manifold = defineExperiment({
       const mu = floorRng.int(n);
       resampled.set(training.subarray(mu * D, (mu + 1) * D), i * D);
     }
-    const tick = (): Promise<void> => ctx.checkpoint(0.7);
-    const w1Floor = await w1Exact(resampled, m, training, n, D, tick);
+    const w1Floor = await transport(resampled, training, n);
     floors.w1Floor = w1Floor;
 
     // W₁ to the training measure, by exact transport, of: the backward output; its denoised
@@ -231,17 +250,15 @@ export const manifold = defineExperiment({
     // points, w1Forward ≤ (1 − e^{−ε}) mean|a| + √Δ_ε mean|z| + w1Floor, which is the bound up to
     // the fluctuation of mean|z| around E|z| < √D.
     for (let e = 0; e < epsilon.length; e++) {
-      // three transports per ε; each checkpoints itself only after 50 ms of work, so short ones
-      // add up between them: a checkpoint after each, at a fraction from one formula (no rounding step back)
-      const at = (k: number): number => 0.7 + (0.28 * (3 * e + k)) / (3 * epsilon.length);
-      const tickAt = (k: number) => (): Promise<void> => ctx.checkpoint(at(k));
-      w1[e] = await w1Exact(snapshots[e], m, training, n, D, tickAt(0));
-      await ctx.checkpoint(at(1));
-      w1Denoised[e] = await w1Exact(denoisedFull[e], m, training, n, D, tickAt(1));
-      await ctx.checkpoint(at(2));
-      w1Forward[e] = await w1Exact(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), m, training, n, D, tickAt(2));
-      ctx.partial(at(3), () => assemble(true));
-      await ctx.checkpoint(at(3));
+      // each transport checkpoints itself only after 50 ms of work, so short ones add up between
+      // them: a checkpoint after each
+      w1[e] = await transport(snapshots[e], training, n);
+      await ctx.checkpoint(level);
+      w1Denoised[e] = await transport(denoisedFull[e], training, n);
+      await ctx.checkpoint(level);
+      w1Forward[e] = await transport(noiseForward(resampled, epsilon[e], p.seed, STREAM_FORWARD), training, n);
+      ctx.partial(level, () => assemble(true));
+      await ctx.checkpoint(level);
     }
     // W₁ to the curve's law itself (not to the training points): what generalization is measured by.
     const reference = embed(
@@ -253,16 +270,12 @@ export const manifold = defineExperiment({
     // Its floor: m exact draws from the curve's law are this far from the reference.
     const floorPhiRng = rng.stream(STREAM_CURVE_FLOOR);
     const exact = embed(curvePoints(p.shape, Float64Array.from({ length: m }, () => 2 * Math.PI * floorPhiRng.uniform())), m, frame, D);
-    // after the three transports per ε (which end at 0.98): the curve's transports fill 0.98–0.99
-    let curveLevel = 0.98;
-    const tickCurve = (): Promise<void> => ctx.checkpoint(curveLevel);
-    const w1CurveFloor = await w1Exact(exact, m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
+    const w1CurveFloor = await transport(exact, reference, CURVE_REFERENCE_POINTS);
     floors.w1CurveFloor = w1CurveFloor;
     for (let e = 0; e < epsilon.length; e++) {
-      w1Curve[e] = await w1Exact(snapshots[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
-      w1CurveDenoised[e] = await w1Exact(denoisedFull[e], m, reference, CURVE_REFERENCE_POINTS, D, tickCurve);
-      curveLevel = 0.98 + (0.01 * (e + 1)) / epsilon.length;
-      await ctx.checkpoint(curveLevel);
+      w1Curve[e] = await transport(snapshots[e], reference, CURVE_REFERENCE_POINTS);
+      w1CurveDenoised[e] = await transport(denoisedFull[e], reference, CURVE_REFERENCE_POINTS);
+      await ctx.checkpoint(level);
     }
     const last = denoisedFull[0];
     const test = nearestTwo(last, m, training, n, D);

@@ -1,6 +1,7 @@
 import { defineExperiment } from '../experiment.ts';
 import { AtlasError } from '../errors.ts';
 import { param } from '../params.ts';
+import { progressPart } from '../progress.ts';
 import { Rng, Streams } from '../random.ts';
 import { geometricGrid } from '../time-grid.ts';
 import { memorizedFraction, nearestTwo } from '../metrics.ts';
@@ -233,10 +234,16 @@ export const sphere = defineExperiment({
     // each keeps the progress moving (and Stop answered) through them.
     const heldOutLogLikelihood = new Float64Array(sMinGrid.length);
     const trainingLogLikelihood = new Float64Array(sMinGrid.length);
+    // At the larger s_min one grid point takes up to a hundred milliseconds: the bar also moves
+    // point by point within it, the held-out and the training points sharing its step by their counts.
+    const heldOutShare = evaluation.length / (evaluation.length + p.n);
     for (let i = 0; i < sMinGrid.length; i++) {
-      heldOutLogLikelihood[i] = heatKernelKdeLogLikelihood(evalPoints, evaluation.length, data, p.n, sMinGrid[i]);
-      trainingLogLikelihood[i] = heatKernelKdeLogLikelihood(data, p.n, data, p.n, sMinGrid[i]);
-      await ctx.checkpoint(0.95 + (0.04 * (i + 1)) / sMinGrid.length);
+      const from = 0.95 + (0.04 * i) / sMinGrid.length;
+      const to = 0.95 + (0.04 * (i + 1)) / sMinGrid.length;
+      const split = from + (to - from) * heldOutShare;
+      heldOutLogLikelihood[i] = heatKernelKdeLogLikelihood(evalPoints, evaluation.length, data, p.n, sMinGrid[i], progressPart(ctx.progress, from, split));
+      trainingLogLikelihood[i] = heatKernelKdeLogLikelihood(data, p.n, data, p.n, sMinGrid[i], progressPart(ctx.progress, split, to));
+      await ctx.checkpoint(to);
     }
     const profileTimes = [...new Set<number>([...SPHERE_PROFILE_TIMES, p.s])].sort((a, b) => a - b);
     const profiles: ReturnType<typeof kernelProfile>[] = [];

@@ -1,3 +1,4 @@
+import type { ProgressReport } from '../progress.ts';
 import { HEAT_KERNEL_SERIES_MIN_S, heatKernelSeries, varadhanLogKernel } from './heat-kernel.ts';
 
 /**
@@ -21,9 +22,16 @@ export function heatKernelLogDensity(s: number, theta: number): number {
 
 /**
  * Mean over the m points x (m × 3 unit vectors) of log[(1/n) Σ_μ p_s(x | a_μ)], by log-sum-exp
- * over the n centres (n × 3 unit vectors), Float64.
+ * over the n centres (n × 3 unit vectors), Float64. `progress` hears the share of the points done.
  */
-export function heatKernelKdeLogLikelihood(points: ArrayLike<number>, m: number, centres: ArrayLike<number>, n: number, s: number): number {
+export function heatKernelKdeLogLikelihood(
+  points: ArrayLike<number>,
+  m: number,
+  centres: ArrayLike<number>,
+  n: number,
+  s: number,
+  progress?: ProgressReport,
+): number {
   const logs = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < m; i++) {
@@ -36,6 +44,7 @@ export function heatKernelKdeLogLikelihood(points: ArrayLike<number>, m: number,
     let sum = 0;
     for (let mu = 0; mu < n; mu++) sum += Math.exp(logs[mu] - best);
     total += best + Math.log(sum / n);
+    progress?.((i + 1) / m);
   }
   return total / m;
 }

@@ -97,6 +97,13 @@ function collapseOf(output: RunOutput): Collapse {
   };
 }
 
+/** How many values are finite: a partial run's arrays fill in order, NaN for what is still to come. */
+function finiteCount(values: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) count++;
+  return count;
+}
+
 function fmt(x: number | null, digits = 3): string {
   return x === null ? msg('collapse.notReached') : formatValue(x, digits);
 }
@@ -233,6 +240,12 @@ export const collapseView = defineView('collapse', (context) => {
   let current: Collapse | undefined;
   /** A partial run: trajectories and entropy points so far; the memorization and the numbers wait for its end. */
   let partial = false;
+  /**
+   * What each chart of this run's last partial frame was drawn from. A later partial frame of the
+   * same run redraws only the charts whose data changed: the trajectories while the backward run
+   * goes on, the entropy points after it (each chart drawn again costs the page its layout and paint).
+   */
+  let drawnFrom: Partial<Record<'mean' | 'random' | 'entropy' | 'memo', string>> = {};
 
   function panel(title: string): { figure: HTMLElement; host: HTMLElement } {
     const figure = el('section', 'figure-panel');
@@ -243,7 +256,7 @@ export const collapseView = defineView('collapse', (context) => {
     return { figure, host };
   }
 
-  function drawTrajectories(c: Collapse, host: HTMLElement, which: 'mean' | 'random'): void {
+  function drawTrajectories(c: Collapse, host: HTMLElement, which: 'mean' | 'random', width: number): void {
     const tr = c.trajectories;
     const values = which === 'mean' ? tr.alongMean : tr.alongRandom;
     const rows: TrajectoryRow[] = [];
@@ -257,7 +270,6 @@ export const collapseView = defineView('collapse', (context) => {
         if (Number.isFinite(y)) reach = Math.max(reach, Math.abs(y));
       }
     }
-    const width = widthOf(host, 320, 520, 220);
     const svg = plot({
       ...timeChartFrame(c, width),
       className: 'collapse-figure',
@@ -281,9 +293,8 @@ export const collapseView = defineView('collapse', (context) => {
     host.replaceChildren(svg);
   }
 
-  function drawEntropy(c: Collapse): void {
+  function drawEntropy(c: Collapse, width: number): void {
     const host = entropy.host;
-    const width = widthOf(host, 320, 520, 220);
     const points = Array.from(c.t, (t, i) => ({ t, e: c.excessEntropy[i] ?? Number.NaN, theory: c.excessEntropyTheory[i] ?? Number.NaN }));
     const times = Array.from(c.collapseTimes).filter((t) => t > 0);
     const empirical = c.tCEmpirical === null ? [] : [{ t: c.tCEmpirical, y: c.collapseLevel }];
@@ -310,9 +321,8 @@ export const collapseView = defineView('collapse', (context) => {
     host.replaceChildren(svg);
   }
 
-  function drawMemorized(c: Collapse): void {
+  function drawMemorized(c: Collapse, width: number): void {
     const host = memo.host;
-    const width = widthOf(host, 320, 520, 220);
     const bars = [
       { label: msg('collapse.bar.generated'), value: c.memorizedFraction, colour: 'var(--memorized)' },
       { label: msg('collapse.bar.fresh'), value: c.memorizedBaseline, colour: 'var(--data)' },
@@ -342,17 +352,34 @@ export const collapseView = defineView('collapse', (context) => {
   function draw(): void {
     const c = current;
     if (c === undefined) return;
-    drawTrajectories(c, mean.host, 'mean');
-    drawTrajectories(c, random.host, 'random');
-    drawEntropy(c);
-    if (partial && !Number.isFinite(c.memorizedFraction)) {
-      memo.host.replaceChildren(placeholderFigure(widthOf(memo.host, 320, 520, 220), 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
-    } else drawMemorized(c);
+    // Every width is read before any chart is replaced: a read after a replacement forces the
+    // page's layout again, some 10–25 ms each on a chapter page (most of a partial frame's time).
+    const panelWidth = (host: HTMLElement): number => widthOf(host, 320, 520, 220);
+    const meanWidth = panelWidth(mean.host);
+    const randomWidth = panelWidth(random.host);
+    const entropyWidth = panelWidth(entropy.host);
+    const memoWidth = panelWidth(memo.host);
+    const tr = c.trajectories;
+    const memoPending = partial && !Number.isFinite(c.memorizedFraction);
+    const from = {
+      mean: `${meanWidth} ${finiteCount(tr.alongMean)}`,
+      random: `${randomWidth} ${finiteCount(tr.alongRandom)}`,
+      entropy: `${entropyWidth} ${finiteCount(c.excessEntropy)} ${c.collapseTimes.length} ${c.tCEmpirical}`,
+      memo: `${memoWidth} ${memoPending ? 'pending' : c.memorizedFraction}`,
+    };
+    const changed = (chart: keyof typeof from): boolean => !partial || drawnFrom[chart] !== from[chart];
+    if (changed('mean')) drawTrajectories(c, mean.host, 'mean', meanWidth);
+    if (changed('random')) drawTrajectories(c, random.host, 'random', randomWidth);
+    if (changed('entropy')) drawEntropy(c, entropyWidth);
+    if (changed('memo')) {
+      if (memoPending) memo.host.replaceChildren(placeholderFigure(memoWidth, 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
+      else drawMemorized(c, memoWidth);
+    }
+    drawnFrom = partial ? from : {};
     if (partial) return;
     setRichText(readout, readoutText(c));
     numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
   }
-
 
   return {
     resizes: panels,
@@ -367,10 +394,15 @@ export const collapseView = defineView('collapse', (context) => {
       draw();
       setRichText(summary, summaryText(current, output.backend));
     },
+    pending() {
+      drawnFrom = {};
+    },
     settled(note: string) {
       if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'collapse-figure figure-placeholder'));
     },
     redraw() {
+      // a new size or theme: every chart again
+      drawnFrom = {};
       draw();
     },
   };

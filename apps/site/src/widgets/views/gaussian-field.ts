@@ -159,14 +159,18 @@ export const gaussianFieldView = defineView('gaussian-field', (context) => {
   function draw(): void {
     if (result === undefined) return;
     const r = result;
+    // Every width before any chart is replaced: a read after a replacement forces the page's layout again.
     const width = widthOf(stage, 680, 900);
+    const spectrumWidth = widthOf(spectrum.plot, 330, 460);
+    const timesWidth = widthOf(times.plot, 330, 460);
+    const collapseWidth = widthOf(collapse.plot, 330, 460);
     const picks = pickFrames(r.frameTimes);
     frames.replaceChildren(...frameFigures(r, picks, width));
     const shown: LegendItem[] = picks.map((f, i) => ({ label: `t = ${formatValue(r.frameTimes[f] ?? 0, 2)}`, colour: TIME_COLOURS[i] ?? 'currentColor', shape: 'dot' }));
     key.replaceChildren(legend('gaussian-field-legend', [...shown, POWER]));
-    spectrum.plot.replaceChildren(spectrumFigure(r, shown, picks, widthOf(spectrum.plot, 330, 460)));
-    times.plot.replaceChildren(modeTimesFigure(r, widthOf(times.plot, 330, 460)));
-    collapse.plot.replaceChildren(collapseFigure(r, nNow, widthOf(collapse.plot, 330, 460)));
+    spectrum.plot.replaceChildren(spectrumFigure(r, shown, picks, spectrumWidth));
+    times.plot.replaceChildren(modeTimesFigure(r, timesWidth));
+    collapse.plot.replaceChildren(collapseFigure(r, nNow, collapseWidth));
   }
 
   return {
