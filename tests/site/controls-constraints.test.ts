@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { defaultsOf, estimateCost, experiments } from '@diffusion-atlas/core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+import { openPage, skipE2E, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * The controls against the experiments' rules, in Chromium on the built site: a value the rules
@@ -15,22 +15,11 @@ const SPHERE = '[data-widget][data-experiment="sphere"]';
 const NAB = '[data-widget][data-experiment="noise-and-back"]';
 
 describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('low-rank-mixture at d = 3: the K slider stops at 3 with orthogonal subspaces, and says why', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/low-dimensional-structure/`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/low-dimensional-structure/`);
     expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
     const note = page.locator(`${LR} [data-limit-for="K"]`);
     expect(await note.isVisible()).toBe(true);
@@ -57,8 +46,8 @@ describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
   });
 
   it('turning orthogonal on with K = 4 at d = 3 repairs K to 3 with a notice that says why', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/low-dimensional-structure/?orthogonal=false&K=4`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/low-dimensional-structure/?orthogonal=false&K=4`);
     expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
     // Without orthogonality K = 4 is allowed and nothing limits the slider.
     expect(await page.textContent(`${LR} [data-readout-for="K"]`)).toBe('4');
@@ -79,9 +68,9 @@ describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
   });
 
   it('sphere with more earthquakes than the data holds apart: the figure shows the experiment’s own message beside n', async () => {
-    const { page } = await openPage(browser, { reducedMotion: true });
+    const { page } = await openPage(site.browser, { reducedMotion: true });
     // n = 1000 is inside the schema's range (2…1000), but only about 440 epicentres are 0.25° apart.
-    await page.goto(`${server.url}/chapters/manifolds-and-finite-time/?fig=sphere&n=1000#sphere`);
+    await page.goto(`${site.server.url}/chapters/manifolds-and-finite-time/?fig=sphere&n=1000#sphere`);
     expect(await waitForWidget(page, 'sphere', 120_000)).toBe('error');
     const own = /n = 1000 exceeds the \d+ epicentres at least 0\.25° apart in the data/;
     const beside = page.locator(`${SPHERE} [data-error-for="n"]`);
@@ -96,8 +85,8 @@ describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
   });
 
   it('noise-and-back with m = 1000, n = 2000: “about N s” in the status line before the result', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?m=1000&n=2000`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?m=1000&n=2000`);
     await page.locator(NAB).scrollIntoViewIfNeeded();
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-estimate') !== null, NAB);
     // Read while the run is still going: the cost model's estimate is what the reader sees.
@@ -110,7 +99,7 @@ describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
     await page.click(`${NAB} [data-stop]`);
     await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('data-status') === 'idle', NAB);
     // The default state is quick: no estimate is announced.
-    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    await page.goto(`${site.server.url}/chapters/noise-and-back/`);
     expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
     expect(await page.getAttribute(NAB, 'data-estimate')).toBeNull();
     expect(problems).toEqual([]);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, skipE2E } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * The diagnostics page's routing section: the atlas worker's own calibration (or the line saying
@@ -9,23 +9,12 @@ import { launchBrowser, openPage, serveDist, skipE2E, type StaticServer } from '
  */
 
 describe.skipIf(skipE2E)('diagnostics: per-call routing', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('shows the calibration table: each measured shape, each path’s time, the faster path chosen', { timeout: 120_000 }, async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(site.browser);
     try {
-      await page.goto(`${server.url}/diagnostics/`);
+      await page.goto(`${site.server.url}/diagnostics/`);
       await page.waitForSelector('[data-routing][data-state="ready"]', { timeout: 60_000 });
       const backend = await page.getAttribute('[data-backend-report]', 'data-backend');
       if (backend === 'wasm-simd' || backend === 'cpu') {

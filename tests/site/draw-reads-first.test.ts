@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, skipE2E, waitForAllWidgets } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * A figure's drawing holds the page's main thread, so the progress bar of a run cannot move while
@@ -59,25 +59,14 @@ const CASES = [
 ] as const;
 
 describe.skipIf(skipE2E)('a figure’s drawing reads the page’s layout once', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   for (const { page: path, experiments } of CASES) {
     it(`${experiments.join(', ')}: no width is read after a chart was replaced in the same drawing`, async () => {
-      const { page } = await openPage(browser, { reducedMotion: true });
+      const { page } = await openPage(site.browser, { reducedMotion: true });
       try {
         await page.addInitScript(recordDom);
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${site.server.url}${path}`);
         await waitForAllWidgets(page, 120_000);
         const { log, drawings } = await page.evaluate((names) => {
           const drawn: Drawing[] = [];

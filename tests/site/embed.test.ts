@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, repairParams, validateParams, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
-import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { openPage, sitePages, skipE2E, waitForAllWidgets } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Embeds, permalinks and print, for every experiment that has an embed page in the build (found at
@@ -105,20 +106,15 @@ addEventListener('message', function (e) {
 }
 
 describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
-  let server: StaticServer;
+  const site = siteSession();
   let host: { url: string; close(): Promise<void> };
-  let browser: Browser;
 
   beforeAll(async () => {
-    server = await serveDist();
     host = await serveHost();
-    browser = await launchBrowser();
   });
 
   afterAll(async () => {
-    await browser?.close();
     await host?.close();
-    await server?.close();
   });
 
   it('finds the embeds to check in the build', () => {
@@ -136,8 +132,8 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
     expect(lockedSpec).toBeDefined();
     const lockedValue = lockedSpec === undefined ? undefined : nudged(lockedSpec);
     const query = encodeQuery(experiment, { ...defaultsOf(experiment.params), [lockedName]: lockedValue });
-    const src = `${server.url}/embed/${name}/${query}${query === '' ? '?' : '&'}lock=${lockedName}&controls=${lockedName}`;
-    const { page, problems } = await openPage(browser, { reducedMotion: true, width: 1000 });
+    const src = `${site.server.url}/embed/${name}/${query}${query === '' ? '?' : '&'}lock=${lockedName}&controls=${lockedName}`;
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true, width: 1000 });
     await page.goto(`${host.url}/?src=${encodeURIComponent(src)}`);
     const frame = page.frames().find((f) => f.url().includes('/embed/')) ?? (await page.waitForEvent('frameattached'));
     await frame.waitForSelector('[data-widget][data-status="done"], [data-widget][data-status="error"]', { timeout: 60_000 });
@@ -147,7 +143,7 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
     await page.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length > 0);
     const messages = await page.evaluate(() => (window as unknown as { __messages: Array<{ origin: string; data: unknown }> }).__messages);
     for (const m of messages) {
-      expect(m.origin).toBe(server.url);
+      expect(m.origin).toBe(site.server.url);
       expect(m.data).toEqual({ type: 'diffusion-atlas:resize', height: expect.any(Number) });
     }
     await page.waitForFunction(() => {
@@ -179,8 +175,8 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
   it.each(embedded)('%s: a permalink with every parameter changed round-trips through the page', async (name) => {
     const experiment = getExperiment(name);
     const state = nonDefaultState(experiment);
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/embed/${name}/${encodeQuery(experiment, state)}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/embed/${name}/${encodeQuery(experiment, state)}`);
     await mounted(page);
     expect(await page.isVisible('[data-notice]')).toBe(false);
     expect(await linkedState(page, experiment)).toEqual(state);
@@ -196,8 +192,8 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
 
   it.each(stored.map((l) => [`${l.experiment}${l.query}`, l] as const))('stored link %s opens its state', async (_label, link) => {
     const experiment = getExperiment(link.experiment);
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/embed/${link.experiment}/${link.query}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/embed/${link.experiment}/${link.query}`);
     await mounted(page);
     expect(await page.isVisible('[data-notice]')).toBe(false);
     expect(await linkedState(page, experiment)).toEqual({ ...defaultsOf(experiment.params), ...link.params });
@@ -206,8 +202,8 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
   });
 
   it.each(chapterPages)('%s without JavaScript: every widget shows the poster of its default figure, one SVG image with a name', async (path) => {
-    const { page, problems } = await openPage(browser, { javaScript: false });
-    await page.goto(`${server.url}${path}`);
+    const { page, problems } = await openPage(site.browser, { javaScript: false });
+    await page.goto(`${site.server.url}${path}`);
     const widgets = await page.$$eval('[data-widget]', (els) =>
       els.map((el) => {
         const visible = (e: Element | null): boolean => e !== null && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
@@ -237,8 +233,8 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
   });
 
   it.each(chapterPages)('%s in print: light, every widget a static figure with caption and permalink, no controls', async (path) => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true, colorScheme: 'dark' });
-    await page.goto(`${server.url}${path}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true, colorScheme: 'dark' });
+    await page.goto(`${site.server.url}${path}`);
     const check = async (phase: string): Promise<void> => {
       await page.emulateMedia({ media: 'print' });
       // Paper is light even for a reader in the dark theme.

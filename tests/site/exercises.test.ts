@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, skipE2E } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * A reader's prediction in an exercise survives a reload (it lives in local storage, per page and
@@ -10,23 +10,12 @@ const CHAPTER = '/chapters/low-dimensional-structure/';
 const EXERCISE = '#one-point-plane';
 
 describe.skipIf(skipE2E)('exercise predictions', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('keeps a prediction across a reload, and forgets it once cleared', async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(site.browser);
     const box = `${EXERCISE} [data-prediction]`;
-    await page.goto(`${server.url}${CHAPTER}`, { waitUntil: 'load' });
+    await page.goto(`${site.server.url}${CHAPTER}`, { waitUntil: 'load' });
     await page.fill(box, 'one sample spans a line, so the plane is not found');
     // a second exercise on the page keeps its own (empty) prediction
     const other = await page.$$eval('[data-exercise] [data-prediction]', (boxes) => boxes.length);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { directContext, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
-import { count, launchBrowser, numbersIn, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { count, numbersIn, openPage, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Chapter 4 in Chromium: the page and its three figures, each counted against the parameters it
@@ -52,34 +52,23 @@ function closeAtDigits(shown: number, value: number, digits: number): boolean {
 }
 
 describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('the chapter is live on the home page', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, problems } = await openPage(site.browser);
+    await page.goto(`${site.server.url}/`);
     expect(await page.getAttribute('li[data-chapter="low-dimensional-structure"]', 'data-chapter-status')).toBe('live');
     expect(problems).toEqual([]);
     await page.context().close();
   });
 
   it('loads without console errors; every figure finishes and draws its marks, counted against its parameters', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     // Three lines in R³ with 12 points each, on 8 time points: the URL belongs to the first figure.
     const K = 3;
     const n = 12;
     const points = 8;
-    await page.goto(`${server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
+    await page.goto(`${site.server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
     await waitForAllWidgets(page);
     for (const w of [LR, ST, SE]) expect(await page.getAttribute(w, 'data-status'), w).toBe('done');
     expect(await page.locator('.katex').count()).toBeGreaterThan(30);
@@ -145,11 +134,11 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   });
 
   it('the learned denoiser generates by the reverse process beside the memorizing empirical one, with their memorized fractions written on the scene', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     const K = 3;
     const n = 12;
     const points = 8;
-    await page.goto(`${server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
+    await page.goto(`${site.server.url}${PAGE}?K=${K}&n=${n}&points=${points}`);
     expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
     const result = await nodeRun('low-rank-mixture', { K, n, points });
     const fractions = { optimal: field(result, 'memorizedFractionOptimal')[0], trained: field(result, 'memorizedFractionTrained')[0], empirical: field(result, 'memorizedFractionEmpirical')[0] };
@@ -171,8 +160,8 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   }, 120_000);
 
   it('reproducibility: one point per n for each pair of models, and the end scores written as the run computed them', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${PAGE}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${PAGE}`);
     await page.locator('[data-widget][data-experiment="reproducibility"]').scrollIntoViewIfNeeded();
     expect(await waitForWidget(page, 'reproducibility', 120_000)).toBe('done');
     const RP = '[data-widget][data-experiment="reproducibility"]';
@@ -193,8 +182,8 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   }, 180_000);
 
   it('subspace-editing: Jacobian singular vectors by default, with the low-rank band in t annotated at the run’s t', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${PAGE}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${PAGE}`);
     await page.locator(SE).scrollIntoViewIfNeeded();
     expect(await waitForWidget(page, 'subspace-editing', 120_000)).toBe('done');
     const result = await nodeRun('subspace-editing', {});
@@ -220,8 +209,8 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   }, 180_000);
 
   it('the heat map draws first from the precomputed data, and live once a control changes or an exercise loads a state', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${PAGE}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${PAGE}`);
     // Far below the fold the figure has not started computing, yet the precomputed map is there.
     await page.waitForSelector(`${ST} svg.subspace-transition-heatmap[data-source="static"]`);
     expect(await page.getAttribute(ST, 'data-status')).not.toBe('done');
@@ -253,8 +242,8 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   });
 
   it('the 3-D view turns with the arrow keys and with a drag, without scrolling the page', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${PAGE}?n=10&points=6`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${PAGE}?n=10&points=6`);
     expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
     const scene = `${LR} svg.low-rank-mixture-scene-svg`;
     const state = async (): Promise<{ yaw: number; pitch: number; line: string }> => ({
@@ -296,8 +285,8 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   });
 
   it('the editing strength slider reruns the strip out to the new strength', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${PAGE}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${PAGE}`);
     expect(await waitForWidget(page, 'subspace-editing')).toBe('done');
     expect(await page.getAttribute(`${SE} svg.subspace-editing-strip`, 'data-strength')).toBe('2.5');
     await page.focus(`${SE} input[name=strength]`);

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, skipE2E, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 const W = '[data-widget][data-experiment="noise-and-back"]';
 
@@ -16,22 +17,11 @@ async function settled(page: Page): Promise<void> {
 }
 
 describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('home presents the six chapters, chapter 1 live, with a clean console', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, problems } = await openPage(site.browser);
+    await page.goto(`${site.server.url}/`);
     const chapters = await page.$$eval('li[data-chapter]', (els) => els.map((e) => [e.getAttribute('data-chapter'), e.getAttribute('data-chapter-status')]));
     expect(chapters).toHaveLength(6);
     expect(chapters[0]).toEqual(['noise-and-back', 'live']);
@@ -42,8 +32,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('the widget computes and draws training points and all trajectories, with no console error', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
     expect(await settled(page).then(() => page.getAttribute(W, 'data-status'))).toBe('done');
     expect(await page.locator(`${W} .noise-and-back-training circle`).count()).toBe(60);
     expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(150);
@@ -60,8 +50,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('changing a control updates the URL and the figure', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
     await settled(page);
     const before = await page.getAttribute(`${W} [data-plot] svg[aria-label]`, 'data-memorized');
     await page.selectOption(`${W} select[name=score]`, 'exact');
@@ -77,13 +67,13 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('a permalink restores the same figure', async () => {
-    const url = `${server.url}/chapters/noise-and-back/?dataset=rings&n=80&m=120&steps=150&seed=7&score=exact`;
-    const first = await openPage(browser, { reducedMotion: true });
+    const url = `${site.server.url}/chapters/noise-and-back/?dataset=rings&n=80&m=120&steps=150&seed=7&score=exact`;
+    const first = await openPage(site.browser, { reducedMotion: true });
     await first.page.goto(url);
     await settled(first.page);
     const a = await samplePositions(first.page);
     await first.page.context().close();
-    const second = await openPage(browser, { reducedMotion: true });
+    const second = await openPage(site.browser, { reducedMotion: true });
     await second.page.goto(url);
     await settled(second.page);
     const b = await samplePositions(second.page);
@@ -96,8 +86,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('a garbage URL yields the defaults plus a visible notice, never a broken page', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=abc&score=%3Cscript%3E&m=99999999&zzz=1&steps=150`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=abc&score=%3Cscript%3E&m=99999999&zzz=1&steps=150`);
     await settled(page);
     expect(await page.isVisible(`${W} [data-notice]`)).toBe(true);
     const flagged = await page.$$eval(`${W} [data-notice] li[data-notice-param]`, (els) => els.map((e) => e.getAttribute('data-notice-param')).sort());
@@ -109,8 +99,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('Stop cancels a long run and the same worker serves the next one', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=5000&m=4000&steps=4000`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=5000&m=4000&steps=4000`);
     await page.waitForSelector(`${W}[data-status="running"] [data-stop]:not([disabled])`);
     await page.waitForTimeout(300);
     await page.click(`${W} [data-stop]`);
@@ -130,8 +120,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('points stay neutral until the run ends, and piles on a training point carry their count', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=60&m=150&steps=200`);
     await settled(page);
     const svg = `${W} [data-plot] svg[aria-label]`;
     // Last frame: the empirical score sends nearly every trajectory onto one of 60 training points,
@@ -167,8 +157,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('a playing figure scrolled away pauses, and scrolled back plays on to its end', async () => {
-    const { page, problems } = await openPage(browser, { height: 700 });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=40&m=60&steps=300`);
+    const { page, problems } = await openPage(site.browser, { height: 700 });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=40&m=60&steps=300`);
     await waitForWidget(page, 'noise-and-back');
     await page.locator(W).scrollIntoViewIfNeeded();
     await page.waitForSelector(`${W} .timeline[data-playing="true"]`);
@@ -184,8 +174,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('the embed page shows the widget with a link back to its chapter', async () => {
-    const { page, problems } = await openPage(browser, { width: 600, reducedMotion: true });
-    await page.goto(`${server.url}/embed/noise-and-back/?n=40&m=60&steps=120`);
+    const { page, problems } = await openPage(site.browser, { width: 600, reducedMotion: true });
+    await page.goto(`${site.server.url}/embed/noise-and-back/?n=40&m=60&steps=120`);
     await settled(page);
     expect(await page.locator(`${W} .noise-and-back-samples circle`).count()).toBe(60);
     const href = await page.getAttribute('[data-chapter-link]', 'href');
@@ -197,8 +187,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('the GPU path in a real worker agrees with the CPU path for the same seed', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/diagnostics/`);
+    const { page, problems } = await openPage(site.browser);
+    await page.goto(`${site.server.url}/diagnostics/`);
     const report = page.locator('[data-backend-report]');
     await page.waitForSelector('[data-backend-report][data-state="ready"]', { timeout: 60_000 });
     const auto = await report.getAttribute('data-backend');
@@ -223,6 +213,6 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   });
 
   it('serves no 404 for anything the pages asked for', () => {
-    expect(server.notFound).toEqual([]);
+    expect(site.server.notFound).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, skipE2E, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Figures that draw while they compute: the worker streams partial results, the figure draws each
@@ -74,26 +74,15 @@ const CASES = [
 ] as const;
 
 describe.skipIf(skipE2E)('figures draw partial results before the final one', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   for (const { page: path, experiment } of CASES) {
     it(`${experiment}: partial frames while it runs, then the final one`, async () => {
-      const { page, problems } = await openPage(browser, { reducedMotion: true });
+      const { page, problems } = await openPage(site.browser, { reducedMotion: true });
       try {
         const selector = `[data-widget][data-experiment="${experiment}"]`;
         await page.addInitScript(recordFrames, selector);
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${site.server.url}${path}`);
         expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
         const log = await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames);
         const frames = log.map((e) => e.frame);
@@ -117,11 +106,11 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
   }
 
   it('Stop during a partial frame stops the run and keeps the partial figure', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
       const selector = '[data-widget][data-experiment="training-samples"]';
       await page.addInitScript(recordFrames, selector);
-      await page.goto(`${server.url}/chapters/training-time/`);
+      await page.goto(`${site.server.url}/chapters/training-time/`);
       await page.locator(selector).scrollIntoViewIfNeeded();
       await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
       await page.locator(`${selector} [data-stop]`).click();
@@ -142,7 +131,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
   }, 180_000);
 
   it("digits: run again, the previous run's readout and summary are marked stale under the partial frames, and stay so when stopped", async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
       const selector = '[data-widget][data-experiment="digits"]';
       const readout = `${selector} [data-readout]`;
@@ -151,7 +140,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
         await page.locator(readout).evaluate((e) => e.classList.contains('is-stale')),
         await page.locator(summary).evaluate((e) => e.classList.contains('is-stale')),
       ];
-      await page.goto(`${server.url}/chapters/speciation-and-collapse/`);
+      await page.goto(`${site.server.url}/chapters/speciation-and-collapse/`);
       expect(await waitForWidget(page, 'digits', 120_000)).toBe('done');
       const finished = await page.locator(readout).textContent();
       const said = await page.locator(summary).textContent();
@@ -189,11 +178,11 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
 
   for (const { page: path, experiment } of DRAWN) {
     it(`${experiment}: run again, the status is shown before each later partial frame is drawn, and no stylesheet comes or goes`, async () => {
-      const { page, problems } = await openPage(browser, { reducedMotion: true });
+      const { page, problems } = await openPage(site.browser, { reducedMotion: true });
       try {
         const selector = `[data-widget][data-experiment="${experiment}"]`;
         await page.addInitScript(recordDrawing, selector);
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${site.server.url}${path}`);
         expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
         // the globe's coastlines arrive by fetch and are drawn once they have
         if (experiment === 'sphere') await page.waitForSelector(`${selector} .sphere-globe-land`);

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, getExperiment } from '@diffusion-atlas/core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+import { openPage, skipE2E, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Share links of figures that do not own their chapter's query. Chapter 2 has four figures and the
@@ -38,22 +39,11 @@ async function inView(page: Page, selector: string): Promise<boolean> {
 }
 
 describe.skipIf(skipE2E)('permalinks of figures that do not own the page query', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('the share menu of a second figure gives a link that restores it in a fresh page, the others at their defaults', async () => {
-    const first = await openPage(browser, { reducedMotion: true });
-    await first.page.goto(`${server.url}${PAGE}`);
+    const first = await openPage(site.browser, { reducedMotion: true });
+    await first.page.goto(`${site.server.url}${PAGE}`);
     expect(await waitForWidget(first.page, 'collapse')).toBe('done');
     // A new state through the controls: another data law, fewer trajectories, another seed.
     await first.page.selectOption(`${CO} select[name=data]`, 'gaussian');
@@ -84,7 +74,7 @@ describe.skipIf(skipE2E)('permalinks of figures that do not own the page query',
     expect(first.problems).toEqual([]);
     await first.page.context().close();
 
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     await page.goto(permalink);
     // Named by the link, the figure starts at once, wherever the page is scrolled.
     expect(await waitForWidget(page, 'collapse')).toBe('done');
@@ -114,9 +104,9 @@ describe.skipIf(skipE2E)('permalinks of figures that do not own the page query',
   });
 
   it('a link to a figure repairs its values with the same notices as the owner', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     // Below the allowed range: clamped to the minimum, said in the figure's notice, rewritten in the address bar.
-    await page.goto(`${server.url}${PAGE}?${FIGURE_QUERY_KEY}=collapse&steps=5#collapse`);
+    await page.goto(`${site.server.url}${PAGE}?${FIGURE_QUERY_KEY}=collapse&steps=5#collapse`);
     expect(await waitForWidget(page, 'collapse')).toBe('done');
     expect(await page.isVisible(`${CO} [data-notice] [data-notice-param="steps"]`)).toBe(true);
     const min = collapse.params['steps']?.type === 'integer' ? collapse.params['steps'].min : Number.NaN;
@@ -132,9 +122,9 @@ describe.skipIf(skipE2E)('permalinks of figures that do not own the page query',
     ['an id this page lacks', 'collapse-2'],
     ['nothing', ''],
   ])('a link naming %s as its figure: a notice, every figure at its defaults, nothing broken', async (_label, figure) => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     const query = new URLSearchParams([[FIGURE_QUERY_KEY, figure], ['d', '256'], ['trajectories', '3']]);
-    await page.goto(`${server.url}${PAGE}?${query.toString()}#nowhere`);
+    await page.goto(`${site.server.url}${PAGE}?${query.toString()}#nowhere`);
     const notice = page.locator('[data-link-notice]');
     await notice.waitFor({ state: 'visible' });
     // The id is shown as text, never as markup.

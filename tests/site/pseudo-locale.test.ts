@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, pseudoDistDir, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, pseudoDistDir, sitePages, skipE2E, waitForAllWidgets } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Every chapter page rendered in the pseudo-locale `x-pseudo` (src/i18n/messages.ts), where every
@@ -94,25 +95,14 @@ describe('pseudo-locale helpers', () => {
 });
 
 describe.skipIf(skipE2E)('every chapter in the pseudo-locale', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('has chapter pages to check', () => {
     expect(chapterPages.length).toBeGreaterThanOrEqual(5);
   });
 
   it.each(chapterPages)('%s: every string a widget shows comes from the catalog', { timeout: 240_000 }, async (path) => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
       // The built pages say lang="en"; the browser sees them in the pseudo-locale.
       await page.route(
@@ -123,7 +113,7 @@ describe.skipIf(skipE2E)('every chapter in the pseudo-locale', () => {
           await route.fulfill({ response, body });
         },
       );
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${site.server.url}${path}`);
       expect(await page.getAttribute('html', 'lang')).toBe(PSEUDO);
       await waitForAllWidgets(page, 120_000);
       const first = await widgetTexts(page);
@@ -222,19 +212,8 @@ function strayIn(texts: readonly string[], where: string): string[] {
 }
 
 describe.skipIf(skipE2E)('the site built in the pseudo-locale', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = siteSession(pseudoDistDir);
   let posters = 0;
-
-  beforeAll(async () => {
-    server = await serveDist(pseudoDistDir);
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('has every kind of page to check', () => {
     for (const path of ['/', '/404.html', '/diagnostics/', '/performance/']) expect(pseudoPages).toContain(path);
@@ -244,9 +223,9 @@ describe.skipIf(skipE2E)('the site built in the pseudo-locale', () => {
 
   it.each(pseudoPages)('%s: its title, chrome and own text come from the catalog', async (path) => {
     // As a reader without JavaScript sees it: what the build wrote, before any script changes it.
-    const { page, problems } = await openPage(browser, { javaScript: false });
+    const { page, problems } = await openPage(site.browser, { javaScript: false });
     try {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${site.server.url}${path}`);
       expect(await page.getAttribute('html', 'lang')).toBe(PSEUDO);
       const head = await page.evaluate(() => ({
         title: document.title,
@@ -277,9 +256,9 @@ describe.skipIf(skipE2E)('the site built in the pseudo-locale', () => {
   });
 
   it('/diagnostics/: the report its script fills in is worded by the catalog around the values the worker reports', { timeout: 90_000 }, async () => {
-    const { page, problems } = await openPage(browser);
+    const { page, problems } = await openPage(site.browser);
     try {
-      await page.goto(`${server.url}/diagnostics/`);
+      await page.goto(`${site.server.url}/diagnostics/`);
       await page.waitForSelector('[data-backend-report][data-state="ready"]', { timeout: 60_000 });
       // The backend's name and the worker's fallback reason are its report, shown as given (and kept in data attributes).
       const reported = await page.$eval('[data-backend-report]', (el) =>

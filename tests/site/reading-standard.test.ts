@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { isLocalUrl, launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { isLocalUrl, openPage, sitePages, skipE2E, waitForAllWidgets } from './harness.ts';
+import { siteSession } from './site-session.ts';
 import { FIRST_FIGURE_SCREENS, SITE_FACES, figureReport, loadedFaces, type FigureReport } from './reading-standard.ts';
 
 /*
@@ -55,17 +56,9 @@ async function settledPage(browser: Browser, url: string): Promise<{ page: Page;
 }
 
 describe.skipIf(skipE2E)('reading standard of chapters and embeds', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = siteSession();
 
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+  afterAll(() => {
     mkdirSync(join(REPORT, '..'), { recursive: true });
     writeFileSync(REPORT, `${JSON.stringify(reports, null, 2)}\n`);
   });
@@ -81,7 +74,7 @@ describe.skipIf(skipE2E)('reading standard of chapters and embeds', () => {
     let fontFiles: string[];
 
     beforeAll(async () => {
-      const settled = await settledPage(browser, `${server.url}${path}`);
+      const settled = await settledPage(site.browser, `${site.server.url}${path}`);
       report = await figureReport(settled.page);
       reports[path] = report;
       faces = await loadedFaces(settled.page);
@@ -113,7 +106,7 @@ describe.skipIf(skipE2E)('reading standard of chapters and embeds', () => {
     let page: Page;
 
     beforeAll(async () => {
-      page = (await settledPage(browser, `${server.url}${chapter}`)).page;
+      page = (await settledPage(site.browser, `${site.server.url}${chapter}`)).page;
     }, PAGE_TIMEOUT);
 
     afterAll(async () => {
@@ -178,9 +171,9 @@ describe.skipIf(skipE2E)('reading standard of chapters and embeds', () => {
     });
 
     it('sees a page whose text faces never arrive', async () => {
-      const { page: bare } = await openPage(browser, { width: WIDTH, height: HEIGHT });
+      const { page: bare } = await openPage(site.browser, { width: WIDTH, height: HEIGHT });
       await bare.route(/\.woff2(\?|$)/, (route) => route.abort());
-      await bare.goto(`${server.url}${chapter}`);
+      await bare.goto(`${site.server.url}${chapter}`);
       expect((await loadedFaces(bare)).some((f) => SITE_FACES.test(f))).toBe(false);
       await bare.context().close();
     });

@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { openPage, sitePages, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Accessibility, layout and offline checks over every page the build produced (found in dist at
@@ -37,18 +38,10 @@ function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']
 }
 
 describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = siteSession();
 
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
+  beforeAll(() => {
     mkdirSync(screens, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   it('finds the pages to check in the build', () => {
@@ -83,8 +76,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   }
 
   it.each(pages)('%s at 1280 px: axe finds no violation (light and dark), nothing is requested off-site, the layout fits', async (path) => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${path}`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${path}`);
     await waitForAllWidgets(page);
     await openAllDetails(page);
     await checkLayout(page, path, 1280);
@@ -102,8 +95,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   }, PAGE_TIMEOUT);
 
   it.each(chapterAndEmbedPages)('%s at 375 px: no horizontal overflow, every control a 44 px target (screenshot in tests/.screens)', async (path) => {
-    const { page, problems } = await openPage(browser, { width: 375, reducedMotion: true });
-    await page.goto(`${server.url}${path}`);
+    const { page, problems } = await openPage(site.browser, { width: 375, reducedMotion: true });
+    await page.goto(`${site.server.url}${path}`);
     await waitForAllWidgets(page);
     await openAllDetails(page);
     await checkLayout(page, path, 375);
@@ -114,8 +107,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   // the other pages (contents, performance, diagnostics, 404): tables and result lines must fit a
   // phone too; their controls are the site's own and covered above
   it.each(pages.filter((p) => !chapterAndEmbedPages.includes(p)))('%s at 375 px: no horizontal overflow', async (path) => {
-    const { page, problems } = await openPage(browser, { width: 375, reducedMotion: true });
-    await page.goto(`${server.url}${path}`);
+    const { page, problems } = await openPage(site.browser, { width: 375, reducedMotion: true });
+    await page.goto(`${site.server.url}${path}`);
     await page.waitForLoadState('load');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${path} at 375 px is wider than the screen`).toBeLessThanOrEqual(0);
@@ -127,8 +120,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     const chapter = pages.find((p) => p === '/chapters/noise-and-back/');
     expect(chapter).toBeDefined();
     const W = '[data-widget][data-experiment="noise-and-back"]';
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}${chapter}?n=30&m=40&steps=60`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}${chapter}?n=30&m=40&steps=60`);
     await waitForWidget(page, 'noise-and-back');
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator('body').focus();
@@ -174,8 +167,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
 
   it('every download carries the seed and the parameters: PNG, SVG, CSV, JSON', async () => {
     const W = '[data-widget][data-experiment="noise-and-back"]';
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/?n=30&m=40&steps=60&seed=5`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/?n=30&m=40&steps=60&seed=5`);
     await waitForWidget(page, 'noise-and-back');
     await page.click(`${W} [data-export-menu] > summary`);
     const files: Record<string, Buffer> = {};
@@ -209,8 +202,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   });
 
   it('exercises load their state into the figure, and worked answers start collapsed', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/`);
     const exercises = page.locator('[data-exercise]');
     expect(await exercises.count()).toBeGreaterThan(0);
     expect(await page.$$eval('[data-exercise] details', (els) => els.every((d) => !d.hasAttribute('open')))).toBe(true);
@@ -229,8 +222,8 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   });
 
   it('citations show a card on focus, and each chapter lists references, its BibTeX and its last change', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/noise-and-back/`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/noise-and-back/`);
     const cite = page.locator('.cite').first();
     const card = page.locator(`#${(await cite.getAttribute('aria-describedby')) ?? ''}`);
     expect(await card.isVisible()).toBe(false);
@@ -239,7 +232,7 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     expect(await card.textContent()).toMatch(/\d{4}/);
     const key = (await cite.getAttribute('data-cite')) ?? '';
     expect(await page.locator(`#ref-${key}`).count()).toBe(1);
-    expect(await page.textContent('[data-cite-bibtex]')).toMatch(new RegExp(`@misc\\{diffusionatlas-noise-and-back,[\\s\\S]*url\\s*= \\{${server.url}/chapters/noise-and-back/\\}`));
+    expect(await page.textContent('[data-cite-bibtex]')).toMatch(new RegExp(`@misc\\{diffusionatlas-noise-and-back,[\\s\\S]*url\\s*= \\{${site.server.url}/chapters/noise-and-back/\\}`));
     expect(await page.getAttribute('[data-updates] time', 'datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // Equations and figures are numbered and cross-referenced.
     const xref = page.locator('a.xref[href^="#eq-"]').first();

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, type StaticServer } from './harness.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPage, sitePages, skipE2E, waitForAllWidgets } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * How responsive every widget is with its defaults, in Chromium on this machine: the time to the
@@ -124,17 +124,11 @@ function figuresFor(log: readonly TimelineEntry[], widget: number, clickedAt: nu
 }
 
 describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (reported, not asserted)', () => {
-  let server: StaticServer;
-  let browser: Browser;
+  const site = siteSession();
   const rows: WidgetFigures[] = [];
   const longestTask: Record<string, number> = {};
 
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
+  afterAll(() => {
     if (rows.length > 0) {
       console.table(
         rows.map((r) => ({
@@ -154,16 +148,14 @@ describe.skipIf(skipE2E)('responsiveness of every widget with its defaults (repo
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'responsiveness.json'), `${JSON.stringify({ widgets: rows, longestTaskMs: longestTask }, null, 2)}\n`);
     }
-    await browser?.close();
-    await server?.close();
   });
 
   for (const path of sitePages().filter((p) => p.startsWith('/chapters/'))) {
     it(`${path}: every widget computes its default figure and runs again, timed`, async () => {
-      const { page } = await openPage(browser, { reducedMotion: true });
+      const { page } = await openPage(site.browser, { reducedMotion: true });
       try {
         await page.addInitScript(recordTimeline);
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${site.server.url}${path}`);
         await waitForAllWidgets(page, 120_000);
         const widgets = page.locator('[data-widget]');
         const count = await widgets.count();

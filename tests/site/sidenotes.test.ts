@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, sitePages, skipE2E, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, sitePages, skipE2E } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Margin notes on a wide screen: every note stays visible, and none is drawn over a figure (a long
@@ -9,21 +9,12 @@ import { launchBrowser, openPage, serveDist, sitePages, skipE2E, type StaticServ
 const chapters = sitePages().filter((p) => p.startsWith('/chapters/'));
 
 describe.skipIf(skipE2E)('margin notes beside the figures', () => {
-  let server: StaticServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   // 1280 px: the narrowest layout with margin notes, where a note is longest for its width
   it.each(chapters.map((path) => [path, 1280] as const))('%s at %i px', async (path, width) => {
-    const { page, problems } = await openPage(browser, { width, height: 900 });
-    await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+    const { page, problems } = await openPage(site.browser, { width, height: 900 });
+    await page.goto(`${site.server.url}${path}`, { waitUntil: 'load' });
     // two frames: the placement runs in the frame after the layout settles
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const found = await page.evaluate(() => {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { count, distDir, launchBrowser, openPage, serveDist, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { count, distDir, openPage, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * Chapter 3 in Chromium: the page and its three figures, each counted against the parameters it
@@ -20,22 +20,11 @@ const fineFile = join(distDir, 'data', 'width-threshold.json');
 
 
 describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('the chapter is live on the home page and links to its page', async () => {
-    const { page, problems } = await openPage(browser);
-    await page.goto(`${server.url}/`);
+    const { page, problems } = await openPage(site.browser);
+    await page.goto(`${site.server.url}/`);
     const status = await page.getAttribute('li[data-chapter="training-time"]', 'data-chapter-status');
     expect(status).toBe('live');
     expect(await page.locator('li[data-chapter="training-time"] a[href="/chapters/training-time/"]').count()).toBeGreaterThan(0);
@@ -44,9 +33,9 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   });
 
   it('loads without console errors; every figure finishes and draws its marks, counted against its parameters', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     // Three training sets on a small model: the URL belongs to the training-window figure.
-    await page.goto(`${server.url}/chapters/training-time/?d=10&psiP=8&psiN=1,2,4&points=40`);
+    await page.goto(`${site.server.url}/chapters/training-time/?d=10&psiP=8&psiN=1,2,4&points=40`);
     await waitForAllWidgets(page);
     for (const w of [TW, TS, WT]) expect(await page.getAttribute(w, 'data-status'), w).toBe('done');
     expect(await page.locator('.katex').count()).toBeGreaterThan(20);
@@ -107,9 +96,9 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   });
 
   it('the samples figure follows its parameters in its embed', async () => {
-    const { page, problems } = await openPage(browser, { width: 700, reducedMotion: true });
+    const { page, problems } = await openPage(site.browser, { width: 700, reducedMotion: true });
     // d = 4: ψ_n = 0.5 and 2 give n = 2 and 8.
-    await page.goto(`${server.url}/embed/training-samples/?d=4&psiP=8&samples=40&tau=1000`);
+    await page.goto(`${site.server.url}/embed/training-samples/?d=4&psiP=8&samples=40&tau=1000`);
     expect(await waitForWidget(page, 'training-samples')).toBe('done');
     expect(await count(page, `${TS} .training-samples-training circle`)).toBe(2 + 8);
     expect(await count(page, `${TS} .training-samples-samples circle`)).toBe(2 * 40);
@@ -120,8 +109,8 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   });
 
   it('the phase diagram follows its lists in its embed', async () => {
-    const { page, problems } = await openPage(browser, { width: 700, reducedMotion: true });
-    await page.goto(`${server.url}/embed/width-threshold/?d=4&psiPValues=1,4&psiNValues=0.5,2,8`);
+    const { page, problems } = await openPage(site.browser, { width: 700, reducedMotion: true });
+    await page.goto(`${site.server.url}/embed/width-threshold/?d=4&psiPValues=1,4&psiNValues=0.5,2,8`);
     expect(await waitForWidget(page, 'width-threshold')).toBe('done');
     expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-cells rect`)).toBe(3 * 2 * 3);
     expect(await count(page, `${WT} .width-threshold-live-map .width-threshold-boundary path`)).toBe(3);
@@ -130,8 +119,8 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   });
 
   it('a control of the URL-owning figure reruns it and rewrites the link', async () => {
-    const { page, problems } = await openPage(browser, { reducedMotion: true });
-    await page.goto(`${server.url}/chapters/training-time/?d=10&psiP=8&psiN=1,2&points=30#training-window`);
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/chapters/training-time/?d=10&psiP=8&psiN=1,2&points=30#training-window`);
     expect(await waitForWidget(page, 'training-window')).toBe('done');
     expect(await count(page, `${TW} .training-window-score path`)).toBe(2);
     // Not the default list (1,2,4,8), which the link would leave out.

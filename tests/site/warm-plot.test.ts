@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openPage, skipE2E, waitForWidget } from './harness.ts';
+import { siteSession } from './site-session.ts';
 
 /*
  * A page whose figures are further down warms Observable Plot's code while it is idle
@@ -9,21 +9,11 @@ import { launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type Static
  * page, and break nothing.
  */
 describe.skipIf(skipE2E)('warming the drawing code while the page is idle', () => {
-  let server: StaticServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await serveDist();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = siteSession();
 
   it('draws its charts off the page before the first figure is reached, and the figure then draws as usual', async () => {
-    const { page, problems } = await openPage(browser, { width: 1280 });
-    await page.goto(`${server.url}/chapters/training-time/`);
+    const { page, problems } = await openPage(site.browser, { width: 1280 });
+    await page.goto(`${site.server.url}/chapters/training-time/`);
     const svgsBefore = await page.evaluate(() => document.querySelectorAll('svg').length);
     await page.waitForFunction(() => performance.getEntriesByName('atlas:warm-plot').length === 1, undefined, { timeout: 30_000 });
     // nothing was attached, and no figure had started: the warm-up ran on an idle page
