@@ -74,9 +74,12 @@ const EXP_TABLE = memory.data<f32>([
 @inline const TR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 3;
 // @ts-ignore: decorator
 @inline const TC: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 12;
-/** Floats per survivor in a tile's packed weights (TR used). */
+/**
+ * Floats per survivor in a tile's packed weights (TR used; a pair tile uses 2). No padding to 32
+ * bytes in the relaxed build: at b the records are most of the weighted sum's memory traffic.
+ */
 // @ts-ignore: decorator
-@inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 4;
+@inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 /** Unit roundoff of float32. */
 // @ts-ignore: decorator
 @inline const U32: f64 = 5.9604644775390625e-8;
@@ -920,8 +923,8 @@ export function denoise(
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
   let ip = idxT;
-  const wEnd = WpT + (<usize>count << 5);
-  for (let wp = WpT; wp < wEnd; wp += 32) {
+  const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+  for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
     const ap = ak + <usize>load<i32>(ip);
     ip += 4;
     const w0 = v128.load32_splat(wp);
@@ -966,8 +969,8 @@ export function denoise(
 @inline function sumPair8(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
   let ip = idxT;
-  const wEnd = WpT + (<usize>count << 5);
-  for (let wp = WpT; wp < wEnd; wp += 32) {
+  const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+  for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
     const ap = ak + <usize>load<i32>(ip);
     ip += 4;
     const w0 = v128.load32_splat(wp);
@@ -999,8 +1002,8 @@ export function denoise(
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
     let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
     let ip = idxT;
-    const wEnd = WpT + (<usize>count << 5);
-    for (let wp = WpT; wp < wEnd; wp += 32) {
+    const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+    for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
       const ap = ak + <usize>load<i32>(ip);
       ip += 4;
       const a0 = v128.load(ap);
