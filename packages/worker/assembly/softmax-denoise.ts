@@ -76,7 +76,8 @@ const EXP_TABLE = memory.data<f32>([
 @inline const TC: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 12;
 /**
  * Floats per survivor in a tile's packed weights (TR used; a pair tile uses 2). No padding to 32
- * bytes in the relaxed build: at b the records are most of the weighted sum's memory traffic.
+ * bytes in the relaxed build: where nearly every centre survives (n = 2000, d = 64) the records are
+ * most of the weighted sum's memory traffic.
  */
 // @ts-ignore: decorator
 @inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
