@@ -74,9 +74,13 @@ const EXP_TABLE = memory.data<f32>([
 @inline const TR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 3;
 // @ts-ignore: decorator
 @inline const TC: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 12;
-/** Floats per survivor in a tile's packed weights (TR used). */
+/**
+ * Floats per survivor in a tile's packed weights (TR used; a pair tile uses 2). No padding to 32
+ * bytes in the relaxed build: where nearly every centre survives (n = 2000, d = 64) the records are
+ * most of the weighted sum's memory traffic.
+ */
 // @ts-ignore: decorator
-@inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 8 : 4;
+@inline const WPS: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 /** Unit roundoff of float32. */
 // @ts-ignore: decorator
 @inline const U32: f64 = 5.9604644775390625e-8;
@@ -452,6 +456,45 @@ function recompute(cut: v128, Lr: usize, n: i32, qsRow: usize, ca: usize, dp: i3
   return cands;
 }
 
+/** <f32>(<f64>v_i · alpha) per lane i of four float32 (alpha splat in both lanes of av). */
+// @ts-ignore: decorator
+@inline function scaleLanes(v: v128, av: v128): v128 {
+  const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), av));
+  const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)), av));
+  return i64x2.shuffle(lo, hi, 0, 2);
+}
+
+/** acc + x_i² in float64 for lanes 0 and 1 of four float32. */
+// @ts-ignore: decorator
+@inline function addSquaresLow(acc: v128, x: v128): v128 {
+  const w = f64x2.promote_low_f32x4(x);
+  return f64x2.add(acc, f64x2.mul(w, w));
+}
+
+/** The same for lanes 2 and 3. */
+// @ts-ignore: decorator
+@inline function addSquaresHigh(acc: v128, x: v128): v128 {
+  const w = f64x2.promote_low_f32x4(i64x2.shuffle(x, x, 1, 0));
+  return f64x2.add(acc, f64x2.mul(w, w));
+}
+
+/**
+ * Lanes of x to four packed rows' coordinate. With 6-row tiles the rows of an even pair are
+ * adjacent (a tile and a pair tile hold an even number of rows), so two 8-byte stores do.
+ */
+// @ts-ignore: decorator
+@inline function storeLanes(x: v128, pa: usize, pb: usize, pc: usize, pd: usize): void {
+  if (TR % 2 == 0) {
+    v128.store64_lane(pa, x, 0);
+    v128.store64_lane(pc, x, 1);
+  } else {
+    v128.store32_lane(pa, x, 0);
+    v128.store32_lane(pb, x, 1);
+    v128.store32_lane(pc, x, 2);
+    v128.store32_lane(pd, x, 3);
+  }
+}
+
 /** Where row r of a slab's packed queries starts: in its tile (xs[t][k][TR]) or, past `tiles` whole tiles, its pair (xs[p][k][2]). */
 // @ts-ignore: decorator
 @inline function packedAt(xs: usize, r: i32, tiles: i32, d: i32): usize {
@@ -510,6 +553,7 @@ export function denoise(
   const qRow = <usize>d << 2;
   const invS = 1.0 / s;
   const alpha = s / variance;
+  const alphav = f64x2.splat(alpha);
   const beta = s * s / variance;
   const coef = s * s / (2.0 * variance);
   const log2e = splatAt(1), magic = splatAt(2), ln2hi = splatAt(3), ln2lo = splatAt(4);
@@ -518,9 +562,29 @@ export function denoise(
   const bias = i32x4.splat(127 - 0x4B400000);
   const zero = f32x4.splat(0);
 
-  // bh_μ = β|c_μ|²/2 − lw_μ for this step; padding centres +∞ (logit −∞)
-  let hmax: f64 = 0, bhmax: f64 = 0;
-  for (let mu = 0; mu < nP; mu++) {
+  // bh_μ = β|c_μ|²/2 − lw_μ for this step; padding centres +∞ (logit −∞). Four centres at a time in
+  // float64 lanes: the same multiply, subtraction and rounding per centre; the maxima are of
+  // values ≥ 0, so their order does not matter
+  const betav = f64x2.splat(beta);
+  let hm = f64x2.splat(0), bm = f64x2.splat(0);
+  let mu = 0;
+  for (; mu + 4 <= n; mu += 4) {
+    const h0 = v128.load(hn + (<usize>mu << 3));
+    const h1 = v128.load(hn + (<usize>mu << 3), 16);
+    hm = f64x2.pmax(hm, f64x2.pmax(h0, h1));
+    let v0 = f64x2.mul(betav, h0);
+    let v1 = f64x2.mul(betav, h1);
+    if (lw != 0) {
+      const l = v128.load(lw + (<usize>mu << 2));
+      v0 = f64x2.sub(v0, f64x2.promote_low_f32x4(l));
+      v1 = f64x2.sub(v1, f64x2.promote_low_f32x4(i64x2.shuffle(l, l, 1, 0)));
+    }
+    bm = f64x2.pmax(bm, f64x2.pmax(f64x2.abs(v0), f64x2.abs(v1)));
+    v128.store(bh + (<usize>mu << 2), i64x2.shuffle(f32x4.demote_f64x2_zero(v0), f32x4.demote_f64x2_zero(v1), 0, 2));
+  }
+  let hmax: f64 = max(f64x2.extract_lane(hm, 0), f64x2.extract_lane(hm, 1));
+  let bhmax: f64 = max(f64x2.extract_lane(bm, 0), f64x2.extract_lane(bm, 1));
+  for (; mu < nP; mu++) {
     if (mu >= n) {
       store<f32>(bh + (<usize>mu << 2), Infinity);
       continue;
@@ -545,36 +609,62 @@ export function denoise(
     const tiles = pairs > 0 ? live / TR : (live + TR - 1) / TR;
     const padded = tiles * TR + 2 * pairs;
     // x = (s/Δ)·q packed tile by tile (xs[t][k][TR], then xs[p][k][2]), rows past `live` zero; each row's error bound E.
-    // Four rows at a time: four independent float64 chains for |x|² (a row's sum alone would wait
-    // on each addition), each summed in the same order as alone.
+    // Four rows at a time, in the lanes of a vector (four coordinates of each, transposed): x in
+    // float64 lanes rounded to float32 as one row's scalar code does, and |x|² in four independent
+    // float64 chains, each summed in the same order as alone.
     let r = 0;
     for (; r + 4 <= live; r += 4) {
-      const da = packedAt(xs, r, tiles, d), db = packedAt(xs, r + 1, tiles, d);
-      const dc = packedAt(xs, r + 2, tiles, d), dd = packedAt(xs, r + 3, tiles, d);
+      let pa = packedAt(xs, r, tiles, d), pb = packedAt(xs, r + 1, tiles, d);
+      let pc = packedAt(xs, r + 2, tiles, d), pd = packedAt(xs, r + 3, tiles, d);
       const sa = packedStride(r, tiles), sb = packedStride(r + 1, tiles);
       const sc = packedStride(r + 2, tiles), sd = packedStride(r + 3, tiles);
       const src = q + <usize>(s0 + r) * qRow;
-      let na: f64 = 0, nb: f64 = 0, nc: f64 = 0, nd: f64 = 0;
-      for (let k = 0; k < d; k++) {
+      let nab = f64x2.splat(0), ncd = f64x2.splat(0);
+      let k = 0;
+      for (; k + 4 <= d; k += 4) {
         const o = <usize>k << 2;
-        const xa = <f32>(<f64>load<f32>(src + o) * alpha);
-        const xb = <f32>(<f64>load<f32>(src + qRow + o) * alpha);
-        const xc = <f32>(<f64>load<f32>(src + 2 * qRow + o) * alpha);
-        const xd = <f32>(<f64>load<f32>(src + 3 * qRow + o) * alpha);
-        store<f32>(da + <usize>k * sa, xa);
-        store<f32>(db + <usize>k * sb, xb);
-        store<f32>(dc + <usize>k * sc, xc);
-        store<f32>(dd + <usize>k * sd, xd);
-        na += <f64>xa * <f64>xa;
-        nb += <f64>xb * <f64>xb;
-        nc += <f64>xc * <f64>xc;
-        nd += <f64>xd * <f64>xd;
+        const qa = v128.load(src + o), qb = v128.load(src + qRow + o);
+        const qc = v128.load(src + 2 * qRow + o), qd = v128.load(src + 3 * qRow + o);
+        const t0 = i32x4.shuffle(qa, qb, 0, 4, 1, 5), t1 = i32x4.shuffle(qc, qd, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(qa, qb, 2, 6, 3, 7), t3 = i32x4.shuffle(qc, qd, 2, 6, 3, 7);
+        let x = scaleLanes(i64x2.shuffle(t0, t1, 0, 2), alphav);
+        nab = addSquaresLow(nab, x);
+        ncd = addSquaresHigh(ncd, x);
+        storeLanes(x, pa, pb, pc, pd);
+        pa += sa; pb += sb; pc += sc; pd += sd;
+        x = scaleLanes(i64x2.shuffle(t0, t1, 1, 3), alphav);
+        nab = addSquaresLow(nab, x);
+        ncd = addSquaresHigh(ncd, x);
+        storeLanes(x, pa, pb, pc, pd);
+        pa += sa; pb += sb; pc += sc; pd += sd;
+        x = scaleLanes(i64x2.shuffle(t2, t3, 0, 2), alphav);
+        nab = addSquaresLow(nab, x);
+        ncd = addSquaresHigh(ncd, x);
+        storeLanes(x, pa, pb, pc, pd);
+        pa += sa; pb += sb; pc += sc; pd += sd;
+        x = scaleLanes(i64x2.shuffle(t2, t3, 1, 3), alphav);
+        nab = addSquaresLow(nab, x);
+        ncd = addSquaresHigh(ncd, x);
+        storeLanes(x, pa, pb, pc, pd);
+        pa += sa; pb += sb; pc += sc; pd += sd;
+      }
+      for (; k < d; k++) {
+        const o = <usize>k << 2;
+        let v = f32x4.splat(load<f32>(src + o));
+        v = f32x4.replace_lane(v, 1, load<f32>(src + qRow + o));
+        v = f32x4.replace_lane(v, 2, load<f32>(src + 2 * qRow + o));
+        v = f32x4.replace_lane(v, 3, load<f32>(src + 3 * qRow + o));
+        const x = scaleLanes(v, alphav);
+        nab = addSquaresLow(nab, x);
+        ncd = addSquaresHigh(ncd, x);
+        storeLanes(x, pa, pb, pc, pd);
+        pa += sa; pb += sb; pc += sc; pd += sd;
       }
       const e = errs + (<usize>r << 3);
-      store<f64>(e, errGain * Math.sqrt(na) + errBase);
-      store<f64>(e, errGain * Math.sqrt(nb) + errBase, 8);
-      store<f64>(e, errGain * Math.sqrt(nc) + errBase, 16);
-      store<f64>(e, errGain * Math.sqrt(nd) + errBase, 24);
+      store<f64>(e, errGain * Math.sqrt(f64x2.extract_lane(nab, 0)) + errBase);
+      store<f64>(e, errGain * Math.sqrt(f64x2.extract_lane(nab, 1)) + errBase, 8);
+      store<f64>(e, errGain * Math.sqrt(f64x2.extract_lane(ncd, 0)) + errBase, 16);
+      store<f64>(e, errGain * Math.sqrt(f64x2.extract_lane(ncd, 1)) + errBase, 24);
     }
     for (; r < padded; r++) {
       const dst = packedAt(xs, r, tiles, d);
@@ -834,8 +924,8 @@ export function denoise(
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0), b5 = f32x4.splat(0);
   let ip = idxT;
-  const wEnd = WpT + (<usize>count << 5);
-  for (let wp = WpT; wp < wEnd; wp += 32) {
+  const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+  for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
     const ap = ak + <usize>load<i32>(ip);
     ip += 4;
     const w0 = v128.load32_splat(wp);
@@ -880,8 +970,8 @@ export function denoise(
 @inline function sumPair8(ak: usize, outRow: usize, idxT: usize, WpT: usize, count: i32, o: usize, zr: usize): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
   let ip = idxT;
-  const wEnd = WpT + (<usize>count << 5);
-  for (let wp = WpT; wp < wEnd; wp += 32) {
+  const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+  for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
     const ap = ak + <usize>load<i32>(ip);
     ip += 4;
     const w0 = v128.load32_splat(wp);
@@ -913,8 +1003,8 @@ export function denoise(
     let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
     let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
     let ip = idxT;
-    const wEnd = WpT + (<usize>count << 5);
-    for (let wp = WpT; wp < wEnd; wp += 32) {
+    const wEnd = WpT + <usize>count * (<usize>WPS << 2);
+    for (let wp = WpT; wp < wEnd; wp += <usize>WPS << 2) {
       const ap = ak + <usize>load<i32>(ip);
       ip += 4;
       const a0 = v128.load(ap);
