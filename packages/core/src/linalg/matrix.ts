@@ -1,3 +1,5 @@
+import type { ProgressReport } from '../progress.ts';
+
 /**
  * Dense Float64 products in row-major storage, with loop orders chosen so the innermost loop runs
  * along contiguous rows. Small on purpose: only what the random-features spectra need.
@@ -18,10 +20,11 @@ export function matMul(a: Float64Array, b: Float64Array, m: number, k: number, n
   return c;
 }
 
-/** C = A Bᵀ for A (m × k) and B (n × k): every entry is a dot product of two rows. */
-export function matMulTransB(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
+/** C = A Bᵀ for A (m × k) and B (n × k): every entry is a dot product of two rows. `report` hears the share of C's rows done. */
+export function matMulTransB(a: Float64Array, b: Float64Array, m: number, k: number, n: number, report?: ProgressReport): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
+    report?.(i / m);
     const ai = i * k;
     for (let j = 0; j < n; j++) {
       const bj = j * k;
@@ -33,10 +36,11 @@ export function matMulTransB(a: Float64Array, b: Float64Array, m: number, k: num
   return c;
 }
 
-/** G = Fᵀ F (cols × cols) for F (rows × cols), accumulated row by row of F; full symmetric output. */
-export function gramOfColumns(f: Float64Array, rows: number, cols: number): Float64Array {
+/** G = Fᵀ F (cols × cols) for F (rows × cols), accumulated row by row of F; full symmetric output. `report` hears the share of F's rows done. */
+export function gramOfColumns(f: Float64Array, rows: number, cols: number, report?: ProgressReport): Float64Array {
   const g = new Float64Array(cols * cols);
   for (let r = 0; r < rows; r++) {
+    report?.(r / rows);
     const fr = r * cols;
     for (let a = 0; a < cols; a++) {
       const x = f[fr + a];
