@@ -292,12 +292,19 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
   let fineGrid: FineGrid | undefined;
   const panels: Panel[] = [];
 
-  function draw(): void {
+  /** What the fine map was last drawn with (its colour domain and width), or '' when it must be drawn. */
+  let fineDrawn = '';
+
+  /**
+   * Every width is read before any chart is replaced (one layout per drawing). The precomputed
+   * fine map changes only with the colour domain and its width: a partial frame leaves it alone
+   * unless one of them moved; `force` (a new theme, a new width) draws it again.
+   */
+  function draw(force = false): void {
     const r = result;
     if (r === undefined) return;
     const grids = gridsOf(r);
     const domain = colourDomain(fineGrid === undefined ? grids : [...grids, fineGrid.grid]);
-    scale.replaceChildren(colourLegend(domain, Math.min(340, widthOf(stage, 560, 340))));
     if (panels.length === 0) grid.replaceChildren();
     while (panels.length < grids.length) {
       const live = panel('width-threshold-live');
@@ -305,16 +312,22 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       grid.append(live.element);
     }
     while (panels.length > grids.length) panels.pop()?.element.remove();
+    if (fineGrid !== undefined) fine.element.hidden = false;
+    const legendWidth = Math.min(340, widthOf(stage, 560, 340));
+    const mapWidths = panels.map((p) => widthOf(p.plot, 560, 420, MIN_MAP_WIDTH));
+    const fineWidth = fineGrid === undefined ? 0 : widthOf(fine.plot, 560, 460, MIN_MAP_WIDTH);
+    scale.replaceChildren(colourLegend(domain, legendWidth));
     grids.forEach((g, i) => {
       const panel = panels[i];
       if (panel === undefined) return;
       setRichText(panel.title, g.label);
-      panel.plot.replaceChildren(heatmap(g, domain, widthOf(panel.plot, 560, 420, MIN_MAP_WIDTH), 'width-threshold-live-map', true, partial));
+      panel.plot.replaceChildren(heatmap(g, domain, mapWidths[i] ?? MIN_MAP_WIDTH, 'width-threshold-live-map', true, partial));
     });
-    if (fineGrid !== undefined) {
-      fine.element.hidden = false;
+    const fineKey = `${domain[0]} ${domain[1]} ${fineWidth}`;
+    if (fineGrid !== undefined && (force || fineKey !== fineDrawn)) {
+      fineDrawn = fineKey;
       setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
-      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, widthOf(fine.plot, 560, 460, MIN_MAP_WIDTH), 'width-threshold-fine-map', true));
+      fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, fineWidth, 'width-threshold-fine-map', true));
     }
     // the means over each side need every cell: they wait for the whole grid
     if (partial) return;
@@ -348,7 +361,7 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       if (result === undefined) grid.replaceChildren(placeholder(note));
     },
     redraw() {
-      draw();
+      draw(true);
     },
   };
 });
