@@ -3,6 +3,7 @@ import type { ResultRecord } from '@diffusion-atlas/core';
 import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../i18n/messages.ts';
 import { el, widthOf } from '../kit/dom.ts';
+import { drawnCharts } from '../kit/drawn-charts.ts';
 import { formatPercent, formatValue } from '../kit/format.ts';
 import { legend, legendItem } from '../kit/legend.ts';
 import { COLLAPSE_RULE, SPECIATION_RULE } from '../kit/time-markers.ts';
@@ -241,11 +242,10 @@ export const collapseView = defineView('collapse', (context) => {
   /** A partial run: trajectories and entropy points so far; the memorization and the numbers wait for its end. */
   let partial = false;
   /**
-   * What each chart of this run's last partial frame was drawn from. A later partial frame of the
-   * same run redraws only the charts whose data changed: the trajectories while the backward run
-   * goes on, the entropy points after it (each chart drawn again costs the page its layout and paint).
+   * A later partial frame of a run redraws only the charts whose data changed: the trajectories
+   * while the backward run goes on, the entropy points after it. The finished run draws them all.
    */
-  let drawnFrom: Partial<Record<'mean' | 'random' | 'entropy' | 'memo', string>> = {};
+  const drawn = drawnCharts<'mean' | 'random' | 'entropy' | 'memo'>();
 
   function panel(title: string): { figure: HTMLElement; host: HTMLElement } {
     const figure = el('section', 'figure-panel');
@@ -361,21 +361,14 @@ export const collapseView = defineView('collapse', (context) => {
     const memoWidth = panelWidth(memo.host);
     const tr = c.trajectories;
     const memoPending = partial && !Number.isFinite(c.memorizedFraction);
-    const from = {
-      mean: `${meanWidth} ${finiteCount(tr.alongMean)}`,
-      random: `${randomWidth} ${finiteCount(tr.alongRandom)}`,
-      entropy: `${entropyWidth} ${finiteCount(c.excessEntropy)} ${c.collapseTimes.length} ${c.tCEmpirical}`,
-      memo: `${memoWidth} ${memoPending ? 'pending' : c.memorizedFraction}`,
-    };
-    const changed = (chart: keyof typeof from): boolean => !partial || drawnFrom[chart] !== from[chart];
-    if (changed('mean')) drawTrajectories(c, mean.host, 'mean', meanWidth);
-    if (changed('random')) drawTrajectories(c, random.host, 'random', randomWidth);
-    if (changed('entropy')) drawEntropy(c, entropyWidth);
-    if (changed('memo')) {
+    if (!partial) drawn.forget();
+    if (drawn.changed('mean', `${meanWidth} ${finiteCount(tr.alongMean)}`)) drawTrajectories(c, mean.host, 'mean', meanWidth);
+    if (drawn.changed('random', `${randomWidth} ${finiteCount(tr.alongRandom)}`)) drawTrajectories(c, random.host, 'random', randomWidth);
+    if (drawn.changed('entropy', `${entropyWidth} ${finiteCount(c.excessEntropy)} ${c.collapseTimes.length} ${c.tCEmpirical}`)) drawEntropy(c, entropyWidth);
+    if (drawn.changed('memo', `${memoWidth} ${memoPending ? 'pending' : c.memorizedFraction}`)) {
       if (memoPending) memo.host.replaceChildren(placeholderFigure(memoWidth, 120, msg('figure.partialPending'), 'collapse-memorized-figure figure-placeholder'));
       else drawMemorized(c, memoWidth);
     }
-    drawnFrom = partial ? from : {};
     if (partial) return;
     setRichText(readout, readoutText(c));
     numbers.set([msg('collapse.numbers.quantity'), msg('collapse.numbers.value'), msg('collapse.numbers.source')], numbersRows(c));
@@ -395,14 +388,14 @@ export const collapseView = defineView('collapse', (context) => {
       setRichText(summary, summaryText(current, output.backend));
     },
     pending() {
-      drawnFrom = {};
+      drawn.forget();
     },
     settled(note: string) {
       if (current === undefined) mean.host.replaceChildren(placeholderFigure(widthOf(mean.host, 320, 520), 220, note, 'collapse-figure figure-placeholder'));
     },
     redraw() {
       // a new size or theme: every chart again
-      drawnFrom = {};
+      drawn.forget();
       draw();
     },
   };

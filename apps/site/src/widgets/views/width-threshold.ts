@@ -3,6 +3,7 @@ import type { ResultRecord, WidthThresholdResult } from '@diffusion-atlas/core';
 import { t as msg } from '../../i18n/messages.ts';
 import { cellMapFrame } from '../kit/cell-map.ts';
 import { widthOf } from '../kit/dom.ts';
+import { drawnCharts } from '../kit/drawn-charts.ts';
 import { formatTime, formatValue } from '../kit/format.ts';
 import { placeholder } from '../kit/placeholder-figure.ts';
 import { float64Field, numberField, numberFields, numberList, recordList } from '../kit/result-fields.ts';
@@ -292,15 +293,14 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
   let fineGrid: FineGrid | undefined;
   const panels: Panel[] = [];
 
-  /** What the fine map was last drawn with (its colour domain and width), or '' when it must be drawn. */
-  let fineDrawn = '';
+  /** The precomputed fine map, drawn again only when its colour domain or width moved (or the theme). */
+  const drawn = drawnCharts<'fine'>();
 
   /**
-   * Every width is read before any chart is replaced (one layout per drawing). The precomputed
-   * fine map changes only with the colour domain and its width: a partial frame leaves it alone
-   * unless one of them moved; `force` (a new theme, a new width) draws it again.
+   * Every width is read before any chart is replaced (one layout per drawing). A run does not
+   * change the fine map: a partial frame leaves it alone unless its scale or width moved.
    */
-  function draw(force = false): void {
+  function draw(): void {
     const r = result;
     if (r === undefined) return;
     const grids = gridsOf(r);
@@ -323,9 +323,7 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       setRichText(panel.title, g.label);
       panel.plot.replaceChildren(heatmap(g, domain, mapWidths[i] ?? MIN_MAP_WIDTH, 'width-threshold-live-map', true, partial));
     });
-    const fineKey = `${domain[0]} ${domain[1]} ${fineWidth}`;
-    if (fineGrid !== undefined && (force || fineKey !== fineDrawn)) {
-      fineDrawn = fineKey;
+    if (fineGrid !== undefined && drawn.changed('fine', `${domain[0]} ${domain[1]} ${fineWidth}`)) {
       setRichText(fine.title, msg('width-threshold.panel.fine', { d: fineGrid.d, seed: fineGrid.seed, rows: fineGrid.grid.psiP.length, cols: fineGrid.grid.psiN.length }));
       fine.plot.replaceChildren(heatmap(fineGrid.grid, domain, fineWidth, 'width-threshold-fine-map', true));
     }
@@ -361,7 +359,8 @@ export const widthThresholdView = defineView('width-threshold', (context) => {
       if (result === undefined) grid.replaceChildren(placeholder(note));
     },
     redraw() {
-      draw(true);
+      drawn.forget();
+      draw();
     },
   };
 });
