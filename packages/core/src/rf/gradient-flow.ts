@@ -66,6 +66,7 @@ export function solveGradientFlow(problem: RfProblem, onProgress?: ProgressRepor
     const [built, solved] = eigenStageEnds(p * m * m, m, p * m * m);
     const gram = gramOfColumns(u.factor, p, m, progressPart(onProgress, 0, built));
     const eig = symmetricEigen(gram, m, { onProgress: progressPart(onProgress, built, solved) });
+    const projecting = progressPart(onProgress, solved, 0.6);
     const y = eig.vectors as Float64Array;
     const top = Math.max(0, eig.values[m - 1]);
     const active: number[] = [];
@@ -77,7 +78,7 @@ export function solveGradientFlow(problem: RfProblem, onProgress?: ProgressRepor
     lambda = new Float64Array(active.length);
     q = new Float64Array(active.length * p);
     for (let a = 0; a < active.length; a++) {
-      onProgress?.(solved + ((0.6 - solved) * a) / active.length);
+      projecting?.(a / active.length);
       const k = active[a];
       const mu = eig.values[k];
       lambda[a] = u.alpha + mu;
@@ -247,8 +248,9 @@ function multiplyRowsBy(qm: Float64Array, rows: number, p: number, mat: Float64A
  * weighted by their multiply-adds (a hundred milliseconds at the figures' sizes).
  */
 function projected(form: SymmetricForm, qm: Float64Array, rows: number, p: number, report?: ProgressReport): Float64Array {
+  // both routes: rows·p·k multiply-adds, then rows·k·rows
+  const first = p / (p + rows);
   if (form.kind === 'low-rank') {
-    const first = p / (p + rows);
     const qf = multiplyRowsBy(qm, rows, p, form.factor, form.rank, progressPart(report, 0, first));
     const out = matMulTransB(qf, qf, rows, form.rank, rows, progressPart(report, first, 1));
     if (form.alpha !== 0) {
@@ -257,7 +259,6 @@ function projected(form: SymmetricForm, qm: Float64Array, rows: number, p: numbe
     }
     return out;
   }
-  const first = p / (p + rows);
   const qu = multiplyRowsBy(qm, rows, p, form.matrix, p, progressPart(report, 0, first));
   return matMulTransB(qu, qm, rows, p, rows, progressPart(report, first, 1));
 }

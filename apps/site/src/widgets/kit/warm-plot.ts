@@ -4,8 +4,8 @@ import { plot, PLOT_STYLE } from './plot-style.ts';
 /*
  * The first chart a page draws costs three to four times a later one (training-window's first
  * frame: 140–230 ms of drawing, its final frame 40–55 ms, same charts): Plot's code is compiled and
- * run cold. One small chart drawn off the page while the page is idle, with the marks, scales and
- * axes the figures use most, takes that cost before any figure waits on it.
+ * run cold. Two small charts drawn off the page while the page is idle, with the marks, scales and
+ * axes the figures use most, take that cost before any figure waits on it.
  */
 
 const XS = [1, 2, 3, 5, 8, 13, 21, 34];

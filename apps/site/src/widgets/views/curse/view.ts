@@ -354,4 +354,3 @@ function fillCell(words: Uint32Array, width: number, height: number, x: number, 
   if (right <= left) return;
   for (let row = Math.max(0, y); row < Math.min(height, y + h); row++) words.fill(word, row * width + left, row * width + right);
 }
-
