@@ -20,6 +20,17 @@ async function progressOf(name: string, params: Record<string, unknown>): Promis
   return fractions;
 }
 
+/** Every progress report and partial result of a run at its defaults, in order. */
+async function eventsOf(name: string): Promise<{ kind: 'progress' | 'partial'; f: number }[]> {
+  const events: { kind: 'progress' | 'partial'; f: number }[] = [];
+  await runExperiment(
+    name,
+    {},
+    directContext(referenceKernels, { onProgress: (f) => events.push({ kind: 'progress', f }), onPartial: (f) => events.push({ kind: 'partial', f }) }),
+  );
+  return events;
+}
+
 function expectNonDecreasing(fractions: readonly number[]): void {
   for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]);
 }
@@ -39,12 +50,7 @@ function largestStep(fractions: readonly number[]): number {
  */
 describe('progress through every stage of a run', () => {
   it('speciation reports progress while it draws the samples of Λ, after the dynamics', async () => {
-    const events: { kind: 'progress' | 'partial'; f: number }[] = [];
-    await runExperiment(
-      'speciation',
-      {},
-      directContext(referenceKernels, { onProgress: (f) => events.push({ kind: 'progress', f }), onPartial: (f) => events.push({ kind: 'partial', f }) }),
-    );
+    const events = await eventsOf('speciation');
     const fractions = events.filter((e) => e.kind === 'progress').map((e) => e.f);
     for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]);
     expect(largestStep(fractions)).toBeLessThan(0.03);
@@ -90,12 +96,7 @@ describe('progress through every stage of a run', () => {
    * the bar standing still through each), and sphere's held-out likelihood at its larger s_min.
    */
   it('gaussian-field reports its collapse tables as a stage of their own, before its first step', async () => {
-    const events: { kind: 'progress' | 'partial'; f: number }[] = [];
-    await runExperiment(
-      'gaussian-field',
-      {},
-      directContext(referenceKernels, { onProgress: (f) => events.push({ kind: 'progress', f }), onPartial: (f) => events.push({ kind: 'partial', f }) }),
-    );
+    const events = await eventsOf('gaussian-field');
     const fractions = events.filter((e) => e.kind === 'progress').map((e) => e.f);
     expectNonDecreasing(fractions);
     expect(largestStep(fractions)).toBeLessThan(0.03);

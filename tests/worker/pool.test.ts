@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '@diffusion-atlas/core';
-import { createWasmKernels, createWasmPool, sharedMemoryAvailable, type WasmKernels, type WasmPool } from '@diffusion-atlas/worker';
+import { createWasmKernels, createWasmPool, sharedMemoryAvailable, type WasmPool } from '@diffusion-atlas/worker';
 import { expectClose, randomProblem } from './problems.ts';
+import { pooledKernels } from './pooled-kernels.ts';
 
 /*
  * The pool splits rows across threads, each with its own instance of the same kernel; a row's
@@ -9,21 +10,14 @@ import { expectClose, randomProblem } from './problems.ts';
  * and single-threaded results must agree bit for bit.
  */
 describe('wasm-simd worker pool', () => {
-  let pool: WasmPool;
-  let pooled: WasmKernels;
+  const threads = pooledKernels();
   const single = createWasmKernels();
-
-  beforeAll(async () => {
-    pool = await createWasmPool(2);
-    pooled = createWasmKernels({ pool });
-  });
-  afterAll(() => pooled.destroy());
 
   it('is available under Node and counts the caller among its workers', () => {
     expect(sharedMemoryAvailable()).toBe(true);
-    expect(pool.workers).toBe(3);
-    expect(pooled.workers).toBe(3);
-    expect(pooled.backend).toBe('wasm-simd');
+    expect(threads.pool.workers).toBe(3);
+    expect(threads.pooled.workers).toBe(3);
+    expect(threads.pooled.backend).toBe('wasm-simd');
   });
 
   const shapes = [
@@ -36,7 +30,7 @@ describe('wasm-simd worker pool', () => {
     for (const withLogWeights of [false, true]) {
       it(`gives the single-thread bits: m=${s.m} n=${s.n} d=${s.d}${withLogWeights ? ' +logWeights' : ''}`, () => {
         const args = randomProblem({ ...s, seed: s.m + s.n, withLogWeights, nearCentres: true });
-        const got = pool.softmaxDenoise(args);
+        const got = threads.pool.softmaxDenoise(args);
         const want = single.softmaxDenoise(args);
         expect(got.mean).toEqual(want.mean);
         expect(got.nearest).toEqual(want.nearest);
@@ -50,11 +44,11 @@ describe('wasm-simd worker pool', () => {
     const b = randomProblem({ m: 300, n: 200, d: 8, variance: 0.3, seed: 2, nearCentres: true });
     const c = randomProblem({ m: 50, n: 90, d: 31, variance: 0.3, seed: 3, nearCentres: true });
     for (const args of [a, b, a, c, b]) {
-      expect(pool.softmaxDenoise(args).mean).toEqual(single.softmaxDenoise(args).mean);
+      expect(threads.pool.softmaxDenoise(args).mean).toEqual(single.softmaxDenoise(args).mean);
     }
     // refilled in place: the pool must copy the new centres to its workers
     a.centres.set(c.centres.subarray(0, a.centres.length));
-    const refilled = pool.softmaxDenoise(a);
+    const refilled = threads.pool.softmaxDenoise(a);
     expect(refilled.mean).toEqual(single.softmaxDenoise(a).mean);
     expectClose(refilled, referenceKernels.softmaxDenoise(a), 1e-5);
   });
@@ -62,7 +56,7 @@ describe('wasm-simd worker pool', () => {
   it('routes small calls to the calling thread and large ones to the pool, with the same results', () => {
     const small = randomProblem({ m: 3, n: 20, d: 2, variance: 0.3, seed: 7, nearCentres: true });
     const large = randomProblem({ m: 100, n: 400, d: 16, variance: 0.3, seed: 8, nearCentres: true });
-    for (const args of [small, large]) expect(pooled.softmaxDenoise(args).mean).toEqual(single.softmaxDenoise(args).mean);
+    for (const args of [small, large]) expect(threads.pooled.softmaxDenoise(args).mean).toEqual(single.softmaxDenoise(args).mean);
   });
 
   it('carries on in the calling thread, with the same bits, when the pool fails', () => {

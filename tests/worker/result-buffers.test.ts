@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   empiricalScore,
   referenceKernels,
@@ -9,8 +9,9 @@ import {
   type ScoreBuffers,
   type SoftmaxDenoiseResult,
 } from '@diffusion-atlas/core';
-import { cpuKernels, createWasmKernels, createWasmPool, type WasmKernels } from '@diffusion-atlas/worker';
+import { cpuKernels, createWasmKernels } from '@diffusion-atlas/worker';
 import { randomProblem } from './problems.ts';
+import { pooledKernels } from './pooled-kernels.ts';
 
 /*
  * A backward run must not allocate per step: every kernel writes into caller-owned arrays when
@@ -23,17 +24,13 @@ function outFor(m: number, d: number): SoftmaxDenoiseResult {
 }
 
 describe('kernels write into the caller’s arrays', () => {
-  let pooled: WasmKernels;
-  beforeAll(async () => {
-    pooled = createWasmKernels({ pool: await createWasmPool(1) });
-  });
-  afterAll(() => pooled.destroy());
+  const threads = pooledKernels(1);
 
   const cases: ReadonlyArray<readonly [string, () => Kernels]> = [
     ['reference', () => referenceKernels],
     ['cpu', () => cpuKernels],
     ['wasm-simd', () => createWasmKernels()],
-    ['wasm-simd pooled', () => pooled],
+    ['wasm-simd pooled', () => threads.pooled],
   ];
   for (const [name, kernels] of cases) {
     for (const d of [2, 64]) {

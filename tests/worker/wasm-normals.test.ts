@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   empiricalScore,
   fillNormalAt,
@@ -12,13 +12,12 @@ import {
 import {
   WasmNormals,
   createWasmKernels,
-  createWasmPool,
   guardKernels,
   routeKernels,
   wasmModule,
-  type WasmKernels,
   type WasmPool,
 } from '@diffusion-atlas/worker';
+import { pooledKernels } from './pooled-kernels.ts';
 
 /*
  * The wasm normals promise core's fillNormalAt bit for bit: the same hash and the same float64
@@ -74,14 +73,7 @@ function samplerProblem(): { d: number; n: number; m: number; train: Float32Arra
 
 describe('wasm normals', () => {
   const single = createWasmKernels();
-  let pool: WasmPool;
-  let pooled: WasmKernels;
-
-  beforeAll(async () => {
-    pool = await createWasmPool(2);
-    pooled = createWasmKernels({ pool });
-  });
-  afterAll(() => pooled.destroy());
+  const threads = pooledKernels();
 
   it('equal core’s fillNormalAt bit for bit on one instance', () => {
     const normals = new WasmNormals(wasmModule(single.variant));
@@ -105,10 +97,10 @@ describe('wasm normals', () => {
   it('equal it split across the pool (large fills go to the workers)', () => {
     // 3 · 2¹⁴ + 5 normals: three groups, odd lengths and odd group starts
     for (const [start, length] of [[0, 3 * 2 ** 14 + 5], [7, 50176], [2 ** 32 - 20001, 40002], [2 ** 44 + 3, 1 << 16]]) {
-      expectSameBits((...a) => pooled.fillNormalAt(...a), 17, 3, start, length);
+      expectSameBits((...a) => threads.pooled.fillNormalAt(...a), 17, 3, start, length);
     }
     // the pool was used, and kept: a failure would have dropped it
-    expect(pooled.workers).toBe(3);
+    expect(threads.pooled.workers).toBe(3);
   });
 
   it('fall back to core’s function where the wasm arithmetic would not be exact', () => {
@@ -122,7 +114,7 @@ describe('wasm normals', () => {
     const run = (kernels: Kernels, normals?: NormalFill): Promise<Float32Array> =>
       sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed: 4, normals });
     const core = await run(single);
-    for (const normals of [normalsOf(single), normalsOf(pooled)]) {
+    for (const normals of [normalsOf(single), normalsOf(threads.pooled)]) {
       const got = await run(single, normals);
       // float32 states compared as their bit patterns
       expect(new Uint32Array(got.buffer)).toEqual(new Uint32Array(core.buffer));
@@ -136,14 +128,14 @@ describe('wasm normals', () => {
     const out = new Float64Array(m * d);
     const request = { seed: 9, stream: 3, start: 2 ** 33 + 7, out, filled: false };
     const args = { queries, m, centres: train, n, d, scale: 0.8, variance: 0.4, normals: request };
-    const got = pool.softmaxDenoise(args, true);
+    const got = threads.pool.softmaxDenoise(args, true);
     expect(request.filled).toBe(true);
     expect(new BigUint64Array(out.buffer)).toEqual(new BigUint64Array(fillNormalAt(9, 3, 2 ** 33 + 7, new Float64Array(m * d)).buffer));
     expect(got.mean).toEqual(single.softmaxDenoise({ ...args, normals: undefined }).mean);
     // a whole run: the steps' noise comes with their denoise calls (from the first call on: only a
     // pool that kept its caller waiting hands later calls to the caller alone), and the final
     // state keeps its bits
-    const fresh = createWasmKernels({ pool });
+    const fresh = createWasmKernels({ pool: threads.pool });
     let fused = 0;
     const spy: Kernels = {
       backend: fresh.backend,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   empiricalScore,
   fillNormalAt,
@@ -8,8 +8,9 @@ import {
   type Kernels,
   type ScoreRequest,
 } from '@diffusion-atlas/core';
-import { createWasmKernels, createWasmPool, type WasmKernels, type WasmPool } from '@diffusion-atlas/worker';
+import { createWasmKernels } from '@diffusion-atlas/worker';
 import { randomProblem } from './problems.ts';
+import { pooledKernels } from './pooled-kernels.ts';
 
 /*
  * A softmax score asks the kernels for F = (scale·mean − x)/variance instead of the mean
@@ -21,14 +22,7 @@ import { randomProblem } from './problems.ts';
 const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
 describe('the score formed by the wasm kernels', () => {
-  let pool: WasmPool;
-  let pooled: WasmKernels;
-
-  beforeAll(async () => {
-    pool = await createWasmPool(2);
-    pooled = createWasmKernels({ pool });
-  });
-  afterAll(() => pooled.destroy());
+  const threads = pooledKernels();
 
   const shapes = [
     { m: 9, n: 50, d: 2, variance: 0.3 },
@@ -53,10 +47,10 @@ describe('the score formed by the wasm kernels', () => {
 
   it('has the same bits split across the pool (each thread forms its own rows)', () => {
     const args = randomProblem({ m: 64, n: 1000, d: 13, variance: 0.5, seed: 3, nearCentres: true });
-    const want = createWasmKernels({ variant: pool.variant }).softmaxDenoise(args).mean.slice();
+    const want = createWasmKernels({ variant: threads.pool.variant }).softmaxDenoise(args).mean.slice();
     meanToScore(want, args.queries, args.scale, args.variance);
     const asScore: ScoreRequest = { applied: false };
-    const got = pool.softmaxDenoise({ ...args, asScore });
+    const got = threads.pool.softmaxDenoise({ ...args, asScore });
     expect(asScore.applied).toBe(true);
     expect(bits(got.mean)).toEqual(bits(want));
   });
@@ -70,15 +64,15 @@ describe('the score formed by the wasm kernels', () => {
     const grid = uniformGrid(2, 0.05, 12);
     let formed = 0;
     const spy: Kernels = {
-      backend: pooled.backend,
+      backend: threads.pooled.backend,
       softmaxDenoise(a) {
-        const r = pooled.softmaxDenoise(a);
+        const r = threads.pooled.softmaxDenoise(a);
         if (a.asScore?.applied === true) formed++;
         return r;
       },
     };
     // the same kernels with the request hidden: the score's own `meanToScore` runs instead
-    const hiding: Kernels = { backend: pooled.backend, softmaxDenoise: (a) => pooled.softmaxDenoise({ ...a, asScore: undefined }) };
+    const hiding: Kernels = { backend: threads.pooled.backend, softmaxDenoise: (a) => threads.pooled.softmaxDenoise({ ...a, asScore: undefined }) };
     const run = (kernels: Kernels): Promise<Float32Array> => sampleBackward({ score: empiricalScore(train, n, d, kernels), start, m, grid, sampler: 'sde', seed: 4 });
     const byKernels = await run(spy);
     const bySampler = await run(hiding);
