@@ -143,12 +143,9 @@ export function drainRows(control: Control, views: DataViews, denoiser: WasmDeno
   const scale = f64[SCALE];
   const variance = f64[VARIANCE];
   const asScore = i32[AS_SCORE] === 1;
-  for (;;) {
-    const row0 = Atomics.add(i32, NEXT, group);
-    if (row0 >= m) return;
-    const rows = Math.min(group, m - row0);
-    denoiser.run({ queries: views.queries, row0, rows, scale, variance, logWeights, asScore, mean: views.mean, nearest: views.nearest });
-  }
+  takeGroups(i32, NEXT, m, group, (row0, end) => {
+    denoiser.run({ queries: views.queries, row0, rows: end - row0, scale, variance, logWeights, asScore, mean: views.mean, nearest: views.nearest });
+  });
 }
 
 /** Takes groups of the current normals job until none are left; the same code runs in every thread. */
@@ -159,11 +156,18 @@ export function drainNormals(control: Control, out: Float64Array, normals: WasmN
   const seed = i32[SEED];
   const stream = i32[STREAM];
   const start = f64[START];
+  takeGroups(i32, NORMALS_NEXT, length, group, (from, to) => normals.fill(seed, stream, start + from, out.subarray(from, to)));
+}
+
+/**
+ * Takes [from, to) ranges of `group` items off the shared counter at `counter` until `total` are
+ * taken, handing each to `work`: every thread runs it, so the ranges are shared out as they finish.
+ */
+function takeGroups(i32: Int32Array, counter: number, total: number, group: number, work: (from: number, to: number) => void): void {
   for (;;) {
-    const from = Atomics.add(i32, NORMALS_NEXT, group);
-    if (from >= length) return;
-    const to = Math.min(from + group, length);
-    normals.fill(seed, stream, start + from, out.subarray(from, to));
+    const from = Atomics.add(i32, counter, group);
+    if (from >= total) return;
+    work(from, Math.min(from + group, total));
   }
 }
 
