@@ -788,11 +788,18 @@ export function denoise(
     if (phases < 3) continue;
 
     // 3. per tile, the union of its rows' surviving centres (as byte offsets into a block of ca)
-    // and their weights, packed one survivor per WPS floats
+    // and their weights, packed one survivor per WPS floats; a tile whose union is every centre
+    // (a mixing softmax: one of its rows keeps them all) is not packed, its sum reads L's rows
     const cRow = TC << 2;
     const lanes = i32x4(0, cRow, 2 * cRow, 3 * cRow);
     for (let t = 0; t < tiles; t++) {
       const Lt = L + <usize>(t * TR) * rowBytes;
+      if (tileDense(Lt, rowBytes, n)) {
+        // marked by a count of −1: sumTileDense reads the weights where phase 2 left them
+        store<i32>(counts + (<usize>t << 2), -1);
+        work += <f64>n * <f64>(TR * dp);
+        continue;
+      }
       const idxT = idx + (<usize>(t * nP) << 2);
       const WpT = Wp + (<usize>(t * nP * WPS) << 2);
       let count = 0;
@@ -893,7 +900,9 @@ export function denoise(
       const ak = ca + <usize>(k0 / TC) * blockBytes;
       for (let t = 0; t < tiles; t++) {
         const o = out + <usize>(s0 + t * TR) * outRow + (<usize>k0 << 2);
-        sumTile(ak, outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), load<i32>(counts + (<usize>t << 2)), o, zinv + (<usize>(t * TR) << 2));
+        const count = load<i32>(counts + (<usize>t << 2));
+        if (count < 0) sumTileDense(ak, outRow, L + <usize>(t * TR) * rowBytes, rowBytes, n, o, zinv + (<usize>(t * TR) << 2));
+        else sumTile(ak, outRow, idx + (<usize>(t * nP) << 2), Wp + (<usize>(t * nP * WPS) << 2), count, o, zinv + (<usize>(t * TR) << 2));
       }
       // pair tiles take three blocks at every third one (or what is left of dp)
       const span = ASC_FEATURE_RELAXED_SIMD && k0 % (3 * TC) == 0 ? min(3 * TC, dp - k0) : 0;
@@ -1070,6 +1079,124 @@ export function denoise(
       b20 = madd(w, a0, b20);
       b21 = madd(w, a1, b21);
       b22 = madd(w, a2, b22);
+    }
+    let z = v128.load32_splat(zr);
+    v128.store(o, f32x4.mul(b00, z));
+    v128.store(o, f32x4.mul(b01, z), 16);
+    v128.store(o, f32x4.mul(b02, z), 32);
+    z = v128.load32_splat(zr, 4);
+    v128.store(o + outRow, f32x4.mul(b10, z));
+    v128.store(o + outRow, f32x4.mul(b11, z), 16);
+    v128.store(o + outRow, f32x4.mul(b12, z), 32);
+    z = v128.load32_splat(zr, 8);
+    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+    v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
+  }
+}
+
+/**
+ * Whether some row of the tile at Lt keeps every one of the n centres (no weight flushed to 0):
+ * then the tile's union of survivors is all of them, in index order, and sumTileDense can read the
+ * weights from the rows themselves instead of packed records. A row with a zero stops its scan.
+ */
+// @ts-ignore: decorator
+@inline function tileDense(Lt: usize, rowBytes: usize, n: i32): bool {
+  for (let i = 0; i < TR; i++) {
+    const Lr = Lt + <usize>i * rowBytes;
+    let full = true;
+    let mu = 0;
+    // eight vectors per test: a lane of the unsigned minimum is 0 where any of them has a 0
+    for (; full && mu + 32 <= n; mu += 32) {
+      const p = Lr + (<usize>mu << 2);
+      let m = i32x4.min_u(v128.load(p), v128.load(p, 16));
+      m = i32x4.min_u(m, i32x4.min_u(v128.load(p, 32), v128.load(p, 48)));
+      m = i32x4.min_u(m, i32x4.min_u(v128.load(p, 64), v128.load(p, 80)));
+      m = i32x4.min_u(m, i32x4.min_u(v128.load(p, 96), v128.load(p, 112)));
+      full = i32x4.all_true(m);
+    }
+    for (; full && mu < n; mu++) full = load<i32>(Lr + (<usize>mu << 2)) != 0;
+    if (full) return true;
+  }
+  return false;
+}
+
+/**
+ * sumTile over all n centres of a dense tile (tileDense), its weights read from the tile's rows of
+ * L (row stride rowBytes): the same terms in the same order as the packed records would give.
+ */
+// @ts-ignore: decorator
+@inline function sumTileDense(ak: usize, outRow: usize, Lt: usize, rowBytes: usize, n: i32, o: usize, zr: usize): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b10 = f32x4.splat(0), b11 = f32x4.splat(0);
+    let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b30 = f32x4.splat(0), b31 = f32x4.splat(0);
+    let b40 = f32x4.splat(0), b41 = f32x4.splat(0), b50 = f32x4.splat(0), b51 = f32x4.splat(0);
+    let lp = Lt;
+    const aEnd = ak + (<usize>n << 5);
+    for (let ap = ak; ap < aEnd; ap += 32) {
+      const a0 = v128.load(ap);
+      const a1 = v128.load(ap, 16);
+      let w = v128.load32_splat(lp);
+      b00 = madd(w, a0, b00);
+      b01 = madd(w, a1, b01);
+      w = v128.load32_splat(lp + rowBytes);
+      b10 = madd(w, a0, b10);
+      b11 = madd(w, a1, b11);
+      w = v128.load32_splat(lp + 2 * rowBytes);
+      b20 = madd(w, a0, b20);
+      b21 = madd(w, a1, b21);
+      w = v128.load32_splat(lp + 3 * rowBytes);
+      b30 = madd(w, a0, b30);
+      b31 = madd(w, a1, b31);
+      w = v128.load32_splat(lp + 4 * rowBytes);
+      b40 = madd(w, a0, b40);
+      b41 = madd(w, a1, b41);
+      w = v128.load32_splat(lp + 5 * rowBytes);
+      b50 = madd(w, a0, b50);
+      b51 = madd(w, a1, b51);
+      lp += 4;
+    }
+    let z = v128.load32_splat(zr);
+    v128.store(o, f32x4.mul(b00, z));
+    v128.store(o, f32x4.mul(b01, z), 16);
+    z = v128.load32_splat(zr, 4);
+    v128.store(o + outRow, f32x4.mul(b10, z));
+    v128.store(o + outRow, f32x4.mul(b11, z), 16);
+    z = v128.load32_splat(zr, 8);
+    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+    z = v128.load32_splat(zr, 12);
+    v128.store(o + 3 * outRow, f32x4.mul(b30, z));
+    v128.store(o + 3 * outRow, f32x4.mul(b31, z), 16);
+    z = v128.load32_splat(zr, 16);
+    v128.store(o + 4 * outRow, f32x4.mul(b40, z));
+    v128.store(o + 4 * outRow, f32x4.mul(b41, z), 16);
+    z = v128.load32_splat(zr, 20);
+    v128.store(o + 5 * outRow, f32x4.mul(b50, z));
+    v128.store(o + 5 * outRow, f32x4.mul(b51, z), 16);
+  } else {
+    let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b02 = f32x4.splat(0);
+    let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
+    let b20 = f32x4.splat(0), b21 = f32x4.splat(0), b22 = f32x4.splat(0);
+    let lp = Lt;
+    const aEnd = ak + <usize>n * 48;
+    for (let ap = ak; ap < aEnd; ap += 48) {
+      const a0 = v128.load(ap);
+      const a1 = v128.load(ap, 16);
+      const a2 = v128.load(ap, 32);
+      let w = v128.load32_splat(lp);
+      b00 = madd(w, a0, b00);
+      b01 = madd(w, a1, b01);
+      b02 = madd(w, a2, b02);
+      w = v128.load32_splat(lp + rowBytes);
+      b10 = madd(w, a0, b10);
+      b11 = madd(w, a1, b11);
+      b12 = madd(w, a2, b12);
+      w = v128.load32_splat(lp + 2 * rowBytes);
+      b20 = madd(w, a0, b20);
+      b21 = madd(w, a1, b21);
+      b22 = madd(w, a2, b22);
+      lp += 4;
     }
     let z = v128.load32_splat(zr);
     v128.store(o, f32x4.mul(b00, z));
