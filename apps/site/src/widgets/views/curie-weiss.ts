@@ -172,15 +172,20 @@ export const curieWeissView = defineView('curie-weiss', (context) => {
   function draw(): void {
     if (result === undefined) return;
     const r = result;
-    top.replaceChildren(trajectoriesFigure(r, widthOf(stage, 680, 900)));
-    transition.plot.replaceChildren(transitionFigure(r, betaNow, widthOf(transition.plot, 300, 460)));
+    // Every width before any chart is replaced: a read after a replacement forces the page's layout again.
+    const topWidth = widthOf(stage, 680, 900);
+    const transitionWidth = widthOf(transition.plot, 300, 460);
+    const histogramWidth = widthOf(histogram.plot, 300, 460);
+    const weightWidth = widthOf(weight.plot, 300, 460);
+    top.replaceChildren(trajectoriesFigure(r, topWidth));
+    transition.plot.replaceChildren(transitionFigure(r, betaNow, transitionWidth));
     if (partial) {
       histogram.plot.replaceChildren(placeholder(msg('figure.partialPending')));
       weight.plot.replaceChildren(placeholder(msg('figure.partialPending')));
       return;
     }
-    histogram.plot.replaceChildren(histogramFigure(r, widthOf(histogram.plot, 300, 460)));
-    weight.plot.replaceChildren(weightFigure(r, widthOf(weight.plot, 300, 460)));
+    histogram.plot.replaceChildren(histogramFigure(r, histogramWidth));
+    weight.plot.replaceChildren(weightFigure(r, weightWidth));
   }
 
   return {

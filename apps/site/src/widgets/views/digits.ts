@@ -233,9 +233,9 @@ export const digitsView = defineView('digits', (context) => {
   /** A partial run: its digits on their way and its entropy points so far; the readout waits for its end. */
   let partial = false;
 
-  function drawGallery(g: Digits, images: GalleryImages): void {
+  function drawGallery(g: Digits, images: GalleryImages, width: number): void {
     const copies = memorizedCount(g);
-    const svg = galleryFigure(g, widthOf(gallery, 560, MAX_WIDTH, 200), images);
+    const svg = galleryFigure(g, width, images);
     svg.setAttribute('role', 'img');
     svg.setAttribute('aria-label', msg('digits.gallery.labelDrawn', { count: g.count, copies }));
     gallery.replaceChildren(svg);
@@ -243,8 +243,7 @@ export const digitsView = defineView('digits', (context) => {
     gallery.dataset['memorized'] = String(copies);
   }
 
-  function drawEntropy(g: Digits): void {
-    const width = widthOf(entropyHost, 600, MAX_WIDTH, 240);
+  function drawEntropy(g: Digits, width: number): void {
     const points = Array.from(g.t, (t, i) => ({ t, e: g.excessEntropy[i] ?? Number.NaN }));
     const lo = Math.min(...g.t);
     const hi = Math.max(...g.t);
@@ -282,8 +281,11 @@ export const digitsView = defineView('digits', (context) => {
   function draw(): void {
     const g = current;
     if (g === undefined) return;
-    drawGallery(g, images);
-    drawEntropy(g);
+    // Both widths before either chart is replaced: a read after a replacement forces the page's layout again.
+    const galleryWidth = widthOf(gallery, 560, MAX_WIDTH, 200);
+    const entropyWidth = widthOf(entropyHost, 600, MAX_WIDTH, 240);
+    drawGallery(g, images, galleryWidth);
+    drawEntropy(g, entropyWidth);
     if (!partial) setRichText(readout, readoutText(g));
   }
 

@@ -396,22 +396,28 @@ export const subspaceEditingView = defineView('subspace-editing', (context) => {
   function draw(): void {
     const e = edit;
     if (e === undefined) return;
-    stripHost.replaceChildren(stripFigure(e, widthOf(stripHost, 560, 680, 280)));
+    // The side panels shown, then every width read before any chart is replaced: a read after a
+    // replacement forces the page's layout again.
     side.hidden = false;
+    const stripWidth = widthOf(stripHost, 560, 680, 280);
+    const varianceWidth = widthOf(varianceHost, 300, 380, 220);
+    const normWidth = widthOf(normHost, 300, 380, 220);
+    const bandWidth = widthOf(bandHost, 300, 380, 220);
+    stripHost.replaceChildren(stripFigure(e, stripWidth));
     if (!hasDirections(e)) {
       // The run's first partial: the base digit alone; both charts are about the directions.
       const pending = msg('subspace-editing.partial.directions');
       varianceHost.replaceChildren(placeholderFigure(300, 160, pending, 'subspace-editing-placeholder'));
       normHost.replaceChildren(placeholderFigure(300, 160, pending, 'subspace-editing-placeholder'));
     } else {
-      varianceHost.replaceChildren(varianceChart(e, widthOf(varianceHost, 300, 380, 220)));
-      normHost.replaceChildren(normChart(e, widthOf(normHost, 300, 380, 220)));
+      varianceHost.replaceChildren(varianceChart(e, varianceWidth));
+      normHost.replaceChildren(normChart(e, normWidth));
     }
     if (partial) {
       bandHost.replaceChildren(placeholderFigure(300, 160, msg('figure.partialPending'), 'subspace-editing-placeholder'));
       return;
     }
-    bandHost.replaceChildren(bandChart(e, widthOf(bandHost, 300, 380, 220)));
+    bandHost.replaceChildren(bandChart(e, bandWidth));
     readout.textContent = readoutText(e);
   }
 

@@ -234,6 +234,16 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
   function draw(): void {
     const s = state;
     if (s === undefined) return;
+    // One panel per training-set size first, then every width read before the keys or any chart is
+    // replaced: a read after a replacement forces the page's layout again.
+    while (panels.length < s.r.runs.length) {
+      const created = panel('training-samples-samples-panel');
+      panels.push(created);
+      grid.append(created.element);
+    }
+    while (panels.length > s.r.runs.length) panels.pop()?.element.remove();
+    const curveWidth = widthOf(curve.plot, 560, MAX_WIDTH);
+    const scatterWidths = panels.map((p) => widthOf(p.plot, 560, MAX_SCATTER));
     keys.replaceChildren(
       legend('training-samples-legend', [
         ...s.r.runs.map((run, i) => ({ label: `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`, colour: s.colours[i] ?? 'currentColor', shape: 'line' as const })),
@@ -242,14 +252,8 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       ]),
     );
     setRichText(curve.title, msg('training-samples.panel.curve'));
-    curve.plot.replaceChildren(curvePlot(s, widthOf(curve.plot, 560, MAX_WIDTH)));
+    curve.plot.replaceChildren(curvePlot(s, curveWidth));
 
-    while (panels.length < s.r.runs.length) {
-      const created = panel('training-samples-samples-panel');
-      panels.push(created);
-      grid.append(created.element);
-    }
-    while (panels.length > s.r.runs.length) panels.pop()?.element.remove();
     s.r.runs.forEach((run, i) => {
       const panel = panels[i];
       if (panel === undefined) return;
@@ -258,7 +262,7 @@ export const trainingSamplesView = defineView('training-samples', (context) => {
       const fraction = Number.isFinite(run.memorizedFraction) ? formatPercent(run.memorizedFraction) : msg('figure.pendingValue');
       setRichText(panel.title, msg('training-samples.panel.samples', { n: run.n, fraction, tau: formatTime(s.r.tau) }));
       panel.title.prepend(swatch('line', s.colours[i] ?? 'currentColor'));
-      panel.plot.replaceChildren(scatterPlot(s, run, i, widthOf(panel.plot, 560, MAX_SCATTER)));
+      panel.plot.replaceChildren(scatterPlot(s, run, i, scatterWidths[i] ?? 560));
     });
     setRichText(readout, readoutText(s));
     // each row needs its size's samples: the table waits for the whole run

@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { sgmVarianceTheory } from '@diffusion-atlas/core';
 import { t as msg } from '../../../i18n/messages.ts';
 import { el, tag, widthOf } from '../../kit/dom.ts';
+import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatValue } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
@@ -23,6 +24,12 @@ const A_RANGE: [number, number] = [0.05, 10];
 /** Bins of the x₁ histogram of the particle case: ~12 particles a bin at the default M = 200. */
 const HIST_BINS = 16;
 
+/** The widths of a drawing: a panel of the charts above and below the paths, and a panel of the paths. */
+interface Widths {
+  upper: number;
+  paths: number;
+}
+
 export const bridgeView = defineView('bridge', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('figure-stage', 'bridge-stage');
@@ -33,10 +40,12 @@ export const bridgeView = defineView('bridge', (context) => {
   upper.append(placeholderFigure(320, 220, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
+  /** Widths measured by a drawing that draws through the timeline too. */
+  const measured = lentWidths<Widths>();
   const timeline: Timeline = createTimeline({
     label: msg('bridge.timeline'),
     describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
-    onFrame: (index) => drawPaths(index),
+    onFrame: (index) => drawPaths(index, measured.current()?.paths ?? panelWidth(pathsBox)),
   });
   const pathsLegend = el('p', 'figure-legend');
   const sgmPanel = panel('bridge-sgm-panel', '');
@@ -53,6 +62,14 @@ export const bridgeView = defineView('bridge', (context) => {
   function panelWidth(host: HTMLElement): number {
     const full = widthOf(host, 640, 2 * MAX_PANEL + 16, 260);
     return full >= 560 ? Math.min(MAX_PANEL, Math.floor((full - 16) / 2)) : Math.min(full, MAX_PANEL + 60);
+  }
+
+  /**
+   * Every width a drawing needs, read before it replaces any chart: a read after a replacement
+   * forces the page's layout again.
+   */
+  function measure(): Widths {
+    return { upper: panelWidth(stage), paths: panelWidth(pathsBox) };
   }
 
   function marginalPanel(r: Run, width: number): HTMLElement {
@@ -191,10 +208,9 @@ export const bridgeView = defineView('bridge', (context) => {
     return p.element;
   }
 
-  function drawUpper(): void {
+  function drawUpper(width: number): void {
     const r = run;
     if (r === undefined) return;
-    const width = panelWidth(stage);
     if (r.kind === 'gaussian') {
       upper.replaceChildren(couplingPanel(r, width), variancePanel(r, width));
       lower.replaceChildren(marginalPanel(r, width));
@@ -204,20 +220,19 @@ export const bridgeView = defineView('bridge', (context) => {
     }
   }
 
-  function drawPaths(index: number): void {
+  function drawPaths(index: number, width: number): void {
     const r = run;
     if (r === undefined) return;
     const f = frameOf(r, index);
     const t = at(r.times, f);
-    if (r.kind === 'gaussian') drawPaths1d(r, f, t);
-    else drawPaths2d(r, f, t);
+    if (r.kind === 'gaussian') drawPaths1d(r, f, t, width);
+    else drawPaths2d(r, f, t, width);
     stage.dataset['frame'] = String(index);
     const key = f === 0 ? 'bridge.readout.end' : f === r.times.length - 1 ? 'bridge.readout.start' : 'bridge.readout.middle';
     readout.textContent = msg(key, { t: tText(t), T: formatValue(r.T) });
   }
 
-  function drawPaths1d(r: GaussianRun, f: number, t: number): void {
-    const width = panelWidth(pathsBox);
+  function drawPaths1d(r: GaussianRun, f: number, t: number, width: number): void {
     const count = Math.min(r.M, MAX_PATHS_1D);
     const F = r.times.length;
     const rows = (paths: Float64Array): Array<{ i: number; t: number; x: number }> =>
@@ -258,8 +273,7 @@ export const bridgeView = defineView('bridge', (context) => {
     one(r.paths, sbPanel.plot, 'sb', msg('bridge.title.sb'));
   }
 
-  function drawPaths2d(r: ParticleRun, f: number, t: number): void {
-    const width = panelWidth(pathsBox);
+  function drawPaths2d(r: ParticleRun, f: number, t: number, width: number): void {
     const count = Math.min(r.M, MAX_PATHS_2D);
     const F = r.times.length;
     const xy = (paths: Float64Array, k: number, i: number, axis: 0 | 1): number => at(paths, (k * r.M + i) * 2 + axis);
@@ -328,17 +342,21 @@ export const bridgeView = defineView('bridge', (context) => {
 
   function drawAll(): void {
     if (run === undefined) return;
-    drawUpper();
-    drawPaths(timeline.index());
+    const widths = measure();
+    drawUpper(widths.upper);
+    drawPaths(timeline.index(), widths.paths);
   }
 
   return {
     show(output: OutputOf<'bridge'>, _params: ParamValues) {
       run = runOf(output);
       stage.dataset['case'] = run.kind;
+      const widths = measure();
       setLegend(run);
-      drawUpper();
-      timeline.reset(run.times.length);
+      drawUpper(widths.upper);
+      // the timeline draws its frame at once, at the width measured above
+      const frames = run.times.length;
+      measured.during(widths, () => timeline.reset(frames));
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: upper, width: 320, height: 220, redraw: drawAll }),

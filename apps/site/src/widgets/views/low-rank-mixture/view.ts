@@ -3,6 +3,7 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { maxOf } from '../../kit/arrays.ts';
 import { categoryColour } from '../../kit/colours.ts';
 import { el, svgEl, widthOf } from '../../kit/dom.ts';
+import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import { legend, type LegendItem } from '../../kit/legend.ts';
 import { toggleGroup } from '../../kit/toggle-group.ts';
@@ -71,6 +72,12 @@ function readoutText(m: Mixture, frame: number, driver: Driver): string {
 /** Trajectory colours per driver: the trained one shares its colour with its error curve. */
 const PATH_COLOURS: Record<Driver, string> = { optimal: 'var(--fg)', trained: DENOISER_COLOURS.trained, empirical: 'var(--memorized)' };
 
+/** The widths of a drawing: the scene's square and the error curves' chart. */
+interface Widths {
+  scene: number;
+  curves: number;
+}
+
 export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   const { stage, readout, summary } = context;
   stage.classList.add('figure-stage', 'low-rank-mixture-stage');
@@ -100,7 +107,7 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
       { value: 'empirical', label: msg('low-rank-mixture.driver.empiricalShort') },
     ],
     'optimal',
-    () => redrawScene(),
+    () => redrawScene(sceneSize()),
     msg('low-rank-mixture.driver.label'),
   );
 
@@ -122,11 +129,13 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   let camera: Camera = { ...DEFAULT_CAMERA };
   let driver: Driver = 'optimal';
   let sceneKeys: HTMLElement | undefined;
+  /** Widths measured by a drawing that draws through the timeline too. */
+  const measured = lentWidths<Widths>();
 
   const timeline: Timeline = createTimeline({
     label: msg('low-rank-mixture.timeline'),
     describe: (index) => (mixture === undefined ? '' : `t = ${formatValue(mixture.frameTimes[index] ?? 0, 2)}`),
-    onFrame: () => redrawScene(),
+    onFrame: () => redrawScene(measured.current()?.scene ?? sceneSize()),
   });
   scenePanel.append(sceneTitle, driverToggle.element, viewport, timeline.element, memorizedNote, hint, note);
   panels.append(scenePanel, curvesPanel);
@@ -136,13 +145,21 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     return widthOf(viewport, 360, 420, 260);
   }
 
-  function redrawScene(): void {
+  /**
+   * Both widths, read before either chart is replaced: a read after a replacement forces the
+   * page's layout again.
+   */
+  function measure(): Widths {
+    return { scene: sceneSize(), curves: widthOf(curvesHost, 360, 520, 260) };
+  }
+
+  function redrawScene(size: number): void {
     const m = mixture;
     if (m === undefined) return;
     driver = driverToggle.value();
     const frame = timeline.index();
     drawScene(sceneSvg, m.scene[driver], {
-      size: sceneSize(),
+      size,
       frame,
       camera,
       pathColour: PATH_COLOURS[driver],
@@ -168,15 +185,15 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     readout.textContent = readoutText(m, frame, driver);
   }
 
-  function redrawCurves(): void {
+  function redrawCurves(width: number): void {
     const m = mixture;
     if (m === undefined) return;
-    curvesHost.replaceChildren(errorChart(m, widthOf(curvesHost, 360, 520, 260)));
+    curvesHost.replaceChildren(errorChart(m, width));
   }
 
   function turn(dYaw: number, dPitch: number): void {
     camera = clampCamera({ yaw: camera.yaw + dYaw, pitch: camera.pitch + dPitch });
-    redrawScene();
+    redrawScene(sceneSize());
   }
 
   // Drag to rotate: pointer events cover mouse, pen and touch alike (touch-action in figure.css).
@@ -231,7 +248,7 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
         break;
       case 'Home':
         camera = { ...DEFAULT_CAMERA };
-        redrawScene();
+        redrawScene(sceneSize());
         break;
       default:
         return;
@@ -264,9 +281,10 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
         trained: formatPercent(m.memorized.trained),
         empirical: formatPercent(m.memorized.empirical),
       });
-      timeline.reset(m.frameTimes.length);
-      redrawScene();
-      redrawCurves();
+      const widths = measure();
+      measured.during(widths, () => timeline.reset(m.frameTimes.length));
+      redrawScene(widths.scene);
+      redrawCurves(widths.curves);
       summary.textContent = summaryText(m, output.backend);
     },
     pending() {
@@ -276,8 +294,9 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
       if (mixture === undefined) curvesHost.replaceChildren(el('p', 'figure-placeholder-note', note));
     },
     redraw() {
-      redrawScene();
-      redrawCurves();
+      const widths = measure();
+      redrawScene(widths.scene);
+      redrawCurves(widths.curves);
     },
   };
 });

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { t as msg } from '../../../i18n/messages.ts';
 import { el, tag, widthOf } from '../../kit/dom.ts';
+import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatValue } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
@@ -34,6 +35,12 @@ function curveSeries(): { curve: LegendItem; curveDenoised: LegendItem; curveFlo
 
 function tangentialSeries(): LegendItem {
   return { label: msg('manifold.legend.tangential'), colour: categoryColour(3), shape: 'line' };
+}
+
+/** The widths of a drawing: each of the two panels side by side, and the samples' square. */
+interface Widths {
+  panel: number;
+  samples: number;
 }
 
 /**
@@ -85,10 +92,12 @@ export const manifoldView = defineView('manifold', (context) => {
   w1Panel.plot.append(placeholderFigure(320, 240, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
+  /** Widths measured by a drawing that draws through the timeline too. */
+  const measured = lentWidths<Widths>();
   const timeline: Timeline = createTimeline({
     label: msg('manifold.timeline'),
     describe: (frame) => (run === undefined ? '' : epsText(at(run.epsilon, epsIndex(run, frame)))),
-    onFrame: (frame) => drawSamples(frame),
+    onFrame: (frame) => drawSamples(frame, measured.current() ?? measure()),
   });
   samplePanel.element.insertBefore(timeline.element, samplePanel.note);
   stage.append(panels, samplePanel.element);
@@ -99,8 +108,15 @@ export const manifoldView = defineView('manifold', (context) => {
     return full >= 560 ? Math.min(MAX_PANEL, Math.floor((full - 16) / 2)) : Math.min(full, MAX_PANEL + 60);
   }
 
-  function drawW1(r: Run, current: number): void {
-    const width = panelWidth();
+  /**
+   * Every width a drawing needs, read before it replaces any chart: a read after a replacement
+   * forces the page's layout again.
+   */
+  function measure(): Widths {
+    return { panel: panelWidth(), samples: widthOf(samplePanel.plot, 420, MAX_SCATTER, 260) };
+  }
+
+  function drawW1(r: Run, current: number, width: number): void {
     const rows = range(r.epsilon.length).map((i) => ({
       eps: at(r.epsilon, i),
       w1: at(r.w1, i),
@@ -162,8 +178,7 @@ export const manifoldView = defineView('manifold', (context) => {
     w1Panel.plot.replaceChildren(svg);
   }
 
-  function drawScore(r: Run): void {
-    const width = panelWidth();
+  function drawScore(r: Run, width: number): void {
     const rows = range(r.t.length).map((i) => ({ t: at(r.t, i), norm: at(r.scoreNorm, i), theory: at(r.scoreNormTheory, i), tangential: at(r.scoreNormTangential, i) }));
     const xDomain = positiveExtent(r.t, [1e-4, 5]);
     // For the population score of the circle the tangential part vanishes by symmetry (to rounding):
@@ -209,12 +224,12 @@ export const manifoldView = defineView('manifold', (context) => {
     scorePanel.plot.replaceChildren(svg);
   }
 
-  function drawSamples(frame: number): void {
+  function drawSamples(frame: number, widths: Widths): void {
     const r = run;
     if (r === undefined) return;
     const e = epsIndex(r, frame);
     const eps = at(r.epsilon, e);
-    const size = widthOf(samplePanel.plot, 420, MAX_SCATTER, 260);
+    const size = widths.samples;
     const drawn = Math.min(r.m, MAX_DRAWN);
     const base = e * r.m * 2;
     const idx = range(drawn);
@@ -252,7 +267,7 @@ export const manifoldView = defineView('manifold', (context) => {
     });
     tag(svg, { frame, eps, samples: drawn, training: r.n });
     samplePanel.plot.replaceChildren(svg);
-    drawW1(r, e);
+    drawW1(r, e, widths.panel);
     stage.dataset['frame'] = String(frame);
 
     const off = meanOf(r.offPlane, e * r.m, r.m);
@@ -271,8 +286,9 @@ export const manifoldView = defineView('manifold', (context) => {
 
   function drawAll(): void {
     if (run === undefined) return;
-    drawScore(run);
-    drawSamples(timeline.index());
+    const widths = measure();
+    drawScore(run, widths.panel);
+    drawSamples(timeline.index(), widths);
   }
 
 
@@ -280,15 +296,17 @@ export const manifoldView = defineView('manifold', (context) => {
     // A partial run: the score's norm over the steps taken so far. The samples and distances are
     // played over ε once the run has reached every ε and measured them, so they wait for its end.
     partial(output: OutputOf<'manifold'>, _params: ParamValues) {
-      drawScore(runOf(output));
+      drawScore(runOf(output), panelWidth());
     },
     show(output: OutputOf<'manifold'>, _params: ParamValues) {
       run = runOf(output);
       samplePanel.note.hidden = false;
       samplePanel.note.textContent = msg(run.population ? 'manifold.note.population' : run.shape === 'circle' ? 'manifold.note.circle' : 'manifold.note.curve');
       curveKeys.style.display = run.population ? '' : 'none';
-      drawScore(run);
-      timeline.reset(run.epsilon.length);
+      const widths = measure();
+      drawScore(run, widths.panel);
+      const frames = run.epsilon.length;
+      measured.during(widths, () => timeline.reset(frames));
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: w1Panel.plot, width: 320, height: 240, redraw: drawAll }),

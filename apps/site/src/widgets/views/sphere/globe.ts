@@ -60,13 +60,19 @@ export interface GlobeCentre {
 export interface Globe {
   /** The focusable, draggable host; the figure is drawn inside it. */
   element: HTMLElement;
-  /** Redraw the whole globe with the caller's marks (called again on every turn). */
-  draw(): void;
+  /**
+   * The globe's size in pixels as the page lays it out now: a drawing that replaces other charts
+   * too reads it first and hands it to draw or move, since a read after a replacement forces the
+   * page's layout again.
+   */
+  size(): number;
+  /** Redraw the whole globe with the caller's marks (called again on every turn); `size` measured by default. */
+  draw(size?: number): void;
   /**
    * Redraw the caller's marks only, over the sphere, graticule and coastlines already drawn: the
    * coastlines are most of the globe's drawing, and the walkers move while they stay.
    */
-  move(): void;
+  move(size?: number): void;
   centre(): GlobeCentre;
   /** The drawn SVG, for exports. */
   figure(): Element | null;
@@ -125,8 +131,11 @@ export function createGlobe(options: GlobeOptions): Globe {
   let frame = 0;
   let svg: Element | null = null;
 
-  function projection(): Plot.PlotOptions {
-    const size = widthOf(wrapper, MAX_SIZE, MAX_SIZE, 260);
+  function measure(): number {
+    return widthOf(wrapper, MAX_SIZE, MAX_SIZE, 260);
+  }
+
+  function projection(size: number): Plot.PlotOptions {
     // Plot's rotate is the rotation applied to the globe: minus the centre.
     return { width: size, height: size, margin: 6, style: PLOT_STYLE, projection: { type: 'orthographic', rotate: [-centre.lon, -centre.lat] } };
   }
@@ -149,7 +158,7 @@ export function createGlobe(options: GlobeOptions): Globe {
     options.drawn?.(figure, centre);
   }
 
-  function render(): void {
+  function render(size = measure()): void {
     frame = 0;
     const base: Plot.Markish[] = [
       Plot.sphere({ fill: 'var(--bg)', stroke: 'var(--muted)', strokeWidth: 1, className: 'sphere-globe-sphere' }),
@@ -158,7 +167,7 @@ export function createGlobe(options: GlobeOptions): Globe {
     if (land !== null) {
       base.push(Plot.geo(land, { fill: 'var(--rule)', fillOpacity: 0.75, stroke: 'var(--muted)', strokeWidth: 0.6, className: 'sphere-globe-land' }));
     }
-    const view = projection();
+    const view = projection(size);
     const next = plot({ ...view, className: 'sphere-globe-figure', ariaLabel: options.label(centre), marks: base });
     next.append(...layer(view));
     next.setAttribute('data-centre-lon', String(centre.lon));
@@ -170,11 +179,11 @@ export function createGlobe(options: GlobeOptions): Globe {
     finish(next);
   }
 
-  function move(): void {
-    const view = projection();
+  function move(size = measure()): void {
+    const view = projection(size);
     // A globe not drawn yet, or drawn at another size or turn waiting to be drawn, is drawn whole.
     if (svg === null || frame !== 0 || svg.getAttribute('data-size') !== String(view.width)) {
-      render();
+      render(size);
       return;
     }
     for (const old of Array.from(svg.children)) if (old.hasAttribute('data-globe-layer')) old.remove();
@@ -185,7 +194,7 @@ export function createGlobe(options: GlobeOptions): Globe {
   /** Coalesce pointer moves into one redraw per animation frame. */
   function schedule(): void {
     if (frame !== 0) return;
-    frame = requestAnimationFrame(render);
+    frame = requestAnimationFrame(() => render());
   }
 
   function turn(next: GlobeCentre): void {
@@ -259,6 +268,7 @@ export function createGlobe(options: GlobeOptions): Globe {
 
   return {
     element: wrapper,
+    size: measure,
     draw: render,
     move,
     centre: () => centre,

@@ -4,6 +4,7 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
 import { range } from '../../kit/arrays.ts';
 import { el, paramNumber, tag, widthOf } from '../../kit/dom.ts';
+import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import { legend, legendItem } from '../../kit/legend.ts';
 import { logTickLabel } from '../../kit/log-scale.ts';
@@ -124,6 +125,14 @@ function summaryText(run: Run, backend: string): string {
   ].join(' ');
 }
 
+/** The widths of a drawing: the globe's square, the charts beside it, the kernel's and the likelihood's. */
+interface Widths {
+  globe: number;
+  side: number;
+  kernel: number;
+  likelihood: number;
+}
+
 /**
  * Chapter 5's globe: the geodesic random walk run backwards with the exact score of earthquake
  * epicentres, on an orthographic globe with coastlines; beside it the memorization test against
@@ -138,6 +147,8 @@ export const sphereView = defineView('sphere', (context) => {
   /** A partial run on its way, drawn on the globe until the finished run replaces it. */
   let streaming: Run | undefined;
   let frameIndex = 0;
+  /** Widths measured by a drawing that draws through the timeline too. */
+  const measured = lentWidths<Widths>();
 
   const globe = createGlobe({
     className: 'sphere-globe',
@@ -160,7 +171,7 @@ export const sphereView = defineView('sphere', (context) => {
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
     onFrame: (index) => {
       frameIndex = index;
-      globe.move();
+      globe.move(measured.current()?.globe);
       describeFrame();
     },
   });
@@ -189,10 +200,10 @@ export const sphereView = defineView('sphere', (context) => {
   stage.append(top, kernelPanel.element, likelihoodPanel.element);
   let likelihood: Likelihood | undefined;
 
-  function drawLikelihood(): void {
+  function drawLikelihood(width: number): void {
     const l = likelihood;
     if (l === undefined) return;
-    likelihoodPanel.plot.replaceChildren(likelihoodChart(l, widthOf(likelihoodPanel.plot, 560, 680, 260)));
+    likelihoodPanel.plot.replaceChildren(likelihoodChart(l, width));
     const best = l.sMin[l.best] ?? Number.NaN;
     likelihoodPanel.note.hidden = false;
     setRichText(likelihoodPanel.note, msg('sphere.note.likelihood', {
@@ -244,13 +255,26 @@ export const sphereView = defineView('sphere', (context) => {
     return widthOf(side, MAX_SIDE, MAX_SIDE, 240);
   }
 
-  function drawMemorization(r: Run): void {
+  /**
+   * Every width a drawing needs, read before it replaces any chart: a read after a replacement
+   * forces the page's layout again.
+   */
+  function measure(): Widths {
+    return {
+      globe: globe.size(),
+      side: sideWidth(),
+      kernel: widthOf(kernelPanel.plot, 640, 680, 260),
+      likelihood: widthOf(likelihoodPanel.plot, 560, 680, 260),
+    };
+  }
+
+  function drawMemorization(r: Run, width: number): void {
     const rows = [
       { what: msg('sphere.bar.generated'), value: r.memorizedFraction, cls: 'sample' },
       { what: msg('sphere.bar.heldOut'), value: r.memorizedBaseline, cls: 'data' },
     ];
     const svg = plot({
-      width: sideWidth(),
+      width,
       height: 126,
       marginLeft: 128,
       marginRight: 44,
@@ -274,13 +298,12 @@ export const sphereView = defineView('sphere', (context) => {
 
   /** What the forward check drawn last shows, so a partial frame that changes none of it keeps it. */
   let forwardDrawn = '';
-  function forwardKey(r: Run): string {
-    return [r.s, r.meanCos, r.meanCosStdErr, r.meanCosTheory, r.walkers, r.steps, sideWidth()].join(' ');
+  function forwardKey(r: Run, width: number): string {
+    return [r.s, r.meanCos, r.meanCosStdErr, r.meanCosTheory, r.walkers, r.steps, width].join(' ');
   }
 
-  function drawForwardCheck(r: Run): void {
-    forwardDrawn = forwardKey(r);
-    const width = sideWidth();
+  function drawForwardCheck(r: Run, width: number): void {
+    forwardDrawn = forwardKey(r, width);
     // e^{−s} over the range of the control: the curve the walker's mean must follow, whatever s is chosen.
     const curve = range(121).map((i) => {
       const s = 10 ** (-2 + (3 * i) / 120);
@@ -312,8 +335,7 @@ export const sphereView = defineView('sphere', (context) => {
     cosPanel.note.textContent = msg('sphere.note.forward', { walkers: r.walkers, steps: r.steps, cos: formatValue(r.meanCos), se: formatValue(2 * r.meanCosStdErr, 2), theory: formatValue(r.meanCosTheory) });
   }
 
-  function drawKernel(r: Run): void {
-    const width = widthOf(kernelPanel.plot, 640, 680, 260);
+  function drawKernel(r: Run, width: number): void {
     interface Point {
       profile: number;
       theta: number;
@@ -366,12 +388,13 @@ export const sphereView = defineView('sphere', (context) => {
   }
 
   function drawAll(): void {
-    globe.draw();
+    const widths = measure();
+    globe.draw(widths.globe);
     if (run === undefined) return;
-    drawMemorization(run);
-    drawForwardCheck(run);
-    drawKernel(run);
-    drawLikelihood();
+    drawMemorization(run, widths.side);
+    drawForwardCheck(run, widths.side);
+    drawKernel(run, widths.kernel);
+    drawLikelihood(widths.likelihood);
   }
 
 
@@ -380,19 +403,24 @@ export const sphereView = defineView('sphere', (context) => {
     // they start); the memorization, the kernel and the likelihood wait for the run's end.
     partial(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = runOf(output);
-      globe.move();
+      const size = globe.size();
+      const width = sideWidth();
+      globe.move(size);
       // The forward check is done before the walkers start: drawn once per run, not per frame.
-      if (forwardDrawn !== forwardKey(streaming)) drawForwardCheck(streaming);
+      if (forwardDrawn !== forwardKey(streaming, width)) drawForwardCheck(streaming, width);
     },
     show(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = undefined;
       run = runOf(output);
-      drawMemorization(run);
-      drawForwardCheck(run);
-      drawKernel(run);
+      const widths = measure();
+      drawMemorization(run, widths.side);
+      drawForwardCheck(run, widths.side);
+      drawKernel(run, widths.kernel);
       likelihood = readLikelihood(output.result);
-      drawLikelihood();
-      timeline.reset(run.frameS.length);
+      drawLikelihood(widths.likelihood);
+      // the timeline moves the globe to its frame at once, at the size measured above
+      const frames = run.frameS.length;
+      measured.during(widths, () => timeline.reset(frames));
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: memPanel.plot, width: 280, height: 120, redraw: drawAll }),

@@ -162,12 +162,16 @@ export const subspaceTransitionView = defineView('subspace-transition', (context
     if (t === undefined) return;
     source.textContent = sourceText(t);
     source.dataset['source'] = t.source;
+    // The profiles shown, then every width read before any chart is replaced: a read after a
+    // replacement forces the page's layout again.
+    profiles.hidden = false;
     const width = widthOf(mapHost, 520, 560, 260);
+    const errorWidth = widthOf(errorHost, 320, 420, 240);
+    const memoryWidth = widthOf(memoryHost, 320, 420, 240);
     mapHost.replaceChildren(heatmap(t, width));
     scaleHost.replaceChildren(colourScale(Math.min(320, width)));
-    profiles.hidden = false;
-    errorHost.replaceChildren(errorProfile(t, widthOf(errorHost, 320, 420, 240)));
-    memoryHost.replaceChildren(memoryProfile(t, widthOf(memoryHost, 320, 420, 240)));
+    errorHost.replaceChildren(errorProfile(t, errorWidth));
+    memoryHost.replaceChildren(memoryProfile(t, memoryWidth));
     readout.textContent = readoutText(t);
   }
 

@@ -300,6 +300,10 @@ export const trainingWindowView = defineView('training-window', (context) => {
   function draw(): void {
     const s = state;
     if (s === undefined) return;
+    // Every width before the keys or any chart is replaced: a read after a replacement forces the
+    // page's layout again.
+    const wide = widthOf(curves.plot, 560, MAX_WIDTH);
+    const half = widthOf(times.plot, 560, 520);
     const items: LegendItem[] = s.r.runs.map((run, i) => ({ label: nLabel(run), colour: s.colours[i] ?? 'currentColor', shape: 'line' }));
     const styleKeys: Array<LegendItem | StrokeLegendItem> = [
       { label: msg('training-window.legend.test'), line: TEST_LOSS },
@@ -310,12 +314,10 @@ export const trainingWindowView = defineView('training-window', (context) => {
     ];
     keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
 
-    const wide = widthOf(curves.plot, 560, MAX_WIDTH);
     title(curves, msg('training-window.panel.curves'));
     curves.plot.replaceChildren(scoreErrorPlot(s, wide));
     lossHost.replaceChildren(lossPlot(s, wide));
 
-    const half = widthOf(times.plot, 560, 520);
     title(times, msg('training-window.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
     times.plot.replaceChildren(timesPlot(s, half));
     times.element.querySelector('.training-window-times-legend')?.remove();
