@@ -1000,6 +1000,53 @@ export function denoise(
   v128.store(o + outRow, f32x4.mul(b1, z), 16);
 }
 
+/** A weighted-sum tile's six rows of eight coordinates (two vectors a row), each times its row's 1/Z, to out. */
+// @ts-ignore: decorator
+@inline function storeTile6x8(
+  o: usize, outRow: usize, zr: usize,
+  b00: v128, b01: v128, b10: v128, b11: v128, b20: v128, b21: v128,
+  b30: v128, b31: v128, b40: v128, b41: v128, b50: v128, b51: v128,
+): void {
+  let z = v128.load32_splat(zr);
+  v128.store(o, f32x4.mul(b00, z));
+  v128.store(o, f32x4.mul(b01, z), 16);
+  z = v128.load32_splat(zr, 4);
+  v128.store(o + outRow, f32x4.mul(b10, z));
+  v128.store(o + outRow, f32x4.mul(b11, z), 16);
+  z = v128.load32_splat(zr, 8);
+  v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+  v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+  z = v128.load32_splat(zr, 12);
+  v128.store(o + 3 * outRow, f32x4.mul(b30, z));
+  v128.store(o + 3 * outRow, f32x4.mul(b31, z), 16);
+  z = v128.load32_splat(zr, 16);
+  v128.store(o + 4 * outRow, f32x4.mul(b40, z));
+  v128.store(o + 4 * outRow, f32x4.mul(b41, z), 16);
+  z = v128.load32_splat(zr, 20);
+  v128.store(o + 5 * outRow, f32x4.mul(b50, z));
+  v128.store(o + 5 * outRow, f32x4.mul(b51, z), 16);
+}
+
+/** The same for three rows of twelve coordinates (the build without fused multiply-add). */
+// @ts-ignore: decorator
+@inline function storeTile3x12(
+  o: usize, outRow: usize, zr: usize,
+  b00: v128, b01: v128, b02: v128, b10: v128, b11: v128, b12: v128, b20: v128, b21: v128, b22: v128,
+): void {
+  let z = v128.load32_splat(zr);
+  v128.store(o, f32x4.mul(b00, z));
+  v128.store(o, f32x4.mul(b01, z), 16);
+  v128.store(o, f32x4.mul(b02, z), 32);
+  z = v128.load32_splat(zr, 4);
+  v128.store(o + outRow, f32x4.mul(b10, z));
+  v128.store(o + outRow, f32x4.mul(b11, z), 16);
+  v128.store(o + outRow, f32x4.mul(b12, z), 32);
+  z = v128.load32_splat(zr, 8);
+  v128.store(o + 2 * outRow, f32x4.mul(b20, z));
+  v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
+  v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
+}
+
 /**
  * One tile of the weighted sum: TR rows × TC coordinates, Σ_j w[j][i]·a[idx[j]][k] over the tile's
  * survivors (ak: the block of ca holding the tile's coordinates; idx: byte offsets of the
@@ -1037,24 +1084,7 @@ export function denoise(
       b50 = madd(w, a0, b50);
       b51 = madd(w, a1, b51);
     }
-    let z = v128.load32_splat(zr);
-    v128.store(o, f32x4.mul(b00, z));
-    v128.store(o, f32x4.mul(b01, z), 16);
-    z = v128.load32_splat(zr, 4);
-    v128.store(o + outRow, f32x4.mul(b10, z));
-    v128.store(o + outRow, f32x4.mul(b11, z), 16);
-    z = v128.load32_splat(zr, 8);
-    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
-    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
-    z = v128.load32_splat(zr, 12);
-    v128.store(o + 3 * outRow, f32x4.mul(b30, z));
-    v128.store(o + 3 * outRow, f32x4.mul(b31, z), 16);
-    z = v128.load32_splat(zr, 16);
-    v128.store(o + 4 * outRow, f32x4.mul(b40, z));
-    v128.store(o + 4 * outRow, f32x4.mul(b41, z), 16);
-    z = v128.load32_splat(zr, 20);
-    v128.store(o + 5 * outRow, f32x4.mul(b50, z));
-    v128.store(o + 5 * outRow, f32x4.mul(b51, z), 16);
+    storeTile6x8(o, outRow, zr, b00, b01, b10, b11, b20, b21, b30, b31, b40, b41, b50, b51);
   } else {
     let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b02 = f32x4.splat(0);
     let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
@@ -1080,18 +1110,7 @@ export function denoise(
       b21 = madd(w, a1, b21);
       b22 = madd(w, a2, b22);
     }
-    let z = v128.load32_splat(zr);
-    v128.store(o, f32x4.mul(b00, z));
-    v128.store(o, f32x4.mul(b01, z), 16);
-    v128.store(o, f32x4.mul(b02, z), 32);
-    z = v128.load32_splat(zr, 4);
-    v128.store(o + outRow, f32x4.mul(b10, z));
-    v128.store(o + outRow, f32x4.mul(b11, z), 16);
-    v128.store(o + outRow, f32x4.mul(b12, z), 32);
-    z = v128.load32_splat(zr, 8);
-    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
-    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
-    v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
+    storeTile3x12(o, outRow, zr, b00, b01, b02, b10, b11, b12, b20, b21, b22);
   }
 }
 
@@ -1156,24 +1175,7 @@ export function denoise(
       b51 = madd(w, a1, b51);
       lp += 4;
     }
-    let z = v128.load32_splat(zr);
-    v128.store(o, f32x4.mul(b00, z));
-    v128.store(o, f32x4.mul(b01, z), 16);
-    z = v128.load32_splat(zr, 4);
-    v128.store(o + outRow, f32x4.mul(b10, z));
-    v128.store(o + outRow, f32x4.mul(b11, z), 16);
-    z = v128.load32_splat(zr, 8);
-    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
-    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
-    z = v128.load32_splat(zr, 12);
-    v128.store(o + 3 * outRow, f32x4.mul(b30, z));
-    v128.store(o + 3 * outRow, f32x4.mul(b31, z), 16);
-    z = v128.load32_splat(zr, 16);
-    v128.store(o + 4 * outRow, f32x4.mul(b40, z));
-    v128.store(o + 4 * outRow, f32x4.mul(b41, z), 16);
-    z = v128.load32_splat(zr, 20);
-    v128.store(o + 5 * outRow, f32x4.mul(b50, z));
-    v128.store(o + 5 * outRow, f32x4.mul(b51, z), 16);
+    storeTile6x8(o, outRow, zr, b00, b01, b10, b11, b20, b21, b30, b31, b40, b41, b50, b51);
   } else {
     let b00 = f32x4.splat(0), b01 = f32x4.splat(0), b02 = f32x4.splat(0);
     let b10 = f32x4.splat(0), b11 = f32x4.splat(0), b12 = f32x4.splat(0);
@@ -1198,18 +1200,7 @@ export function denoise(
       b22 = madd(w, a2, b22);
       lp += 4;
     }
-    let z = v128.load32_splat(zr);
-    v128.store(o, f32x4.mul(b00, z));
-    v128.store(o, f32x4.mul(b01, z), 16);
-    v128.store(o, f32x4.mul(b02, z), 32);
-    z = v128.load32_splat(zr, 4);
-    v128.store(o + outRow, f32x4.mul(b10, z));
-    v128.store(o + outRow, f32x4.mul(b11, z), 16);
-    v128.store(o + outRow, f32x4.mul(b12, z), 32);
-    z = v128.load32_splat(zr, 8);
-    v128.store(o + 2 * outRow, f32x4.mul(b20, z));
-    v128.store(o + 2 * outRow, f32x4.mul(b21, z), 16);
-    v128.store(o + 2 * outRow, f32x4.mul(b22, z), 32);
+    storeTile3x12(o, outRow, zr, b00, b01, b02, b10, b11, b12, b20, b21, b22);
   }
 }
 
