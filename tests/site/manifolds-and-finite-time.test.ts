@@ -166,6 +166,11 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     expect(await count(page, `${SP} .sphere-kernel-varadhan path`)).toBeGreaterThanOrEqual(3);
     expect(await page.textContent(`${SP} [data-summary]`)).toMatch(/walkers .* end on an epicentre/);
     expect(await page.textContent(`${SP} [data-summary]`)).toMatch(/held out of training pass the same test/);
+    // the summary quotes the forward walk's mean and interval as the forward panel's note shows them
+    const quoted = /E cos θ = ([\d.]+) ± ([\d.]+) \(2 s\.e\.\)/.exec((await page.textContent(`${SP} [data-summary]`)) ?? '');
+    const shown = /steps: ([\d.]+) ± ([\d.]+) \(2 s\.e\.\)/.exec((await page.textContent(SP)) ?? '');
+    expect(quoted?.slice(1)).toEqual(shown?.slice(1));
+    expect(quoted).not.toBeNull();
   });
 
   it('sphere: arrow keys and a drag turn the globe', async () => {

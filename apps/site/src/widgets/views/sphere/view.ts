@@ -117,7 +117,8 @@ function summaryText(run: Run, backend: string): string {
     msg('sphere.summary.baseline', { baseline: formatPercent(run.memorizedBaseline) }),
     msg('sphere.summary.forward', {
       cos: formatValue(run.meanCos),
-      se: formatValue(run.meanCosStdErr, 2),
+      // the same interval the forward panel's note gives, so the two agree
+      se: formatValue(2 * run.meanCosStdErr, 2),
       theory: formatValue(run.meanCosTheory),
       error: formatValue(run.maxNormError, 1),
     }),
