@@ -159,6 +159,55 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     await page.context().close();
   }, 120_000);
 
+  it('low-rank-mixture draws while it computes: the data and both sets of subspaces first, then the curves and trajectories so far, then the finished figure', async () => {
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    try {
+      // What each frame drew, recorded by the page itself as the figure's data-frame changes.
+      await page.addInitScript((selector: string) => {
+        const log: Array<Record<string, string | number | null>> = [];
+        Object.assign(window, { __lrFrames: log });
+        new MutationObserver((records) => {
+          for (const record of records) {
+            const root = record.target as Element;
+            if (!root.matches(selector)) continue;
+            const n = (s: string): number => root.querySelectorAll(s).length;
+            log.push({
+              frame: root.getAttribute('data-frame'),
+              status: root.getAttribute('data-status'),
+              training: n('.low-rank-mixture-scene-training'),
+              trueSubspaces: n('.low-rank-mixture-scene-true-subspace'),
+              learnedSubspaces: n('.low-rank-mixture-scene-learned-subspace'),
+              samples: n('.low-rank-mixture-scene-sample'),
+              memorizedLabel: n('.low-rank-mixture-memorized'),
+              known: n('.low-rank-mixture-mse-known path'),
+              readoutStale: root.querySelector('[data-readout]')?.classList.contains('is-stale') === true ? 1 : 0,
+            });
+          }
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
+      }, LR);
+      const K = 3;
+      const n = 12;
+      await page.goto(`${site.server.url}${PAGE}?K=${K}&n=${n}`);
+      expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
+      const log = await page.evaluate(() => (window as unknown as { __lrFrames: Array<Record<string, string | number | null>> }).__lrFrames);
+      const firstFinal = log.findIndex((e) => e.frame === 'final');
+      const partials = log.slice(0, firstFinal).filter((e) => e.frame === 'partial');
+      expect(partials.length, JSON.stringify(log)).toBeGreaterThan(0);
+      expect(log.slice(firstFinal).every((e) => e.frame === 'final')).toBe(true);
+      for (const p of partials) {
+        // the data and the subspaces, true and learned, from the first partial frame on, and the
+        // closed-form bound; the samples are drawn where they are now (their noise, at first)
+        expect(p).toMatchObject({ status: 'running', training: K * n, trueSubspaces: K, learnedSubspaces: K, samples: GENERATED, known: 1 });
+        // the memorized fraction needs the generated samples: it waits for the end
+        expect(p.memorizedLabel).toBe(0);
+      }
+      expect(log[firstFinal]).toMatchObject({ training: K * n, samples: GENERATED, memorizedLabel: 1 });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 120_000);
+
   it('reproducibility: one point per n for each pair of models, and the end scores written as the run computed them', async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     await page.goto(`${site.server.url}${PAGE}`);

@@ -29,6 +29,8 @@ const STREAMING: Record<string, Streaming> = {
   'training-window': { params: {} },
   manifold: { params: {} },
   reproducibility: { params: {} },
+  // the errors measured so far and each denoiser's frames generated so far; the samples come with each generation's end
+  'low-rank-mixture': { params: {} },
   sphere: { params: {}, running: ['samples'] },
   // the subspace iteration's estimate so far, and everything drawn from it
   'subspace-editing': {
@@ -184,6 +186,26 @@ describe('partial results through the worker', () => {
       expect(Math.max(...checked)).toBeGreaterThan(0);
     });
   }
+
+  it('low-rank-mixture: the first partial has the data and the subspaces, true and learned, before any error is measured; the closed-form bound is in it', async () => {
+    const partials: RunOutput[] = [];
+    const final = await client.run('low-rank-mixture', {}, { onPartial: (output) => void partials.push(output) });
+    const first = partials[0]?.result ?? {};
+    expect(partials[0]?.partial?.fraction).toBe(0.05);
+    for (const key of ['training', 'trainingLabels', 'bases', 'learnedBases', 'subspaceError', 'mseKnownComponent', 'frameTimes'] as const) {
+      expect(Array.from(first[key] as Float64Array), key).toEqual(Array.from(final.result[key] as Float64Array));
+    }
+    for (const key of ['mseOptimal', 'mseTrained', 'mseEmpirical', 'samplesOptimal'] as const) {
+      expect(Array.from(first[key] as Float64Array).every(Number.isNaN), key).toBe(true);
+    }
+    // every trajectory starts from its noise: frame 0 is known, the frames after it are not yet
+    const d = Number(final.result['d']);
+    const m = Number(final.result['generated']);
+    const paths = first['trajectoriesOptimal'] as Float32Array;
+    expect(Array.from(paths.subarray(0, m * d))).toEqual(Array.from((final.result['trajectoriesOptimal'] as Float32Array).subarray(0, m * d)));
+    expect(Array.from(paths.subarray(m * d)).every(Number.isNaN)).toBe(true);
+    expect(first['memorizedFractionOptimal']).toBeNaN();
+  });
 
   it('subspace-editing: the first partial comes before any direction, with the base digit (the strip’s s = 0 frame) and x_t as the run ends with them', async () => {
     const partials: RunOutput[] = [];

@@ -137,13 +137,71 @@ export const lowRankMixture = defineExperiment({
     const t = geometricGrid(p.tMax, p.tMin, p.points - 1).reverse();
     const testRng = new Rng(p.seed, TEST_STREAM);
     const test = sampleLowRankMixture(model, randomLabels(K, MIXTURE_TEST_POINTS, testRng), testRng);
-    const mseOptimal = new Float64Array(t.length);
-    const mseTrained = new Float64Array(t.length);
-    const mseEmpirical = new Float64Array(t.length);
-    const mseKnownComponent = new Float64Array(t.length);
-    const mseOptimalStdErr = new Float64Array(t.length);
-    const mseTrainedStdErr = new Float64Array(t.length);
-    const mseEmpiricalStdErr = new Float64Array(t.length);
+    // NaN marks a time not measured yet and a frame not reached yet, which a partial result leaves out.
+    const unmeasured = (): Float64Array => new Float64Array(t.length).fill(Number.NaN);
+    const mseOptimal = unmeasured();
+    const mseTrained = unmeasured();
+    const mseEmpirical = unmeasured();
+    const mseOptimalStdErr = unmeasured();
+    const mseTrainedStdErr = unmeasured();
+    const mseEmpiricalStdErr = unmeasured();
+    // The known-component bound is a closed form: known before the run, and in every partial result.
+    const mseKnownComponent = Float64Array.from(t, (ti) => knownComponentMmse(d, r, p.noise, ti));
+
+    const grid = geometricGrid(GEN_T_MAX, GEN_T_MIN, GEN_STEPS);
+    const frameCount = Math.floor(GEN_STEPS / FRAME_EVERY) + 1;
+    const frameTimes = new Float64Array(frameCount);
+    for (let f = 0; f < frameCount; f++) frameTimes[f] = grid[f * FRAME_EVERY];
+    const start = new Float32Array(GENERATED * d);
+    for (let i = 0; i < start.length; i++) start[i] = normalAt(p.seed, Streams.init, i);
+    const generation = (): Generation => {
+      const frames = new Float32Array(frameCount * GENERATED * d).fill(Number.NaN);
+      frames.set(start, 0);
+      return { frames, samples: new Float32Array(GENERATED * d).fill(Number.NaN), memorized: Number.NaN };
+    };
+    const runs: Record<Driver, Generation> = { optimal: generation(), trained: generation(), empirical: generation() };
+
+    /** The final result, or (`copy`) a partial one: the errors measured and the frames generated so far. */
+    const assemble = (copy: boolean) => {
+      const own = <T extends Float32Array | Float64Array | Int32Array>(a: T): T => (copy ? (a.slice() as T) : a);
+      return {
+        d,
+        K,
+        r,
+        n,
+        t: own(t),
+        mseOptimal: own(mseOptimal),
+        mseTrained: own(mseTrained),
+        mseEmpirical: own(mseEmpirical),
+        mseKnownComponent: own(mseKnownComponent),
+        mseOptimalStdErr: own(mseOptimalStdErr),
+        mseTrainedStdErr: own(mseTrainedStdErr),
+        mseEmpiricalStdErr: own(mseEmpiricalStdErr),
+        testPoints: MIXTURE_TEST_POINTS,
+        subspaceError: own(matching.errors),
+        bases: Float64Array.from(model.bases),
+        learnedBases: own(learnedBases),
+        basisLayout: 'K × r × d row-major: row j of block k is the j-th unit basis vector of subspace k; learned block k is matched to true block k',
+        training: own(training),
+        trainingLabels: own(trainingLabels),
+        learnedLabels: own(learnedLabels),
+        generated: GENERATED,
+        frameTimes: own(frameTimes),
+        trajectoriesOptimal: own(runs.optimal.frames),
+        trajectoriesEmpirical: own(runs.empirical.frames),
+        trajectoriesTrained: own(runs.trained.frames),
+        trajectoryLayout: 'frames × generated × d row-major; frame f is the state at frameTimes[f], from t = 5 down to 10⁻³',
+        samplesOptimal: own(runs.optimal.samples),
+        samplesEmpirical: own(runs.empirical.samples),
+        samplesTrained: own(runs.trained.samples),
+        memorizedFractionOptimal: runs.optimal.memorized,
+        memorizedFractionEmpirical: runs.empirical.memorized,
+        memorizedFractionTrained: runs.trained.memorized,
+      };
+    };
+    // The first frame: the training points and the subspaces, true and learned, before any error is measured.
+    ctx.partial(0.05, () => assemble(true));
+
     for (let i = 0; i < t.length; i++) {
       // One set of noised points for all three denoisers: their differences carry less noise.
       const e = await denoisingErrors(model, trained, training, count, test, t[i], p.seed, NOISE_STREAM, ctx, 0.05 + (0.45 * i) / t.length);
@@ -153,21 +211,14 @@ export const lowRankMixture = defineExperiment({
       mseOptimalStdErr[i] = e.optimal.stdErr;
       mseTrainedStdErr[i] = e.trained.stdErr;
       mseEmpiricalStdErr[i] = e.empirical.stdErr;
-      mseKnownComponent[i] = knownComponentMmse(d, r, p.noise, t[i]);
+      ctx.partial(0.05 + (0.45 * (i + 1)) / t.length, () => assemble(true));
     }
 
-    // Paired generation: one start and one noise sequence (the sampler's step stream) for both.
-    const start = new Float32Array(GENERATED * d);
-    for (let i = 0; i < start.length; i++) start[i] = normalAt(p.seed, Streams.init, i);
-    const grid = geometricGrid(GEN_T_MAX, GEN_T_MIN, GEN_STEPS);
-    const frameCount = Math.floor(GEN_STEPS / FRAME_EVERY) + 1;
-    const frameTimes = new Float64Array(frameCount);
-    for (let f = 0; f < frameCount; f++) frameTimes[f] = grid[f * FRAME_EVERY];
-    const denoiserOf = (which: 'optimal' | 'trained' | 'empirical'): GeneratingDenoiser =>
+    // Paired generation: one start and one noise sequence (the sampler's step stream) for all three.
+    const denoiserOf = (which: Driver): GeneratingDenoiser =>
       which === 'optimal' ? { kind: 'mixture', model } : which === 'trained' ? { kind: 'mixture', model: trained } : { kind: 'empirical', training, count, d };
-    const generate = async (which: 'optimal' | 'trained' | 'empirical', from: number): Promise<{ samples: Float32Array; frames: Float32Array }> => {
-      const frames = new Float32Array(frameCount * GENERATED * d);
-      frames.set(start, 0);
+    const generate = async (which: Driver, from: number): Promise<void> => {
+      const run = runs[which];
       const samples = await sampleBackward({
         score: generatingScore(denoiserOf(which), ctx.kernels),
         start,
@@ -177,56 +228,23 @@ export const lowRankMixture = defineExperiment({
         seed: p.seed,
         normals: normalsOf(ctx.kernels),
         onStep: async (k, x) => {
-          if (k % FRAME_EVERY === 0) frames.set(x, (k / FRAME_EVERY) * GENERATED * d);
-          await ctx.checkpoint(from + (0.16 * k) / GEN_STEPS);
+          if (k % FRAME_EVERY === 0) run.frames.set(x, (k / FRAME_EVERY) * GENERATED * d);
+          const fraction = from + (0.16 * k) / GEN_STEPS;
+          await ctx.checkpoint(fraction);
+          ctx.partial(fraction, () => assemble(true));
         },
       });
-      return { samples, frames };
+      run.samples = samples;
+      run.memorized = memorizedFraction(nearestTwo(samples, GENERATED, training, count, d).ratio);
     };
-    const optimalRun = await generate('optimal', 0.5);
+    await generate('optimal', 0.5);
     // The learned (trained) denoiser run by the same reverse process: its samples are generated, not
     // drawn from the learned Gaussians, so whether they copy training points is measured, not assumed.
-    const trainedRun = await generate('trained', 0.66);
-    const empiricalRun = await generate('empirical', 0.82);
-    const memOptimal = nearestTwo(optimalRun.samples, GENERATED, training, count, d);
-    const memTrained = nearestTwo(trainedRun.samples, GENERATED, training, count, d);
-    const memEmpirical = nearestTwo(empiricalRun.samples, GENERATED, training, count, d);
+    await generate('trained', 0.66);
+    await generate('empirical', 0.82);
     await ctx.checkpoint(1);
 
-    return {
-      d,
-      K,
-      r,
-      n,
-      t,
-      mseOptimal,
-      mseTrained,
-      mseEmpirical,
-      mseKnownComponent,
-      mseOptimalStdErr,
-      mseTrainedStdErr,
-      mseEmpiricalStdErr,
-      testPoints: MIXTURE_TEST_POINTS,
-      subspaceError: matching.errors,
-      bases: Float64Array.from(model.bases),
-      learnedBases,
-      basisLayout: 'K × r × d row-major: row j of block k is the j-th unit basis vector of subspace k; learned block k is matched to true block k',
-      training,
-      trainingLabels,
-      learnedLabels,
-      generated: GENERATED,
-      frameTimes,
-      trajectoriesOptimal: optimalRun.frames,
-      trajectoriesEmpirical: empiricalRun.frames,
-      trajectoriesTrained: trainedRun.frames,
-      trajectoryLayout: 'frames × generated × d row-major; frame f is the state at frameTimes[f], from t = 5 down to 10⁻³',
-      samplesOptimal: optimalRun.samples,
-      samplesEmpirical: empiricalRun.samples,
-      samplesTrained: trainedRun.samples,
-      memorizedFractionOptimal: memorizedFraction(memOptimal.ratio),
-      memorizedFractionEmpirical: memorizedFraction(memEmpirical.ratio),
-      memorizedFractionTrained: memorizedFraction(memTrained.ratio),
-    };
+    return assemble(false);
   },
   tables(res) {
     const components = Float64Array.from({ length: res.K }, (_, k) => k);
@@ -251,6 +269,16 @@ export const lowRankMixture = defineExperiment({
     };
   },
 });
+
+/** The three denoisers that generate: the exact one, the one learned from the samples, the memorizing one. */
+type Driver = 'optimal' | 'trained' | 'empirical';
+
+/** One denoiser's generation: its frames (NaN until reached), its samples and memorized fraction (NaN until done). */
+interface Generation {
+  frames: Float32Array;
+  samples: Float32Array;
+  memorized: number;
+}
 
 /** Mean over test points of the summed squared error, with its Monte Carlo standard error. */
 interface ErrorEstimate {

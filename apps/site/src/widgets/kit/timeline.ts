@@ -3,19 +3,24 @@ import { t } from '../../i18n/messages.ts';
 /** Milliseconds per frame during playback: a full run of ~80 frames plays in about four seconds. */
 const FRAME_MS = 50;
 
-export interface Timeline {
+export interface Timeline<Context = undefined> {
   element: HTMLElement;
-  /** New frames arrived: start over (playing unless motion is off, see `motionAllowed`). */
-  reset(count: number): void;
+  /**
+   * New frames arrived: start over (playing unless motion is off, see `motionAllowed`). The frame
+   * drawn at once gets `context` (say, the widths the caller read before it replaced any chart, so
+   * that frame need not read the page's layout again); later frames get none.
+   */
+  reset(count: number, context?: Context): void;
   pause(): void;
   index(): number;
 }
 
-export interface TimelineOptions {
+export interface TimelineOptions<Context> {
   label: string;
   /** Text for the current frame, e.g. "t = 0.53". */
   describe(index: number): string;
-  onFrame(index: number): void;
+  /** Draw frame `index`: with the context `reset` was given when reset draws it, without during playback or scrubbing. */
+  onFrame(index: number, context: Context | undefined): void;
 }
 
 function prefersReducedMotion(): boolean {
@@ -33,7 +38,7 @@ export function motionAllowed(within: Element): boolean {
 }
 
 /** A play/pause button and a scrubber over the frames of a run; it pauses itself while off screen. */
-export function createTimeline(options: TimelineOptions): Timeline {
+export function createTimeline<Context = undefined>(options: TimelineOptions<Context>): Timeline<Context> {
   const element = document.createElement('div');
   element.className = 'timeline';
   const play = document.createElement('button');
@@ -68,13 +73,13 @@ export function createTimeline(options: TimelineOptions): Timeline {
     scrubber.disabled = count < 2;
   }
 
-  function go(index: number): void {
+  function go(index: number, context?: Context): void {
     current = Math.min(Math.max(0, index), Math.max(0, count - 1));
     scrubber.value = String(current);
     const text = options.describe(current);
     output.textContent = text;
     scrubber.setAttribute('aria-valuetext', text);
-    options.onFrame(current);
+    options.onFrame(current, context);
     label();
   }
 
@@ -118,14 +123,14 @@ export function createTimeline(options: TimelineOptions): Timeline {
 
   return {
     element,
-    reset(next) {
+    reset(next, context) {
       stop();
       count = next;
       scrubber.max = String(Math.max(0, count - 1));
       if (!motionAllowed(element)) {
-        go(count - 1);
+        go(count - 1, context);
       } else {
-        go(0);
+        go(0, context);
         start();
       }
     },

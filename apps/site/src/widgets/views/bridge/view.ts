@@ -2,7 +2,6 @@ import * as Plot from '@observablehq/plot';
 import { sgmVarianceTheory } from '@diffusion-atlas/core';
 import { t as msg } from '../../../i18n/messages.ts';
 import { el, tag, widthOf } from '../../kit/dom.ts';
-import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatValue } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
@@ -40,12 +39,10 @@ export const bridgeView = defineView('bridge', (context) => {
   upper.append(placeholderFigure(320, 220, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
-  /** Widths measured by a drawing that draws through the timeline too. */
-  const measured = lentWidths<Widths>();
-  const timeline: Timeline = createTimeline({
+  const timeline: Timeline<Widths> = createTimeline<Widths>({
     label: msg('bridge.timeline'),
     describe: (index) => (run === undefined ? '' : tText(at(run.times, frameOf(run, index)))),
-    onFrame: (index) => drawPaths(index, measured.current()?.paths ?? panelWidth(pathsBox)),
+    onFrame: (index, widths) => drawPaths(index, widths?.paths ?? panelWidth(pathsBox)),
   });
   const pathsLegend = el('p', 'figure-legend');
   const sgmPanel = panel('bridge-sgm-panel', '');
@@ -356,7 +353,7 @@ export const bridgeView = defineView('bridge', (context) => {
       drawUpper(widths.upper);
       // the timeline draws its frame at once, at the width measured above
       const frames = run.times.length;
-      measured.during(widths, () => timeline.reset(frames));
+      timeline.reset(frames, widths);
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: upper, width: 320, height: 220, redraw: drawAll }),

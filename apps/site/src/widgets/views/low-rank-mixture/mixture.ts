@@ -37,12 +37,21 @@ export function extentOf(sets: ReadonlyArray<{ values: Float32Array; d: number }
     for (let i = 0; i < set.values.length; i += set.d) {
       let s = 0;
       for (let a = 0; a < dims; a++) s += (set.values[i + a] ?? 0) ** 2;
-      norms.push(Math.sqrt(s));
+      // a frame a partial run has not reached yet is NaN
+      if (Number.isFinite(s)) norms.push(Math.sqrt(s));
     }
   }
   norms.sort((a, b) => a - b);
   const q = norms[Math.floor(0.97 * (norms.length - 1))] ?? 2.5;
   return Math.min(5, Math.max(2.2, Math.ceil(q * 2) / 2));
+}
+
+/** Frames a run on its way has generated for this scene: they come in order, and the first not reached is NaN. */
+export function framesReached(scene: SceneData): number {
+  const stride = scene.m * scene.d;
+  let f = 0;
+  while (f < scene.frames && Number.isFinite(scene.trajectories[f * stride] ?? Number.NaN)) f++;
+  return f;
 }
 
 export function read(result: ResultRecord, params: ParamValues): Mixture {

@@ -217,7 +217,8 @@ export function drawScene(svg: SVGSVGElement, data: SceneData, o: SceneOptions):
   const traj: PointSet = { values: data.trajectories, d: data.d };
   const tails = svgEl('g', { class: 'low-rank-mixture-scene-tails' });
   const tailStart = Math.max(0, frame - TAIL_FRAMES);
-  for (let s = 0; s < data.m; s++) {
+  // a run on its way may have no frame of this denoiser's yet
+  for (let s = 0; s < (data.frames > 0 ? data.m : 0); s++) {
     const parts: string[] = [];
     const tail: string[] = [];
     for (let f = 0; f <= frame; f++) {

@@ -3,7 +3,6 @@ import { t as msg } from '../../../i18n/messages.ts';
 import { maxOf } from '../../kit/arrays.ts';
 import { categoryColour } from '../../kit/colours.ts';
 import { el, svgEl, widthOf } from '../../kit/dom.ts';
-import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import { legend, type LegendItem } from '../../kit/legend.ts';
 import { toggleGroup } from '../../kit/toggle-group.ts';
@@ -12,7 +11,7 @@ import { DEFAULT_CAMERA, DRAG_GAIN, KEY_STEP, clampCamera, drawScene, type Camer
 import { createTimeline, type Timeline } from '../../kit/timeline.ts';
 import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { DENOISER_COLOURS, errorChart } from './error-chart.ts';
-import { type Driver, type Mixture, read } from './mixture.ts';
+import { type Driver, type Mixture, framesReached, read } from './mixture.ts';
 
 function dataText(m: Mixture): string {
   const vars = { K: m.K, subspaces: m.K === 1 ? subspaceWord(m.r, false) : subspaceWord(m.r), d: m.d, n: m.n };
@@ -126,16 +125,19 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
   curvesPanel.append(curvesTitle, curvesHost, curveKeys);
 
   let mixture: Mixture | undefined;
+  /**
+   * Whether `mixture` is a run on its way: the scene shows the frames generated so far, and the
+   * numbers that need the whole run (memorized fractions, the readout) wait for its end.
+   */
+  let running = false;
   let camera: Camera = { ...DEFAULT_CAMERA };
   let driver: Driver = 'optimal';
   let sceneKeys: HTMLElement | undefined;
-  /** Widths measured by a drawing that draws through the timeline too. */
-  const measured = lentWidths<Widths>();
 
-  const timeline: Timeline = createTimeline({
+  const timeline: Timeline<Widths> = createTimeline<Widths>({
     label: msg('low-rank-mixture.timeline'),
     describe: (index) => (mixture === undefined ? '' : `t = ${formatValue(mixture.frameTimes[index] ?? 0, 2)}`),
-    onFrame: () => redrawScene(measured.current()?.scene ?? sceneSize()),
+    onFrame: (_index, widths) => redrawScene(widths?.scene ?? sceneSize()),
   });
   scenePanel.append(sceneTitle, driverToggle.element, viewport, timeline.element, memorizedNote, hint, note);
   panels.append(scenePanel, curvesPanel);
@@ -157,18 +159,16 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     const m = mixture;
     if (m === undefined) return;
     driver = driverToggle.value();
-    const frame = timeline.index();
-    drawScene(sceneSvg, m.scene[driver], {
+    const data = m.scene[driver];
+    // A run on its way shows where its samples are now, not the timeline's frame of the run before.
+    const reached = running ? framesReached(data) : data.frames;
+    const frame = running ? reached - 1 : timeline.index();
+    drawScene(sceneSvg, running ? { ...data, frames: reached } : data, {
       size,
       frame,
       camera,
       pathColour: PATH_COLOURS[driver],
     });
-    // The key value on the figure itself: how many of this denoiser's samples copy a training point.
-    const label = svgEl('text', { x: 8, y: 18, fill: PATH_COLOURS[driver], 'font-size': 12, class: 'low-rank-mixture-memorized' });
-    label.textContent = msg('low-rank-mixture.scene.memorized', { fraction: formatPercent(m.memorized[driver]) });
-    label.dataset['fraction'] = String(m.memorized[driver]);
-    sceneSvg.append(label);
     sceneSvg.dataset['driver'] = driver;
     sceneSvg.dataset['training'] = String(m.scene.optimal.trainingLabels.length);
     sceneSvg.dataset['components'] = String(m.K);
@@ -178,10 +178,16 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
         points: m.K * m.n,
         K: m.K,
         subspaces: subspaceWord(m.r),
-        trajectories: m.scene.optimal.m,
-        t: formatValue(m.frameTimes[frame] ?? 0, 2),
+        trajectories: reached > 0 ? data.m : 0,
+        t: formatValue(m.frameTimes[Math.max(0, frame)] ?? 0, 2),
       }),
     );
+    if (running) return;
+    // The key value on the figure itself: how many of this denoiser's samples copy a training point.
+    const label = svgEl('text', { x: 8, y: 18, fill: PATH_COLOURS[driver], 'font-size': 12, class: 'low-rank-mixture-memorized' });
+    label.textContent = msg('low-rank-mixture.scene.memorized', { fraction: formatPercent(m.memorized[driver]) });
+    label.dataset['fraction'] = String(m.memorized[driver]);
+    sceneSvg.append(label);
     readout.textContent = readoutText(m, frame, driver);
   }
 
@@ -189,6 +195,23 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     const m = mixture;
     if (m === undefined) return;
     curvesHost.replaceChildren(errorChart(m, width));
+  }
+
+  /** The projection note and the scene's legend, which follow the data's shape. */
+  function describeScene(m: Mixture): void {
+    note.hidden = m.d <= 3;
+    note.textContent = m.d > 3 ? msg('low-rank-mixture.scene.projection', { d: m.d }) : '';
+    const items: LegendItem[] = [];
+    for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('low-rank-mixture.legend.subspace', { k: k + 1 }), colour: categoryColour(k), shape: 'dot' });
+    items.push(
+      { label: msg('low-rank-mixture.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
+      { label: msg('low-rank-mixture.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
+      { label: msg('low-rank-mixture.legend.samples'), colour: 'var(--fg)', shape: 'ring' },
+    );
+    const keys = legend('low-rank-mixture-scene-legend', items);
+    if (sceneKeys === undefined) scenePanel.insertBefore(keys, hint);
+    else sceneKeys.replaceWith(keys);
+    sceneKeys = keys;
   }
 
   function turn(dYaw: number, dPitch: number): void {
@@ -258,31 +281,31 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
 
   return {
     resizes: panels,
+    // A run on its way: the data and the subspaces, true and learned, at once; then the error
+    // curves over the times measured so far, and the trajectories of the denoiser shown as they are generated.
+    partial(output: OutputOf<'low-rank-mixture'>, params: ParamValues) {
+      const m = read(output.result, params);
+      mixture = m;
+      running = true;
+      const widths = measure();
+      describeScene(m);
+      memorizedNote.hidden = true;
+      redrawScene(widths.scene);
+      redrawCurves(widths.curves);
+    },
     show(output: OutputOf<'low-rank-mixture'>, params: ParamValues) {
       const m = read(output.result, params);
       mixture = m;
-      note.hidden = m.d <= 3;
-      note.textContent =
-        m.d > 3 ? msg('low-rank-mixture.scene.projection', { d: m.d }) : '';
-      const items: LegendItem[] = [];
-      for (let k = 0; k < Math.min(m.K, 6); k++) items.push({ label: msg('low-rank-mixture.legend.subspace', { k: k + 1 }), colour: categoryColour(k), shape: 'dot' });
-      items.push(
-        { label: msg('low-rank-mixture.legend.true'), colour: 'var(--fg-soft)', shape: 'dash' },
-        { label: msg('low-rank-mixture.legend.learned'), colour: 'var(--fg-soft)', shape: 'line' },
-        { label: msg('low-rank-mixture.legend.samples'), colour: 'var(--fg)', shape: 'ring' },
-      );
-      const keys = legend('low-rank-mixture-scene-legend', items);
-      if (sceneKeys === undefined) scenePanel.insertBefore(keys, hint);
-      else sceneKeys.replaceWith(keys);
-      sceneKeys = keys;
+      running = false;
+      const widths = measure();
+      describeScene(m);
       memorizedNote.hidden = false;
       memorizedNote.textContent = msg('low-rank-mixture.scene.memorizedAll', {
         optimal: formatPercent(m.memorized.optimal),
         trained: formatPercent(m.memorized.trained),
         empirical: formatPercent(m.memorized.empirical),
       });
-      const widths = measure();
-      measured.during(widths, () => timeline.reset(m.frameTimes.length));
+      timeline.reset(m.frameTimes.length, widths);
       redrawScene(widths.scene);
       redrawCurves(widths.curves);
       summary.textContent = summaryText(m, output.backend);

@@ -1,7 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { t as msg } from '../../../i18n/messages.ts';
 import { el, tag, widthOf } from '../../kit/dom.ts';
-import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatValue } from '../../kit/format.ts';
 import { placeholderFigure } from '../../kit/placeholder-figure.ts';
 import { playbackLifecycle } from '../../kit/playback-lifecycle.ts';
@@ -92,12 +91,10 @@ export const manifoldView = defineView('manifold', (context) => {
   w1Panel.plot.append(placeholderFigure(320, 240, msg('figure.placeholder'), 'figure-placeholder'));
 
   let run: Run | undefined;
-  /** Widths measured by a drawing that draws through the timeline too. */
-  const measured = lentWidths<Widths>();
-  const timeline: Timeline = createTimeline({
+  const timeline: Timeline<Widths> = createTimeline<Widths>({
     label: msg('manifold.timeline'),
     describe: (frame) => (run === undefined ? '' : epsText(at(run.epsilon, epsIndex(run, frame)))),
-    onFrame: (frame) => drawSamples(frame, measured.current() ?? measure()),
+    onFrame: (frame, widths) => drawSamples(frame, widths ?? measure()),
   });
   samplePanel.element.insertBefore(timeline.element, samplePanel.note);
   stage.append(panels, samplePanel.element);
@@ -306,7 +303,7 @@ export const manifoldView = defineView('manifold', (context) => {
       const widths = measure();
       drawScore(run, widths.panel);
       const frames = run.epsilon.length;
-      measured.during(widths, () => timeline.reset(frames));
+      timeline.reset(frames, widths);
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: w1Panel.plot, width: 320, height: 240, redraw: drawAll }),

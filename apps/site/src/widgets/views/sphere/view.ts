@@ -4,7 +4,6 @@ import type { RunOutput } from '@diffusion-atlas/worker';
 import { t as msg } from '../../../i18n/messages.ts';
 import { range } from '../../kit/arrays.ts';
 import { el, paramNumber, tag, widthOf } from '../../kit/dom.ts';
-import { lentWidths } from '../../kit/lent-widths.ts';
 import { formatPercent, formatValue } from '../../kit/format.ts';
 import { legend, legendItem } from '../../kit/legend.ts';
 import { logTickLabel } from '../../kit/log-scale.ts';
@@ -148,8 +147,6 @@ export const sphereView = defineView('sphere', (context) => {
   /** A partial run on its way, drawn on the globe until the finished run replaces it. */
   let streaming: Run | undefined;
   let frameIndex = 0;
-  /** Widths measured by a drawing that draws through the timeline too. */
-  const measured = lentWidths<Widths>();
 
   const globe = createGlobe({
     className: 'sphere-globe',
@@ -167,12 +164,12 @@ export const sphereView = defineView('sphere', (context) => {
   });
   const globePanel = el('figure', 'figure-panel sphere-globe-panel');
   globePanel.append(el('figcaption', 'figure-panel-title', msg('sphere.panel.globe')), globe.element);
-  const timeline: Timeline = createTimeline({
+  const timeline: Timeline<Widths> = createTimeline<Widths>({
     label: msg('sphere.timeline'),
     describe: (index) => (run === undefined ? '' : sText(at(run.frameS, index))),
-    onFrame: (index) => {
+    onFrame: (index, widths) => {
       frameIndex = index;
-      globe.move(measured.current()?.globe);
+      globe.move(widths?.globe);
       describeFrame();
     },
   });
@@ -421,7 +418,7 @@ export const sphereView = defineView('sphere', (context) => {
       drawLikelihood(widths.likelihood);
       // the timeline moves the globe to its frame at once, at the size measured above
       const frames = run.frameS.length;
-      measured.during(widths, () => timeline.reset(frames));
+      timeline.reset(frames, widths);
       summary.textContent = summaryText(run, output.backend);
     },
     ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: memPanel.plot, width: 280, height: 120, redraw: drawAll }),
