@@ -95,6 +95,52 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
     await page.context().close();
   });
 
+  it("training-window's first frame is the theory: every size's predicted τ_mem and ρ₁ support before any training, then the sizes trained so far, then the finished figure", async () => {
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    try {
+      // What each frame drew, recorded by the page itself as the figure's data-frame changes.
+      await page.addInitScript((selector: string) => {
+        const log: Array<Record<string, string | number | null>> = [];
+        Object.assign(window, { __twFrames: log });
+        new MutationObserver((records) => {
+          for (const record of records) {
+            const root = record.target as Element;
+            if (!root.matches(selector)) continue;
+            const n = (s: string): number => root.querySelectorAll(s).length;
+            log.push({
+              frame: root.getAttribute('data-frame'),
+              status: root.getAttribute('data-status'),
+              theory: n('.training-window-point-theory circle'),
+              measured: n('.training-window-point-mem circle'),
+              rho1: n('.training-window-rho1-edges line'),
+              spectra: n('.training-window-spectrum path'),
+              scoreCurves: n('.training-window-score path'),
+              pendingRows: Array.from(root.querySelectorAll('.training-window-numbers tbody tr')).filter((tr) => /to come/.test(tr.textContent ?? '')).length,
+              curvesNote: root.querySelector('.training-window-curves .figure-plot')?.textContent ?? '',
+            });
+          }
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
+      }, TW);
+      const sizes = [1, 2, 4, 8];
+      await page.goto(`${site.server.url}/chapters/training-time/?psiN=${sizes.join(',')}`);
+      expect(await waitForWidget(page, 'training-window')).toBe('done');
+      const log = await page.evaluate(() => (window as unknown as { __twFrames: Array<Record<string, string | number | null>> }).__twFrames);
+      const firstFinal = log.findIndex((e) => e.frame === 'final');
+      expect(log[0], JSON.stringify(log)).toMatchObject({ frame: 'partial', status: 'running', theory: sizes.length, measured: 0, rho1: sizes.length, spectra: 0, scoreCurves: 0, pendingRows: sizes.length });
+      expect(log[0]?.curvesNote).toMatch(/Training on the first size \(n = 20\)/);
+      for (const p of log.slice(1, firstFinal)) {
+        // each partial frame: every size's theory, the trained ones' measurements, the rest to come
+        expect(p).toMatchObject({ frame: 'partial', theory: sizes.length, rho1: sizes.length });
+        expect(Number(p.measured) + Number(p.pendingRows)).toBe(sizes.length);
+        expect(p.spectra).toBe(p.measured);
+      }
+      expect(log[firstFinal]).toMatchObject({ theory: sizes.length, measured: sizes.length, spectra: sizes.length, scoreCurves: sizes.length, pendingRows: 0 });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('the samples figure follows its parameters in its embed', async () => {
     const { page, problems } = await openPage(site.browser, { width: 700, reducedMotion: true });
     // d = 4: ψ_n = 0.5 and 2 give n = 2 and 8.

@@ -187,6 +187,34 @@ describe('partial results through the worker', () => {
     });
   }
 
+  it("training-window: the first partial, before any training, has every size's predicted τ_mem and ρ₁ support and nothing measured; later ones keep the sizes to come", async () => {
+    const partials: RunOutput[] = [];
+    const final = await client.run('training-window', {}, { onPartial: (output) => void partials.push(output) });
+    const runsOf = (output: { result: ResultRecord }): ResultRecord[] => output.result['runs'] as unknown as ResultRecord[];
+    const finalRuns = runsOf(final);
+    expect(partials[0]?.partial?.fraction).toBe(0);
+    const first = runsOf(partials[0] ?? final);
+    expect(first).toHaveLength(finalRuns.length);
+    first.forEach((run, i) => {
+      expect(run['n']).toBe(finalRuns[i]?.['n']);
+      expect(run['tauMemTheory']).toBe(finalRuns[i]?.['tauMemTheory']);
+      expect(run['rho1Edges']).toEqual(finalRuns[i]?.['rho1Edges']);
+      expect(run['tauGen']).toBeNaN();
+      expect(run['tauMem']).toBeNaN();
+      expect(Array.from(run['scoreError'] as Float64Array).every(Number.isNaN)).toBe(true);
+      expect((run['eigenvalues'] as Float64Array).length).toBe(0);
+    });
+    // the theory's slope is over every size from the start, as in the final result
+    expect((partials[0]?.result['slopes'] as ResultRecord)['tauMemTheory']).toBe((final.result['slopes'] as ResultRecord)['tauMemTheory']);
+    for (const p of partials) {
+      const runs = runsOf(p);
+      expect(runs).toHaveLength(finalRuns.length);
+      // the trained sizes come first, the sizes to come after them
+      const trained = runs.map((run) => Number.isFinite(run['tauGen']));
+      expect(trained).toEqual([...trained].sort((a, b) => Number(b) - Number(a)));
+    }
+  });
+
   it('low-rank-mixture: the first partial has the data and the subspaces, true and learned, before any error is measured; the closed-form bound is in it', async () => {
     const partials: RunOutput[] = [];
     const final = await client.run('low-rank-mixture', {}, { onPartial: (output) => void partials.push(output) });

@@ -147,6 +147,55 @@ export const trainingWindow = defineExperiment({
         },
       };
     };
+    /** A size not trained yet: what theory says of it (τ_mem and the ρ₁ support), every measured value NaN. */
+    const pendingRun = (r: number): TrainingWindowRun => {
+      const n = Math.round(p.psiN[r] * p.d);
+      const psiN = n / p.d;
+      const unmeasured = (): Float64Array => new Float64Array(p.points).fill(Number.NaN);
+      return {
+        psiN,
+        n,
+        tau: logTimes(p.tauMin, p.tauMax, p.points),
+        trainLoss: unmeasured(),
+        testLoss: unmeasured(),
+        scoreError: unmeasured(),
+        generalizationGap: unmeasured(),
+        tauGen: Number.NaN,
+        tauMem: Number.NaN,
+        generalizationGapFinal: Number.NaN,
+        tauMemTheory: tauMemTheory(psiP, psiN, c),
+        eigenvalues: new Float64Array(0),
+        rho1Edges: rho1Edges(psiP, psiN, c),
+      };
+    };
+    /**
+     * The run so far as a result: the sizes trained (copies: a partial may be transferred away) and
+     * their measured slopes, then the sizes still to come with their theory only, so the theory's
+     * slope is over every size, as in the final result.
+     */
+    const runSoFar = (): TrainingWindowResult => {
+      const done = assemble(
+        runs.map((run) => ({
+          ...run,
+          tau: run.tau.slice(),
+          trainLoss: run.trainLoss.slice(),
+          testLoss: run.testLoss.slice(),
+          scoreError: run.scoreError.slice(),
+          generalizationGap: run.generalizationGap.slice(),
+          eigenvalues: run.eigenvalues.slice(),
+          rho1Edges: [...run.rho1Edges],
+        })),
+      );
+      const all = [...done.runs];
+      for (let r = runs.length; r < count; r++) all.push(pendingRun(r));
+      const tauMemSlope = logLogSlope(
+        all.map((x) => x.n),
+        all.map((x) => x.tauMemTheory),
+      );
+      return { ...done, runs: all, slopes: { ...done.slopes, tauMemTheory: tauMemSlope } };
+    };
+    // The first frame: every size's predicted τ_mem and ρ₁ support, before any training.
+    ctx.partial(0, runSoFar);
     for (let r = 0; r < count; r++) {
       const n = Math.round(p.psiN[r] * p.d);
       const psiN = n / p.d;
@@ -190,23 +239,7 @@ export const trainingWindow = defineExperiment({
         eigenvalues: flow.eigenvalues,
         rho1Edges: rho1Edges(psiP, psiN, c),
       });
-      // The sizes done so far (copies: a partial may be transferred away), their slopes over those sizes.
-      if (r < count - 1) {
-        ctx.partial((r + 1) / count, () =>
-          assemble(
-            runs.map((run) => ({
-              ...run,
-              tau: run.tau.slice(),
-              trainLoss: run.trainLoss.slice(),
-              testLoss: run.testLoss.slice(),
-              scoreError: run.scoreError.slice(),
-              generalizationGap: run.generalizationGap.slice(),
-              eigenvalues: run.eigenvalues.slice(),
-              rho1Edges: [...run.rho1Edges],
-            })),
-          ),
-        );
-      }
+      if (r < count - 1) ctx.partial((r + 1) / count, runSoFar);
     }
     await ctx.checkpoint(1);
     return assemble(runs);

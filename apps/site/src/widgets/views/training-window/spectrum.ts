@@ -16,7 +16,10 @@ export interface Histogram {
 
 /** Counts per log-spaced bin, for display only (the eigenvalues themselves come from the worker). */
 export function histogram(s: State): Histogram {
-  const all = s.r.runs.flatMap((run) => Array.from(run.eigenvalues)).filter((x) => x > 0);
+  const eigenvalues = s.r.runs.flatMap((run) => Array.from(run.eigenvalues)).filter((x) => x > 0);
+  // Before any size is trained there are no eigenvalues: the axis spans what theory predicts.
+  const predicted = [s.r.constants.s2, ...s.rho2, ...s.r.runs.flatMap((run) => run.rho1Edges)].filter((x) => x > 0);
+  const all = eigenvalues.length > 0 ? eigenvalues : predicted;
   const lo = Math.min(...all) / 1.12;
   const hi = Math.max(...all) * 1.12;
   const a = Math.log(lo);
@@ -78,7 +81,9 @@ export function spectrumPlot(s: State, h: Histogram, width: number): SVGSVGEleme
         className: 'training-window-tau-axis',
       }),
       Plot.ruleX([s.r.constants.s2], { stroke: 'var(--fg-soft)', strokeDasharray: '2 3', className: 'training-window-s2' }),
+      // a size still to come (a run on its way) has no eigenvalues yet, and no outline
       ...h.counts.flatMap((counts, i) => {
+        if ((s.r.runs[i]?.eigenvalues.length ?? 0) === 0) return [];
         const pts = outline(counts);
         const colour = s.colours[i] ?? 'currentColor';
         return [

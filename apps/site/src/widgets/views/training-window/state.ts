@@ -83,6 +83,11 @@ export function stateOf(output: RunOutput): State {
   };
 }
 
+/** Whether a size has been trained: a run on its way lists the sizes still to come with their theory only. */
+export function isMeasured(run: TrainingWindowRun): boolean {
+  return Number.isFinite(run.tauGen);
+}
+
 export function nLabel(run: TrainingWindowRun): string {
   return `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`;
 }

@@ -13,7 +13,7 @@ import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { numbersTable } from '../../kit/numbers-table.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
-import { finitePositive, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
+import { finitePositive, isMeasured, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
 
 const MAX_WIDTH = 720;
 
@@ -46,10 +46,13 @@ function windowMarks(s: State): Plot.Markish[] {
 }
 
 function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
-  const all = s.r.runs.flatMap((run) => Array.from(run.scoreError));
+  const runs = s.r.runs.filter(isMeasured);
+  const colour = (run: TrainingWindowRun): string => s.colours[s.r.runs.indexOf(run)] ?? 'currentColor';
+  const all = runs.flatMap((run) => Array.from(run.scoreError));
   const lo = Math.min(...finitePositive(all));
   const hi = Math.max(...finitePositive(all));
-  const genMedian = [...s.r.runs.map((x) => x.tauGen)].sort((a, b) => a - b)[Math.floor(s.r.runs.length / 2)] ?? s.tauMin;
+  const genMedian = [...runs.map((x) => x.tauGen)].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? s.tauMin;
+  const last = runs[runs.length - 1];
   return plot({
     width,
     height: 230,
@@ -58,7 +61,7 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 22,
     marginBottom: 26,
     className: 'training-window-score-figure',
-    ariaLabel: msg('training-window.aria.score', { count: s.r.runs.length }),
+    ariaLabel: msg('training-window.aria.score', { count: runs.length }),
     ariaDescription: msg('training-window.aria.scoreDescription', { tauGen: formatTime(genMedian) }),
     style: PLOT_STYLE,
     x: timeScale(s),
@@ -68,19 +71,19 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
       logAxisY(logTicks(lo / 1.15, hi * 1.15, 5), { label: msg('training-window.y.score') }),
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
-      ...s.r.runs.map((run, i) =>
+      ...runs.map((run) =>
         Plot.line(range(run.tau.length), {
           x: (k: number) => run.tau[k],
           y: (k: number) => run.scoreError[k],
-          stroke: s.colours[i] ?? 'currentColor',
+          stroke: colour(run),
           strokeWidth: 1.8,
           className: 'training-window-score',
         }),
       ),
-      Plot.dot(s.r.runs, {
+      Plot.dot(runs, {
         x: (run: TrainingWindowRun) => run.tauGen,
         y: (run: TrainingWindowRun) => minimumOf(run.scoreError),
-        fill: (_run: TrainingWindowRun, i: number) => s.colours[i] ?? 'currentColor',
+        fill: colour,
         stroke: 'var(--bg)',
         strokeWidth: 1,
         r: 4,
@@ -89,9 +92,9 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
       }),
       Plot.text(['τ_gen'], { x: () => genMedian, frameAnchor: 'top', dy: -12, fill: 'var(--fg)', fontSize: 11, className: 'training-window-label' }),
       Plot.text(
-        s.r.runs.length > 0 && Number.isFinite(s.r.runs[s.r.runs.length - 1]?.tauMem ?? Infinity) ? ['τ_mem'] : [],
+        last !== undefined && Number.isFinite(last.tauMem) ? ['τ_mem'] : [],
         {
-          x: () => Math.min(s.r.runs[s.r.runs.length - 1]?.tauMem ?? s.tauMax, s.tauMax),
+          x: () => Math.min(last?.tauMem ?? s.tauMax, s.tauMax),
           frameAnchor: 'top',
           dy: -12,
           fill: 'var(--fg)',
@@ -105,7 +108,8 @@ function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
 }
 
 function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
-  const all = s.r.runs.flatMap((run) => [...run.trainLoss, ...run.testLoss]).filter(Number.isFinite);
+  const runs = s.r.runs.filter(isMeasured);
+  const all = runs.flatMap((run) => [...run.trainLoss, ...run.testLoss]).filter(Number.isFinite);
   const lo = Math.min(0, ...all);
   const hi = Math.max(...all);
   return plot({
@@ -116,7 +120,7 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
     marginTop: 10,
     marginBottom: 34,
     className: 'training-window-loss-figure',
-    ariaLabel: msg('training-window.aria.loss', { count: s.r.runs.length }),
+    ariaLabel: msg('training-window.aria.loss', { count: runs.length }),
     ariaDescription: msg('training-window.aria.lossDescription'),
     style: PLOT_STYLE,
     x: timeScale(s),
@@ -125,8 +129,8 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
       timeAxis(s, width, true),
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
-      ...s.r.runs.flatMap((run, i) => {
-        const colour = s.colours[i] ?? 'currentColor';
+      ...runs.flatMap((run) => {
+        const colour = s.colours[s.r.runs.indexOf(run)] ?? 'currentColor';
         const ks = range(run.tau.length);
         return [
           Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], ...TEST_LOSS, stroke: colour, className: 'training-window-test-loss' }),
@@ -204,7 +208,7 @@ function slopeText(x: number): string {
 }
 
 function readoutText(s: State): string {
-  const runs = s.r.runs;
+  const runs = s.r.runs.filter(isMeasured);
   const first = runs[0];
   const last = runs[runs.length - 1];
   if (first === undefined || last === undefined) return '';
@@ -227,15 +231,20 @@ function readoutText(s: State): string {
 
 /** Every run's times, one row per n. */
 function numbersRows(s: State): string[][] {
-  return s.r.runs.map((run) => [
-    String(run.n),
-    formatValue(run.psiN),
-    formatTime(run.tauGen),
-    formatTime(run.tauMem),
-    formatTime(run.tauMemTheory),
-    `${formatValue(run.tauMem / run.tauGen, 2)}×`,
-    run.psiN > s.psiP ? msg('training-window.numbers.wide') : '',
-  ]);
+  return s.r.runs.map((run) => {
+    // a size still to come has its theory only
+    const measured = isMeasured(run);
+    const pending = msg('training-window.numbers.pending');
+    return [
+      String(run.n),
+      formatValue(run.psiN),
+      measured ? formatTime(run.tauGen) : pending,
+      measured ? formatTime(run.tauMem) : pending,
+      formatTime(run.tauMemTheory),
+      measured ? `${formatValue(run.tauMem / run.tauGen, 2)}×` : pending,
+      run.psiN > s.psiP ? msg('training-window.numbers.wide') : '',
+    ];
+  });
 }
 
 function summaryText(s: State, backend: string): string {
@@ -315,10 +324,19 @@ export const trainingWindowView = defineView('training-window', (context) => {
     keys.replaceChildren(legend('training-window-legend', items), legend('training-window-legend-styles', styleKeys));
 
     title(curves, msg('training-window.panel.curves'));
-    curves.plot.replaceChildren(scoreErrorPlot(s, wide));
-    lossHost.replaceChildren(lossPlot(s, wide));
+    const first = s.r.runs[0];
+    if (s.r.runs.some(isMeasured) || first === undefined) {
+      curves.plot.replaceChildren(scoreErrorPlot(s, wide));
+      lossHost.replaceChildren(lossPlot(s, wide));
+    } else {
+      // the theory's frame, before any size is trained: the curves come with the first one
+      curves.plot.replaceChildren(placeholder(msg('training-window.training', { n: first.n })));
+      lossHost.replaceChildren();
+    }
 
-    title(times, msg('training-window.panel.times', { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) }));
+    // a run on its way with fewer than two sizes trained has no measured slope yet
+    const slopes = { slope: slopeText(s.r.slopes.tauMem), theory: slopeText(s.r.slopes.tauMemTheory) };
+    title(times, s.r.runs.filter(isMeasured).length < 2 && s.r.runs.length > 1 ? msg('training-window.panel.timesTheory', slopes) : msg('training-window.panel.times', slopes));
     times.plot.replaceChildren(timesPlot(s, half));
     times.element.querySelector('.training-window-times-legend')?.remove();
     times.element.append(
