@@ -3,6 +3,7 @@ import { directContext, referenceKernels, runExperiment, type ResultRecord } fro
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 import { count, numbersIn, openPage, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
 import { siteSession } from './site-session.ts';
+import { recordFrameContents } from './frame-contents.ts';
 
 /*
  * Chapter 4 in Chromium: the page and its three figures, each counted against the parameters it
@@ -162,34 +163,19 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
   it('low-rank-mixture draws while it computes: the data and both sets of subspaces first, then the curves and trajectories so far, then the finished figure', async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
-      // What each frame drew, recorded by the page itself as the figure's data-frame changes.
-      await page.addInitScript((selector: string) => {
-        const log: Array<Record<string, string | number | null>> = [];
-        Object.assign(window, { __lrFrames: log });
-        new MutationObserver((records) => {
-          for (const record of records) {
-            const root = record.target as Element;
-            if (!root.matches(selector)) continue;
-            const n = (s: string): number => root.querySelectorAll(s).length;
-            log.push({
-              frame: root.getAttribute('data-frame'),
-              status: root.getAttribute('data-status'),
-              training: n('.low-rank-mixture-scene-training'),
-              trueSubspaces: n('.low-rank-mixture-scene-true-subspace'),
-              learnedSubspaces: n('.low-rank-mixture-scene-learned-subspace'),
-              samples: n('.low-rank-mixture-scene-sample'),
-              memorizedLabel: n('.low-rank-mixture-memorized'),
-              known: n('.low-rank-mixture-mse-known path'),
-              readoutStale: root.querySelector('[data-readout]')?.classList.contains('is-stale') === true ? 1 : 0,
-            });
-          }
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
-      }, LR);
+      const frames = await recordFrameContents(page, LR, {
+        training: '.low-rank-mixture-scene-training',
+        trueSubspaces: '.low-rank-mixture-scene-true-subspace',
+        learnedSubspaces: '.low-rank-mixture-scene-learned-subspace',
+        samples: '.low-rank-mixture-scene-sample',
+        memorizedLabel: '.low-rank-mixture-memorized',
+        known: '.low-rank-mixture-mse-known path',
+      });
       const K = 3;
       const n = 12;
       await page.goto(`${site.server.url}${PAGE}?K=${K}&n=${n}`);
       expect(await waitForWidget(page, 'low-rank-mixture')).toBe('done');
-      const log = await page.evaluate(() => (window as unknown as { __lrFrames: Array<Record<string, string | number | null>> }).__lrFrames);
+      const log = await frames();
       const firstFinal = log.findIndex((e) => e.frame === 'final');
       const partials = log.slice(0, firstFinal).filter((e) => e.frame === 'partial');
       expect(partials.length, JSON.stringify(log)).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { count, distDir, openPage, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
 import { siteSession } from './site-session.ts';
+import { recordFrameContents, type FrameContents } from './frame-contents.ts';
 
 /*
  * Chapter 3 in Chromium: the page and its three figures, each counted against the parameters it
@@ -98,33 +99,23 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   it("training-window's first frame is the theory: every size's predicted τ_mem and ρ₁ support before any training, then the sizes trained so far, then the finished figure", async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
-      // What each frame drew, recorded by the page itself as the figure's data-frame changes.
-      await page.addInitScript((selector: string) => {
-        const log: Array<Record<string, string | number | null>> = [];
-        Object.assign(window, { __twFrames: log });
-        new MutationObserver((records) => {
-          for (const record of records) {
-            const root = record.target as Element;
-            if (!root.matches(selector)) continue;
-            const n = (s: string): number => root.querySelectorAll(s).length;
-            log.push({
-              frame: root.getAttribute('data-frame'),
-              status: root.getAttribute('data-status'),
-              theory: n('.training-window-point-theory circle'),
-              measured: n('.training-window-point-mem circle'),
-              rho1: n('.training-window-rho1-edges line'),
-              spectra: n('.training-window-spectrum path'),
-              scoreCurves: n('.training-window-score path'),
-              pendingRows: Array.from(root.querySelectorAll('.training-window-numbers tbody tr')).filter((tr) => /to come/.test(tr.textContent ?? '')).length,
-              curvesNote: root.querySelector('.training-window-curves .figure-plot')?.textContent ?? '',
-            });
-          }
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
-      }, TW);
+      const frames = await recordFrameContents(
+        page,
+        TW,
+        {
+          theory: '.training-window-point-theory circle',
+          measured: '.training-window-point-mem circle',
+          rho1: '.training-window-rho1-edges line',
+          spectra: '.training-window-spectrum path',
+          scoreCurves: '.training-window-score path',
+        },
+        { rows: '.training-window-numbers tbody tr', curvesNote: '.training-window-curves .figure-plot' },
+      );
       const sizes = [1, 2, 4, 8];
       await page.goto(`${site.server.url}/chapters/training-time/?psiN=${sizes.join(',')}`);
       expect(await waitForWidget(page, 'training-window')).toBe('done');
-      const log = await page.evaluate(() => (window as unknown as { __twFrames: Array<Record<string, string | number | null>> }).__twFrames);
+      // a size still to come has "to come" in its row of the numbers table
+      const log = (await frames()).map((e): FrameContents => ({ ...e, pendingRows: String(e['rows']).split('\n').filter((row) => row.includes('to come')).length }));
       const firstFinal = log.findIndex((e) => e.frame === 'final');
       expect(log[0], JSON.stringify(log)).toMatchObject({ frame: 'partial', status: 'running', theory: sizes.length, measured: 0, rho1: sizes.length, spectra: 0, scoreCurves: 0, pendingRows: sizes.length });
       expect(log[0]?.curvesNote).toMatch(/Training on the first size \(n = 20\)/);

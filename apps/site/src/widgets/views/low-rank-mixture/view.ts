@@ -197,6 +197,16 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     curvesHost.replaceChildren(errorChart(m, width));
   }
 
+  /** A run, on its way or finished, becomes the one shown: its widths read first, then its notes and legend. */
+  function take(output: OutputOf<'low-rank-mixture'>, params: ParamValues, onItsWay: boolean): { m: Mixture; widths: Widths } {
+    const m = read(output.result, params);
+    mixture = m;
+    running = onItsWay;
+    const widths = measure();
+    describeScene(m);
+    return { m, widths };
+  }
+
   /** The projection note and the scene's legend, which follow the data's shape. */
   function describeScene(m: Mixture): void {
     note.hidden = m.d <= 3;
@@ -284,21 +294,13 @@ export const lowRankMixtureView = defineView('low-rank-mixture', (context) => {
     // A run on its way: the data and the subspaces, true and learned, at once; then the error
     // curves over the times measured so far, and the trajectories of the denoiser shown as they are generated.
     partial(output: OutputOf<'low-rank-mixture'>, params: ParamValues) {
-      const m = read(output.result, params);
-      mixture = m;
-      running = true;
-      const widths = measure();
-      describeScene(m);
+      const { widths } = take(output, params, true);
       memorizedNote.hidden = true;
       redrawScene(widths.scene);
       redrawCurves(widths.curves);
     },
     show(output: OutputOf<'low-rank-mixture'>, params: ParamValues) {
-      const m = read(output.result, params);
-      mixture = m;
-      running = false;
-      const widths = measure();
-      describeScene(m);
+      const { m, widths } = take(output, params, false);
       memorizedNote.hidden = false;
       memorizedNote.textContent = msg('low-rank-mixture.scene.memorizedAll', {
         optimal: formatPercent(m.memorized.optimal),
