@@ -28,6 +28,8 @@ const STREAMING: Record<string, Streaming> = {
   'training-samples': { params: {} },
   'training-window': { params: {} },
   manifold: { params: {} },
+  // the samples part-way back, where the trajectories are at the newest frame kept
+  'noise-and-back': { params: {}, running: ['samples'] },
   reproducibility: { params: {} },
   sphere: { params: {}, running: ['samples'] },
   // the subspace iteration's estimate so far, and everything drawn from it
