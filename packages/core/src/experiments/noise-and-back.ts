@@ -99,6 +99,8 @@ export const noiseAndBack = defineExperiment({
     };
 
     const score = p.score === 'exact' ? mixtureScore(mixture, ctx.kernels) : empiricalScore(training, p.n, d, ctx.kernels);
+    // The first picture at once: the pure noise the trajectories start from, before any step.
+    ctx.partial(0, () => streaming(start));
     const samples = await sampleBackward({
       score,
       start,
