@@ -10,6 +10,48 @@ async function samplePositions(page: Page): Promise<string[]> {
   return page.$$eval(`${W} .noise-and-back-samples circle`, (cs) => cs.map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`));
 }
 
+/** The figure as one data-frame change of its root left it: recorded in the page, before any page script runs. */
+interface FrameEntry {
+  frame: string | null;
+  status: string | null;
+  /** The drawn frame's index, the frames the run has reached, and all it will have. */
+  index: number;
+  reached: number;
+  frames: number;
+  training: number;
+  pending: number;
+  memorized: number;
+  tails: number;
+}
+
+function recordFrames(selector: string): void {
+  const log: FrameEntry[] = [];
+  Object.assign(window, { __atlasFrames: log });
+  new MutationObserver((records) => {
+    for (const record of records) {
+      const root = record.target as Element;
+      if (!root.matches(selector) || record.attributeName !== 'data-frame') continue;
+      const svg = root.querySelector('[data-plot] svg[aria-label]');
+      const count = (what: string): number => root.querySelectorAll(what).length;
+      log.push({
+        frame: root.getAttribute('data-frame'),
+        status: root.getAttribute('data-status'),
+        index: Number(svg?.getAttribute('data-frame') ?? Number.NaN),
+        reached: Number(svg?.getAttribute('data-reached') ?? Number.NaN),
+        frames: Number(svg?.getAttribute('data-frames') ?? Number.NaN),
+        training: count('.noise-and-back-training circle'),
+        pending: count('.noise-and-back-pending circle'),
+        memorized: count('.noise-and-back-memorized circle'),
+        tails: count('.noise-and-back-tails path'),
+      });
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
+}
+
+async function recorded(page: Page): Promise<FrameEntry[]> {
+  return page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames);
+}
+
 async function settled(page: Page): Promise<void> {
   await waitForWidget(page, 'noise-and-back');
   // reduced motion shows the final frame without playing
@@ -172,6 +214,93 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+
+  it('the default run draws the trajectories so far while it computes, then the finished figure', async () => {
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    try {
+      await page.addInitScript(recordFrames, W);
+      await page.goto(`${site.server.url}/chapters/noise-and-back/`);
+      expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
+      const log = await recorded(page);
+      const frames = log.map((e) => e.frame);
+      const firstFinal = frames.indexOf('final');
+      const firstPartial = frames.indexOf('partial');
+      // The worker sends a run's first partial at once, well before a default run (400 steps) ends.
+      expect(firstPartial).toBeGreaterThanOrEqual(0);
+      expect(firstFinal).toBeGreaterThan(firstPartial);
+      // the first is the pure noise the trajectories start from, offered before any step
+      expect(log[firstPartial]?.reached).toBe(1);
+      // nothing partial after the final result
+      expect(frames.slice(firstFinal).every((f) => f === 'final')).toBe(true);
+      for (const partial of log.filter((e) => e.frame === 'partial')) {
+        expect(partial.status).toBe('running');
+        // the newest frame reached, a part of the way back, with the tails that led there (none at the start)
+        expect(partial.reached).toBeGreaterThanOrEqual(1);
+        expect(partial.reached).toBeLessThan(partial.frames);
+        expect(partial.index).toBe(partial.reached - 1);
+        expect(partial.training).toBe(100);
+        if (partial.reached > 1) expect(partial.tails).toBeGreaterThan(0);
+        // all 400 points still on their way: no outcome before the memorization test
+        expect(partial.pending).toBe(400);
+        expect(partial.memorized).toBe(0);
+      }
+      const final = log[firstFinal];
+      expect(final?.status).toBe('done');
+      expect(final?.reached).toBe(final?.frames);
+      // reduced motion shows the outcome: the empirical score's copies, coloured
+      expect(final?.memorized).toBeGreaterThan(0);
+      expect(final?.pending).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("run again: a scrub during a partial frame shows this run's newest frame, never one of the previous run's", async () => {
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    try {
+      // long enough (about 2 s) that the run again is still on its way after the checks below
+      await page.goto(`${site.server.url}/chapters/noise-and-back/?n=1000&m=1000&steps=400`);
+      await settled(page);
+      const svg = `${W} [data-plot] svg[aria-label]`;
+      const frames = Number(await page.getAttribute(svg, 'data-frames'));
+      expect(Number(await page.getAttribute(svg, 'data-frame'))).toBe(frames - 1);
+      const endTime = await page.textContent(`${W} [data-time]`);
+      await page.click(`${W} [data-run]`);
+      // a partial frame some way back, with tails
+      await page.waitForFunction(
+        (s) => {
+          const root = document.querySelector(s);
+          return root?.getAttribute('data-frame') === 'partial' && Number(root.querySelector('[data-plot] svg')?.getAttribute('data-reached')) > 1;
+        },
+        W,
+        { timeout: 60_000 },
+      );
+      // the scrubber still spans the previous run: take it to that run's outcome
+      await page.$eval(`${W} [data-scrubber]`, (input) => {
+        if (!(input instanceof HTMLInputElement)) throw new Error('no scrubber');
+        input.value = input.max;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      const drawn = await page.$eval(svg, (e) => ({ frame: Number(e.getAttribute('data-frame')), reached: Number(e.getAttribute('data-reached')) }));
+      const time = await page.textContent(`${W} [data-time]`);
+      const still = await page.getAttribute(W, 'data-frame');
+      await page.click(`${W} [data-stop]`);
+      // the checks ran while the run was on its way, or they prove nothing
+      expect(still).toBe('partial');
+      expect(drawn.reached).toBeLessThan(frames);
+      expect(drawn.frame).toBe(drawn.reached - 1);
+      expect(await page.locator(`${W} .noise-and-back-memorized circle`).count()).toBe(0);
+      expect(await page.locator(`${W} .noise-and-back-pending circle`).count()).toBe(1000);
+      expect(await page.locator(`${W} .noise-and-back-tails path`).count()).toBeGreaterThan(0);
+      // the scrubber's words name the time drawn, not the previous run's end
+      expect(time).toMatch(/^t = /);
+      expect(time).not.toBe(endTime);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 120_000);
 
   it('the embed page shows the widget with a link back to its chapter', async () => {
     const { page, problems } = await openPage(site.browser, { width: 600, reducedMotion: true });

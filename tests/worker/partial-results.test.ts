@@ -28,6 +28,8 @@ const STREAMING: Record<string, Streaming> = {
   'training-samples': { params: {} },
   'training-window': { params: {} },
   manifold: { params: {} },
+  // the samples part-way back, where the trajectories are at the newest frame kept
+  'noise-and-back': { params: {}, running: ['samples'] },
   reproducibility: { params: {} },
   // the errors measured so far and each denoiser's frames generated so far; the samples come with each generation's end
   'low-rank-mixture': { params: {} },

@@ -72,7 +72,35 @@ export const noiseAndBack = defineExperiment({
     frameTimes[0] = grid[0];
     let frame = 1;
 
+    /**
+     * A partial result while the trajectories go back: the frames kept so far, NaN for those not
+     * reached, and the samples where they are now; the memorization test waits for their end
+     * points (NaN ratios and fractions, and no nearest training points: an Int32Array has no NaN,
+     * and a placeholder index would read as a real one). Copies throughout: the run keeps writing
+     * its own arrays, and what is sent may be transferred.
+     */
+    const streaming = (x: Float32Array) => {
+      const kept = new Float32Array(trajectories.length).fill(Number.NaN);
+      kept.set(trajectories.subarray(0, frame * p.m * d));
+      const times = new Float64Array(frameCount).fill(Number.NaN);
+      times.set(frameTimes.subarray(0, frame));
+      return {
+        d,
+        training: training.slice(),
+        samples: x.slice(),
+        trajectories: kept,
+        frameTimes: times,
+        nearest: new Int32Array(0),
+        ratio: new Float32Array(p.m).fill(Number.NaN),
+        memorizedFraction: Number.NaN,
+        memorizedBaseline: Number.NaN,
+        memorizedBaselineTheory: memorizationBaselineTheory(d),
+      };
+    };
+
     const score = p.score === 'exact' ? mixtureScore(mixture, ctx.kernels) : empiricalScore(training, p.n, d, ctx.kernels);
+    // The first picture at once: the pure noise the trajectories start from, before any step.
+    ctx.partial(0, () => streaming(start));
     const samples = await sampleBackward({
       score,
       start,
@@ -86,6 +114,9 @@ export const noiseAndBack = defineExperiment({
           trajectories.set(x, frame * p.m * d);
           frameTimes[frame] = t;
           frame++;
+          // Offered where a frame is kept, so the samples are the newest frame's points; not at the
+          // last step, whose picture the finished run brings a moment later with its test.
+          if (k < p.steps) ctx.partial((0.95 * k) / p.steps, () => streaming(x));
         }
         await ctx.checkpoint((0.95 * k) / p.steps);
       },

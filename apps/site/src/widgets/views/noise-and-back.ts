@@ -29,8 +29,10 @@ interface Frames {
   training: Float32Array;
   trajectories: Float32Array;
   frameTimes: Float64Array;
-  /** Per trajectory: does its end point pass the memorization test? */
+  /** Per trajectory: does its end point pass the memorization test? (None does before the run ends.) */
   memorized: Uint8Array;
+  /** Frames the run has reached: all of a finished run's, the first ones of a partial run's. */
+  reached: number;
   n: number;
   m: number;
   memorizedFraction: number;
@@ -45,9 +47,12 @@ function framesOf(result: ResultRecord): Frames {
   const trajectories = float32Field(result, 'trajectories');
   const frameTimes = float64Field(result, 'frameTimes');
   const ratio = float32Field(result, 'ratio');
-  const m = ratio.length;
+  const m = float32Field(result, 'samples').length / 2;
   const memorized = new Uint8Array(m);
+  // A partial run's ratios are NaN, which passes no test: every trajectory is still on its way.
   for (let i = 0; i < m; i++) memorized[i] = (ratio[i] ?? 1) < MEMORIZATION_RATIO ? 1 : 0;
+  let reached = 0;
+  while (reached < frameTimes.length && Number.isFinite(frameTimes[reached] ?? Number.NaN)) reached++;
   let reach = 0;
   for (const v of training) reach = Math.max(reach, Math.abs(v));
   return {
@@ -55,6 +60,7 @@ function framesOf(result: ResultRecord): Frames {
     trajectories,
     frameTimes,
     memorized,
+    reached,
     n: training.length / 2,
     m,
     memorizedFraction: numberField(result, 'memorizedFraction'),
@@ -149,24 +155,39 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
   const legendBox = legend('noise-and-back-legend', [SERIES.training, SERIES.pending, SERIES.novel, SERIES.memorized]);
   stage.append(plotHost);
 
+  /** The finished run the timeline plays. */
   let frames: Frames | undefined;
+  /**
+   * A run on its way, drawn at the newest frame it has reached until the finished run replaces it
+   * (or, stopped, for good). The scrubber still spans the previous run's frames meanwhile: a scrub
+   * redraws this run's newest frame rather than mix in one of the previous run's.
+   */
+  let streaming: Frames | undefined;
+  /** The frame drawn for a scrubber position: the newest one reached while a run streams. */
+  const shownFrame = (f: Frames, index: number): number => (f === streaming ? f.reached - 1 : index);
   const timeline: Timeline = createTimeline({
     label: msg('noise-and-back.timeline'),
-    describe: (index) => (frames === undefined ? '' : timeText(frames.frameTimes[index] ?? 0)),
+    describe: (index) => {
+      const f = streaming ?? frames;
+      return f === undefined ? '' : timeText(f.frameTimes[shownFrame(f, index)] ?? 0);
+    },
     onFrame: (index) => draw(index),
   });
   stage.append(timeline.element, legendBox);
 
-  function draw(index: number): void {
-    if (frames === undefined) return;
-    const f = frames;
+  function draw(position: number): void {
+    const f = streaming ?? frames;
+    if (f === undefined) return;
+    const index = shownFrame(f, position);
+    const partial = f === streaming;
     const { m, trajectories } = f;
     const t = f.frameTimes[index] ?? 0;
     const size = Math.max(260, Math.min(MAX_SIZE, Math.floor(plotHost.clientWidth || MAX_SIZE)));
     const at = (frame: number, i: number, axis: 0 | 1): number => trajectories[(frame * m + i) * 2 + axis] ?? Number.NaN;
 
     const last = f.frameTimes.length - 1;
-    const ended = index === last;
+    // The outcome's colours need the memorization test, which only a finished run has done.
+    const ended = !partial && index === last;
     const first = ended ? index : Math.max(0, index - TAIL_FRAMES);
     const tails: Array<{ i: number; frame: number }> = [];
     const tailCount = Math.min(m, MAX_TAILS);
@@ -209,7 +230,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
       ...MARGINS,
       className: 'noise-and-back-figure',
       ariaLabel: msg('noise-and-back.aria.label', { time: timeText(t), n: f.n, m }),
-      ariaDescription: msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
+      ariaDescription: partial ? msg('noise-and-back.aria.partial', { m }) : msg('noise-and-back.aria.description', { memorized: memorizedCount, m }),
       style: PLOT_STYLE,
       x: { domain: [-f.extent, f.extent], label: 'x₁', ticks: 5 },
       y: { domain: [-f.extent, f.extent], label: 'x₂', ticks: 5 },
@@ -264,6 +285,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
     });
     svg.dataset['frame'] = String(index);
     svg.dataset['frames'] = String(f.frameTimes.length);
+    svg.dataset['reached'] = String(f.reached);
     svg.dataset['t'] = String(t);
     svg.dataset['samples'] = String(m);
     svg.dataset['memorized'] = String(memorizedCount);
@@ -285,7 +307,15 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
 
   return {
     resizes: plotHost,
+    // The trajectories so far, drawn as a frame of a finished run is, the points still grey: which
+    // of them land on a training point is known when the run ends.
+    partial(output: OutputOf<'noise-and-back'>, _params: ParamValues) {
+      streaming = framesOf(output.result);
+      timeline.pause();
+      draw(timeline.index());
+    },
     show(output: OutputOf<'noise-and-back'>, next: ParamValues) {
+      streaming = undefined;
       frames = framesOf(output.result);
       timeline.reset(frames.frameTimes.length);
       summary.textContent = summaryText(frames, next, output.backend);
@@ -298,7 +328,7 @@ export const noiseAndBackView = defineView('noise-and-back', (context) => {
       if (frames === undefined) placeholder.textContent = note;
     },
     redraw() {
-      if (frames !== undefined) draw(timeline.index());
+      draw(timeline.index());
     },
   };
 });
