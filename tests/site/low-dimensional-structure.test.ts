@@ -164,12 +164,14 @@ describe.skipIf(skipE2E)('chapter 4 in Chromium', () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
       const frames = await recordFrameContents(page, LR, {
+        counts: {
         training: '.low-rank-mixture-scene-training',
         trueSubspaces: '.low-rank-mixture-scene-true-subspace',
         learnedSubspaces: '.low-rank-mixture-scene-learned-subspace',
         samples: '.low-rank-mixture-scene-sample',
         memorizedLabel: '.low-rank-mixture-memorized',
         known: '.low-rank-mixture-mse-known path',
+        },
       });
       const K = 3;
       const n = 12;

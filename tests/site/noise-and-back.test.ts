@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openPage, skipE2E, waitForWidget } from './harness.ts';
 import { siteSession } from './site-session.ts';
+import { recordFrameContents, type FrameReadings } from './frame-contents.ts';
 
 const W = '[data-widget][data-experiment="noise-and-back"]';
 
@@ -10,47 +11,20 @@ async function samplePositions(page: Page): Promise<string[]> {
   return page.$$eval(`${W} .noise-and-back-samples circle`, (cs) => cs.map((c) => `${c.getAttribute('cx')},${c.getAttribute('cy')}`));
 }
 
-/** The figure as one data-frame change of its root left it: recorded in the page, before any page script runs. */
-interface FrameEntry {
-  frame: string | null;
-  status: string | null;
-  /** The drawn frame's index, the frames the run has reached, and all it will have. */
-  index: number;
-  reached: number;
-  frames: number;
-  training: number;
-  pending: number;
-  memorized: number;
-  tails: number;
-}
-
-function recordFrames(selector: string): void {
-  const log: FrameEntry[] = [];
-  Object.assign(window, { __atlasFrames: log });
-  new MutationObserver((records) => {
-    for (const record of records) {
-      const root = record.target as Element;
-      if (!root.matches(selector) || record.attributeName !== 'data-frame') continue;
-      const svg = root.querySelector('[data-plot] svg[aria-label]');
-      const count = (what: string): number => root.querySelectorAll(what).length;
-      log.push({
-        frame: root.getAttribute('data-frame'),
-        status: root.getAttribute('data-status'),
-        index: Number(svg?.getAttribute('data-frame') ?? Number.NaN),
-        reached: Number(svg?.getAttribute('data-reached') ?? Number.NaN),
-        frames: Number(svg?.getAttribute('data-frames') ?? Number.NaN),
-        training: count('.noise-and-back-training circle'),
-        pending: count('.noise-and-back-pending circle'),
-        memorized: count('.noise-and-back-memorized circle'),
-        tails: count('.noise-and-back-tails path'),
-      });
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
-}
-
-async function recorded(page: Page): Promise<FrameEntry[]> {
-  return page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames);
-}
+/** What each frame of the figure holds: the drawn frame's index, the frames the run has reached and all it will have, and the points by kind. */
+const FRAME_READINGS: FrameReadings = {
+  numbers: {
+    index: ['[data-plot] svg[aria-label]', 'data-frame'],
+    reached: ['[data-plot] svg[aria-label]', 'data-reached'],
+    frames: ['[data-plot] svg[aria-label]', 'data-frames'],
+  },
+  counts: {
+    training: '.noise-and-back-training circle',
+    pending: '.noise-and-back-pending circle',
+    memorized: '.noise-and-back-memorized circle',
+    tails: '.noise-and-back-tails path',
+  },
+};
 
 async function settled(page: Page): Promise<void> {
   await waitForWidget(page, 'noise-and-back');
@@ -218,10 +192,10 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   it('the default run draws the trajectories so far while it computes, then the finished figure', async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
-      await page.addInitScript(recordFrames, W);
+      const recorded = await recordFrameContents(page, W, FRAME_READINGS);
       await page.goto(`${site.server.url}/chapters/noise-and-back/`);
       expect(await waitForWidget(page, 'noise-and-back')).toBe('done');
-      const log = await recorded(page);
+      const log = await recorded();
       const frames = log.map((e) => e.frame);
       const firstFinal = frames.indexOf('final');
       const firstPartial = frames.indexOf('partial');
@@ -235,11 +209,12 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
       for (const partial of log.filter((e) => e.frame === 'partial')) {
         expect(partial.status).toBe('running');
         // the newest frame reached, a part of the way back, with the tails that led there (none at the start)
-        expect(partial.reached).toBeGreaterThanOrEqual(1);
-        expect(partial.reached).toBeLessThan(partial.frames);
-        expect(partial.index).toBe(partial.reached - 1);
+        const reached = Number(partial.reached);
+        expect(reached).toBeGreaterThanOrEqual(1);
+        expect(reached).toBeLessThan(Number(partial.frames));
+        expect(partial.index).toBe(reached - 1);
         expect(partial.training).toBe(100);
-        if (partial.reached > 1) expect(partial.tails).toBeGreaterThan(0);
+        if (reached > 1) expect(partial.tails).toBeGreaterThan(0);
         // all 400 points still on their way: no outcome before the memorization test
         expect(partial.pending).toBe(400);
         expect(partial.memorized).toBe(0);

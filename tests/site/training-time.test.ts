@@ -99,18 +99,16 @@ describe.skipIf(skipE2E)('chapter 3 in Chromium', () => {
   it("training-window's first frame is the theory: every size's predicted τ_mem and ρ₁ support before any training, then the sizes trained so far, then the finished figure", async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
-      const frames = await recordFrameContents(
-        page,
-        TW,
-        {
+      const frames = await recordFrameContents(page, TW, {
+        counts: {
           theory: '.training-window-point-theory circle',
           measured: '.training-window-point-mem circle',
           rho1: '.training-window-rho1-edges line',
           spectra: '.training-window-spectrum path',
           scoreCurves: '.training-window-score path',
         },
-        { rows: '.training-window-numbers tbody tr', curvesNote: '.training-window-curves .figure-plot' },
-      );
+        texts: { rows: '.training-window-numbers tbody tr', curvesNote: '.training-window-curves .figure-plot' },
+      });
       const sizes = [1, 2, 4, 8];
       await page.goto(`${site.server.url}/chapters/training-time/?psiN=${sizes.join(',')}`);
       expect(await waitForWidget(page, 'training-window')).toBe('done');
