@@ -46,6 +46,17 @@ function timelineLog() {
 }
 
 describe('timeline', () => {
+  it('before its first frames: a disabled Play, the thumb at the start', () => {
+    reducedMotion = true;
+    const { frames, timeline, scrubber } = timelineLog();
+    const play = timeline.element.querySelector('button');
+    expect(play?.textContent).toBe('Play');
+    expect(play?.disabled).toBe(true);
+    expect(scrubber.disabled).toBe(true);
+    expect([scrubber.max, scrubber.value]).toEqual(['0', '0']);
+    expect(frames).toEqual([]);
+  });
+
   it('lends the reset its context for the frame drawn at once, and none to a scrubbed frame or a reset without one', () => {
     reducedMotion = true;
     const { frames, timeline, scrubber } = timelineLog();

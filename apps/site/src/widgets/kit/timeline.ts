@@ -48,6 +48,9 @@ export function createTimeline<Context = undefined>(options: TimelineOptions<Con
   const scrubber = document.createElement('input');
   scrubber.type = 'range';
   scrubber.min = '0';
+  // No frames yet (a first run drawing partial frames): the thumb at the start, not mid-track.
+  scrubber.max = '0';
+  scrubber.value = '0';
   scrubber.step = '1';
   scrubber.dataset['scrubber'] = '';
   scrubber.setAttribute('aria-label', options.label);
@@ -65,7 +68,8 @@ export function createTimeline<Context = undefined>(options: TimelineOptions<Con
   const playing = (): boolean => timer !== undefined;
 
   function label(): void {
-    const atEnd = current >= count - 1;
+    // Replay only once there is something to replay.
+    const atEnd = count > 1 && current >= count - 1;
     play.textContent = playing() ? t('timeline.pause') : atEnd ? t('timeline.replay') : t('timeline.play');
     play.setAttribute('aria-label', playing() ? t('timeline.pauseLabel') : atEnd ? t('timeline.replayLabel') : t('timeline.playLabel'));
     element.dataset['playing'] = String(playing());
