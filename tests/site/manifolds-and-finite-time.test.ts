@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { defaultsOf, directContext, encodeQuery, getExperiment, referenceKernels, runExperiment, type ResultRecord } from '@diffusion-atlas/core';
 import { nodeDataSources } from '@diffusion-atlas/worker/node-data';
 import { count, numbersIn, openChapter, openPage, skipE2E, waitForWidget, type ChapterSession } from './harness.ts';
+import { recordFrameContents } from './frame-contents.ts';
 
 /*
  * Chapter 5 in Chromium: one page load with every widget run to the end, then the interactions.
@@ -172,6 +173,34 @@ describe.skipIf(skipE2E)('chapter 5 in Chromium', () => {
     expect(quoted?.slice(1)).toEqual(shown?.slice(1));
     expect(quoted).not.toBeNull();
   });
+
+  it('sphere, run again: its partial frames show the walkers on their way and hold the forward check back for this run, at the chart’s size', async () => {
+    const { page: own, problems: ownProblems } = await openPage(chapter.browser, { reducedMotion: true });
+    try {
+      const frames = await recordFrameContents(own, SP, {
+        counts: { walkers: '.sphere-samples circle', forwardChart: '.sphere-cos-figure', waiting: '.sphere-cos-panel .figure-placeholder' },
+        numbers: { forwardHeight: ['.sphere-cos-panel svg', 'height'] },
+      });
+      await own.goto(`${chapter.server.url}${PAGE}`);
+      expect(await waitForWidget(own, 'sphere', 120_000)).toBe('done');
+      await own.click(`${SP} [data-run]`);
+      await own.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-status') === 'running', SP);
+      expect(await waitForWidget(own, 'sphere', 120_000)).toBe('done');
+      const log = await frames();
+      const finals = log.filter((e) => e.frame === 'final');
+      const partials = log.filter((e) => e.frame === 'partial');
+      expect(partials.length, JSON.stringify(log)).toBeGreaterThan(1);
+      for (const p of partials) {
+        expect(p.walkers).toBeGreaterThan(0);
+        // the previous run's check would pass for this one's: the panel waits, as tall as the chart
+        expect(p).toMatchObject({ forwardChart: 0, waiting: 1, forwardHeight: finals[0]?.forwardHeight });
+      }
+      expect(finals.at(-1)).toMatchObject({ forwardChart: 1, waiting: 0 });
+      expect(ownProblems).toEqual([]);
+    } finally {
+      await own.context().close();
+    }
+  }, 120_000);
 
   it('sphere: arrow keys and a drag turn the globe', async () => {
     const start = await centre(page);

@@ -217,6 +217,24 @@ describe('partial results through the worker', () => {
     }
   });
 
+  it('sphere: the first partial is the walkers at their uniform start, before any step; the forward check, done after the walkers arrive, comes with the final result', async () => {
+    const partials: RunOutput[] = [];
+    const final = await client.run('sphere', {}, { onPartial: (output) => void partials.push(output) });
+    const first = partials[0]?.result ?? {};
+    expect(partials[0]?.partial?.fraction).toBe(0.02);
+    const frames = first['frames'] as ResultRecord;
+    expect((frames['s'] as Float64Array).length).toBe(1);
+    // the start is the final run's frame 0
+    const start = frames['lat'] as Float32Array;
+    expect(start.length).toBe(Number(final.params['walkers']));
+    expect(Array.from(start)).toEqual(Array.from(((final.result['frames'] as ResultRecord)['lat'] as Float32Array).subarray(0, start.length)));
+    for (const p of partials) {
+      expect(p.result['meanCos']).toBeNaN();
+      expect(((p.result['forward'] as ResultRecord)['lat'] as Float64Array).length).toBe(0);
+    }
+    expect(Number.isFinite(final.result['meanCos'])).toBe(true);
+  });
+
   it('low-rank-mixture: the first partial has the data and the subspaces, true and learned, before any error is measured; the closed-form bound is in it', async () => {
     const partials: RunOutput[] = [];
     const final = await client.run('low-rank-mixture', {}, { onPartial: (output) => void partials.push(output) });

@@ -127,20 +127,6 @@ export const sphere = defineExperiment({
     const heldOut = new Float32Array(3 * rest.length);
     rest.forEach((j, i) => heldOut.set(all.subarray(3 * j, 3 * j + 3), 3 * i));
 
-    // Forward: walkers start on the epicentres (cyclically) and diffuse for Brownian time s.
-    const x0 = new Float64Array(3 * p.walkers);
-    for (let i = 0; i < p.walkers; i++) x0.set(data.subarray(3 * (i % p.n), 3 * (i % p.n) + 3), 3 * i);
-    const forward = await geodesicWalkForward({
-      start: x0,
-      count: p.walkers,
-      s: p.s,
-      steps: p.steps,
-      seed: p.seed,
-      stream: STREAM_FORWARD,
-      onStep: (k) => ctx.checkpoint(0.02 + (0.08 * k) / p.steps),
-    });
-    const cos = meanCosine(forward.x, x0, p.walkers);
-    await ctx.checkpoint(0.1);
 
     // Backward: from the invariant (uniform) law at s down to s_min, geometric in s like the
     // Euclidean samplers (the empirical score's stiffness grows like 1/s).
@@ -166,17 +152,17 @@ export const sphere = defineExperiment({
     const none = (): Float64Array => new Float64Array(0);
     /**
      * A partial result while the walkers go back: the frames kept so far, the walkers where they
-     * are now as the samples, the forward check (done before), and nothing of what needs the end
-     * points or the held-out events yet (empty curves and profiles, NaN fractions).
+     * are now as the samples, and nothing of what needs the end points, the forward walk (done
+     * after) or the held-out events yet (empty curves, walkers and profiles, NaN numbers).
      */
     const streaming = (x: Float64Array) => ({
       samples: unitToLatLon(x, p.walkers),
-      forward: unitToLatLon(forward.x, p.walkers),
+      forward: { lat: none(), lon: none() },
       data: trainingLatLon(),
       frames: { lat: frameLat.slice(0, frame * p.walkers), lon: frameLon.slice(0, frame * p.walkers), s: frameTimes.slice(0, frame) },
-      maxNormError: forward.maxNormError,
-      meanCos: cos.mean,
-      meanCosStdErr: cos.stdErr,
+      maxNormError: Number.NaN,
+      meanCos: Number.NaN,
+      meanCosStdErr: Number.NaN,
       meanCosTheory: meanCosineTheory(p.s),
       memorizedFraction: Number.NaN,
       memorizedBaseline: Number.NaN,
@@ -194,6 +180,8 @@ export const sphere = defineExperiment({
       uniformLogLikelihood: -Math.log(4 * Math.PI),
       heldOutMeaning: HELD_OUT_MEANING,
     });
+    // The first frame: the walkers at their uniform start, offered before the first step.
+    ctx.partial(0.02, () => streaming(start));
     const backward = await geodesicWalkBackward({
       data,
       n: p.n,
@@ -205,10 +193,27 @@ export const sphere = defineExperiment({
       tableSize: TABLE_SIZE,
       onStep: async (k, x, s) => {
         if (k % frameEvery === 0 || k === p.steps) keepFrame(frame++, x, s);
-        ctx.partial(0.1 + (0.85 * k) / p.steps, () => streaming(x));
-        await ctx.checkpoint(0.1 + (0.85 * k) / p.steps);
+        ctx.partial(0.02 + (0.85 * k) / p.steps, () => streaming(x));
+        await ctx.checkpoint(0.02 + (0.85 * k) / p.steps);
       },
     });
+
+    // Forward: walkers start on the epicentres (cyclically) and diffuse for Brownian time s. A check
+    // of the walk against the heat kernel, independent of the backward run (its own stream): done
+    // after it, so the walkers going back are on the globe sooner.
+    const x0 = new Float64Array(3 * p.walkers);
+    for (let i = 0; i < p.walkers; i++) x0.set(data.subarray(3 * (i % p.n), 3 * (i % p.n) + 3), 3 * i);
+    const forward = await geodesicWalkForward({
+      start: x0,
+      count: p.walkers,
+      s: p.s,
+      steps: p.steps,
+      seed: p.seed,
+      stream: STREAM_FORWARD,
+      onStep: (k) => ctx.checkpoint(0.87 + (0.08 * k) / p.steps),
+    });
+    const cos = meanCosine(forward.x, x0, p.walkers);
+    await ctx.checkpoint(0.95);
 
     const test = nearestTwo(Float32Array.from(backward.x), p.walkers, Float32Array.from(data), p.n, 3);
     const baseline = nearestTwo(heldOut, rest.length, Float32Array.from(data), p.n, 3);

@@ -91,10 +91,11 @@ function runOf(output: RunOutput): Run {
     memorizedFraction: numberField(r, 'memorizedFraction'),
     // NaN in a partial run's result, before the walkers have arrived
     memorizedBaseline: numberField(r, 'memorizedBaseline'),
-    meanCos: requiredNumber(r, 'meanCos'),
-    meanCosStdErr: requiredNumber(r, 'meanCosStdErr'),
+    // NaN in a partial run's result: the forward walk comes after the walkers have arrived
+    meanCos: numberField(r, 'meanCos'),
+    meanCosStdErr: numberField(r, 'meanCosStdErr'),
     meanCosTheory: requiredNumber(r, 'meanCosTheory'),
-    maxNormError: requiredNumber(r, 'maxNormError'),
+    maxNormError: numberField(r, 'maxNormError'),
     sMin: requiredNumber(r, 'sMin'),
     seriesMinS: requiredNumber(r, 'seriesMinS'),
     minSeparationDeg: requiredNumber(r, 'minSeparationDeg'),
@@ -104,6 +105,10 @@ function runOf(output: RunOutput): Run {
 }
 
 const at = (a: ArrayLike<number>, i: number): number => a[i] ?? Number.NaN;
+
+/** The forward check's panel while a run is on its way: the check is done after the walkers arrive. */
+const FORWARD_PENDING = 'pending';
+const forwardHeight = (width: number): number => Math.round(width * 0.62);
 
 function sText(s: number): string {
   return `s = ${formatValue(s, 2)}`;
@@ -294,14 +299,11 @@ export const sphereView = defineView('sphere', (context) => {
     memPanel.note.textContent = msg('sphere.note.heldOut', { n: r.n });
   }
 
-  /** What the forward check drawn last shows, so a partial frame that changes none of it keeps it. */
-  let forwardDrawn = '';
-  function forwardKey(r: Run, width: number): string {
-    return [r.s, r.meanCos, r.meanCosStdErr, r.meanCosTheory, r.walkers, r.steps, width].join(' ');
-  }
+  /** Whether the forward check's panel waits for a run on its way (a partial frame empties it once). */
+  let forwardDrawn: 'drawn' | typeof FORWARD_PENDING = 'drawn';
 
   function drawForwardCheck(r: Run, width: number): void {
-    forwardDrawn = forwardKey(r, width);
+    forwardDrawn = 'drawn';
     // e^{−s} over the range of the control: the curve the walker's mean must follow, whatever s is chosen.
     const curve = range(121).map((i) => {
       const s = 10 ** (-2 + (3 * i) / 120);
@@ -311,7 +313,7 @@ export const sphereView = defineView('sphere', (context) => {
     const hi = r.meanCos + 2 * r.meanCosStdErr;
     const svg = plot({
       width,
-      height: Math.round(width * 0.62),
+      height: forwardHeight(width),
       marginLeft: 40,
       marginBottom: BOTTOM_AXIS_MARGIN,
       marginRight: 10,
@@ -390,22 +392,30 @@ export const sphereView = defineView('sphere', (context) => {
     globe.draw(widths.globe);
     if (run === undefined) return;
     drawMemorization(run, widths.side);
-    drawForwardCheck(run, widths.side);
+    // the check of a run on its way (or stopped on it) is not the last finished run's
+    if (forwardDrawn !== FORWARD_PENDING) drawForwardCheck(run, widths.side);
     drawKernel(run, widths.kernel);
     drawLikelihood(widths.likelihood);
   }
 
 
+  const lifecycle = playbackLifecycle({ timeline, shown: () => run !== undefined, host: memPanel.plot, width: 280, height: 120, redraw: drawAll });
+
   return {
-    // A partial run: the walkers on their way back on the globe, and the forward check (done before
-    // they start); the memorization, the kernel and the likelihood wait for the run's end.
+    // A partial run: the walkers on their way back on the globe; the forward check (done after
+    // they arrive), the memorization, the kernel and the likelihood wait for the run's end.
     partial(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = runOf(output);
       const size = globe.size();
       const width = sideWidth();
       globe.move(size);
-      // The forward check is done before the walkers start: drawn once per run, not per frame.
-      if (forwardDrawn !== forwardKey(streaming, width)) drawForwardCheck(streaming, width);
+      // The previous run's check would pass for this one's: its panel waits, emptied once per run,
+      // at the chart's own size so nothing below it moves.
+      if (forwardDrawn !== FORWARD_PENDING) {
+        forwardDrawn = FORWARD_PENDING;
+        cosPanel.plot.replaceChildren(placeholderFigure(width, forwardHeight(width), msg('figure.partialPending'), 'figure-placeholder'));
+        cosPanel.note.hidden = true;
+      }
     },
     show(output: OutputOf<'sphere'>, _params: ParamValues) {
       streaming = undefined;
@@ -421,6 +431,14 @@ export const sphereView = defineView('sphere', (context) => {
       timeline.reset(frames, widths);
       summary.textContent = summaryText(run, output.backend);
     },
-    ...playbackLifecycle({ timeline, shown: () => run !== undefined, host: memPanel.plot, width: 280, height: 120, redraw: drawAll }),
+    ...lifecycle,
+    settled(note: string) {
+      lifecycle.settled(note);
+      // a run stopped on its way never reaches its forward check: the panel says so, not "when the run ends"
+      if (forwardDrawn === FORWARD_PENDING) {
+        const width = sideWidth();
+        cosPanel.plot.replaceChildren(placeholderFigure(width, forwardHeight(width), note, 'figure-placeholder'));
+      }
+    },
   };
 });
