@@ -94,7 +94,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
         for (const partial of log.filter((e) => e.frame === 'partial')) {
           // a partial frame is drawn while the run goes on, and says so
           expect(partial.status).toBe('running');
-          expect(partial.text).toMatch(/Drawing as it computes: \d+% done/);
+          expect(partial.text).toMatch(/Drawing as it computes(, about \d+ s in all)?: \d+% done/);
           expect(partial.svgs).toBeGreaterThan(0);
         }
         expect(log[firstFinal]?.status).not.toBe('error');
@@ -201,7 +201,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
           // a later one is drawn in a task of its own, after the status line said how far the run is
           expect(log.some((e) => e.batch === frame.batch && e.what === 'status-text')).toBe(false);
           const before = log.filter((e) => e.what === 'status-text' && e.batch < frame.batch).at(-1);
-          expect(before?.value).toMatch(/Drawing as it computes: \d+% done/);
+          expect(before?.value).toMatch(/Drawing as it computes(, about \d+ s in all)?: \d+% done/);
         }
         // drawing a frame, partial or final, puts no stylesheet in the page nor takes one out
         expect(log.filter((e) => e.what === 'sheet')).toEqual([]);

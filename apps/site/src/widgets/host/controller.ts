@@ -295,7 +295,9 @@ export class WidgetController {
       };
       options.onPartial = (partial) => {
         if (generation !== this.generation) return undefined;
-        this.status.note(t('status.partial', { percent: Math.round(100 * (partial.partial?.fraction ?? 0)) }));
+        const percent = Math.round(100 * (partial.partial?.fraction ?? 0));
+        // A long run's estimate stays in view when its first partial frame comes at once.
+        this.status.note(seconds === null ? t('status.partial', { percent }) : t('status.partialAbout', { percent, seconds }));
         if (!drawnOnce) {
           // The first picture of the run is what the reader waits for: drawn at once, not a paint later
           // (on a page still loading, the next paint can be tens of milliseconds away).
