@@ -6,8 +6,12 @@ import { serializeError } from './wire-errors.ts';
 import { transferablesOf } from './transferables.ts';
 import { partialStream, type PartialStream } from './partial-stream.ts';
 
-/** Progress messages cross a thread each; more often than this is noise. */
-const PROGRESS_INTERVAL_MS = 50;
+/**
+ * Progress messages cross a thread each. Every 25 ms, the next one is never far behind a drawing
+ * that held the page's main thread: at 50 ms, collapse's and digits' longest waits between two
+ * updates were 100–132 ms, at 25 ms 65–99 (docs/performance.md).
+ */
+const PROGRESS_INTERVAL_MS = 25;
 
 export interface WorkerApiOptions {
   /** Kernel preference until `configure` says otherwise; default 'auto'. */
