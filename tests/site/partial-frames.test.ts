@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPage, skipE2E, waitForWidget } from './harness.ts';
 import { siteSession } from './site-session.ts';
+import { recordFrameContents, type FrameReadings } from './frame-contents.ts';
 
 /*
  * Figures that draw while they compute: the worker streams partial results, the figure draws each
@@ -9,29 +10,8 @@ import { siteSession } from './site-session.ts';
  * before any page script runs, so no change is missed.
  */
 
-interface FrameEntry {
-  frame: string | null;
-  status: string | null;
-  text: string;
-  svgs: number;
-}
-
-function recordFrames(selector: string): void {
-  const log: FrameEntry[] = [];
-  Object.assign(window, { __atlasFrames: log });
-  new MutationObserver((records) => {
-    for (const record of records) {
-      const root = record.target as Element;
-      if (!root.matches(selector) || record.attributeName !== 'data-frame') continue;
-      log.push({
-        frame: root.getAttribute('data-frame'),
-        status: root.getAttribute('data-status'),
-        text: root.querySelector('[data-status-text]')?.textContent ?? '',
-        svgs: root.querySelectorAll('.figure-stage svg').length,
-      });
-    }
-  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frame'] });
-}
+/** What each frame of a figure holds here: its status line and how many charts it drew. */
+const FRAME_READINGS: FrameReadings = { texts: { text: '[data-status-text]' }, counts: { svgs: '.figure-stage svg' } };
 
 interface DrawEntry {
   /** Which MutationObserver delivery saw it: changes made in one task arrive in one delivery. */
@@ -81,10 +61,10 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
       const { page, problems } = await openPage(site.browser, { reducedMotion: true });
       try {
         const selector = `[data-widget][data-experiment="${experiment}"]`;
-        await page.addInitScript(recordFrames, selector);
+        const recorded = await recordFrameContents(page, selector, FRAME_READINGS);
         await page.goto(`${site.server.url}${path}`);
         expect(await waitForWidget(page, experiment, 120_000)).toBe('done');
-        const log = await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames);
+        const log = await recorded();
         const frames = log.map((e) => e.frame);
         const firstFinal = frames.indexOf('final');
         expect(frames.indexOf('partial')).toBeGreaterThanOrEqual(0);
@@ -109,7 +89,7 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
       const selector = '[data-widget][data-experiment="training-samples"]';
-      await page.addInitScript(recordFrames, selector);
+      const recorded = await recordFrameContents(page, selector, FRAME_READINGS);
       await page.goto(`${site.server.url}/chapters/training-time/`);
       await page.locator(selector).scrollIntoViewIfNeeded();
       await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
@@ -117,11 +97,11 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
       expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
       // no final frame and no more partial ones arrive after Stop
       await page.waitForTimeout(1500);
-      const frames = (await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames)).map((e) => e.frame);
+      const frames = (await recorded()).map((e) => e.frame);
       expect(frames).not.toContain('final');
       const countAtStop = frames.length;
       await page.waitForTimeout(500);
-      expect((await page.evaluate(() => (window as unknown as { __atlasFrames: FrameEntry[] }).__atlasFrames)).length).toBe(countAtStop);
+      expect((await recorded()).length).toBe(countAtStop);
       expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
       expect(await page.locator(`${selector} .figure-stage svg`).count()).toBeGreaterThan(0);
       expect(problems).toEqual([]);
