@@ -88,6 +88,11 @@ export function isMeasured(run: TrainingWindowRun): boolean {
   return Number.isFinite(run.tauGen);
 }
 
+/** A size's colour, by its place among the sizes requested: the same in a partial run as in the final one. */
+export function runColour(s: State, run: TrainingWindowRun): string {
+  return s.colours[s.r.runs.indexOf(run)] ?? 'currentColor';
+}
+
 export function nLabel(run: TrainingWindowRun): string {
   return `n = ${run.n} (ψ_n = ${formatValue(run.psiN)})`;
 }

@@ -13,7 +13,7 @@ import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { numbersTable } from '../../kit/numbers-table.ts';
 import { setRichText } from '../../kit/rich-text.ts';
 import { edgesPlot, histogram, spectrumPlot } from './spectrum.ts';
-import { finitePositive, isMeasured, minimumOf, nLabel, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
+import { finitePositive, isMeasured, minimumOf, nLabel, runColour, powerLawLine, type State, stateOf, timeAxis, timeScale } from './state.ts';
 
 const MAX_WIDTH = 720;
 
@@ -47,7 +47,7 @@ function windowMarks(s: State): Plot.Markish[] {
 
 function scoreErrorPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const runs = s.r.runs.filter(isMeasured);
-  const colour = (run: TrainingWindowRun): string => s.colours[s.r.runs.indexOf(run)] ?? 'currentColor';
+  const colour = (run: TrainingWindowRun): string => runColour(s, run);
   const all = runs.flatMap((run) => Array.from(run.scoreError));
   const lo = Math.min(...finitePositive(all));
   const hi = Math.max(...finitePositive(all));
@@ -130,7 +130,7 @@ function lossPlot(s: State, width: number): SVGSVGElement | HTMLElement {
       ...windowMarks(s),
       Plot.frame({ strokeOpacity: 0.15 }),
       ...runs.flatMap((run) => {
-        const colour = s.colours[s.r.runs.indexOf(run)] ?? 'currentColor';
+        const colour = runColour(s, run);
         const ks = range(run.tau.length);
         return [
           Plot.line(ks, { x: (k: number) => run.tau[k], y: (k: number) => run.testLoss[k], ...TEST_LOSS, stroke: colour, className: 'training-window-test-loss' }),
@@ -166,7 +166,7 @@ function timesPlot(s: State, width: number): SVGSVGElement | HTMLElement {
   const yHi = Math.max(...taus) * 1.6;
   const xLo = Math.min(...ns) / 1.5;
   const xHi = Math.max(...ns) * 1.5;
-  const colour = (run: TrainingWindowRun): string => s.colours[runs.indexOf(run)] ?? 'currentColor';
+  const colour = (run: TrainingWindowRun): string => runColour(s, run);
   return plot({
     width,
     height: 260,
