@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { FIGURE_QUERY_KEY, decodeParams, defaultsOf, encodeQuery, formatParamText, getExperiment, repairParams, validateParams, type AnyExperiment, type ParamSpec } from '@diffusion-atlas/core';
-import { openPage, sitePages, skipE2E, waitForAllWidgets } from './harness.ts';
+import { openPage, sitePages, skipE2E } from './harness.ts';
 import { siteSession } from './site-session.ts';
 
 /*
- * Embeds, permalinks and print, for every experiment that has an embed page in the build (found at
- * run time) and every stored link in tests/fixtures/permalinks.json.
+ * Embeds, permalinks and posters, for every experiment that has an embed page in the build (found at
+ * run time) and every stored link in tests/fixtures/permalinks.json. How each chapter prints, before
+ * and after its figures ran, is checked on the page tour's visit (page-tour.ts).
  */
 
 const embedded = sitePages()
@@ -231,45 +232,4 @@ describe.skipIf(skipE2E)('embeds, permalinks and print', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
-
-  it.each(chapterPages)('%s in print: light, every widget a static figure with caption and permalink, no controls', async (path) => {
-    const { page, problems } = await openPage(site.browser, { reducedMotion: true, colorScheme: 'dark' });
-    await page.goto(`${site.server.url}${path}`);
-    const check = async (phase: string): Promise<void> => {
-      await page.emulateMedia({ media: 'print' });
-      // Paper is light even for a reader in the dark theme.
-      await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 255, 255)');
-      const widgets = await page.$$eval('[data-widget]', (els) =>
-        els.map((el) => {
-          const visible = (e: Element | null): boolean => e !== null && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-          const figures = [...el.querySelectorAll('[data-poster] svg, [data-stage] svg, [data-stage] canvas')].filter(
-            (f) => visible(f) && f.getBoundingClientRect().width >= 100 && (f.parentElement?.closest('svg') ?? null) === null,
-          );
-          return {
-            id: el.id,
-            figures: figures.length,
-            controls: visible(el.querySelector('[data-controls-form]')),
-            tools: visible(el.querySelector('.widget-tools')),
-            caption: visible(el.querySelector(':scope > figcaption')),
-            link: visible(el.querySelector('[data-print-link]')) ? (el.querySelector('[data-print-link]')?.textContent ?? '') : '',
-          };
-        }),
-      );
-      for (const w of widgets) {
-        expect(w.figures, `${phase}: ${w.id} prints a figure`).toBeGreaterThan(0);
-        expect(w.controls, `${phase}: ${w.id} prints no controls`).toBe(false);
-        expect(w.tools, `${phase}: ${w.id} prints no menus`).toBe(false);
-        expect(w.caption, `${phase}: ${w.id} prints its caption`).toBe(true);
-        expect(w.link, `${phase}: ${w.id} prints its permalink`).toContain(`#${w.id}`);
-      }
-      await page.emulateMedia({ media: 'screen' });
-    };
-    // Before any widget has started (posters), and after all have run (live figures).
-    await check('before the widgets start');
-    await waitForAllWidgets(page);
-    await check('after the widgets ran');
-    expect(await page.locator('[data-poster]').count()).toBe(0);
-    expect(problems).toEqual([]);
-    await page.context().close();
-  }, 120_000);
 });

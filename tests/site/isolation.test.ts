@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { distDir, launchBrowser, openPage, serveDist, sitePages, skipE2E, waitForAllWidgets, waitForWidget, type StaticServer } from './harness.ts';
+import { distDir, launchBrowser, openPage, serveDist, skipE2E, waitForWidget, type StaticServer } from './harness.ts';
 import { servePreview, type PreviewSite } from '../bench/browser-preview.ts';
 
 /*
@@ -106,23 +106,9 @@ describe.skipIf(skipE2E)('cross-origin isolation', () => {
     }
   });
 
-  // COEP blocks anything a page loads from another origin without CORP: every chapter's fonts,
-  // data files, workers and wasm must still load, and every figure compute
-  it.each(sitePages().filter((p) => p.startsWith('/chapters/')))('%s under the headers: isolated, every figure computes, nothing blocked', { timeout: 180_000 }, async (path) => {
-    const { page, problems } = await openPage(browser);
-    try {
-      await page.goto(`${site.url}${path}`);
-      expect(await isolatedIn(page)).toBe(true);
-      await waitForAllWidgets(page, 120_000);
-      const statuses = await page.$$eval('[data-widget]', (els) => els.map((e) => `${e.getAttribute('data-experiment')}: ${e.getAttribute('data-status')}`));
-      expect(statuses.length).toBeGreaterThan(0);
-      for (const status of statuses) expect(status).toMatch(/: done$/);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.context().close();
-    }
-  });
-
+  // COEP blocks anything a page loads from another origin without CORP: that every page's fonts,
+  // data files, workers and wasm still load under the headers, and every figure computes, is the
+  // page tour's first check on each page (page-tour.ts)
   it("the atlas worker's report: wasm-simd on one thread per core", { timeout: 90_000 }, async () => {
     const { page, problems } = await openPage(browser);
     try {

@@ -1,28 +1,23 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { axe, axeViolations } from './axe-pass.ts';
 import { openPage, sitePages, skipE2E, waitForAllWidgets, waitForWidget } from './harness.ts';
+import { layoutReport, openAllDetails, screensDir } from './layout-check.ts';
 import { siteSession } from './site-session.ts';
 
 /*
- * Accessibility, layout and offline checks over every page the build produced (found in dist at
- * run time, so chapters and embeds added later are covered without touching this file).
+ * Reading at a phone's width over every page the build produced (found in dist at run time, so
+ * chapters and embeds added later are covered without touching this file), the axe pass's own
+ * check, and the reader's paths through a page: keyboard, downloads, exercises, citations. The
+ * desktop checks of every page (axe light and dark, layout, off-site requests) run on the page
+ * tour's one visit per page (page-tour.ts), as the site serves it under its isolation headers.
  */
 
 const pages = sitePages();
 const chapterAndEmbedPages = pages.filter((p) => p.startsWith('/chapters/') || p.startsWith('/embed/'));
-const screens = join(import.meta.dirname, '../.screens');
-/** A long chapter runs all its figures and a full axe pass; slow, shared machines need the room. */
+/** A long chapter runs all its figures; slow, shared machines need the room. */
 const PAGE_TIMEOUT = 120_000;
-
-/** Open every disclosure (share and download menus, worked answers) so their contents are checked too. */
-async function openAllDetails(page: Page): Promise<void> {
-  await page.$$eval('details', (els) => {
-    for (const el of els) el.setAttribute('open', '');
-  });
-}
 
 /** Press Tab (or Shift+Tab) until `selector` has focus; fails after `max` presses instead of hanging. */
 async function tabTo(page: Page, selector: string, key: 'Tab' | 'Shift+Tab' = 'Tab', max = 80): Promise<void> {
@@ -33,25 +28,11 @@ async function tabTo(page: Page, selector: string, key: 'Tab' | 'Shift+Tab' = 'T
   throw new Error(`${key} never reached ${selector}`);
 }
 
-/**
- * axe over the page's own document, violations only. Legacy mode runs `axe.run` in the page instead
- * of partial runs finished in a second, blank page, and reporting only violations keeps axe from
- * serialising every passing node: on a long chapter the two cut a pass from about 12 s to under 5 s.
- * Legacy mode skips cross-origin frames, and the pages have none (checked below).
- */
-function axe(page: Page): AxeBuilder {
-  return new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).exclude('.katex-html');
-}
-
-function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string[] {
-  return violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')}`);
-}
-
 describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
   const site = siteSession();
 
   beforeAll(() => {
-    mkdirSync(screens, { recursive: true });
+    mkdirSync(screensDir, { recursive: true });
   });
 
   it('finds the pages to check in the build', () => {
@@ -60,69 +41,26 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     expect(pages.some((p) => p.startsWith('/embed/'))).toBe(true);
   });
 
-  it('the axe pass used below reports what it should: a planted image without text and faint text fail it', async () => {
+  it('the axe pass of the page tour reports what it should: a planted image without text and faint text fail it', async () => {
     const { page } = await openPage(site.browser, { reducedMotion: true });
     await page.goto(`${site.server.url}/`);
     await page.evaluate(() => {
       const main = document.querySelector('main') ?? document.body;
       main.insertAdjacentHTML('beforeend', '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="40" height="40"><p style="color:#ddd;background:#fff">faint words</p>');
     });
-    const ids = (await axe(page).analyze()).violations.map((v) => v.id);
-    expect(ids).toEqual(expect.arrayContaining(['image-alt', 'color-contrast']));
+    const found = await axeViolations(axe(page));
+    expect(found.map((line) => line.slice(0, line.indexOf(' ')))).toEqual(expect.arrayContaining(['image-alt', 'color-contrast']));
     await page.context().close();
   });
-
-  /** Layout checks on a settled page: no horizontal overflow, and every control a 44 px target. */
-  async function checkLayout(page: Page, path: string, width: number): Promise<void> {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    // The whole page only on request: full-page captures of long chapters cost seconds each.
-    await page.screenshot({ path: join(screens, `test-${path.replace(/\//g, '_')}-${width}.png`), fullPage: process.env['ATLAS_FULL_SCREENSHOTS'] === '1' });
-    expect(overflow, `${path} at ${width} px is wider than the screen`).toBeLessThanOrEqual(0);
-    const small = await page.$$eval('button, select, textarea, summary, input:not([type=hidden])', (els) =>
-      els
-        .filter((el) => {
-          const style = getComputedStyle(el);
-          return style.display !== 'none' && style.visibility !== 'hidden' && el.getClientRects().length > 0;
-        })
-        .map((el) => {
-          // A checkbox's target is its row, label included.
-          const target = el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.closest('.control') ?? el) : el;
-          const box = target.getBoundingClientRect();
-          return { what: `${el.tagName.toLowerCase()}${el.getAttribute('name') ? `[name=${el.getAttribute('name')}]` : ''} “${(el.textContent ?? '').trim().slice(0, 30)}”`, w: box.width, h: box.height };
-        })
-        .filter((b) => b.w < 43.5 || b.h < 43.5)
-        .map((b) => `${b.what} ${Math.round(b.w)}×${Math.round(b.h)}`),
-    );
-    expect(small, `${path} at ${width} px: controls smaller than 44 px`).toEqual([]);
-  }
-
-  it.each(pages)('%s at 1280 px: axe finds no violation (light and dark), nothing is requested off-site, the layout fits', async (path) => {
-    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
-    await page.goto(`${site.server.url}${path}`);
-    await waitForAllWidgets(page);
-    await openAllDetails(page);
-    await checkLayout(page, path, 1280);
-    // KaTeX's visual layer is hidden from assistive technology and takes its colour from the text
-    // around it, which is checked; its thousands of spans would make long chapters slow.
-    expect(await page.locator('iframe').count(), `${path} frames another document, which axe's legacy mode would skip`).toBe(0);
-    const light = await axe(page).analyze();
-    expect(describeViolations(light.violations)).toEqual([]);
-    // Dark theme: the pages follow the system setting when the reader has not chosen.
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
-    const dark = await axe(page).withRules(['color-contrast', 'link-in-text-block']).analyze();
-    expect(describeViolations(dark.violations)).toEqual([]);
-    expect(problems).toEqual([]);
-    await page.context().close();
-  }, PAGE_TIMEOUT);
 
   it.each(chapterAndEmbedPages)('%s at 375 px: no horizontal overflow, every control a 44 px target (screenshot in tests/.screens)', async (path) => {
     const { page, problems } = await openPage(site.browser, { width: 375, reducedMotion: true });
     await page.goto(`${site.server.url}${path}`);
     await waitForAllWidgets(page);
     await openAllDetails(page);
-    await checkLayout(page, path, 375);
+    const layout = await layoutReport(page, path, 375);
+    expect(layout.overflow, `${path} at 375 px is wider than the screen`).toBeLessThanOrEqual(0);
+    expect(layout.smallTargets, `${path} at 375 px: controls smaller than 44 px`).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   }, PAGE_TIMEOUT);
