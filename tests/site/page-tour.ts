@@ -15,7 +15,9 @@ import { FIRST_FIGURE_SCREENS, SITE_FACES, figureReport, loadedFaces, type Figur
  * cross-origin isolation headers), and every whole-page check made on that one load: isolation and
  * every figure computing, print before and after the figures ran, how each drawing used the
  * layout, the reading standard (figure text size, raw markup, overlaps, a figure in the first
- * screens, the site's text face), layout and 44 px targets, and axe in light and dark. Computing
+ * screens, the site's text face), layout and 44 px targets, axe in light and dark, and layout and
+ * targets again once the page is narrowed to a phone's width (a fresh load at that width is
+ * reading.test.ts's, on one chapter and one embed). Computing
  * every figure of a long chapter takes seconds, and the checks used to load each page once apiece.
  * Each check stays its own test, named per page, reading the visit's record; the checks' own
  * tests (each sees its planted defect) are in reading.test.ts and reading-standard.test.ts.
@@ -23,6 +25,8 @@ import { FIRST_FIGURE_SCREENS, SITE_FACES, figureReport, loadedFaces, type Figur
 
 export const TOUR_WIDTH = 1280;
 export const TOUR_HEIGHT = 800;
+/** A phone's width, where the page is checked again after it is narrowed to it. */
+export const PHONE_WIDTH = 375;
 /** A long chapter computes every figure and runs two axe passes; slow, shared machines need the room. */
 const VISIT_TIMEOUT = 240_000;
 
@@ -46,6 +50,8 @@ export interface PageVisit {
   faces: string[];
   fontFiles: string[];
   layout: LayoutReport;
+  /** The same page narrowed to a phone's width: every figure redraws from what it holds. */
+  phone: LayoutReport;
   iframes: number;
   axeLight: string[];
   axeDark: string[];
@@ -101,7 +107,12 @@ export async function visitPage(browser: Browser, siteUrl: string, path: string)
     const layout = await layoutReport(page, path, TOUR_WIDTH);
     const iframes = await page.locator('iframe').count();
     const axeLight = await axeViolations(axe(page));
-    return { path, isolated, statuses, printBefore, printAfter, postersLeft, drawing, figures, faces, fontFiles, layout, iframes, axeLight, axeDark, problems };
+
+    await page.setViewportSize({ width: PHONE_WIDTH, height: TOUR_HEIGHT });
+    // the figures redraw in their resize observers, before the next frame is painted
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const phone = await layoutReport(page, path, PHONE_WIDTH);
+    return { path, isolated, statuses, printBefore, printAfter, postersLeft, drawing, figures, faces, fontFiles, layout, phone, iframes, axeLight, axeDark, problems };
   } finally {
     await page.context().close();
   }
@@ -151,6 +162,11 @@ export function pageTour(name: string, pages: readonly string[]): void {
     it(`fits ${TOUR_WIDTH} px, every control a 44 px target (screenshot in tests/.screens)`, () => {
       expect(visit.layout.overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
       expect(visit.layout.smallTargets).toEqual([]);
+    });
+
+    it(`fits ${PHONE_WIDTH} px once narrowed to it, every control a 44 px target (screenshot in tests/.screens)`, () => {
+      expect(visit.phone.overflow, `${path} is wider than a phone's screen`).toBeLessThanOrEqual(0);
+      expect(visit.phone.smallTargets).toEqual([]);
     });
 
     it('axe finds no violation, light and dark (and frames no document, which axe would skip)', () => {
