@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirst } from './slowest-first.ts';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,7 @@ export default defineConfig({
     // Browser suites share one built site and one Chromium; keep files from fighting over cores.
     fileParallelism: true,
     maxWorkers: 2,
+    sequence: { sequencer: SlowestFirst },
     reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
   },
 });
