@@ -7,7 +7,7 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
 /** The built site; ATLAS_DIST points the browser tests at another build (e.g. one made with `astro build --outDir`). */
 export const distDir = process.env.ATLAS_DIST ?? join(import.meta.dirname, '../../apps/site/dist');
 
-/** The same site built in the pseudo-locale x-pseudo (`npm run build:pseudo -w @diffusion-atlas/site`); ATLAS_PSEUDO_DIST points elsewhere. */
+/** The same site built in the pseudo-locale x-pseudo (`npx turbo run build:pseudo`); ATLAS_PSEUDO_DIST points elsewhere. */
 export const pseudoDistDir = process.env.ATLAS_PSEUDO_DIST ?? join(import.meta.dirname, '../../apps/site/dist-pseudo');
 
 const MIME: Record<string, string> = {
@@ -35,7 +35,7 @@ export interface StaticServer {
 /** Serves the built site the way a static host would; records every 404. */
 export async function serveDist(dir = distDir): Promise<StaticServer> {
   if (!existsSync(join(dir, 'index.html'))) {
-    const build = dir === pseudoDistDir ? 'npm run build:pseudo -w @diffusion-atlas/site' : 'npm run build';
+    const build = dir === pseudoDistDir ? 'npx turbo run build:pseudo' : 'npm run build';
     throw new Error(`the site is not built (${dir}/index.html missing): run "${build}" first`);
   }
   const notFound: string[] = [];
