@@ -10,6 +10,9 @@ import { defineView, type OutputOf, type ParamValues } from '../../kit/view.ts';
 import { setRichText, subscriptSvgText } from '../../kit/rich-text.ts';
 import { canvasAvailable, edges, LANDMARKS, loadStaticSweep, MAX_WIDTH, requirementText, sameState, sliceColumns, sourceText, STATIC_SWEEP_PATH, staticSweepOf, SVG_CELLS_PER_AXIS, SVG_NS, type Sweep, sweepOf } from './sweep.ts';
 
+/** Where the colour legend's ramp starts, below its title. */
+const LEGEND_TOP = 24;
+
 /**
  * The build writes the experiment's default state at a fine resolution here (scripts/build-data.ts);
  * at the site's root, like the MNIST files the worker reads.
@@ -93,7 +96,8 @@ export const curseView = defineView('curse', (context) => {
     const dMax = s.params['dMax'] ?? (s.rowsD[s.rowsD.length - 1] ?? 2);
     const yLo = s.colsLog10n[0] ?? 0.3;
     const yHi = s.colsLog10n[s.colsLog10n.length - 1] ?? 3;
-    const margin = { left: 50, right: 12, top: 12, bottom: 40 };
+    // room above the map for the y label's descenders: the painted map covers the plot area to its edge
+    const margin = { left: 50, right: 12, top: 20, bottom: 40 };
     const required = Array.from(s.d, (d, i) => ({ d, y: s.log10nRequired[i] ?? Number.NaN })).filter((p) => p.y >= yLo && p.y <= yHi);
     const landmarks = LANDMARKS.filter((l) => l.d >= dMin && l.d <= dMax).map((l) => ({ d: l.d, label: msg(l.key) }));
     const yTicks = logTicks(yLo, yHi);
@@ -142,11 +146,16 @@ export const curseView = defineView('curse', (context) => {
     const colourLegend = Plot.legend({
       color: { type: 'log', domain: [lo, hi], scheme: 'viridis', label: msg('curse.colour'), tickFormat: logTickLabel, ticks: logTicks(lo, hi).slice(0, 6) },
       width: Math.min(320, width),
+      // Plot's 10 px ramp, with 6 px more above it than Plot's 18 (and 6 more in all) for the title's subscript
+      marginTop: LEGEND_TOP,
+      height: 56,
       marginLeft: 14,
       marginRight: 14,
       className: 'curse-colour-legend',
     });
     subscriptSvgText(colourLegend);
+    // Plot writes the title 6 px above the ramp, where the subscript of t_C would touch it
+    colourLegend.querySelector(':scope > text')?.setAttribute('y', String(LEGEND_TOP - 12));
     colourLegend.setAttribute('aria-label', msg('curse.aria.colour', { lo: logTickLabel(lo), hi: formatValue(hi, 2) }));
     legendHost.replaceChildren(colourLegend);
   }
