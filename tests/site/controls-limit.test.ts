@@ -58,7 +58,8 @@ describe('a bounded slider', () => {
 
     panel.limit('K', controlLimit(lrm, values, 'K'));
     expect(note.hidden).toBe(false);
-    expect(note.textContent).toMatch(/^At most 3 here: orthogonal subspaces need K·r ≤ d/);
+    // The rule and what it holds fixed, not core's message at the refused K = 4 ("got K·r = 4").
+    expect(note.textContent).toBe('At most 3 here: K·r ≤ d when orthogonal (r = 1, d = 3, orthogonal = true)');
     drag(6);
     drag(5);
     drag(2);
@@ -70,4 +71,22 @@ describe('a bounded slider', () => {
     drag(6);
     expect(emitted).toEqual([3, 2, 6]);
   });
+
+  it('curse: the d_max slider starts above d_min and says so with d_min as it stands, never quoting a d_max the reader did not choose', () => {
+    const curse = getExperiment('curse');
+    const values: Record<string, unknown> = { ...defaultsOf(curse.params) };
+    const form = document.querySelector('form');
+    if (!(form instanceof HTMLElement)) throw new Error('no form');
+    form.replaceChildren();
+    const panel = renderControls(form, curse.params, ['dMin', 'dMax'], values, 'curse', () => undefined);
+    const note = form.querySelector('[data-limit-for=dMax]');
+    if (!(note instanceof HTMLElement)) throw new Error('no note');
+    panel.limit('dMax', controlLimit(curse, values, 'dMax'));
+    expect(values['dMax']).toBe(4096);
+    // dMin = 2 by default, so dMax ≥ 3; the old note read "dMin (2) must be smaller than dMax (2)" under a slider at 4096.
+    expect(note.textContent).toBe('At least 3 here: dMin < dMax (dMin = 2)');
+    panel.limit('dMax', controlLimit(curse, { ...values, dMin: 100 }, 'dMax'));
+    expect(note.textContent).toBe('At least 101 here: dMin < dMax (dMin = 100)');
+  });
 });
+

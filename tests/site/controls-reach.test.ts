@@ -21,7 +21,12 @@ describe('controlLimit', () => {
         const limit = controlLimit(lrm, { ...defaults, d, r, orthogonal: true }, 'K');
         // Closed form: K·r ≤ d ⇔ K ≤ ⌊d/r⌋, within the spec's 1…6.
         const expected = Math.min(6, Math.floor(d / r));
-        expect(limit, `d=${d} r=${r}`).toEqual({ min: 1, max: expected, reasons: expected < 6 ? [expect.stringContaining('K·r ≤ d')] : [] });
+        const held = [
+          { name: 'r', value: String(r) },
+          { name: 'd', value: String(d) },
+          { name: 'orthogonal', value: 'true' },
+        ];
+        expect(limit, `d=${d} r=${r}`).toEqual({ min: 1, max: expected, reasons: expected < 6 ? [{ rule: 'K·r ≤ d when orthogonal', held }] : [] });
       }
     }
   });

@@ -1,7 +1,7 @@
 import { coerceParams, describeRange, formatParamText, type ParamSpec, type ParamSpecs } from '@diffusion-atlas/core';
 import { t, tOptional } from '../../i18n/messages.ts';
 import { formatValue } from '../kit/format.ts';
-import type { ControlLimit } from './reachable.ts';
+import type { ControlLimit, LimitReason } from './reachable.ts';
 import type { ParamValues } from './url-state.ts';
 
 /** Positions on a log-scale slider: fine enough that neighbouring integers stay reachable at the low end. */
@@ -148,14 +148,22 @@ export function renderControls(
   };
 }
 
-/** “At most 3 here: …”, with the rules' own reasons. */
+/** “At most 3 here: K·r ≤ d when orthogonal (r = 1, d = 3, orthogonal = true)”: the rules, and the values they hold fixed. */
 function limitText(spec: ParamSpec & { type: 'integer' | 'number' }, limit: ControlLimit): string {
-  const reason = limit.reasons.join('; ');
+  const reason = limit.reasons.map(reasonText).join('; ');
   const min = formatValue(limit.min);
   const max = formatValue(limit.max);
   if (limit.min > spec.min && limit.max < spec.max) return t('widget.control.limitBetween', { min, max, reason });
   if (limit.max < spec.max) return t('widget.control.limitMax', { max, reason });
   return t('widget.control.limitMin', { min, reason });
+}
+
+function reasonText({ rule, held }: LimitReason): string {
+  if (held.length === 0) return rule;
+  const values = held
+    .map(({ name, value }) => t('widget.control.limitHeldValue', { name, value: value === '' ? t('widget.control.limitHeldNone') : value }))
+    .join(', ');
+  return t('widget.control.limitReason', { rule, values });
 }
 
 function showControlError(control: Control, message: string): void {

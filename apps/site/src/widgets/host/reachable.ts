@@ -1,4 +1,4 @@
-import { allowedRange, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
+import { allowedRange, formatParamText, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
 import { typedParams } from './typed-params.ts';
 import type { ParamValues } from './url-state.ts';
 
@@ -6,8 +6,20 @@ import type { ParamValues } from './url-state.ts';
 export interface ControlLimit {
   min: number;
   max: number;
-  /** Why the values just past a narrowed bound are out of reach (core's words); empty when nothing is narrowed. */
-  reasons: string[];
+  /** The rules that narrow the range; empty when nothing is narrowed. */
+  reasons: LimitReason[];
+}
+
+/**
+ * A rule that bounds a control, with the values of the other parameters it reads as they stand.
+ * Not core's violation message: that quotes the value just past the bound, which the reader never
+ * chose, and beside a slider set elsewhere it reads as a statement about the current state.
+ */
+export interface LimitReason {
+  /** The rule in core's value-free words (`dMin < dMax`). */
+  rule: string;
+  /** The other parameters the rule reads, with their current values as text. */
+  held: { name: string; value: string }[];
 }
 
 /**
@@ -20,9 +32,18 @@ export function controlLimit(experiment: AnyExperiment, values: ParamValues, nam
   const params = typedParams(experiment.params, values);
   const range = allowedRange(experiment, params, name);
   if (range === null) return null;
-  const reasons: string[] = [];
+  const reasons: LimitReason[] = [];
   const because = (candidate: number): void => {
-    for (const v of whyNot(experiment, params, name, candidate)) if (!reasons.includes(v.message)) reasons.push(v.message);
+    for (const v of whyNot(experiment, params, name, candidate)) {
+      if (reasons.some((r) => r.rule === v.rule)) continue;
+      const held = v.params
+        .filter((other) => other !== name)
+        .flatMap((other) => {
+          const otherSpec = experiment.params[other];
+          return otherSpec === undefined ? [] : [{ name: other, value: formatParamText(otherSpec, params[other]) }];
+        });
+      reasons.push({ rule: v.rule, held });
+    }
   };
   if (range.min > spec.min) because(beyond(spec, range.min, spec.min));
   if (range.max < spec.max) because(beyond(spec, range.max, spec.max));
@@ -30,8 +51,8 @@ export function controlLimit(experiment: AnyExperiment, values: ParamValues, nam
 }
 
 /**
- * A value just outside an allowed bound, towards the spec's own bound, to ask the rules about: the
- * next integer, or for numbers a rounded point halfway out (the rules' messages quote it).
+ * A value just outside an allowed bound, towards the spec's own bound, to ask the rules which of
+ * them close it: the next integer, or for numbers a rounded point halfway out.
  */
 function beyond(spec: ParamSpec & { type: 'integer' | 'number' }, bound: number, limit: number): number {
   if (spec.type === 'integer') return bound + Math.sign(limit - bound);
