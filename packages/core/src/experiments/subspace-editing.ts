@@ -351,13 +351,31 @@ function quantile(sorted: Float64Array, q: number): number {
 /** vᵀ C v for each of k unit directions v, C the class covariance about `mean` (Float64). */
 function classVariancesAlong(x: Float32Array, count: number, dim: number, mean: Float64Array, directions: Float32Array, k: number): Float64Array {
   const out = new Float64Array(k);
+  const centred = new Float64Array(dim);
+  // One call per digit, not three nested loops in one function, so that V8 optimizes the per-digit
+  // work as a whole function. Nested, the loops ran through on-stack replacement, and in a worker's
+  // later runs that code could bail out at the end of each inner loop until a recompilation landed:
+  // the run's last step then took about 270 ms in Chromium instead of 12. The same operations in the
+  // same order, so the same bits.
   for (let i = 0; i < count; i++) {
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let l = 0; l < dim; l++) s += (x[i * dim + l] - mean[l]) * directions[j * dim + l];
-      out[j] += s * s;
-    }
+    centreRow(x, i * dim, mean, centred);
+    addSquaredProjections(centred, directions, k, out);
   }
   for (let j = 0; j < k; j++) out[j] /= Math.max(1, count - 1);
   return out;
+}
+
+/** x[offset + l] − mean[l] for every coordinate, in Float64. */
+function centreRow(x: Float32Array, offset: number, mean: Float64Array, into: Float64Array): void {
+  for (let l = 0; l < into.length; l++) into[l] = x[offset + l] - mean[l];
+}
+
+/** out[j] += (c · v_j)² for each of the k directions v_j (rows of `directions`). */
+function addSquaredProjections(c: Float64Array, directions: Float32Array, k: number, out: Float64Array): void {
+  const dim = c.length;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let l = 0; l < dim; l++) s += c[l] * directions[j * dim + l];
+    out[j] += s * s;
+  }
 }
