@@ -57,6 +57,24 @@ describe('controlLimit', () => {
     }
   });
 
+  it('quotes the values a rule holds fixed as their readouts show them, never the refused value', () => {
+    const speciation = getExperiment('speciation');
+    // σ as a sum of slider steps can carry float noise; its readout, and so the note, says 0.3.
+    const limit = controlLimit(speciation, { ...defaultsOf(speciation.params), sigma: 0.1 + 0.2 }, 'tMax');
+    expect(limit?.min).toBeGreaterThan(speciation.params['tMax']?.type === 'number' ? speciation.params['tMax'].min : Infinity);
+    expect(limit?.reasons).toEqual([
+      {
+        rule: 'with no cloneTimes, tMax above the first automatic clone time',
+        held: [
+          { name: 'cloneTimes', value: '' },
+          { name: 'd', value: '1024' },
+          { name: 'mu', value: '1' },
+          { name: 'sigma', value: '0.3' },
+        ],
+      },
+    ]);
+  });
+
   it('says nothing for a parameter that is not numeric', () => {
     expect(controlLimit(lrm, defaults, 'orthogonal')).toBeNull();
   });

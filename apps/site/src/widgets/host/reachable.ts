@@ -1,4 +1,5 @@
-import { allowedRange, formatParamText, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
+import { allowedRange, repairParams, violations, whyNot, type AnyExperiment, type ParamNotice, type ParamSpec } from '@diffusion-atlas/core';
+import { formatValue } from '../kit/format.ts';
 import { typedParams } from './typed-params.ts';
 import type { ParamValues } from './url-state.ts';
 
@@ -40,7 +41,7 @@ export function controlLimit(experiment: AnyExperiment, values: ParamValues, nam
         .filter((other) => other !== name)
         .flatMap((other) => {
           const otherSpec = experiment.params[other];
-          return otherSpec === undefined ? [] : [{ name: other, value: formatParamText(otherSpec, params[other]) }];
+          return otherSpec === undefined ? [] : [{ name: other, value: heldText(otherSpec, params[other]) }];
         });
       reasons.push({ rule: v.rule, held });
     }
@@ -48,6 +49,13 @@ export function controlLimit(experiment: AnyExperiment, values: ParamValues, nam
   if (range.min > spec.min) because(beyond(spec, range.min, spec.min));
   if (range.max < spec.max) because(beyond(spec, range.max, spec.max));
   return { min: range.min, max: range.max, reasons };
+}
+
+/** A held value as its control's readout shows it: numbers through the same formatting, with their unit; lists comma-separated. */
+function heldText(spec: ParamSpec, value: unknown): string {
+  if (typeof value === 'number') return formatValue(value) + (spec.unit === undefined ? '' : ` ${spec.unit}`);
+  if (Array.isArray(value)) return value.map((x) => (typeof x === 'number' ? formatValue(x) : String(x))).join(',');
+  return String(value);
 }
 
 /**
