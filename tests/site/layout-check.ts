@@ -9,6 +9,8 @@ export interface LayoutReport {
   overflow: number;
   /** Every visible control smaller than a 44 px target, named with its size. */
   smallTargets: string[];
+  /** Every option of a visible drop-down whose words are wider than the box shows, named with both widths. */
+  clippedOptions: string[];
 }
 
 /** Open every disclosure (share and download menus, worked answers) so their contents are checked too. */
@@ -42,5 +44,22 @@ export async function layoutReport(page: Page, path: string, width: number): Pro
       .filter((b) => b.w < 43.5 || b.h < 43.5)
       .map((b) => `${b.what} ${Math.round(b.w)}×${Math.round(b.h)}`),
   );
-  return { overflow, smallTargets };
+  const clippedOptions = await page.$$eval('select', (els) => {
+    const measure = document.createElement('canvas').getContext('2d');
+    if (measure === null) return ['no 2D canvas to measure text with'];
+    return els
+      .filter((el) => el instanceof HTMLSelectElement && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+      .flatMap((el) => {
+        const select = el as HTMLSelectElement;
+        const style = getComputedStyle(select);
+        measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        // The closed box shows the chosen option between its paddings (the right one holds the arrow).
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return Array.from(select.options)
+          .map((option) => ({ text: option.textContent ?? '', width: measure.measureText(option.textContent ?? '').width }))
+          .filter((o) => o.width > room)
+          .map((o) => `select[name=${select.name}] “${o.text}” needs ${Math.ceil(o.width)} px of ${Math.floor(room)}`);
+      });
+  });
+  return { overflow, smallTargets, clippedOptions };
 }

@@ -158,14 +158,16 @@ export function pageTour(name: string, pages: readonly string[]): void {
       expect(visit.problems).toEqual([]);
     });
 
-    it(`fits ${TOUR_WIDTH} px, every control a 44 px target (screenshot in tests/.screens)`, () => {
+    it(`fits ${TOUR_WIDTH} px, every control a 44 px target whose options show whole (screenshot in tests/.screens)`, () => {
       expect(visit.layout.overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
       expect(visit.layout.smallTargets).toEqual([]);
+      expect(visit.layout.clippedOptions).toEqual([]);
     });
 
-    it(`fits ${PHONE_WIDTH} px once narrowed to it, every control a 44 px target (screenshot in tests/.screens)`, () => {
+    it(`fits ${PHONE_WIDTH} px once narrowed to it, every control a 44 px target whose options show whole (screenshot in tests/.screens)`, () => {
       expect(visit.phone.overflow, `${path} is wider than a phone's screen`).toBeLessThanOrEqual(0);
       expect(visit.phone.smallTargets).toEqual([]);
+      expect(visit.phone.clippedOptions).toEqual([]);
     });
 
     it('axe finds no violation, light and dark (and frames no document, which axe would skip)', () => {

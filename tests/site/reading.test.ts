@@ -66,6 +66,7 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     const layout = await layoutReport(page, path, 375);
     expect(layout.overflow, `${path} at 375 px is wider than the screen`).toBeLessThanOrEqual(0);
     expect(layout.smallTargets, `${path} at 375 px: controls smaller than 44 px`).toEqual([]);
+    expect(layout.clippedOptions, `${path} at 375 px: drop-down options cut off`).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   }, PAGE_TIMEOUT);

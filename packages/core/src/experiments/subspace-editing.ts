@@ -49,7 +49,7 @@ export const subspaceEditing = defineExperiment({
       label: 'Directions',
       options: editingMethods,
       default: 'jacobian',
-      optionLabels: { pca: 'principal directions of the class', jacobian: 'singular vectors of the exact denoiser’s Jacobian' },
+      optionLabels: { pca: 'principal directions of the class', jacobian: 'singular vectors of the denoiser’s Jacobian' },
       help: 'pca: the class’s principal directions, the same for every digit. jacobian: the top singular vectors of the exact (empirical) denoiser’s Jacobian at the noised digit, (e^{−t}/Δ_t)·Cov_w, local to that digit.',
     }),
     t: param.number({
