@@ -165,7 +165,11 @@ export const collapse = defineExperiment({
     if (last.nearest) tracker.observe(p.steps, last.nearest);
     const collapseTimes = tracker.lastChange;
 
+    // The memorization test and its baseline take a few tens of milliseconds each in a browser:
+    // progress between them keeps the bar moving (it does not yield, so a cancel waits for 0.72).
+    ctx.progress(0.705);
     const test = nearestTwo(samples, m, training, n, d);
+    ctx.progress(0.71);
     const fresh = sampleMixture(law, m, rng.stream(Streams.fresh)).x;
     const freshTest = nearestTwo(fresh, m, training, n, d);
     const ends: Ends = {
