@@ -58,6 +58,24 @@ describe.skipIf(skipE2E)('reading infrastructure on every page', () => {
     await page.context().close();
   });
 
+  it('the layout check reports what it should: a drop-down too narrow for one of its options, and only that one', async () => {
+    const { page } = await openPage(site.browser, { reducedMotion: true });
+    await page.goto(`${site.server.url}/`);
+    await page.evaluate(() => {
+      const main = document.querySelector('main') ?? document.body;
+      // The site's own select style, in a box narrower than the long option; the short select fits.
+      main.insertAdjacentHTML(
+        'beforeend',
+        '<div class="control" style="width:160px"><select name="planted" style="width:100%;min-height:44px"><option>short</option><option>a rather longer option than fits</option></select></div>' +
+          '<div class="control" style="width:300px"><select name="fits" style="width:100%;min-height:44px"><option>short</option></select></div>',
+      );
+    });
+    const layout = await layoutReport(page, '/planted-select', 1280);
+    expect(layout.clippedOptions).toHaveLength(1);
+    expect(layout.clippedOptions[0]).toMatch(/^select\[name=planted\] “a rather longer option than fits” needs \d+ px of \d+$/);
+    await page.context().close();
+  });
+
   it.each(freshAtPhoneWidth)('%s opened at 375 px: no horizontal overflow, every control a 44 px target (screenshot in tests/.screens)', async (path) => {
     const { page, problems } = await openPage(site.browser, { width: 375, reducedMotion: true });
     await page.goto(`${site.server.url}${path}`);
