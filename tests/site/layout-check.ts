@@ -21,8 +21,8 @@ export async function openAllDetails(page: Page): Promise<void> {
 }
 
 /**
- * Layout of a settled page from its top: horizontal overflow and the controls smaller than a 44 px
- * target, with a screenshot in tests/.screens (the whole page only on request, ATLAS_FULL_SCREENSHOTS=1:
+ * Layout of a settled page from its top: horizontal overflow, the controls smaller than a 44 px
+ * target and the drop-down options wider than their box, with a screenshot in tests/.screens (the whole page only on request, ATLAS_FULL_SCREENSHOTS=1:
  * full-page captures of long chapters cost seconds each).
  */
 export async function layoutReport(page: Page, path: string, width: number): Promise<LayoutReport> {
@@ -48,9 +48,8 @@ export async function layoutReport(page: Page, path: string, width: number): Pro
     const measure = document.createElement('canvas').getContext('2d');
     if (measure === null) return ['no 2D canvas to measure text with'];
     return els
-      .filter((el) => el instanceof HTMLSelectElement && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
-      .flatMap((el) => {
-        const select = el as HTMLSelectElement;
+      .filter((el): el is HTMLSelectElement => el instanceof HTMLSelectElement && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+      .flatMap((select) => {
         const style = getComputedStyle(select);
         measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
         // The closed box shows the chosen option between its paddings (the right one holds the arrow).
