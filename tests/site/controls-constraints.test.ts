@@ -24,7 +24,7 @@ describe.skipIf(skipE2E)('controls and the rules between parameters', () => {
     const note = page.locator(`${LR} [data-limit-for="K"]`);
     expect(await note.isVisible()).toBe(true);
     // Core's rule with the values it holds fixed (r = 1, d = 3), not the refused K = 4.
-    expect(await note.textContent()).toBe('At most 3 here: K·r ≤ d when orthogonal (r = 1, d = 3, orthogonal = true)');
+    expect(await note.textContent()).toBe('At most 3 here: K·r ≤ d when orthogonal, with r = 1, d = 3, orthogonal = true');
     // From the default K = 2, three steps right by keyboard: 3, then 4 and 5 refused.
     const slider = page.locator(`${LR} input[name=K]`);
     await slider.focus();

@@ -59,7 +59,7 @@ describe('a bounded slider', () => {
     panel.limit('K', controlLimit(lrm, values, 'K'));
     expect(note.hidden).toBe(false);
     // The rule and what it holds fixed, not core's message at the refused K = 4 ("got K·r = 4").
-    expect(note.textContent).toBe('At most 3 here: K·r ≤ d when orthogonal (r = 1, d = 3, orthogonal = true)');
+    expect(note.textContent).toBe('At most 3 here: K·r ≤ d when orthogonal, with r = 1, d = 3, orthogonal = true');
     drag(6);
     drag(5);
     drag(2);
@@ -84,9 +84,9 @@ describe('a bounded slider', () => {
     panel.limit('dMax', controlLimit(curse, values, 'dMax'));
     expect(values['dMax']).toBe(4096);
     // dMin = 2 by default, so dMax ≥ 3; the old note read "dMin (2) must be smaller than dMax (2)" under a slider at 4096.
-    expect(note.textContent).toBe('At least 3 here: dMin < dMax (dMin = 2)');
+    expect(note.textContent).toBe('At least 3 here: dMin < dMax, with dMin = 2');
     panel.limit('dMax', controlLimit(curse, { ...values, dMin: 100 }, 'dMax'));
-    expect(note.textContent).toBe('At least 101 here: dMin < dMax (dMin = 100)');
+    expect(note.textContent).toBe('At least 101 here: dMin < dMax, with dMin = 100');
   });
 });
 

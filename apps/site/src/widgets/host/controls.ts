@@ -148,7 +148,7 @@ export function renderControls(
   };
 }
 
-/** “At most 3 here: K·r ≤ d when orthogonal (r = 1, d = 3, orthogonal = true)”: the rules, and the values they hold fixed. */
+/** “At most 3 here: K·r ≤ d when orthogonal, with r = 1, d = 3, orthogonal = true”: the rules, and the values they hold fixed. */
 function limitText(spec: ParamSpec & { type: 'integer' | 'number' }, limit: ControlLimit): string {
   const reason = limit.reasons.map(reasonText).join('; ');
   const min = formatValue(limit.min);
