@@ -67,7 +67,7 @@ async function time(call: () => unknown | Promise<unknown>, runs: number): Promi
 /** One block of steps from the mid-run state, down from t = 0.5 (the history is overwritten each time). */
 function blockOf(args: SoftmaxDenoiseArgs): BackwardStepsArgs {
   const { queries, m, centres, n, d } = args;
-  const steps = backwardBlockSteps(m, d);
+  const steps = backwardBlockSteps(m, d, n);
   const times = uniformGrid(0.5, 0.05, steps);
   const at = times.subarray(0, steps);
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BACKWARD_BLOCK_STEPS,
+  BLOCK_WORK,
   backwardBlockSteps,
   empiricalScore,
   fillNormalAt,
@@ -93,7 +94,7 @@ describe('sampleBackward through Kernels.backwardSteps', () => {
     const plain = await run(referenceKernels);
     const blocks = cpuBlocks();
     const fused = await run(blocks);
-    expect(blocks.blocks).toBe(Math.ceil(L / backwardBlockSteps(m, d)));
+    expect(blocks.blocks).toBe(Math.ceil(L / backwardBlockSteps(m, d, n)));
     expect(blocks.denoiseCalls).toBe(0);
     expect(fused.rec.steps).toEqual(Array.from({ length: L }, (_, k) => k + 1));
     expect(fused.rec.times).toEqual(Array.from(grid.subarray(1)));
@@ -121,8 +122,18 @@ describe('sampleBackward through Kernels.backwardSteps', () => {
   });
 
   it('sizes blocks to keep the history bounded', () => {
-    expect(backwardBlockSteps(64, 2)).toBe(BACKWARD_BLOCK_STEPS);
-    expect(backwardBlockSteps(1000, 784)).toBe(5);
-    expect(backwardBlockSteps(10_000, 784)).toBe(1);
+    expect(backwardBlockSteps(64, 2, 100)).toBe(BACKWARD_BLOCK_STEPS);
+    expect(backwardBlockSteps(1000, 784, 1)).toBe(5);
+    expect(backwardBlockSteps(10_000, 784, 1)).toBe(1);
+  });
+
+  it('sizes blocks to keep their work bounded: m·n·(d + 8) pair-coordinates a step, at most BLOCK_WORK a block', () => {
+    // the benchmark's configurations b and c: 36.9 and 50.7 million a step
+    expect(backwardBlockSteps(256, 64, 2000)).toBe(14);
+    expect(backwardBlockSteps(64, 784, 1000)).toBe(10);
+    expect(backwardBlockSteps(64, 784, 1000) * 64 * 1000 * (784 + 8)).toBeLessThanOrEqual(BLOCK_WORK);
+    expect(backwardBlockSteps(60_000, 784, 60_000)).toBe(1);
+    // a: 10 million a step, so the history and the step cap bind first
+    expect(backwardBlockSteps(1000, 2, 1000)).toBe(BACKWARD_BLOCK_STEPS);
   });
 });

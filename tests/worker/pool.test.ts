@@ -71,6 +71,9 @@ describe('wasm-simd worker pool', () => {
       fillNormals() {
         throw new Error('wasm pool: 1 worker(s) did not finish');
       },
+      backwardSteps() {
+        throw new Error('wasm pool: 1 worker(s) did not finish');
+      },
       destroy() {
         destroyed = true;
       },
@@ -95,6 +98,9 @@ describe('wasm-simd worker pool', () => {
       },
       fillNormals(seed, stream, start, out) {
         single.fillNormalAt(seed, stream, start, out);
+      },
+      backwardSteps() {
+        throw new Error('not used');
       },
       destroy() {},
     };

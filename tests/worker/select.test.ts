@@ -109,4 +109,37 @@ describe('kernel selection', () => {
     expect(blocks).toBe(2);
     expect(guardKernels(referenceKernels, cpuKernels, { backend: 'reference' }).backwardSteps).toBeUndefined();
   });
+
+  it('leaves blocks to the path that runs the steps: a primary without blocks declines them, its fallback’s run them once it took over', () => {
+    let fallbackBlocks = 0;
+    let primaryCalls = 0;
+    const webgl = {
+      backend: 'gpu-like',
+      softmaxDenoise(a: Parameters<Kernels['softmaxDenoise']>[0]) {
+        primaryCalls++;
+        if (primaryCalls >= 2) throw new Error('context lost');
+        return referenceKernels.softmaxDenoise(a);
+      },
+      destroy() {},
+    };
+    const threaded = {
+      backend: 'threaded-cpu',
+      softmaxDenoise: referenceKernels.softmaxDenoise,
+      backwardSteps(): boolean {
+        fallbackBlocks++;
+        return true;
+      },
+    };
+    const guarded = guardKernels(webgl, threaded, { backend: 'gpu-like' });
+    const block = {} as Parameters<NonNullable<Kernels['backwardSteps']>>[0];
+    // while the GPU computes the steps, the CPU's blocks must not run them behind its back
+    expect(guarded.backwardSteps?.(block)).toBe(false);
+    expect(fallbackBlocks).toBe(0);
+    const args = randomProblem({ m: 4, n: 30, d: 3, variance: 0.5, seed: 2, nearCentres: true });
+    guarded.softmaxDenoise(args);
+    guarded.softmaxDenoise(args);
+    expect(guarded.backend).toBe('threaded-cpu');
+    expect(guarded.backwardSteps?.(block)).toBe(true);
+    expect(fallbackBlocks).toBe(1);
+  });
 });

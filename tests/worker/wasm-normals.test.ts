@@ -164,6 +164,9 @@ describe('wasm normals', () => {
       fillNormals() {
         throw new Error('wasm pool: 1 worker(s) did not finish');
       },
+      backwardSteps() {
+        throw new Error('wasm pool: 1 worker(s) did not finish');
+      },
       destroy() {
         destroyed = true;
       },

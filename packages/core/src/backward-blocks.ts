@@ -5,10 +5,18 @@ import type { BackwardStepsArgs } from './kernels.ts';
 export const BACKWARD_BLOCK_STEPS = 32;
 /** A block's history stays under this many floats (16 MiB), so large states take shorter blocks. */
 const BLOCK_HISTORY_FLOATS = 1 << 22;
+/**
+ * A block's work stays under this many pair-coordinates (m·n·(d + 8) per step): about 35 ms on one
+ * CPU thread, so a block computed by the CPU's threads (which hand the state back only at its end)
+ * still lets the sampler report progress and honour a cancellation every ~100 ms.
+ */
+export const BLOCK_WORK = 2 ** 29;
 
-/** Steps per block for m rows in d dimensions. */
-export function backwardBlockSteps(m: number, d: number): number {
-  return Math.max(1, Math.min(BACKWARD_BLOCK_STEPS, Math.floor(BLOCK_HISTORY_FLOATS / Math.max(1, m * d))));
+/** Steps per block for m rows in d dimensions against n centres. */
+export function backwardBlockSteps(m: number, d: number, n: number): number {
+  const byHistory = Math.floor(BLOCK_HISTORY_FLOATS / Math.max(1, m * d));
+  const byWork = Math.floor(BLOCK_WORK / Math.max(1, m * n * (d + 8)));
+  return Math.max(1, Math.min(BACKWARD_BLOCK_STEPS, byHistory, byWork));
 }
 
 /** Runs blocks of SDE steps through a softmax score's kernels; see `backwardBlocks`. */
@@ -33,7 +41,7 @@ export function backwardBlocks(score: Score, m: number, grid: Float64Array, seed
   const kernels = form?.kernels;
   if (form === undefined || kernels?.backwardSteps === undefined || m === 0) return undefined;
   const d = score.d;
-  const most = backwardBlockSteps(m, d);
+  const most = backwardBlockSteps(m, d, form.n);
   const history = new Float32Array(most * m * d);
   const nearest = new Int32Array(most * m);
   const scalesAll = new Float64Array(most);

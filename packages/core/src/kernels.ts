@@ -80,9 +80,10 @@ export interface Kernels {
   fillNormalAt?: NormalFill;
   /**
    * Optional: a block of backward SDE steps for a softmax score, run where the state can stay
-   * between steps (a GPU), noise included. Returns false, leaving the outputs alone, when it
-   * cannot take the problem; the caller then steps with `softmaxDenoise`. Its results agree with
-   * the step-by-step run within float32 tolerance, not bit for bit (see `BackwardStepsArgs`).
+   * between steps (a GPU; CPU threads that each carry their rows through the block), noise
+   * included. Returns false, leaving the outputs alone, when it cannot take the problem; the caller
+   * then steps with `softmaxDenoise`. Its results agree with the step-by-step run within float32
+   * tolerance, and may agree bit for bit (see `BackwardStepsArgs`).
    */
   backwardSteps?(args: BackwardStepsArgs): boolean;
 }

@@ -31,11 +31,12 @@ export interface BackwardOptions {
  * independent of how rows are split. Every buffer is allocated once, before the first step; the
  * `x` and `nearest` handed to `onStep` are overwritten by the next step.
  *
- * sde with a softmax score whose kernels offer `backwardSteps` (WebGPU): whole blocks of steps run
- * there, noise included, and `onStep` is then called for each step of a block, in order, once the
- * block is back. Those runs agree with the step-by-step run within float32 tolerance, not bit for
- * bit (the noise is drawn in float32), and with themselves bit for bit. If the kernels decline or
- * fail, the run goes on step by step from where the last block ended.
+ * sde with a softmax score whose kernels offer `backwardSteps` (WebGPU; the wasm thread pool):
+ * whole blocks of steps run there, noise included, and `onStep` is then called for each step of a
+ * block, in order, once the block is back. WebGPU's runs agree with the step-by-step run within
+ * float32 tolerance, not bit for bit (the noise is drawn in float32); the pool's threads do this
+ * loop's own operations on their rows and give its bits. Either agrees with itself bit for bit. If
+ * the kernels decline or fail, the run goes on step by step from where the last block ended.
  */
 export async function sampleBackward(o: BackwardOptions): Promise<Float32Array> {
   const { score, m, grid, sampler, seed } = o;

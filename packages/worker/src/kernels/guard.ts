@@ -32,7 +32,9 @@ export function guardKernels(primary: Kernels, fallback: Kernels, report: Backen
     else coreFillNormalAt(seed, stream, start, out);
   };
   const backwardSteps = (args: BackwardStepsArgs): boolean => {
-    if (active === primary && primary.backwardSteps !== undefined) {
+    if (active === primary) {
+      // a primary without blocks declines them: its single calls run the steps, not the fallback's blocks
+      if (primary.backwardSteps === undefined) return false;
       try {
         return primary.backwardSteps(args);
       } catch (error) {

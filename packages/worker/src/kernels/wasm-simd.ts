@@ -1,4 +1,4 @@
-import { fillNormalAt, resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { fillNormalAt, resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { checkShapes } from './cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
 import { WasmDenoiser, WasmNormals, preferredVariant, wasmModule, wasmNormalsExact, type WasmVariant } from './wasm/instance.ts';
@@ -22,6 +22,13 @@ export interface WasmKernels extends Kernels {
   /** Which build runs: with relaxed SIMD's fused multiply-add, or SIMD128 only. */
   readonly variant: WasmVariant;
   fillNormalAt(seed: number, stream: number, start: number, out: Float64Array): void;
+  /**
+   * Blocks of backward SDE steps on the thread pool, each thread carrying its rows through every
+   * step of a block: the step-by-step run's bits, without its barrier per step. Declines (false)
+   * without a pool, for calls the pool would not take one at a time, and where the wasm normals are
+   * not exact; a pool that fails is given up, as for single calls, and the block declined.
+   */
+  backwardSteps(args: BackwardStepsArgs): boolean;
   destroy(): void;
 }
 
@@ -106,6 +113,22 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       }
       return runLocal(args);
     },
+    backwardSteps(args) {
+      checkBlockShapes(args);
+      const { m, n, d, steps } = args;
+      if (pool === undefined || localCalls > 0 || normalsFailed || m < POOL_MIN_ROWS || m * n * (d + 8) < POOL_MIN_WORK) return false;
+      if (!wasmNormalsExact(args.stream, args.firstStep * m * d, steps * m * d)) return false;
+      try {
+        pool.backwardSteps(args);
+        judgePool(pool);
+        return true;
+      } catch {
+        // as for single calls: the pool is given up, and the sampler steps through the block here
+        pool.destroy();
+        pool = undefined;
+        return false;
+      }
+    },
     fillNormalAt(seed, stream, start, out) {
       if (normalsFailed || !wasmNormalsExact(stream, start, out.length)) {
         fillNormalAt(seed, stream, start, out);
@@ -135,4 +158,25 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       pool?.destroy();
     },
   };
+}
+
+/** A block's arrays against its shape, checked once at the boundary (as `checkShapes` for single calls). */
+function checkBlockShapes(a: BackwardStepsArgs): void {
+  const { m, n, d, steps } = a;
+  for (const [name, v] of [['m', m], ['n', n], ['d', d], ['steps', steps]] as const) {
+    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`backwardSteps: ${name} must be a positive integer, got ${v}`);
+  }
+  const need: [string, number, number][] = [
+    ['x', a.x.length, m * d],
+    ['centres', a.centres.length, n * d],
+    ['times', a.times.length, steps + 1],
+    ['scales', a.scales.length, steps],
+    ['variances', a.variances.length, steps],
+    ['history', a.history.length, steps * m * d],
+    ['nearest', a.nearest.length, steps * m],
+  ];
+  if (a.logWeights !== undefined) need.push(['logWeights', a.logWeights.length, n]);
+  for (const [name, have, want] of need) {
+    if (have < want) throw new RangeError(`backwardSteps: ${name} holds ${have} values, ${want} needed for ${steps} steps of ${m} × ${d} against ${n} centres`);
+  }
 }

@@ -1,4 +1,4 @@
-import { ROW_BLOCK, type WasmDenoiser, type WasmNormals } from './instance.ts';
+import { ROW_BLOCK, type DenoiseBlock, type WasmDenoiser, type WasmNormals } from './instance.ts';
 
 /*
  * The shared-memory protocol between the calling thread and the pool workers. The call stays
@@ -37,7 +37,11 @@ export const NORMALS_NEXT = 17;
 export const NORMALS_GROUP = 18;
 /** 1 when the job writes the score instead of the mean (`DenoiseBlock.asScore`). */
 export const AS_SCORE = 19;
-export const CONTROL_SLOTS = 20;
+/** The steps of a BLOCK_JOB. */
+export const STEPS = 20;
+/** Which block buffer the job writes; like EPOCH, for the blocks' own buffer. */
+export const BLOCK_EPOCH = 21;
+export const CONTROL_SLOTS = 22;
 export const DENOISE_JOB = 0;
 export const NORMALS_JOB = 1;
 /**
@@ -47,6 +51,12 @@ export const NORMALS_JOB = 1;
 export const DENOISE_NORMALS_JOB = 2;
 /** Normals per group of a DENOISE_NORMALS_JOB: small, so the threads finish close together. */
 export const FUSED_NORMALS_GROUP = 2048;
+/**
+ * Whole backward SDE steps (`Kernels.backwardSteps`): each thread takes a group of rows and carries
+ * them through every step of the block (score, noise, Euler–Maruyama update), with no barrier
+ * between steps: the rows' trajectories are independent under a softmax score.
+ */
+export const BLOCK_JOB = 3;
 /** Float64 parameters, after the control slots in the same buffer. */
 export const SCALE = 0;
 export const VARIANCE = 1;
@@ -127,6 +137,90 @@ export interface Control {
 
 export function controlViews(buffer: SharedArrayBuffer): Control {
   return { i32: new Int32Array(buffer, 0, CONTROL_SLOTS), f64: new Float64Array(buffer, CONTROL_SLOTS * 4, 3) };
+}
+
+/**
+ * A block's shared buffer, laid out for (steps, m, d): the times (steps + 1), scales and variances
+ * of the steps in float64, then the state after each step (steps × m × d) and each step's nearest
+ * centres (steps × m), which every thread writes for its own rows.
+ */
+export interface BlockViews {
+  times: Float64Array;
+  scales: Float64Array;
+  variances: Float64Array;
+  history: Float32Array;
+  nearest: Int32Array;
+}
+
+export function blockBytes(steps: number, m: number, d: number): number {
+  return 8 * (3 * steps + 2) + 4 * steps * m * (d + 1);
+}
+
+export function blockViews(buffer: SharedArrayBuffer, steps: number, m: number, d: number): BlockViews {
+  const times = new Float64Array(buffer, 0, steps + 1);
+  const scales = new Float64Array(buffer, 8 * (steps + 1), steps);
+  const variances = new Float64Array(buffer, 8 * (2 * steps + 1), steps);
+  const at = 8 * (3 * steps + 2);
+  const history = new Float32Array(buffer, at, steps * m * d);
+  const nearest = new Int32Array(buffer, at + 4 * steps * m * d, steps * m);
+  return { times, scales, variances, history, nearest };
+}
+
+/** A thread's noise for its rows of one step, allocated when the group's size changes, not per step. */
+export class NoiseScratch {
+  #buffer = new Float64Array(0);
+
+  of(length: number): Float64Array {
+    if (this.#buffer.length !== length) this.#buffer = new Float64Array(length);
+    return this.#buffer;
+  }
+}
+
+/**
+ * Takes groups of rows of the current block until none are left, carrying each through every step;
+ * the same code runs in every thread. Step by step, a group's rows get the operations of
+ * `sampleBackward`'s loop in the same order (the score stored in float32, float64 noise, the
+ * update x ← x + η (x + 2F) + √(2η) ξ rounded once to float32), so a block gives its bits.
+ */
+export function drainBlock(control: Control, views: DataViews, block: BlockViews, denoiser: WasmDenoiser, normals: WasmNormals, scratch: NoiseScratch): void {
+  const { i32, f64 } = control;
+  const m = i32[M];
+  const n = i32[N];
+  const d = i32[D];
+  const version = i32[CENTRES_VERSION];
+  const group = i32[GROUP];
+  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, group);
+  denoiser.ensureRows(group);
+  const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
+  const steps = i32[STEPS];
+  const seed = i32[SEED];
+  const stream = i32[STREAM];
+  const start = f64[START];
+  const x = views.queries;
+  const score = views.mean;
+  const { times, scales, variances, history, nearest } = block;
+  takeGroups(i32, NEXT, m, group, (row0, end) => {
+    const from = row0 * d;
+    const to = end * d;
+    const noise = scratch.of(to - from);
+    const job: DenoiseBlock = { queries: x, row0, rows: end - row0, scale: 0, variance: 0, logWeights, asScore: true, mean: score, nearest: views.nearest };
+    for (let j = 0; j < steps; j++) {
+      job.scale = scales[j];
+      job.variance = variances[j];
+      denoiser.run(job);
+      const eta = times[j] - times[j + 1];
+      const s = Math.sqrt(2 * eta);
+      normals.fill(seed, stream, start + j * m * d + from, noise);
+      const h = j * m * d;
+      for (let i = from; i < to; i++) {
+        const v = x[i] + eta * (x[i] + 2 * score[i]) + s * noise[i - from];
+        x[i] = v;
+        history[h + i] = v;
+      }
+      const o = j * m;
+      for (let r = row0; r < end; r++) nearest[o + r] = views.nearest[r];
+    }
+  });
 }
 
 /** Takes groups of the current job until none are left; the same code runs in every thread. */

@@ -12,7 +12,15 @@ import {
   NORMALS_EPOCH,
   NORMALS_JOB,
   DENOISE_NORMALS_JOB,
+  BLOCK_EPOCH,
+  BLOCK_JOB,
+  D,
+  M,
+  STEPS,
+  blockViews,
+  drainBlock,
   drainRowsThenNormals,
+  NoiseScratch,
   SPIN_MS,
   spinWhile,
   STOP,
@@ -30,7 +38,8 @@ import {
 export type PoolMessage =
   | { type: 'init'; module: WebAssembly.Module; control: SharedArrayBuffer }
   | { type: 'data'; epoch: number; buffer: SharedArrayBuffer; capacity: DataCapacity }
-  | { type: 'normals'; epoch: number; buffer: SharedArrayBuffer };
+  | { type: 'normals'; epoch: number; buffer: SharedArrayBuffer }
+  | { type: 'block'; epoch: number; buffer: SharedArrayBuffer };
 
 interface Port {
   post(message: unknown): void;
@@ -45,6 +54,9 @@ let views: DataViews | undefined;
 let epoch = -1;
 let normalsOut: Float64Array | undefined;
 let normalsEpoch = -1;
+let blockBuffer: SharedArrayBuffer | undefined;
+let blockEpoch = -1;
+const noiseScratch = new NoiseScratch();
 let seen = 0;
 
 function serve(port: Port): void {
@@ -74,6 +86,16 @@ function serve(port: Port): void {
 /** The current job's work, or undefined while its buffer is still in a queued message. */
 function currentJob(c: Control): (() => void) | undefined {
   const job = Atomics.load(c.i32, JOB);
+  if (job === BLOCK_JOB) {
+    const buffer = blockBuffer;
+    const n = normals;
+    const v = views;
+    const dn = denoiser;
+    if (Atomics.load(c.i32, BLOCK_EPOCH) !== blockEpoch || Atomics.load(c.i32, EPOCH) !== epoch) return undefined;
+    if (buffer === undefined || n === undefined || v === undefined || dn === undefined) return undefined;
+    // views of this block's shape: a few per block, none per step
+    return () => drainBlock(c, v, blockViews(buffer, c.i32[STEPS], c.i32[M], c.i32[D]), dn, n, noiseScratch);
+  }
   if (job === DENOISE_NORMALS_JOB) {
     const out = normalsOut;
     const n = normals;
@@ -102,6 +124,9 @@ function handle(port: Port, message: PoolMessage): void {
     control = controlViews(message.control);
     seen = Atomics.load(control.i32, GEN);
     port.post('ready');
+  } else if (message.type === 'block') {
+    blockBuffer = message.buffer;
+    blockEpoch = message.epoch;
   } else if (message.type === 'normals') {
     normalsOut = new Float64Array(message.buffer);
     normalsEpoch = message.epoch;

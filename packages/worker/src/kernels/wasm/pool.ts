@@ -1,6 +1,13 @@
-import { resultArrays, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { resultArrays, type BackwardStepsArgs, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { WasmDenoiser, WasmNormals, preferredVariant, wasmModule, type WasmVariant } from './instance.ts';
 import {
+  BLOCK_EPOCH,
+  BLOCK_JOB,
+  STEPS,
+  NoiseScratch,
+  blockBytes,
+  blockViews,
+  drainBlock,
   CENTRES_VERSION,
   CONTROL_BYTES,
   D,
@@ -74,6 +81,12 @@ export interface WasmPool {
    * Every index is computed by the same instructions whichever thread takes it: the same bits.
    */
   fillNormals(seed: number, stream: number, start: number, out: Float64Array): void;
+  /**
+   * A block of backward SDE steps (`Kernels.backwardSteps`), each thread carrying its group of rows
+   * through every step: the bits of the step-by-step run (the caller checks `wasmNormalsExact` for
+   * the block's noise). Throws, leaving the outputs alone, if a thread fails.
+   */
+  backwardSteps(args: BackwardStepsArgs): void;
   destroy(): void;
 }
 
@@ -140,6 +153,8 @@ class Pool implements WasmPool {
   readonly #local: WasmDenoiser;
   readonly #normals: WasmNormals;
   #normalsOut: Float64Array | undefined;
+  #block: SharedArrayBuffer | undefined;
+  readonly #noise = new NoiseScratch();
   #capacity: DataCapacity = { m: 0, n: 0, d: 0 };
   #views: DataViews | undefined;
   #centres: CentresKey | undefined;
@@ -156,22 +171,9 @@ class Pool implements WasmPool {
 
   softmaxDenoise(args: SoftmaxDenoiseArgs, withNormals = false): SoftmaxDenoiseResult {
     if (this.#destroyed) throw new Error('the wasm pool was destroyed');
-    const { queries, m, centres, n, d, scale, variance, logWeights } = args;
+    const { queries, m, n, d, scale, variance } = args;
     const { i32, f64 } = this.#control;
-    const views = this.#bind(m, n, d);
-    if (!sameCentres(this.#centres, centres, n, d)) {
-      views.centres.set(centres.subarray(0, n * d));
-      this.#centres = centresKey(centres, n, d);
-      i32[CENTRES_VERSION]++;
-    }
-    if (logWeights) views.logWeights.set(logWeights.subarray(0, n));
-    views.queries.set(queries.subarray(0, m * d));
-    i32[M] = m;
-    i32[N] = n;
-    i32[D] = d;
-    i32[HAS_LOG_WEIGHTS] = logWeights ? 1 : 0;
-    i32[AS_SCORE] = args.asScore !== undefined ? 1 : 0;
-    i32[GROUP] = groupRows(m, this.workers);
+    const views = this.#publishRows(queries, m, args.centres, n, d, args.logWeights, args.asScore !== undefined);
     f64[SCALE] = scale;
     f64[VARIANCE] = variance;
     const request = withNormals ? args.normals : undefined;
@@ -191,6 +193,48 @@ class Pool implements WasmPool {
     result.nearest.set(views.nearest.subarray(0, m));
     if (args.asScore !== undefined) args.asScore.applied = true;
     return result;
+  }
+
+  backwardSteps(args: BackwardStepsArgs): void {
+    if (this.#destroyed) throw new Error('the wasm pool was destroyed');
+    const { x, m, n, d, steps } = args;
+    const { i32, f64 } = this.#control;
+    const views = this.#publishRows(x, m, args.centres, n, d, args.logWeights, true);
+    const block = blockViews(this.#bindBlock(steps, m, d), steps, m, d);
+    block.times.set(args.times.subarray(0, steps + 1));
+    block.scales.set(args.scales.subarray(0, steps));
+    block.variances.set(args.variances.subarray(0, steps));
+    i32[STEPS] = steps;
+    i32[SEED] = args.seed;
+    i32[STREAM] = args.stream;
+    f64[START] = args.firstStep * m * d;
+    i32[JOB] = BLOCK_JOB;
+    this.#run(m, () => drainBlock(this.#control, views, block, this.#local, this.#normals, this.#noise));
+    args.history.set(block.history);
+    args.nearest.set(block.nearest);
+  }
+
+  /**
+   * Writes a job's rows into the data buffer and the control block (both jobs that compute rows):
+   * the centres when they changed, the log-weights, the queries and the shape.
+   */
+  #publishRows(queries: Float32Array, m: number, centres: Float32Array, n: number, d: number, logWeights: Float32Array | undefined, asScore: boolean): DataViews {
+    const { i32 } = this.#control;
+    const views = this.#bind(m, n, d);
+    if (!sameCentres(this.#centres, centres, n, d)) {
+      views.centres.set(centres.subarray(0, n * d));
+      this.#centres = centresKey(centres, n, d);
+      i32[CENTRES_VERSION]++;
+    }
+    if (logWeights) views.logWeights.set(logWeights.subarray(0, n));
+    views.queries.set(queries.subarray(0, m * d));
+    i32[M] = m;
+    i32[N] = n;
+    i32[D] = d;
+    i32[HAS_LOG_WEIGHTS] = logWeights ? 1 : 0;
+    i32[AS_SCORE] = asScore ? 1 : 0;
+    i32[GROUP] = groupRows(m, this.workers);
+    return views;
   }
 
   fillNormals(seed: number, stream: number, start: number, out: Float64Array): void {
@@ -277,6 +321,20 @@ class Pool implements WasmPool {
     for (const port of this.#ports) port.post({ type: 'normals', epoch, buffer });
     this.#normalsOut = new Float64Array(buffer);
     return this.#normalsOut;
+  }
+
+  /** A block buffer large enough for (steps, m, d); a new one (grown by half) goes to every worker before the job. */
+  #bindBlock(steps: number, m: number, d: number): SharedArrayBuffer {
+    const bytes = blockBytes(steps, m, d);
+    const current = this.#block;
+    if (current !== undefined && current.byteLength >= bytes) return current;
+    const buffer = new SharedArrayBuffer(Math.max(bytes, Math.ceil((current?.byteLength ?? 0) * 1.5)));
+    const i32 = this.#control.i32;
+    const epoch = i32[BLOCK_EPOCH] + 1;
+    Atomics.store(i32, BLOCK_EPOCH, epoch);
+    for (const port of this.#ports) port.post({ type: 'block', epoch, buffer });
+    this.#block = buffer;
+    return buffer;
   }
 
   /** The data buffer for this shape; a new one (grown by half) goes to every worker before the job. */
