@@ -95,6 +95,10 @@ describe('backward blocks on the wasm thread pool', () => {
     // an odd m: three groups of 12, 12 and 9 rows
     { m: 33, n: 200, d: 64, L: 45, seed: 4 },
     { m: 20, n: 40, d: 784, L: 40, seed: 5 },
+    // an odd d: the update's last coordinate of every row outside its vector lanes
+    { m: 40, n: 700, d: 3, L: 40, seed: 9 },
+    // the calling thread alone carries at most 2¹⁶ coordinates of rows at a time: 32 + 13 rows
+    { m: 45, n: 30, d: 2048, L: 40, seed: 10 },
   ];
   for (const s of shapes) {
     it(`give the step-by-step run's bits at every step: m=${s.m} n=${s.n} d=${s.d}, ${s.L} steps`, async () => {
@@ -103,10 +107,12 @@ describe('backward blocks on the wasm thread pool', () => {
       // fresh kernels on the shared pool: no spell on the calling thread left over from other tests
       const blocked = counting(createWasmKernels({ pool: threads.pool }), true);
       const stepped = counting(createWasmKernels({ pool: threads.pool }), false);
-      const alone = counting(single, true);
+      const alone = counting(createWasmKernels(), true);
+      const singleStepped = counting(single, false);
       const a = await run(empiricalScore(train, s.n, s.d, blocked), blocked, start, s.m, s.L, s.seed);
       const b = await run(empiricalScore(train, s.n, s.d, stepped), stepped, start, s.m, s.L, s.seed);
       const c = await run(empiricalScore(train, s.n, s.d, alone), alone, start, s.m, s.L, s.seed);
+      const e = await run(empiricalScore(train, s.n, s.d, singleStepped), singleStepped, start, s.m, s.L, s.seed);
       // blocks of the length the sampler sizes them to, from the first step; on a machine busy
       // enough that the pool kept its caller waiting three times, the kernels decline the rest
       // (as they send single calls to the caller alone), and the run steps through it
@@ -115,11 +121,12 @@ describe('backward blocks on the wasm thread pool', () => {
       expect(blocked.blocks).toBeGreaterThanOrEqual(1);
       expect(blocked.calls).toBe(Math.max(0, s.L - blocked.blocks * B));
       expect(stepped.calls).toBe(s.L);
-      // without a pool the kernels decline blocks, and the run steps on this thread
-      expect(alone.blocks).toBe(0);
-      expect(alone.calls).toBe(s.L);
+      // without a pool the calling thread carries every block itself
+      expect(alone.blocks).toBe(Math.ceil(s.L / B));
+      expect(alone.calls).toBe(0);
       expectSameRun(a, b);
       expectSameRun(a, c);
+      expectSameRun(a, e);
     });
   }
 
@@ -141,8 +148,7 @@ describe('backward blocks on the wasm thread pool', () => {
     expectSameRun(a, b);
   });
 
-  it('decline blocks the pool would not take one call at a time, and blocks whose noise the wasm normals cannot draw exactly', () => {
-    const small = { m: 8, n: 30, d: 2 };
+  it('carry blocks the pool would not take one call at a time on the calling thread, and decline blocks whose noise the wasm normals cannot draw exactly', () => {
     const args = (m: number, n: number, d: number, firstStep: number): BackwardStepsArgs => ({
       x: new Float32Array(m * d),
       m,
@@ -160,18 +166,23 @@ describe('backward blocks on the wasm thread pool', () => {
       nearest: new Int32Array(2 * m),
     });
     const kernels = createWasmKernels({ pool: threads.pool });
-    const history = args(small.m, small.n, small.d, 0);
-    expect(kernels.backwardSteps(history)).toBe(false);
-    expect(history.history.every((v) => v === 0)).toBe(true);
-    // the noise's indices would pass 2⁵³
-    expect(kernels.backwardSteps(args(64, 500, 2, 2 ** 48))).toBe(false);
+    const small = args(8, 30, 2, 0);
+    expect(kernels.backwardSteps(small)).toBe(true);
+    const alone = args(8, 30, 2, 0);
+    expect(single.backwardSteps(alone)).toBe(true);
+    expect(small.history).toEqual(alone.history);
+    expect(small.nearest).toEqual(alone.nearest);
+    // the noise's indices would pass 2⁵³: declined, the outputs left alone
+    const far = args(64, 500, 2, 2 ** 48);
+    expect(kernels.backwardSteps(far)).toBe(false);
+    expect(far.history.every((v) => v === 0)).toBe(true);
     expect(() => kernels.backwardSteps({ ...args(64, 500, 2, 0), history: new Float32Array(10) })).toThrow(/history holds 10 values, 256 needed/);
     const taken = args(64, 500, 2, 0);
     expect(kernels.backwardSteps(taken)).toBe(true);
     expect(taken.history.some((v) => v !== 0)).toBe(true);
   });
 
-  it('decline the block and give up the pool when it fails, and the run goes on step by step with the same bits', async () => {
+  it('give up the pool when it fails, and the calling thread carries the blocks, with the same bits', async () => {
     let destroyed = false;
     const failing: WasmPool = {
       workers: 2,
@@ -195,10 +206,11 @@ describe('backward blocks on the wasm thread pool', () => {
     const start = Float32Array.from({ length: m * d }, (_, i) => normalAt(6, 2, i));
     const kernels = counting(createWasmKernels({ pool: failing }), true);
     const a = await run(empiricalScore(train, n, d, kernels), kernels, start, m, 20, 6);
-    const b = await run(empiricalScore(train, n, d, single), single, start, m, 20, 6);
+    const stepped = counting(single, false);
+    const b = await run(empiricalScore(train, n, d, stepped), stepped, start, m, 20, 6);
     expect(destroyed).toBe(true);
-    expect(kernels.blocks).toBe(0);
-    expect(kernels.calls).toBe(20);
+    expect(kernels.blocks).toBe(1);
+    expect(kernels.calls).toBe(0);
     expectSameRun(a, b);
   });
 });

@@ -14,7 +14,8 @@
 //      a subnormal), normaliser in float64;
 //   3. weighted sum Σ w a in register tiles over each tile's union of surviving centres.
 // d = 2 has its own fused float32 path (denoise2).
-// The module also carries core's counter-based normals (normals.ts, fillNormals), bit for bit.
+// The module also carries core's counter-based normals (normals.ts, fillNormals), bit for bit, and
+// the backward SDE step that blocks of steps run in the instance (euler-maruyama.ts).
 
 // LOG_WEIGHT_FLOOR of @diffusion-atlas/core
 // @ts-ignore: decorator
@@ -24,6 +25,7 @@
 @inline const R: i32 = 4;
 
 export { fillNormals } from './normals';
+export { eulerMaruyamaRows } from './euler-maruyama';
 
 export function heapBase(): usize {
   return __heap_base;

@@ -1,7 +1,8 @@
 import { fillNormalAt, resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { checkShapes } from './cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
-import { WasmDenoiser, WasmNormals, preferredVariant, wasmModule, wasmNormalsExact, type WasmVariant } from './wasm/instance.ts';
+import { ROW_BLOCK, WasmDenoiser, WasmNormals, preferredVariant, wasmModule, wasmNormalsExact, type WasmVariant } from './wasm/instance.ts';
+import { carryRows, type StepsBlock } from './wasm/carry-rows.ts';
 import type { WasmPool } from './wasm/pool.ts';
 
 /*
@@ -23,10 +24,12 @@ export interface WasmKernels extends Kernels {
   readonly variant: WasmVariant;
   fillNormalAt(seed: number, stream: number, start: number, out: Float64Array): void;
   /**
-   * Blocks of backward SDE steps on the thread pool, each thread carrying its rows through every
-   * step of a block: the step-by-step run's bits, without its barrier per step. Declines (false)
-   * without a pool, for calls the pool would not take one at a time, and where the wasm normals are
-   * not exact; a pool that fails is given up, as for single calls, and the block declined.
+   * Blocks of backward SDE steps, each thread of the pool carrying its rows through every step of
+   * a block (the calling thread alone without a pool, or for blocks the pool would not take one
+   * call at a time), the states kept in the kernel's instance between steps and the update done
+   * there: the step-by-step run's bits, without its barrier per step or its copies. Declines
+   * (false) only where the wasm normals are not exact; a pool that fails is given up, as for single
+   * calls, and the calling thread carries the block.
    */
   backwardSteps(args: BackwardStepsArgs): boolean;
   destroy(): void;
@@ -36,6 +39,11 @@ export interface WasmKernels extends Kernels {
 const POOL_MIN_WORK = 1 << 18;
 /** ...and below this many rows: a pool thread would get less than a few kernel tiles. */
 const POOL_MIN_ROWS = 16;
+/**
+ * A block on the calling thread carries its rows in groups of at most this many coordinates, which
+ * bounds the instance's room for their states and normals (0.75 MB).
+ */
+const LOCAL_BLOCK_FLOATS = 1 << 16;
 /** Below this many normals a fill stays on the calling thread (a pooled call costs a few tens of µs). */
 const POOL_MIN_NORMALS = 1 << 14;
 /** Consecutive pooled calls that waited longer for the workers than the caller computed... */
@@ -77,6 +85,23 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
     return { mean, nearest };
   }
 
+  /**
+   * A block on the calling thread: its rows in groups of at most LOCAL_BLOCK_FLOATS / d, each
+   * carried through every step in the instance, as a pool thread carries its own.
+   */
+  function runLocalBlock(args: BackwardStepsArgs): void {
+    const { x, m, centres, n, d } = args;
+    const group = Math.min(m, Math.max(ROW_BLOCK, Math.floor(LOCAL_BLOCK_FLOATS / d)));
+    local ??= new WasmDenoiser(wasmModule(variant));
+    if (!sameCentres(key, centres, n, d) || local.centresToken !== key) {
+      key = centresKey(centres, n, d);
+      local.setCentres(centres, n, d, key, group);
+    }
+    local.ensureRows(group, true);
+    const block: StepsBlock = { ...args, noiseStart: args.firstStep * m * d };
+    for (let row0 = 0; row0 < m; row0 += group) carryRows(local, x, row0, Math.min(group, m - row0), args.logWeights, block);
+  }
+
   /** Counts a pooled call's wait against the pool, as for the kernel. */
   function judgePool(p: WasmPool): void {
     strikes = p.lastWaitRatio > 1 ? strikes + 1 : 0;
@@ -116,18 +141,21 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
     backwardSteps(args) {
       checkBlockShapes(args);
       const { m, n, d, steps } = args;
-      if (pool === undefined || localCalls > 0 || normalsFailed || m < POOL_MIN_ROWS || m * n * (d + 8) < POOL_MIN_WORK) return false;
-      if (!wasmNormalsExact(args.stream, args.firstStep * m * d, steps * m * d)) return false;
-      try {
-        pool.backwardSteps(args);
-        judgePool(pool);
-        return true;
-      } catch {
-        // as for single calls: the pool is given up, and the sampler steps through the block here
-        pool.destroy();
-        pool = undefined;
-        return false;
+      if (normalsFailed || !wasmNormalsExact(args.stream, args.firstStep * m * d, steps * m * d)) return false;
+      if (localCalls > 0) localCalls = Math.max(0, localCalls - steps);
+      else if (pool !== undefined && m >= POOL_MIN_ROWS && m * n * (d + 8) >= POOL_MIN_WORK) {
+        try {
+          pool.backwardSteps(args);
+          judgePool(pool);
+          return true;
+        } catch {
+          // as for single calls: the pool is given up, and this thread carries the block (the same bits)
+          pool.destroy();
+          pool = undefined;
+        }
       }
+      runLocalBlock(args);
+      return true;
     },
     fillNormalAt(seed, stream, start, out) {
       if (normalsFailed || !wasmNormalsExact(stream, start, out.length)) {

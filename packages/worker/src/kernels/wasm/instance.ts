@@ -24,6 +24,7 @@ interface KernelExports {
     ct: number, lw: number, invS: number, coef: number,
     out: number, nearest: number, scratch: number,
   ): void;
+  eulerMaruyamaRows(q: number, out: number, noise: number, rows: number, d: number, dp: number, scale: number, variance: number, eta: number, s: number): void;
   maddProbe(rounds: number, seed: number): number;
   centreBlock(): number;
   fillNormals(seed: number, stream: number, start: number, out: number, len: number): void;
@@ -117,6 +118,8 @@ interface Layout {
   out: number;
   nearest: number;
   scratch: number;
+  /** The step's normals of a block's rows (float64, rowsCap × d); 0 until a block asks for it. */
+  noise: number;
   end: number;
 }
 
@@ -139,6 +142,25 @@ export interface DenoiseBlock {
 }
 
 /**
+ * One backward SDE step of the rows `loadRows` put in the instance (`WasmDenoiser.step`): the
+ * step's centres' scale and variance, η and s = √(2η), where its normals start in (seed, stream),
+ * and where the new states and the nearest centres go.
+ */
+export interface RowsStep {
+  scale: number;
+  variance: number;
+  eta: number;
+  s: number;
+  seed: number;
+  stream: number;
+  noiseStart: number;
+  history: Float32Array;
+  historyAt: number;
+  nearest: Int32Array;
+  nearestAt: number;
+}
+
+/**
  * How much of a call runs, for the benchmark's breakdown: the inner products only, up to the
  * softmax, or everything (what the sampler gets).
  */
@@ -156,6 +178,9 @@ export class WasmDenoiser {
   #i32 = new Int32Array(0);
   /** Which centres the layout holds: set by `setCentres`, compared by the caller. */
   centresToken: unknown = undefined;
+  /** The rows `loadRows` put in the instance, and whether with log-weights. */
+  #stepRows = 0;
+  #stepLogWeights = false;
 
   constructor(module: WebAssembly.Module) {
     const instance = new WebAssembly.Instance(module, {});
@@ -193,11 +218,14 @@ export class WasmDenoiser {
     this.centresToken = token;
   }
 
-  /** Makes room for at least `rows` query rows per call; the centres stay where they are. */
-  ensureRows(rows: number): void {
+  /**
+   * Makes room for at least `rows` query rows per call; the centres stay where they are. With
+   * `steps`, also for the normals of a block's steps (`step`).
+   */
+  ensureRows(rows: number, steps = false): void {
     const l = this.#layout;
     if (l === undefined) throw new Error('setCentres first');
-    if (rows > l.rowsCap) this.#reserve(l.n, l.d, rows);
+    if (rows > l.rowsCap || (steps && l.noise === 0)) this.#reserve(l.n, l.d, Math.max(rows, l.rowsCap), steps);
   }
 
   /** Computes a block; returns the weighted sum's multiply-adds (0 for d = 2). */
@@ -207,18 +235,11 @@ export class WasmDenoiser {
     if (b.rows > l.rowsCap) throw new Error(`block of ${b.rows} rows exceeds capacity ${l.rowsCap}`);
     const { d, n } = l;
     const f = this.#f32;
+    // the queries take the place of any rows loaded for steps
+    this.#stepRows = 0;
     f.set(b.queries.subarray(b.row0 * d, (b.row0 + b.rows) * d), l.q >> 2);
     if (b.logWeights) f.set(b.logWeights.subarray(0, n), l.lw >> 2);
-    const lw = b.logWeights ? l.lw : 0;
-    let work = 0;
-    if (d === 2) {
-      const invS = 1 / b.scale;
-      // s²/(2Δ): the kernel sums (q/s − c)², so distances come out divided by s²
-      const coef = (b.scale * b.scale) / (2 * b.variance);
-      this.#exports.denoise2(l.q, b.rows, n, l.nP, l.ct, lw, invS, coef, l.out, l.nearest, l.scratch);
-    } else {
-      work = this.#exports.denoise(l.q, b.rows, d, n, l.nP, l.dp, l.ct, l.ca, l.hn, lw, b.scale, b.variance, l.out, l.nearest, l.scratch, phases);
-    }
+    const work = this.#denoise(l, b.rows, b.scale, b.variance, b.logWeights !== undefined, phases);
     const out = l.out >> 2;
     if (l.dp === d) {
       b.mean.set(f.subarray(out, out + b.rows * d), b.row0 * d);
@@ -231,14 +252,64 @@ export class WasmDenoiser {
     return work;
   }
 
+  /**
+   * Puts rows row0 … row0 + rows of x (m × d) in the instance, with the log-weights: the states a
+   * block's steps then advance in place (`step`), without a copy in or out of the instance per step.
+   */
+  loadRows(x: Float32Array, row0: number, rows: number, logWeights: Float32Array | undefined): void {
+    const l = this.#layout;
+    if (l === undefined) throw new Error('setCentres first');
+    if (rows > l.rowsCap || l.noise === 0) throw new Error(`loadRows: ensureRows(${rows}, true) first`);
+    this.#f32.set(x.subarray(row0 * l.d, (row0 + rows) * l.d), l.q >> 2);
+    if (logWeights) this.#f32.set(logWeights.subarray(0, l.n), l.lw >> 2);
+    this.#stepRows = rows;
+    this.#stepLogWeights = logWeights !== undefined;
+  }
+
+  /**
+   * One backward SDE step of the loaded rows, in the instance: the kernel, the score, the step's
+   * normals, the update (eulerMaruyamaRows); then the new states and the nearest centres (of the
+   * states the step started from) are copied out. The operations of `run` with `asScore`, core's
+   * normals and `sampleBackward`'s update, in their order: the same bits.
+   */
+  step(p: RowsStep): void {
+    const l = this.#layout;
+    if (l === undefined || this.#stepRows === 0) throw new Error('loadRows first');
+    const rows = this.#stepRows;
+    const { d } = l;
+    const e = this.#exports;
+    this.#denoise(l, rows, p.scale, p.variance, this.#stepLogWeights, 3);
+    e.fillNormals(p.seed, p.stream, p.noiseStart, l.noise, rows * d);
+    e.eulerMaruyamaRows(l.q, l.out, l.noise, rows, d, l.dp, p.scale, p.variance, p.eta, p.s);
+    const q = l.q >> 2;
+    p.history.set(this.#f32.subarray(q, q + rows * d), p.historyAt);
+    const nr = l.nearest >> 2;
+    p.nearest.set(this.#i32.subarray(nr, nr + rows), p.nearestAt);
+  }
+
+  /** The kernel on `rows` rows at l.q, into l.out and l.nearest (the log-weights already at l.lw when `weighted`). */
+  #denoise(l: Layout, rows: number, scale: number, variance: number, weighted: boolean, phases: DenoisePhases): number {
+    const lw = weighted ? l.lw : 0;
+    if (l.d === 2) {
+      const invS = 1 / scale;
+      // s²/(2Δ): the kernel sums (q/s − c)², so distances come out divided by s²
+      const coef = (scale * scale) / (2 * variance);
+      this.#exports.denoise2(l.q, rows, l.n, l.nP, l.ct, lw, invS, coef, l.out, l.nearest, l.scratch);
+      return 0;
+    }
+    return this.#exports.denoise(l.q, rows, l.d, l.n, l.nP, l.dp, l.ct, l.ca, l.hn, lw, scale, variance, l.out, l.nearest, l.scratch, phases);
+  }
+
   /** Bytes of linear memory in use (for the working-set figure). */
   get memoryBytes(): number {
     return this.#exports.memory.buffer.byteLength;
   }
 
-  #reserve(n: number, d: number, rowsCap: number): Layout {
+  #reserve(n: number, d: number, rowsCap: number, steps = false): Layout {
     const old = this.#layout;
-    if (old !== undefined && old.n === n && old.d === d && old.rowsCap >= rowsCap) return old;
+    // once a block has asked for the normals' room, it is kept
+    const withNoise = steps || (old !== undefined && old.noise !== 0);
+    if (old !== undefined && old.n === n && old.d === d && old.rowsCap >= rowsCap && (old.noise !== 0 || !withNoise)) return old;
     // whole distance tiles (8 or 12 centres, by build); d = 2 reads groups of eight
     const nP = align(n, d === 2 ? 8 : this.#exports.centreBlock());
     // rows padded to whole tiles of the weighted sum (d = 2: its fused path's four)
@@ -259,7 +330,8 @@ export class WasmDenoiser {
     const out = take(cap * dp * 4);
     const nearest = take(cap * 4);
     const scratch = take(this.#exports.scratchBytes(d, nP, dp));
-    const layout: Layout = { n, d, nP, dp, rowsCap: cap, ct, ca, hn, lw, q, out, nearest, scratch, end: at };
+    const noise = withNoise ? take(cap * d * 8) : 0;
+    const layout: Layout = { n, d, nP, dp, rowsCap: cap, ct, ca, hn, lw, q, out, nearest, scratch, noise, end: at };
     const memory = this.#exports.memory;
     const missing = at - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / 65536));
@@ -267,6 +339,7 @@ export class WasmDenoiser {
     this.#f64 = new Float64Array(memory.buffer);
     this.#i32 = new Int32Array(memory.buffer);
     this.#layout = layout;
+    this.#stepRows = 0;
     // centre offsets depend on (n, d) only: a larger row capacity keeps them valid
     if (old === undefined || old.n !== n || old.d !== d) this.centresToken = undefined;
     return layout;

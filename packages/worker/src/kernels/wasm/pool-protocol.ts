@@ -1,4 +1,5 @@
-import { ROW_BLOCK, type DenoiseBlock, type WasmDenoiser, type WasmNormals } from './instance.ts';
+import { ROW_BLOCK, type WasmDenoiser, type WasmNormals } from './instance.ts';
+import { carryRows, type StepsBlock } from './carry-rows.ts';
 
 /*
  * The shared-memory protocol between the calling thread and the pool workers. The call stays
@@ -166,23 +167,11 @@ export function blockViews(buffer: SharedArrayBuffer, steps: number, m: number, 
   return { times, scales, variances, history, nearest };
 }
 
-/** A thread's noise for its rows of one step, allocated when the group's size changes, not per step. */
-export class NoiseScratch {
-  #buffer = new Float64Array(0);
-
-  of(length: number): Float64Array {
-    if (this.#buffer.length !== length) this.#buffer = new Float64Array(length);
-    return this.#buffer;
-  }
-}
-
 /**
- * Takes groups of rows of the current block until none are left, carrying each through every step;
- * the same code runs in every thread. Step by step, a group's rows get the operations of
- * `sampleBackward`'s loop in the same order (the score stored in float32, float64 noise, the
- * update x ← x + η (x + 2F) + √(2η) ξ rounded once to float32), so a block gives its bits.
+ * Takes groups of rows of the current block until none are left, carrying each through every step
+ * in the thread's own instance (`carryRows`); the same code runs in every thread.
  */
-export function drainBlock(control: Control, views: DataViews, block: BlockViews, denoiser: WasmDenoiser, normals: WasmNormals, scratch: NoiseScratch): void {
+export function drainBlock(control: Control, views: DataViews, block: BlockViews, denoiser: WasmDenoiser): void {
   const { i32, f64 } = control;
   const m = i32[M];
   const n = i32[N];
@@ -190,37 +179,11 @@ export function drainBlock(control: Control, views: DataViews, block: BlockViews
   const version = i32[CENTRES_VERSION];
   const group = i32[GROUP];
   if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, group);
-  denoiser.ensureRows(group);
+  denoiser.ensureRows(group, true);
   const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
-  const steps = i32[STEPS];
-  const seed = i32[SEED];
-  const stream = i32[STREAM];
-  const start = f64[START];
-  const x = views.queries;
-  const score = views.mean;
   const { times, scales, variances, history, nearest } = block;
-  takeGroups(i32, NEXT, m, group, (row0, end) => {
-    const from = row0 * d;
-    const to = end * d;
-    const noise = scratch.of(to - from);
-    const job: DenoiseBlock = { queries: x, row0, rows: end - row0, scale: 0, variance: 0, logWeights, asScore: true, mean: score, nearest: views.nearest };
-    for (let j = 0; j < steps; j++) {
-      job.scale = scales[j];
-      job.variance = variances[j];
-      denoiser.run(job);
-      const eta = times[j] - times[j + 1];
-      const s = Math.sqrt(2 * eta);
-      normals.fill(seed, stream, start + j * m * d + from, noise);
-      const h = j * m * d;
-      for (let i = from; i < to; i++) {
-        const v = x[i] + eta * (x[i] + 2 * score[i]) + s * noise[i - from];
-        x[i] = v;
-        history[h + i] = v;
-      }
-      const o = j * m;
-      for (let r = row0; r < end; r++) nearest[o + r] = views.nearest[r];
-    }
-  });
+  const steps: StepsBlock = { steps: i32[STEPS], m, d, times, scales, variances, seed: i32[SEED], stream: i32[STREAM], noiseStart: f64[START], history, nearest };
+  takeGroups(i32, NEXT, m, group, (row0, end) => carryRows(denoiser, views.queries, row0, end - row0, logWeights, steps));
 }
 
 /** Takes groups of the current job until none are left; the same code runs in every thread. */

@@ -20,7 +20,6 @@ import {
   blockViews,
   drainBlock,
   drainRowsThenNormals,
-  NoiseScratch,
   SPIN_MS,
   spinWhile,
   STOP,
@@ -56,7 +55,6 @@ let normalsOut: Float64Array | undefined;
 let normalsEpoch = -1;
 let blockBuffer: SharedArrayBuffer | undefined;
 let blockEpoch = -1;
-const noiseScratch = new NoiseScratch();
 let seen = 0;
 
 function serve(port: Port): void {
@@ -88,13 +86,12 @@ function currentJob(c: Control): (() => void) | undefined {
   const job = Atomics.load(c.i32, JOB);
   if (job === BLOCK_JOB) {
     const buffer = blockBuffer;
-    const n = normals;
     const v = views;
     const dn = denoiser;
     if (Atomics.load(c.i32, BLOCK_EPOCH) !== blockEpoch || Atomics.load(c.i32, EPOCH) !== epoch) return undefined;
-    if (buffer === undefined || n === undefined || v === undefined || dn === undefined) return undefined;
+    if (buffer === undefined || v === undefined || dn === undefined) return undefined;
     // views of this block's shape: a few per block, none per step
-    return () => drainBlock(c, v, blockViews(buffer, c.i32[STEPS], c.i32[M], c.i32[D]), dn, n, noiseScratch);
+    return () => drainBlock(c, v, blockViews(buffer, c.i32[STEPS], c.i32[M], c.i32[D]), dn);
   }
   if (job === DENOISE_NORMALS_JOB) {
     const out = normalsOut;

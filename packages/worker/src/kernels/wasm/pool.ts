@@ -4,7 +4,6 @@ import {
   BLOCK_EPOCH,
   BLOCK_JOB,
   STEPS,
-  NoiseScratch,
   blockBytes,
   blockViews,
   drainBlock,
@@ -154,7 +153,6 @@ class Pool implements WasmPool {
   readonly #normals: WasmNormals;
   #normalsOut: Float64Array | undefined;
   #block: SharedArrayBuffer | undefined;
-  readonly #noise = new NoiseScratch();
   #capacity: DataCapacity = { m: 0, n: 0, d: 0 };
   #views: DataViews | undefined;
   #centres: CentresKey | undefined;
@@ -209,7 +207,7 @@ class Pool implements WasmPool {
     i32[STREAM] = args.stream;
     f64[START] = args.firstStep * m * d;
     i32[JOB] = BLOCK_JOB;
-    this.#run(m, () => drainBlock(this.#control, views, block, this.#local, this.#normals, this.#noise));
+    this.#run(m, () => drainBlock(this.#control, views, block, this.#local));
     args.history.set(block.history);
     args.nearest.set(block.nearest);
   }
