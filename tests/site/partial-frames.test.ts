@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openPage, skipE2E, waitForWidget } from './harness.ts';
 import { siteSession } from './site-session.ts';
 import { recordFrameContents, type FrameReadings } from './frame-contents.ts';
+import { chartsPerDrawing, domLog, drawingsOf, recordDom } from './draw-record.ts';
 
 /*
  * Figures that draw while they compute: the worker streams partial results, the figure draws each
@@ -129,14 +130,25 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
       expect(await isStale()).toEqual([false, false]);
       for (const ending of ['final', 'stop'] as const) {
         await page.locator(`${selector} [data-run]`).click();
-        await page.waitForFunction((s) => document.querySelector(s)?.getAttribute('data-frame') === 'partial', selector, { timeout: 120_000 });
-        // Stop at once, before the checks below: the run lasts about two seconds, and on a loaded
-        // machine the checks' round trips could outlast it
+        // read in the same task that sees the partial frame: the run lasts about a second, and on a
+        // loaded machine separate round trips could straddle its end
+        const seen = await (
+          await page.waitForFunction(
+            ({ root, r, m }) => {
+              if (document.querySelector(root)?.getAttribute('data-frame') !== 'partial') return false;
+              const [a, b] = [document.querySelector(r), document.querySelector(m)];
+              return { readout: a?.textContent ?? null, summary: b?.textContent ?? null, stale: [a?.classList.contains('is-stale') ?? false, b?.classList.contains('is-stale') ?? false] };
+            },
+            { root: selector, r: readout, m: summary },
+            { timeout: 120_000 },
+          )
+        ).jsonValue();
+        if (seen === false) throw new Error('no partial frame was seen');
         if (ending === 'stop') await page.locator(`${selector} [data-stop]`).click();
         // the digits' readout and summary wait for the end of the run: what they say is the previous run's
-        expect(await page.locator(readout).textContent()).toBe(finished);
-        expect(await page.locator(summary).textContent()).toBe(said);
-        expect(await isStale()).toEqual([true, true]);
+        expect(seen.readout).toBe(finished);
+        expect(seen.summary).toBe(said);
+        expect(seen.stale).toEqual([true, true]);
         if (ending === 'final') {
           expect(await waitForWidget(page, 'digits', 120_000)).toBe('done');
           expect(await isStale()).toEqual([false, false]);
@@ -144,9 +156,30 @@ describe.skipIf(skipE2E)('figures draw partial results before the final one', ()
           expect(await page.getAttribute(selector, 'data-status')).toBe('idle');
           // the picture is the stopped run's partial frame, the words still the run before's
           expect(await page.getAttribute(selector, 'data-frame')).toBe('partial');
+          expect(await page.locator(readout).textContent()).toBe(finished);
+          expect(await page.locator(summary).textContent()).toBe(said);
           expect(await isStale()).toEqual([true, true]);
         }
       }
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 180_000);
+
+  it('collapse: a later partial frame redraws only the charts whose data changed, where the first draws all four', async () => {
+    const { page, problems } = await openPage(site.browser, { reducedMotion: true });
+    try {
+      await page.addInitScript(recordDom);
+      // 2000 steps instead of 300: a backward run long enough for several partial frames whatever
+      // the machine's speed (at the defaults a fast one may finish after the first)
+      await page.goto(`${site.server.url}/embed/collapse/?steps=2000`);
+      expect(await waitForWidget(page, 'collapse', 120_000)).toBe('done');
+      const charts = chartsPerDrawing(await page.evaluate(drawingsOf, ['collapse']), await page.evaluate(domLog), 'partial:collapse');
+      expect(charts.length).toBeGreaterThan(2);
+      expect(charts[0]).toBe(4);
+      // the trajectories while the backward run goes on, then the entropy points
+      expect(charts.slice(1).some((n) => n < 4)).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await page.context().close();
