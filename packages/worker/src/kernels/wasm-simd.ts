@@ -8,7 +8,7 @@ import type { WasmPool } from './wasm/pool.ts';
 /*
  * The WebAssembly SIMD backend (f32x4): the CPU path wherever the engine validates the kernel.
  * Numerics: logits in the inner-product form x·c − |c|²·s²/(2Δ) in float32 (one multiply-add per
- * pair-coordinate, chains of 64 coordinates added in float32); where that form's cancellation
+ * pair-coordinate, chains of at most 66 coordinates added in float32); where that form's cancellation
  * could matter (its error bound is large: small Δ, large |c|²) or few centres survive anyway, the
  * surviving candidates' logits are recomputed from direct differences (q/s − c)² with float64
  * sums. Weights in float32 with the floor flush (exactly 0 below LOG_WEIGHT_FLOOR, so no subnormal
