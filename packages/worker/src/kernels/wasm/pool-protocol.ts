@@ -173,14 +173,7 @@ export function blockViews(buffer: SharedArrayBuffer, steps: number, m: number, 
  */
 export function drainBlock(control: Control, views: DataViews, block: BlockViews, denoiser: WasmDenoiser): void {
   const { i32, f64 } = control;
-  const m = i32[M];
-  const n = i32[N];
-  const d = i32[D];
-  const version = i32[CENTRES_VERSION];
-  const group = i32[GROUP];
-  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, group);
-  denoiser.ensureRows(group, true);
-  const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
+  const { m, d, group, logWeights } = prepareRows(control, views, denoiser, true);
   const { times, scales, variances, history, nearest } = block;
   const steps: StepsBlock = { steps: i32[STEPS], m, d, times, scales, variances, seed: i32[SEED], stream: i32[STREAM], noiseStart: f64[START], history, nearest };
   takeGroups(i32, NEXT, m, group, (row0, end) => carryRows(denoiser, views.queries, row0, end - row0, logWeights, steps));
@@ -189,20 +182,28 @@ export function drainBlock(control: Control, views: DataViews, block: BlockViews
 /** Takes groups of the current job until none are left; the same code runs in every thread. */
 export function drainRows(control: Control, views: DataViews, denoiser: WasmDenoiser): void {
   const { i32, f64 } = control;
-  const m = i32[M];
-  const n = i32[N];
-  const d = i32[D];
-  const version = i32[CENTRES_VERSION];
-  const group = i32[GROUP];
-  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, n, d, version, group);
-  denoiser.ensureRows(group);
-  const logWeights = i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined;
+  const { m, group, logWeights } = prepareRows(control, views, denoiser, false);
   const scale = f64[SCALE];
   const variance = f64[VARIANCE];
   const asScore = i32[AS_SCORE] === 1;
   takeGroups(i32, NEXT, m, group, (row0, end) => {
     denoiser.run({ queries: views.queries, row0, rows: end - row0, scale, variance, logWeights, asScore, mean: views.mean, nearest: views.nearest });
   });
+}
+
+/**
+ * A job of rows as this thread's instance needs it: the job's centres laid out (once per new
+ * version), room for a group of rows (and their normals, for blocks of steps), the log-weights.
+ */
+function prepareRows(control: Control, views: DataViews, denoiser: WasmDenoiser, steps: boolean): { m: number; d: number; group: number; logWeights: Float32Array | undefined } {
+  const { i32 } = control;
+  const m = i32[M];
+  const d = i32[D];
+  const version = i32[CENTRES_VERSION];
+  const group = i32[GROUP];
+  if (denoiser.centresToken !== version) denoiser.setCentres(views.centres, i32[N], d, version, group);
+  denoiser.ensureRows(group, steps);
+  return { m, d, group, logWeights: i32[HAS_LOG_WEIGHTS] === 1 ? views.logWeights : undefined };
 }
 
 /** Takes groups of the current normals job until none are left; the same code runs in every thread. */
