@@ -11,7 +11,7 @@ import {
   type Kernels,
   type Score,
 } from '@diffusion-atlas/core';
-import { createWasmKernels, type WasmPool } from '@diffusion-atlas/worker';
+import { createWasmKernels, verifyPool, type WasmPool } from '@diffusion-atlas/worker';
 import { pooledKernels } from './pooled-kernels.ts';
 
 /*
@@ -180,6 +180,25 @@ describe('backward blocks on the wasm thread pool', () => {
     const taken = args(64, 500, 2, 0);
     expect(kernels.backwardSteps(taken)).toBe(true);
     expect(taken.history.some((v) => v !== 0)).toBe(true);
+  });
+
+  it("are part of selection's check of the pool: a pool whose blocks differ from the calling thread's by one bit is refused", () => {
+    expect(() => verifyPool(threads.pool)).not.toThrow();
+    const real = threads.pool;
+    const flipped: WasmPool = {
+      workers: real.workers,
+      variant: real.variant,
+      lastWaitRatio: 0,
+      softmaxDenoise: (args, withNormals) => real.softmaxDenoise(args, withNormals),
+      fillNormals: (seed, stream, start, out) => real.fillNormals(seed, stream, start, out),
+      backwardSteps(args) {
+        real.backwardSteps(args);
+        const bits = new Uint32Array(args.history.buffer, args.history.byteOffset, args.history.length);
+        bits[bits.length - 1] ^= 1;
+      },
+      destroy: () => undefined,
+    };
+    expect(() => verifyPool(flipped)).toThrow(/pooled block of steps differs from the single-thread one at entry \d+/);
   });
 
   it('give up the pool when it fails, and the calling thread carries the blocks, with the same bits', async () => {

@@ -4,7 +4,7 @@ export { cpuKernels } from './kernels/cpu.ts';
 export { createWasmKernels, WASM_BACKEND, type WasmKernels } from './kernels/wasm-simd.ts';
 export { createWasmPool, sharedMemoryAvailable, type WasmPool } from './kernels/wasm/pool.ts';
 export { wasmSimdSupported } from './kernels/wasm/instance.ts';
-export { selectKernels, type KernelSelection, type SelectOptions } from './kernels/select.ts';
+export { selectKernels, verifyPool, type KernelSelection, type SelectOptions } from './kernels/select.ts';
 export { guardKernels } from './kernels/guard.ts';
 export {
   CALIBRATION_SHAPES,

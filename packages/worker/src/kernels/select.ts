@@ -1,4 +1,4 @@
-import { Rng, type Kernels } from '@diffusion-atlas/core';
+import { Rng, type BackwardStepsArgs, type Kernels } from '@diffusion-atlas/core';
 import type { GPU } from 'gpu.js';
 import type { BackendReport } from '../protocol.ts';
 import { messageOf } from '../wire-errors.ts';
@@ -177,8 +177,11 @@ async function cpuPath(options: SelectOptions): Promise<KernelSelection> {
   }
 }
 
-/** The pool must reproduce the calling thread's bits on a call large enough to be split. */
-function verifyPool(pool: WasmPool): void {
+/**
+ * The pool must reproduce the calling thread's bits on a call large enough to be split, and on a
+ * block of steps (what a backward run hands it); throws where it does not.
+ */
+export function verifyPool(pool: WasmPool): void {
   const m = 48;
   const n = 300;
   const d = 9;
@@ -193,6 +196,34 @@ function verifyPool(pool: WasmPool): void {
   }
   for (let i = 0; i < m; i++) {
     if (pooled.nearest[i] !== alone.nearest[i]) throw new Error(`pooled nearest differs on row ${i}`);
+  }
+  const steps = 3;
+  const times = Float64Array.from([1, 0.9, 0.8, 0.7]);
+  const block = (): BackwardStepsArgs => ({
+    x: queries,
+    m,
+    centres,
+    n,
+    d,
+    steps,
+    times,
+    scales: Float64Array.from({ length: steps }, (_, j) => Math.exp(-times[j])),
+    variances: Float64Array.from({ length: steps }, (_, j) => 1 - Math.exp(-2 * times[j])),
+    seed: 13,
+    stream: 3,
+    firstStep: 0,
+    history: new Float32Array(steps * m * d),
+    nearest: new Int32Array(steps * m),
+  });
+  const pooledBlock = block();
+  pool.backwardSteps(pooledBlock);
+  const aloneBlock = block();
+  if (!createWasmKernels({ variant: pool.variant }).backwardSteps(aloneBlock)) throw new Error('the calling thread declined a block of steps');
+  for (let i = 0; i < steps * m * d; i++) {
+    if (!Object.is(pooledBlock.history[i], aloneBlock.history[i])) throw new Error(`pooled block of steps differs from the single-thread one at entry ${i}`);
+  }
+  for (let i = 0; i < steps * m; i++) {
+    if (pooledBlock.nearest[i] !== aloneBlock.nearest[i]) throw new Error(`pooled block's nearest differs at entry ${i}`);
   }
 }
 
