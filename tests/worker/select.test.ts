@@ -4,6 +4,24 @@ import { referenceKernels, type Kernels } from '@diffusion-atlas/core';
 import { checkAgainstReference, cpuKernels, guardKernels, selectKernels, type BackendReport } from '@diffusion-atlas/worker';
 import { randomProblem } from './problems.ts';
 
+/** A GPU-like primary without blocks whose calls throw from the second on ("context lost"), counting its calls. */
+function flakyGpu(backend: string): Kernels & { calls: number; destroyed: boolean; destroy(): void } {
+  const k = {
+    backend,
+    calls: 0,
+    destroyed: false,
+    softmaxDenoise(args: Parameters<Kernels['softmaxDenoise']>[0]) {
+      k.calls++;
+      if (k.calls >= 2) throw new Error('context lost');
+      return referenceKernels.softmaxDenoise(args);
+    },
+    destroy() {
+      k.destroyed = true;
+    },
+  };
+  return k;
+}
+
 describe('kernel selection', () => {
   it('uses the CPU loops when the GPU is not wanted and WebAssembly SIMD is missing', async () => {
     const { kernels, report } = await selectKernels({ preferGpu: false, wasmSimd: false });
@@ -60,19 +78,7 @@ describe('kernel selection', () => {
   });
 
   it('switches to the CPU for good when the GPU throws mid-run', () => {
-    let calls = 0;
-    let destroyed = false;
-    const flaky = {
-      backend: 'flaky-gpu',
-      softmaxDenoise(args: Parameters<Kernels['softmaxDenoise']>[0]) {
-        calls++;
-        if (calls >= 2) throw new Error('context lost');
-        return referenceKernels.softmaxDenoise(args);
-      },
-      destroy() {
-        destroyed = true;
-      },
-    };
+    const flaky = flakyGpu('flaky-gpu');
     const report: BackendReport = { backend: 'flaky-gpu' };
     const guarded = guardKernels(flaky, cpuKernels, report);
     const args = randomProblem({ m: 3, n: 5, d: 2, variance: 1, seed: 1 });
@@ -82,9 +88,9 @@ describe('kernel selection', () => {
     expect(Array.from(second.mean)).toEqual(Array.from(cpuKernels.softmaxDenoise(args).mean));
     expect(guarded.backend).toBe('cpu');
     expect(report).toMatchObject({ backend: 'cpu', fallbackReason: expect.stringMatching(/flaky-gpu failed during a run: context lost/) });
-    expect(destroyed).toBe(true);
+    expect(flaky.destroyed).toBe(true);
     guarded.softmaxDenoise(args);
-    expect(calls).toBe(2);
+    expect(flaky.calls).toBe(2);
   });
 
   it('declines blocks of backward steps once the GPU has thrown on one, and offers none where neither path has them', () => {
@@ -112,16 +118,7 @@ describe('kernel selection', () => {
 
   it('leaves blocks to the path that runs the steps: a primary without blocks declines them, its fallback’s run them once it took over', () => {
     let fallbackBlocks = 0;
-    let primaryCalls = 0;
-    const webgl = {
-      backend: 'gpu-like',
-      softmaxDenoise(a: Parameters<Kernels['softmaxDenoise']>[0]) {
-        primaryCalls++;
-        if (primaryCalls >= 2) throw new Error('context lost');
-        return referenceKernels.softmaxDenoise(a);
-      },
-      destroy() {},
-    };
+    const webgl = flakyGpu('gpu-like');
     const threaded = {
       backend: 'threaded-cpu',
       softmaxDenoise: referenceKernels.softmaxDenoise,

@@ -1,4 +1,4 @@
-import { AtlasError, LOG_WEIGHT_FLOOR, resultArrays, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
+import { AtlasError, LOG_WEIGHT_FLOOR, resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 
 /**
  * The fast CPU path, about twice the reference's speed in 2-D and 1.6× at d = 256. It keeps the
@@ -141,4 +141,24 @@ export function checkShapes(args: SoftmaxDenoiseArgs): void {
   }
   // before any work is handed out, so a wrong `out` cannot fail a pooled call halfway
   if (args.out !== undefined) resultArrays(args);
+}
+
+/**
+ * The same for a block of backward steps (`Kernels.backwardSteps`), on every path that runs blocks:
+ * the state and centres as for a single call, then the step count and the per-step arrays.
+ */
+export function checkBlockShapes(a: BackwardStepsArgs): void {
+  checkShapes({ queries: a.x, m: a.m, centres: a.centres, n: a.n, d: a.d, scale: 1, variance: 1, logWeights: a.logWeights });
+  const { m, d, steps } = a;
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new RangeError(`backwardSteps: steps must be a positive integer, got ${steps}`);
+  const need: [string, number, number][] = [
+    ['times', a.times.length, steps + 1],
+    ['scales', a.scales.length, steps],
+    ['variances', a.variances.length, steps],
+    ['history', a.history.length, steps * m * d],
+    ['nearest', a.nearest.length, steps * m],
+  ];
+  for (const [name, have, want] of need) {
+    if (have < want) throw new RangeError(`backwardSteps: ${name} holds ${have} values, ${want} needed for ${steps} steps of ${m} × ${d}`);
+  }
 }

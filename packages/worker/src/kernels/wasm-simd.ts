@@ -1,5 +1,5 @@
 import { fillNormalAt, resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
-import { checkShapes } from './cpu.ts';
+import { checkBlockShapes, checkShapes } from './cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from './wasm/centres.ts';
 import { ROW_BLOCK, WasmDenoiser, WasmNormals, preferredVariant, wasmModule, wasmNormalsExact, type WasmVariant } from './wasm/instance.ts';
 import { carryRows, type StepsBlock } from './wasm/carry-rows.ts';
@@ -186,25 +186,4 @@ export function createWasmKernels(options: { pool?: WasmPool; variant?: WasmVari
       pool?.destroy();
     },
   };
-}
-
-/** A block's arrays against its shape, checked once at the boundary (as `checkShapes` for single calls). */
-function checkBlockShapes(a: BackwardStepsArgs): void {
-  const { m, n, d, steps } = a;
-  for (const [name, v] of [['m', m], ['n', n], ['d', d], ['steps', steps]] as const) {
-    if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`backwardSteps: ${name} must be a positive integer, got ${v}`);
-  }
-  const need: [string, number, number][] = [
-    ['x', a.x.length, m * d],
-    ['centres', a.centres.length, n * d],
-    ['times', a.times.length, steps + 1],
-    ['scales', a.scales.length, steps],
-    ['variances', a.variances.length, steps],
-    ['history', a.history.length, steps * m * d],
-    ['nearest', a.nearest.length, steps * m],
-  ];
-  if (a.logWeights !== undefined) need.push(['logWeights', a.logWeights.length, n]);
-  for (const [name, have, want] of need) {
-    if (have < want) throw new RangeError(`backwardSteps: ${name} holds ${have} values, ${want} needed for ${steps} steps of ${m} × ${d} against ${n} centres`);
-  }
 }

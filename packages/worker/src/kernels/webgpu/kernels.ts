@@ -1,7 +1,7 @@
 import { resultArrays, type BackwardStepsArgs, type Kernels, type SoftmaxDenoiseArgs, type SoftmaxDenoiseResult } from '@diffusion-atlas/core';
 import { messageOf } from '../../wire-errors.ts';
 import { checkAgainstReference } from '../check.ts';
-import { checkShapes } from '../cpu.ts';
+import { checkBlockShapes, checkShapes } from '../cpu.ts';
 import { centresKey, sameCentres, type CentresKey } from '../wasm/centres.ts';
 import { sharedMemoryAvailable } from '../wasm/pool.ts';
 import {
@@ -164,11 +164,8 @@ function bridgeKernels(worker: Worker, control: SharedArrayBuffer, adapterName: 
   function backwardSteps(args: BackwardStepsArgs): boolean {
     if (failure !== undefined) throw new Error(failure);
     const { x, m, centres, n, d, logWeights, steps } = args;
-    checkShapes({ queries: x, m, centres, n, d, scale: 1, variance: 1, logWeights });
-    if (m === 0 || steps < 1 || !Number.isSafeInteger((args.firstStep + steps) * m * d) || m * d > MAX_UPDATE_COORDINATES) return false;
-    if (args.history.length < steps * m * d || args.nearest.length < steps * m || args.times.length < steps + 1) {
-      throw new RangeError(`backwardSteps: history, nearest or times too short for ${steps} steps of ${m} × ${d}`);
-    }
+    checkBlockShapes(args);
+    if (m === 0 || !Number.isSafeInteger((args.firstStep + steps) * m * d) || m * d > MAX_UPDATE_COORDINATES) return false;
     const v = upload(x, m, centres, n, d, logWeights, steps);
     v.stepTimes.set(args.times.subarray(0, steps + 1));
     v.stepTimes.set(args.scales.subarray(0, steps), steps + 1);
