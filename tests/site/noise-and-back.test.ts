@@ -234,8 +234,8 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
   it("run again: a scrub during a partial frame shows this run's newest frame, never one of the previous run's", async () => {
     const { page, problems } = await openPage(site.browser, { reducedMotion: true });
     try {
-      // long enough (about 2 s) that the run again is still on its way after the checks below
-      await page.goto(`${site.server.url}/chapters/noise-and-back/?n=1000&m=1000&steps=400`);
+      // long enough (about 3 s here) that the run again is still on its way after the checks below
+      await page.goto(`${site.server.url}/chapters/noise-and-back/?n=4000&m=1000&steps=800`);
       await settled(page);
       const svg = `${W} [data-plot] svg[aria-label]`;
       const frames = Number(await page.getAttribute(svg, 'data-frames'));
@@ -260,9 +260,9 @@ describe.skipIf(skipE2E)('chapter 1 in Chromium', () => {
       const drawn = await page.$eval(svg, (e) => ({ frame: Number(e.getAttribute('data-frame')), reached: Number(e.getAttribute('data-reached')) }));
       const time = await page.textContent(`${W} [data-time]`);
       const still = await page.getAttribute(W, 'data-frame');
-      await page.click(`${W} [data-stop]`);
-      // the checks ran while the run was on its way, or they prove nothing
+      // the checks ran while the run was on its way, or they prove nothing (and there is nothing to stop)
       expect(still).toBe('partial');
+      await page.click(`${W} [data-stop]`);
       expect(drawn.reached).toBeLessThan(frames);
       expect(drawn.frame).toBe(drawn.reached - 1);
       expect(await page.locator(`${W} .noise-and-back-memorized circle`).count()).toBe(0);
